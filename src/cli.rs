@@ -1,0 +1,423 @@
+//! Command line: arguments → one function per command → exit code.
+//!
+//! Exit codes: 0 success or hits, 1 no hits or an unknown id, 2 error. Results go to stdout
+//! (JSON Lines with `--json`), everything else (progress, warnings, errors) to stderr.
+//! Errors print on one line as `baogao: FILE: cause`.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::corpus::{self, AddRequest, Progress, Quiet, Summary};
+use crate::index::Store;
+use crate::ingest::ingest_bytes;
+use crate::output::Printer;
+use crate::search::{Request, Searching};
+
+/// baogao (報告): search Chinese research reports — Traditional or Simplified, any encoding.
+#[derive(Parser, Debug)]
+#[command(name = "baogao", version, about, long_about = None)]
+pub struct Cli {
+    /// Index folder.
+    #[arg(long, global = true, env = "BAOGAO_INDEX", default_value = "index")]
+    pub index: PathBuf,
+    /// Corpus folder holding the reports.
+    #[arg(long, global = true, env = "BAOGAO_CORPUS", default_value = "corpus")]
+    pub corpus: PathBuf,
+    /// Colors: auto means stdout is a terminal and NO_COLOR is unset.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Decode and parse one file and print its structure (touches no index).
+    Parse {
+        file: PathBuf,
+        /// One JSON object instead of the outline.
+        #[arg(long)]
+        json: bool,
+        /// Encoding label (big5, cp950, gbk, cp936, gb18030, utf-16le, …) instead of detection.
+        #[arg(long)]
+        encoding: Option<String>,
+    },
+    /// Build or update the index from every report in the corpus.
+    Index {
+        /// Start over: drop the index and index every report again.
+        #[arg(long)]
+        rebuild: bool,
+    },
+    /// Search: whitespace-separated words, "quoted phrases", -excluded words.
+    Search {
+        #[arg(required = true)]
+        query: Vec<String>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// JSON Lines: one object per hit (and one facet line with --facets).
+        #[arg(long)]
+        json: bool,
+        /// Only passages of this kind (paragraph, table_row, list_item, heading, caption, note).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only passages of this report id.
+        #[arg(long)]
+        report: Option<String>,
+        /// Only reports dated in this year (YYYY).
+        #[arg(long)]
+        year: Option<String>,
+        /// Only passages under a section heading containing this text.
+        #[arg(long)]
+        section: Option<String>,
+        /// Count matches by kind, report, year, section and organisation.
+        #[arg(long)]
+        facets: bool,
+    },
+    /// Show how a text is normalized and cut into search terms.
+    Analyze {
+        #[arg(required = true)]
+        text: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Copy report files into the corpus (bytes unchanged) and index them.
+    Add {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Report id (only with a single file); default: the file name without extension.
+        #[arg(long)]
+        id: Option<String>,
+        /// Encoding label instead of detection.
+        #[arg(long)]
+        encoding: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take reports out of the index and the corpus.
+    Remove {
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the indexed reports.
+    Reports {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print passages by id, exactly as stored.
+    Get {
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Also print N passages before and after, in document order.
+        #[arg(long, default_value_t = 0)]
+        context: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find the passage(s) a quotation came from.
+    Locate {
+        #[arg(required = true)]
+        quote: Vec<String>,
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Entry point used by `main`.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(&cli) {
+        Ok(code) => code,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            let msg = format!("{e:#}").replace('\n', " ");
+            eprintln!("baogao: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+/// Runs one command.
+pub fn run(cli: &Cli) -> Result<ExitCode> {
+    let mut out = Printer::new(use_color(cli.color));
+    let code = match &cli.command {
+        Command::Parse { file, json, encoding } => cmd_parse(&mut out, file, *json, encoding.as_deref())?,
+        Command::Index { rebuild } => cmd_index(&mut out, cli, *rebuild)?,
+        Command::Search {
+            query,
+            limit,
+            offset,
+            json,
+            kind,
+            report,
+            year,
+            section,
+            facets,
+        } => {
+            let request = Request {
+                query: query.join(" "),
+                limit: *limit,
+                offset: *offset,
+                kind: kind.clone(),
+                report: report.clone(),
+                year: year.clone(),
+                section: section.clone(),
+                facets: *facets,
+            };
+            cmd_search(&mut out, cli, &request, *json)?
+        }
+        Command::Analyze { text, json } => {
+            out.analysis(&text.join(" "), *json)?;
+            0
+        }
+        Command::Add {
+            files,
+            id,
+            encoding,
+            json,
+        } => cmd_add(&mut out, cli, files, id.as_deref(), encoding.as_deref(), *json)?,
+        Command::Remove { ids, json } => cmd_remove(&mut out, cli, ids, *json)?,
+        Command::Reports { json } => cmd_reports(&mut out, cli, *json)?,
+        Command::Get { ids, context, json } => cmd_get(&mut out, cli, ids, *context, *json)?,
+        Command::Locate { quote, limit, json } => cmd_locate(&mut out, cli, &quote.join(" "), *limit, *json)?,
+    };
+    out.flush()?;
+    Ok(ExitCode::from(code))
+}
+
+fn cmd_parse(out: &mut Printer, file: &Path, json: bool, encoding: Option<&str>) -> Result<u8> {
+    let shown = file.display();
+    let meta = std::fs::metadata(file).map_err(|e| anyhow::anyhow!("{shown}: {}", corpus::io_cause(&e)))?;
+    if meta.is_dir() {
+        bail!("{shown}: is a folder, not a file");
+    }
+    let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("{shown}: {}", corpus::io_cause(&e)))?;
+    let ingested = ingest_bytes(&bytes, file, encoding).with_context(|| shown.to_string())?;
+    out.report_structure(&ingested, json)?;
+    Ok(0)
+}
+
+/// A progress bar on stderr when it is a terminal.
+struct Bar(Option<indicatif::ProgressBar>);
+
+impl Bar {
+    fn new() -> Bar {
+        if std::io::stderr().is_terminal() {
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} indexing {bytes}/{total_bytes} {bar:30} {bytes_per_sec} eta {eta}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            Bar(Some(bar))
+        } else {
+            Bar(None)
+        }
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, total: u64) {
+        if let Some(b) = &self.0 {
+            b.set_length(total);
+        }
+    }
+    fn advance(&self, bytes: u64) {
+        if let Some(b) = &self.0 {
+            b.inc(bytes);
+        }
+    }
+    fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
+fn report_failures(summary: &Summary) {
+    for (file, cause) in &summary.failed {
+        if file.is_empty() {
+            eprintln!("baogao: {cause}");
+        } else {
+            eprintln!("baogao: {file}: {cause}");
+        }
+    }
+}
+
+fn cmd_index(out: &mut Printer, cli: &Cli, rebuild: bool) -> Result<u8> {
+    let started = std::time::Instant::now();
+    let summary = corpus::update(&cli.index, &cli.corpus, rebuild, &Bar::new())?;
+    report_failures(&summary);
+    out.index_summary(&summary, started.elapsed())?;
+    Ok(if summary.failed.is_empty() { 0 } else { 2 })
+}
+
+/// Builds or refreshes the index before a read command when it is missing or stale.
+fn ensure_index(cli: &Cli) -> Result<()> {
+    let missing = !Store::exists(&cli.index);
+    if !missing && !corpus::index_is_stale(&cli.index, &cli.corpus) {
+        return Ok(());
+    }
+    if !cli.corpus.is_dir() {
+        if missing {
+            bail!("{}: no index here and corpus folder {} not found", cli.index.display(), cli.corpus.display());
+        }
+        return Ok(());
+    }
+    eprintln!(
+        "baogao: {} the index in {} from {}…",
+        if missing { "building" } else { "updating" },
+        cli.index.display(),
+        cli.corpus.display()
+    );
+    match corpus::update(&cli.index, &cli.corpus, false, &Quiet) {
+        Ok(summary) => {
+            report_failures(&summary);
+            Ok(())
+        }
+        // Another process may be writing: search what is there.
+        Err(e) if !missing => {
+            eprintln!("baogao: warning: {e:#}");
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn open(cli: &Cli) -> Result<(Store, tantivy::Searcher)> {
+    ensure_index(cli)?;
+    let store = Store::open_for_search(&cli.index)?;
+    let searcher = store.reader()?.searcher();
+    Ok((store, searcher))
+}
+
+fn cmd_search(out: &mut Printer, cli: &Cli, request: &Request, json: bool) -> Result<u8> {
+    if let Some(kind) = &request.kind
+        && crate::parse::Kind::parse(kind).is_none()
+    {
+        bail!("unknown kind '{kind}' (paragraph, table_row, list_item, heading, caption, note)");
+    }
+    let (store, searcher) = open(cli)?;
+    let searching = Searching { store: &store, searcher: &searcher };
+    let outcome = searching.run(request)?;
+    out.hits(&outcome, request.offset, json)?;
+    Ok(if outcome.hits.is_empty() { 1 } else { 0 })
+}
+
+fn cmd_add(out: &mut Printer, cli: &Cli, files: &[PathBuf], id: Option<&str>, encoding: Option<&str>, json: bool) -> Result<u8> {
+    if id.is_some() && files.len() > 1 {
+        bail!("--id can only be given with a single file");
+    }
+    if let Some(label) = encoding
+        && crate::decode::encoding_for_label(label).is_none()
+    {
+        bail!("unknown encoding label '{label}'");
+    }
+    let requests: Vec<AddRequest> = files
+        .iter()
+        .map(|f| AddRequest {
+            path: f.clone(),
+            id: id.map(str::to_string),
+        })
+        .collect();
+    let summary = corpus::add(&cli.index, &cli.corpus, &requests, encoding)?;
+    report_failures(&summary);
+    out.add_summary(&summary, json)?;
+    Ok(if summary.failed.is_empty() { 0 } else { 2 })
+}
+
+fn cmd_remove(out: &mut Printer, cli: &Cli, ids: &[String], json: bool) -> Result<u8> {
+    let (removed, missing) = corpus::remove(&cli.index, &cli.corpus, ids)?;
+    for id in &missing {
+        eprintln!("baogao: {id}: no such report");
+    }
+    out.removed(&removed, json)?;
+    Ok(if missing.is_empty() { 0 } else { 1 })
+}
+
+fn cmd_reports(out: &mut Printer, cli: &Cli, json: bool) -> Result<u8> {
+    let (store, searcher) = open(cli)?;
+    let reports = store.reports(&searcher)?;
+    out.reports(&reports, json)?;
+    Ok(if reports.is_empty() { 1 } else { 0 })
+}
+
+fn cmd_get(out: &mut Printer, cli: &Cli, ids: &[String], context: u64, json: bool) -> Result<u8> {
+    let (store, searcher) = open(cli)?;
+    let searching = Searching { store: &store, searcher: &searcher };
+    let mut missing = false;
+    for id in ids {
+        match searching.get(id)? {
+            Some(p) => {
+                let around = if context > 0 {
+                    searching.range(&p.report, p.seq.saturating_sub(context), p.seq + context)?
+                } else {
+                    vec![p.clone()]
+                };
+                out.passages(&around, &p.id, json)?;
+            }
+            None => {
+                eprintln!("baogao: {id}: no such passage");
+                missing = true;
+            }
+        }
+    }
+    Ok(u8::from(missing))
+}
+
+fn cmd_locate(out: &mut Printer, cli: &Cli, quote: &str, limit: usize, json: bool) -> Result<u8> {
+    let (store, searcher) = open(cli)?;
+    let searching = Searching { store: &store, searcher: &searcher };
+    let found = crate::locate::locate(&searching, quote, limit)?;
+    if found.is_empty() {
+        eprintln!("baogao: no passage matches this quotation closely enough");
+        return Ok(1);
+    }
+    out.located(&found, json)?;
+    Ok(0)
+}
+
+/// Writes to stdout, turning a closed pipe into a quiet exit.
+pub fn write_all(w: &mut impl Write, s: &str) -> Result<()> {
+    w.write_all(s.as_bytes())?;
+    Ok(())
+}

@@ -1,0 +1,528 @@
+//! The corpus folder and its index kept in step: files → reports → index updates.
+//!
+//! `index` scans `--corpus` recursively and brings the index up to date (new and changed files
+//! indexed, deleted ones removed, unchanged ones skipped by size+mtime, then by hash); `add`
+//! copies files byte for byte into the corpus and indexes them; `remove` takes reports out.
+//! Every change to the index is one atomic tantivy commit, and corpus files are written to a
+//! temporary name and renamed, so a process killed at any moment loses nothing: the next
+//! `index` finishes the job.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::{Context, Result, anyhow, bail};
+use rayon::prelude::*;
+use tantivy::IndexWriter;
+
+use crate::index::{ReportInfo, Store, now_rfc3339};
+use crate::ingest::{Ingested, ingest_bytes};
+use crate::passage::passages;
+
+/// Text handed to the writer between two commits during a long `index` run, so a killed
+/// run keeps most of its work.
+const COMMIT_EVERY_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Files read and parsed at once (bounds memory: a batch is parsed in parallel, then fed
+/// to the writer).
+const BATCH_FILES: usize = 256;
+
+/// Whether `id` is a safe report id: letters, digits, CJK, `-`, `_`, `.`; not empty, not
+/// `.`/`..`, no path separators.
+pub fn is_safe_id(id: &str) -> bool {
+    !id.is_empty()
+        && id != "."
+        && id != ".."
+        && !id.starts_with('.')
+        && id.chars().count() <= 200
+        && id.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// The report id a corpus file gets: its path relative to the corpus without extension,
+/// folders joined by `.`, unsafe characters replaced by `_`.
+pub fn id_for_relative_path(relative: &Path) -> String {
+    let mut parts: Vec<String> = relative
+        .parent()
+        .into_iter()
+        .flat_map(|p| p.components())
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let stem = relative
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    parts.push(stem);
+    let joined = parts.join(".");
+    let cleaned: String = joined
+        .chars()
+        .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
+        .collect();
+    let cleaned = cleaned.trim_start_matches('.').to_string();
+    if cleaned.is_empty() { "_".to_string() } else { cleaned }
+}
+
+/// A file found in the corpus.
+#[derive(Debug, Clone)]
+pub struct CorpusFile {
+    pub id: String,
+    pub path: PathBuf,
+    pub relative: String,
+    pub size: u64,
+    pub mtime: u64,
+}
+
+fn mtime_nanos(meta: &fs::Metadata) -> u64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
+/// All report files under `corpus`, sorted by relative path, with unique ids (a later file
+/// whose id is taken gets `-2`, `-3`, …; sorting makes that deterministic).
+pub fn scan(corpus: &Path) -> Result<Vec<CorpusFile>> {
+    let mut found = Vec::new();
+    walk(corpus, corpus, &mut found)
+        .with_context(|| format!("{}: cannot read corpus folder", corpus.display()))?;
+    found.sort_by(|a: &CorpusFile, b| a.relative.cmp(&b.relative));
+    let mut taken: HashSet<String> = HashSet::new();
+    for file in &mut found {
+        if !taken.insert(file.id.clone()) {
+            let base = file.id.clone();
+            let mut n = 2;
+            while !taken.insert(format!("{base}-{n}")) {
+                n += 1;
+            }
+            file.id = format!("{base}-{n}");
+        }
+    }
+    Ok(found)
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<CorpusFile>) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        // Hidden files, temporary files of an interrupted `add`, and notes about the folder.
+        if name.starts_with('.') || name.ends_with(".baogao-tmp") {
+            continue;
+        }
+        let path = entry.path();
+        let meta = match fs::metadata(&path) {
+            Ok(m) => m,
+            Err(_) => continue,
+        };
+        if meta.is_dir() {
+            walk(root, &path, out)?;
+        } else if meta.is_file() {
+            let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            out.push(CorpusFile {
+                id: id_for_relative_path(&relative),
+                relative: relative.to_string_lossy().replace('\\', "/"),
+                path,
+                size: meta.len(),
+                mtime: mtime_nanos(&meta),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// What an update did.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub added: Vec<String>,
+    pub replaced: Vec<String>,
+    pub removed: Vec<String>,
+    pub unchanged: usize,
+    /// (file, one-line cause)
+    pub failed: Vec<(String, String)>,
+    pub bytes_indexed: u64,
+    pub passages: usize,
+}
+
+/// Progress callbacks for a long run.
+pub trait Progress: Sync {
+    fn start(&self, total: u64);
+    fn advance(&self, bytes: u64);
+    fn finish(&self);
+}
+
+/// No progress display.
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn start(&self, _: u64) {}
+    fn advance(&self, _: u64) {}
+    fn finish(&self) {}
+}
+
+/// Brings the index in `index_dir` up to date with `corpus`. With `rebuild`, every report is
+/// indexed again (in the same single commit that drops the old documents).
+pub fn update(index_dir: &Path, corpus: &Path, rebuild: bool, progress: &dyn Progress) -> Result<Summary> {
+    if !corpus.is_dir() {
+        bail!("{}: corpus folder not found", corpus.display());
+    }
+    let store = Store::open_for_write(index_dir)?;
+    let mut writer = store.writer()?;
+    let reader = store.reader()?;
+    let known: HashMap<String, ReportInfo> = if rebuild {
+        HashMap::new()
+    } else {
+        store
+            .reports(&reader.searcher())?
+            .into_iter()
+            .map(|r| (r.id.clone(), r))
+            .collect()
+    };
+    let files = scan(corpus)?;
+    let mut summary = Summary::default();
+    if rebuild {
+        writer.delete_all_documents()?;
+    }
+
+    // Which files need work: new, or size/mtime differ (then the hash decides).
+    let mut todo = Vec::new();
+    for file in &files {
+        match known.get(&file.id) {
+            Some(info) if info.file == file.relative && info.size == file.size && info.mtime == file.mtime => {
+                summary.unchanged += 1;
+            }
+            _ => todo.push(file.clone()),
+        }
+    }
+    let present: HashSet<&str> = files.iter().map(|f| f.id.as_str()).collect();
+    for id in known.keys() {
+        if !present.contains(id.as_str()) {
+            writer.delete_term(store.report_term(id));
+            summary.removed.push(id.clone());
+        }
+    }
+
+    progress.start(todo.iter().map(|f| f.size).sum());
+    let mut since_commit = 0u64;
+    for batch in todo.chunks(BATCH_FILES) {
+        let results: Vec<(CorpusFile, Result<(Vec<u8>, Option<Ingested>)>)> = batch
+            .par_iter()
+            .map(|file| {
+                let result = (|| {
+                    let bytes = fs::read(&file.path).map_err(|e| anyhow!("cannot read: {e}"))?;
+                    let hash = blake3::hash(&bytes).to_hex().to_string();
+                    if known.get(&file.id).is_some_and(|k| k.hash == hash && k.file == file.relative) {
+                        return Ok((hash.into_bytes(), None));
+                    }
+                    let ingested = ingest_bytes(&bytes, &file.path, None)?;
+                    Ok((hash.into_bytes(), Some(ingested)))
+                })();
+                (file.clone(), result)
+            })
+            .collect();
+        for (file, result) in results {
+            progress.advance(file.size);
+            match result {
+                Ok((hash, None)) => {
+                    // Same bytes, new mtime: refresh the report document only.
+                    let mut info = known[&file.id].clone();
+                    info.mtime = file.mtime;
+                    info.hash = String::from_utf8(hash).unwrap_or_default();
+                    writer.delete_term(tantivy::Term::from_field_text(store.fields.id, &info.id));
+                    writer.add_document(store.report_doc(&info)?)?;
+                    summary.unchanged += 1;
+                }
+                Ok((hash, Some(ingested))) => {
+                    let hash = String::from_utf8(hash).unwrap_or_default();
+                    let existed = known.contains_key(&file.id);
+                    let n = write_report(&store, &writer, &file, &hash, &ingested, known.get(&file.id))?;
+                    summary.passages += n;
+                    summary.bytes_indexed += file.size;
+                    since_commit += file.size;
+                    if existed {
+                        summary.replaced.push(file.id.clone());
+                    } else {
+                        summary.added.push(file.id.clone());
+                    }
+                }
+                Err(e) => summary.failed.push((file.path.display().to_string(), format!("{e:#}"))),
+            }
+        }
+        if since_commit >= COMMIT_EVERY_BYTES && !rebuild {
+            writer.commit()?;
+            since_commit = 0;
+        }
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    progress.finish();
+    touch_stamp(index_dir);
+    Ok(summary)
+}
+
+/// Deletes the report's old documents and adds the new ones (same commit).
+fn write_report(
+    store: &Store,
+    writer: &IndexWriter,
+    file: &CorpusFile,
+    hash: &str,
+    ingested: &Ingested,
+    previous: Option<&ReportInfo>,
+) -> Result<usize> {
+    let report = &ingested.report;
+    let list = passages(&file.id, report);
+    let organisation = report.meta.organisation().map(str::to_string);
+    writer.delete_term(store.report_term(&file.id));
+    for p in &list {
+        writer.add_document(store.passage_doc(p, organisation.as_deref())?)?;
+    }
+    let info = ReportInfo {
+        id: file.id.clone(),
+        title: report.title.clone(),
+        date: report.date.clone(),
+        organisation,
+        encoding: ingested.encoding.clone(),
+        format: ingested.format.clone(),
+        replacements: ingested.replacements,
+        passages: list.len(),
+        table_rows: list.iter().filter(|p| p.kind == "table_row").count(),
+        // A report replaced by a revision keeps the date it first arrived.
+        added: previous.map_or_else(now_rfc3339, |p| p.added.clone()),
+        file: file.relative.clone(),
+        size: file.size,
+        mtime: file.mtime,
+        hash: hash.to_string(),
+    };
+    writer.add_document(store.report_doc(&info)?)?;
+    Ok(list.len())
+}
+
+/// Name of the file whose mtime says when the index was last brought up to date.
+const STAMP: &str = ".baogao-stamp";
+
+fn touch_stamp(index_dir: &Path) {
+    let _ = fs::write(index_dir.join(STAMP), now_rfc3339());
+}
+
+/// Whether the corpus folder changed after the index was last updated (cheap: looks at the
+/// folder's own mtime and the files directly in it, not the whole tree).
+pub fn index_is_stale(index_dir: &Path, corpus: &Path) -> bool {
+    let Ok(stamp) = fs::metadata(index_dir.join(STAMP)).and_then(|m| m.modified()) else {
+        return true;
+    };
+    let newer = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).is_ok_and(|t| t > stamp);
+    if newer(corpus) {
+        return true;
+    }
+    match fs::read_dir(corpus) {
+        Ok(entries) => entries.flatten().any(|e| newer(&e.path())),
+        Err(_) => false,
+    }
+}
+
+/// One file given to `add`.
+pub struct AddRequest {
+    pub path: PathBuf,
+    pub id: Option<String>,
+}
+
+/// Adds files to the corpus and the index. Each file is checked (read, decoded, parsed)
+/// before anything is written; bad files are reported and the others still added.
+pub fn add(
+    index_dir: &Path,
+    corpus: &Path,
+    requests: &[AddRequest],
+    encoding: Option<&str>,
+) -> Result<Summary> {
+    let mut summary = Summary::default();
+    fs::create_dir_all(corpus).with_context(|| format!("{}: cannot create corpus folder", corpus.display()))?;
+
+    // Validate everything first (in parallel): nothing is touched for a bad file.
+    let checked: Vec<Result<(AddRequest, String, Vec<u8>, Ingested)>> = requests
+        .par_iter()
+        .map(|r| {
+            let shown = r.path.display().to_string();
+            let id = match &r.id {
+                Some(id) => id.clone(),
+                None => {
+                    let name = r.path.file_name().map(PathBuf::from).unwrap_or_default();
+                    id_for_relative_path(&name)
+                }
+            };
+            if !is_safe_id(&id) {
+                bail!("{shown}: unsafe report id '{id}' (use letters, digits, CJK, '-', '_', '.')");
+            }
+            let meta = fs::metadata(&r.path).map_err(|e| anyhow!("{shown}: {}", io_cause(&e)))?;
+            if meta.is_dir() {
+                bail!("{shown}: is a folder, not a file");
+            }
+            let bytes = fs::read(&r.path).map_err(|e| anyhow!("{shown}: {}", io_cause(&e)))?;
+            let ingested = ingest_bytes(&bytes, &r.path, encoding).map_err(|e| anyhow!("{shown}: {e:#}"))?;
+            Ok((AddRequest { path: r.path.clone(), id: Some(id.clone()) }, id, bytes, ingested))
+        })
+        .collect();
+
+    let mut good = Vec::new();
+    let mut ids_in_batch: BTreeMap<String, String> = BTreeMap::new();
+    for result in checked {
+        match result {
+            Ok((request, id, bytes, ingested)) => {
+                let shown = request.path.display().to_string();
+                if let Some(other) = ids_in_batch.insert(id.clone(), shown.clone()) {
+                    summary.failed.push((shown, format!("report id '{id}' is also given by {other}")));
+                    continue;
+                }
+                good.push((request, id, bytes, ingested));
+            }
+            Err(e) => {
+                let msg = format!("{e:#}");
+                let (file, cause) = msg.split_once(": ").map_or((String::new(), msg.clone()), |(a, b)| (a.to_string(), b.to_string()));
+                summary.failed.push((file, cause));
+            }
+        }
+    }
+    if good.is_empty() {
+        return Ok(summary);
+    }
+
+    let store = Store::open_for_write(index_dir)?;
+    let mut writer = store.writer()?;
+    let reader = store.reader()?;
+    let known: HashMap<String, ReportInfo> = store
+        .reports(&reader.searcher())?
+        .into_iter()
+        .map(|r| (r.id.clone(), r))
+        .collect();
+
+    let writer_lock = Mutex::new(());
+    for (request, id, bytes, ingested) in good {
+        let _guard = writer_lock.lock();
+        let ext = request
+            .path
+            .extension()
+            .map(|e| format!(".{}", e.to_string_lossy()))
+            .unwrap_or_default();
+        let relative = format!("{id}{ext}");
+        let target = corpus.join(&relative);
+        let hash = blake3::hash(&bytes).to_hex().to_string();
+        if let Some(prev) = known.get(&id)
+            && prev.hash == hash
+            && prev.file == relative
+            && target.is_file()
+        {
+            summary.unchanged += 1;
+            continue;
+        }
+        write_atomically(&target, &bytes)?;
+        // A previous version stored under another extension goes away.
+        if let Some(prev) = known.get(&id)
+            && prev.file != relative
+        {
+            let _ = fs::remove_file(corpus.join(&prev.file));
+        }
+        let meta = fs::metadata(&target)?;
+        let file = CorpusFile {
+            id: id.clone(),
+            path: target.clone(),
+            relative,
+            size: meta.len(),
+            mtime: mtime_nanos(&meta),
+        };
+        summary.passages += write_report(&store, &writer, &file, &hash, &ingested, known.get(&id))?;
+        summary.bytes_indexed += file.size;
+        if known.contains_key(&id) {
+            summary.replaced.push(id);
+        } else {
+            summary.added.push(id);
+        }
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    touch_stamp(index_dir);
+    Ok(summary)
+}
+
+/// Writes `bytes` to `target` through a temporary file and a rename: the corpus never holds a
+/// half-written report.
+fn write_atomically(target: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = target.with_file_name(format!(
+        ".{}.{}.baogao-tmp",
+        target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        std::process::id()
+    ));
+    fs::write(&tmp, bytes).with_context(|| format!("{}: cannot write", tmp.display()))?;
+    if let Ok(f) = fs::File::open(&tmp) {
+        let _ = f.sync_all();
+    }
+    fs::rename(&tmp, target).with_context(|| format!("{}: cannot write", target.display()))?;
+    Ok(())
+}
+
+/// Removes reports from the corpus and the index. Returns the ids that were not found.
+pub fn remove(index_dir: &Path, corpus: &Path, ids: &[String]) -> Result<(Vec<String>, Vec<String>)> {
+    if !Store::exists(index_dir) {
+        return Ok((Vec::new(), ids.to_vec()));
+    }
+    let store = Store::open_for_write(index_dir)?;
+    let mut writer = store.writer()?;
+    let reader = store.reader()?;
+    let known: HashMap<String, ReportInfo> = store
+        .reports(&reader.searcher())?
+        .into_iter()
+        .map(|r| (r.id.clone(), r))
+        .collect();
+    let mut removed = Vec::new();
+    let mut missing = Vec::new();
+    for id in ids {
+        match known.get(id) {
+            Some(info) => {
+                // File first: if we are killed before the commit, the next `index` sees the
+                // file gone and finishes the removal.
+                let path = corpus.join(&info.file);
+                if path.exists() {
+                    fs::remove_file(&path).with_context(|| format!("{}: cannot remove", path.display()))?;
+                }
+                writer.delete_term(store.report_term(id));
+                removed.push(id.clone());
+            }
+            None => missing.push(id.clone()),
+        }
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    touch_stamp(index_dir);
+    Ok((removed, missing))
+}
+
+/// A short cause for an I/O error, without the OS error number.
+pub fn io_cause(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => {
+            let s = e.to_string();
+            s.split(" (os error").next().unwrap_or(&s).to_lowercase()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_ids() {
+        for ok in ["report-1", "報告_2017", "a.b", "x"] {
+            assert!(is_safe_id(ok), "{ok}");
+        }
+        for bad in ["", "..", "../x", "/abs", "a/b", "a b", ".hidden", "a\\b"] {
+            assert!(!is_safe_id(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ids_from_paths() {
+        assert_eq!(id_for_relative_path(Path::new("mojlaw/A0010077.txt")), "mojlaw.A0010077");
+        assert_eq!(id_for_relative_path(Path::new("my report.txt")), "my_report");
+        assert_eq!(id_for_relative_path(Path::new("報告.pdf")), "報告");
+    }
+}

@@ -1,0 +1,354 @@
+//! The on-disk index: passages → tantivy documents in `--index`, and back.
+//!
+//! One tantivy document per passage, plus one *report document* per report holding what
+//! `reports` lists and what incremental indexing compares (file, size, mtime, hash). Both live
+//! in the same index, so every commit is atomic: a report is either wholly indexed (its
+//! passages and its report document) or not at all, whatever moment a process is killed.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow, bail};
+use serde::{Deserialize, Serialize};
+use tantivy::collector::DocSetCollector;
+use tantivy::query::TermQuery;
+use tantivy::schema::{
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::analyzer::{self, GramTokenizer, WordTokenizer};
+use crate::passage::Passage;
+
+/// Bumped whenever the schema or the analysis changes; an index of another version is rebuilt.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// Memory the writer may buffer before flushing a segment, across all its threads.
+const WRITER_MEMORY: usize = 256 * 1024 * 1024;
+
+/// How long a writer waits for another baogao process to finish writing.
+const LOCK_WAIT: Duration = Duration::from_secs(60);
+
+/// The fields of the schema.
+#[derive(Clone, Copy)]
+pub struct Fields {
+    /// Passage id (`REPORT#…`) or, for a report document, the report id.
+    pub id: Field,
+    /// `passage` or `report`.
+    pub doctype: Field,
+    pub report: Field,
+    pub kind: Field,
+    pub year: Field,
+    pub section: Field,
+    pub org: Field,
+    pub seq: Field,
+    pub body_words: Field,
+    pub body_grams: Field,
+    pub context_words: Field,
+    pub context_grams: Field,
+    pub section_grams: Field,
+    pub payload: Field,
+    pub version: Field,
+}
+
+impl Fields {
+    fn schema() -> (Schema, Fields) {
+        let mut b = Schema::builder();
+        let words = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analyzer::WORDS)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let grams = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analyzer::GRAMS)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let fields = Fields {
+            id: b.add_text_field("id", STRING | STORED),
+            doctype: b.add_text_field("doctype", STRING),
+            report: b.add_facet_field("report", FacetOptions::default()),
+            kind: b.add_facet_field("kind", FacetOptions::default()),
+            year: b.add_facet_field("year", FacetOptions::default()),
+            section: b.add_facet_field("section", FacetOptions::default()),
+            org: b.add_facet_field("org", FacetOptions::default()),
+            seq: b.add_u64_field("seq", INDEXED | FAST),
+            body_words: b.add_text_field("body_words", words.clone()),
+            body_grams: b.add_text_field("body_grams", grams.clone()),
+            context_words: b.add_text_field("context_words", words),
+            context_grams: b.add_text_field("context_grams", grams.clone()),
+            section_grams: b.add_text_field("section_grams", grams),
+            payload: b.add_text_field("payload", STORED),
+            version: b.add_u64_field("version", STORED),
+        };
+        (b.build(), fields)
+    }
+}
+
+/// What the index knows about one report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportInfo {
+    pub id: String,
+    pub title: String,
+    pub date: Option<String>,
+    /// Agency or commissioning body.
+    pub organisation: Option<String>,
+    pub encoding: String,
+    pub format: String,
+    pub replacements: usize,
+    pub passages: usize,
+    pub table_rows: usize,
+    /// When the report was (last) indexed, RFC 3339 UTC.
+    pub added: String,
+    /// Path of the file relative to the corpus folder.
+    pub file: String,
+    pub size: u64,
+    pub mtime: u64,
+    /// BLAKE3 of the file's bytes.
+    pub hash: String,
+}
+
+/// An open index.
+pub struct Store {
+    pub index: Index,
+    pub fields: Fields,
+    pub dir: PathBuf,
+}
+
+fn register_tokenizers(index: &Index, with_jieba: bool) {
+    let tokenizers = index.tokenizers();
+    tokenizers.register(analyzer::GRAMS, GramTokenizer);
+    if with_jieba {
+        tokenizers.register(analyzer::WORDS, WordTokenizer::new(analyzer::jieba()));
+    }
+}
+
+impl Store {
+    /// Whether `dir` holds an index.
+    pub fn exists(dir: &Path) -> bool {
+        dir.join("meta.json").is_file()
+    }
+
+    /// Opens the index for reading. Queries never run the word tokenizer (they look words up
+    /// in the term dictionary), so the jieba dictionary is not loaded.
+    pub fn open_for_search(dir: &Path) -> Result<Store> {
+        let index = Index::open_in_dir(dir)
+            .with_context(|| format!("{}: cannot open index", dir.display()))?;
+        let (_, fields) = Fields::schema();
+        check_schema(&index, dir)?;
+        register_tokenizers(&index, false);
+        Ok(Store {
+            index,
+            fields,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    /// Opens or creates the index for writing (loads the jieba dictionary).
+    pub fn open_for_write(dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("{}: cannot create index folder", dir.display()))?;
+        let (schema, fields) = Fields::schema();
+        let index = if Store::exists(dir) {
+            let index = Index::open_in_dir(dir)
+                .with_context(|| format!("{}: cannot open index", dir.display()))?;
+            if check_schema(&index, dir).is_err() {
+                bail!(
+                    "{}: the index was built by another version of baogao; remove its files and run `baogao index`",
+                    dir.display()
+                );
+            }
+            index
+        } else {
+            let settings = IndexSettings {
+                docstore_compression: Compressor::Zstd(ZstdCompressor::default()),
+                ..IndexSettings::default()
+            };
+            Index::builder()
+                .schema(schema)
+                .settings(settings)
+                .create_in_dir(dir)
+                .with_context(|| format!("{}: cannot create index", dir.display()))?
+        };
+        register_tokenizers(&index, true);
+        Ok(Store {
+            index,
+            fields,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    pub fn reader(&self) -> Result<IndexReader> {
+        Ok(self
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?)
+    }
+
+    /// A writer, waiting for another baogao process that holds the lock.
+    pub fn writer(&self) -> Result<IndexWriter> {
+        let start = std::time::Instant::now();
+        let mut announced = false;
+        loop {
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+            match self.index.writer_with_num_threads(threads, WRITER_MEMORY) {
+                Ok(w) => return Ok(w),
+                Err(tantivy::TantivyError::LockFailure(..)) => {
+                    if start.elapsed() > LOCK_WAIT {
+                        bail!(
+                            "{}: another baogao process is writing the index; try again when it has finished",
+                            self.dir.display()
+                        );
+                    }
+                    if !announced {
+                        eprintln!("baogao: waiting for another baogao process to finish writing the index…");
+                        announced = true;
+                    }
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                Err(e) => {
+                    return Err(anyhow!(e).context(format!("{}: cannot open index writer", self.dir.display())));
+                }
+            }
+        }
+    }
+
+    fn facet(path: &str) -> Facet {
+        Facet::from_path([path])
+    }
+
+    pub fn report_term(&self, report: &str) -> Term {
+        Term::from_facet(self.fields.report, &Store::facet(report))
+    }
+
+    pub fn kind_term(&self, kind: &str) -> Term {
+        Term::from_facet(self.fields.kind, &Store::facet(kind))
+    }
+
+    pub fn year_term(&self, year: &str) -> Term {
+        Term::from_facet(self.fields.year, &Store::facet(year))
+    }
+
+    /// The tantivy document of a passage.
+    pub fn passage_doc(&self, p: &Passage, organisation: Option<&str>) -> Result<TantivyDocument> {
+        let f = &self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, &p.id);
+        doc.add_text(f.doctype, "passage");
+        doc.add_facet(f.report, Store::facet(&p.report));
+        doc.add_facet(f.kind, Store::facet(&p.kind));
+        if let Some(year) = p.date.as_deref().and_then(|d| d.get(..4)) {
+            doc.add_facet(f.year, Store::facet(year));
+        }
+        if !p.section.is_empty() {
+            doc.add_facet(f.section, Facet::from_path(p.section.iter().map(|s| s.as_str())));
+            doc.add_text(f.section_grams, p.section.join("\n"));
+        }
+        if let Some(org) = organisation {
+            doc.add_facet(f.org, Store::facet(org));
+        }
+        doc.add_u64(f.seq, p.seq);
+        doc.add_text(f.body_words, &p.text);
+        doc.add_text(f.body_grams, &p.text);
+        let context = p.context();
+        if !context.is_empty() {
+            doc.add_text(f.context_words, &context);
+            doc.add_text(f.context_grams, &context);
+        }
+        doc.add_text(f.payload, serde_json::to_string(p)?);
+        Ok(doc)
+    }
+
+    /// The report document.
+    pub fn report_doc(&self, info: &ReportInfo) -> Result<TantivyDocument> {
+        let f = &self.fields;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, &info.id);
+        doc.add_text(f.doctype, "report");
+        doc.add_facet(f.report, Store::facet(&info.id));
+        doc.add_text(f.payload, serde_json::to_string(info)?);
+        doc.add_u64(f.version, SCHEMA_VERSION);
+        Ok(doc)
+    }
+
+    /// Every report the index holds, in id order.
+    pub fn reports(&self, searcher: &tantivy::Searcher) -> Result<Vec<ReportInfo>> {
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.doctype, "report"),
+            IndexRecordOption::Basic,
+        );
+        let addresses = searcher.search(&query, &DocSetCollector)?;
+        let mut out = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            out.push(self.payload::<ReportInfo>(&doc)?);
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
+    }
+
+    pub fn payload<T: for<'de> Deserialize<'de>>(&self, doc: &TantivyDocument) -> Result<T> {
+        let json = doc
+            .get_first(self.fields.payload)
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| anyhow!("document without payload"))?;
+        Ok(serde_json::from_str(json)?)
+    }
+}
+
+fn check_schema(index: &Index, dir: &Path) -> Result<()> {
+    let (expected, _) = Fields::schema();
+    let actual = index.schema();
+    let same = expected
+        .fields()
+        .all(|(field, entry)| actual.get_field(entry.name()).ok() == Some(field) && actual.get_field_entry(field) == entry);
+    if same {
+        Ok(())
+    } else {
+        bail!("{}: index built by another version of baogao; run `baogao index --rebuild`", dir.display())
+    }
+}
+
+/// Current time as RFC 3339 UTC (seconds precision).
+pub fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    rfc3339(secs)
+}
+
+pub fn rfc3339(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_dates() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
+    }
+}

@@ -1,0 +1,23 @@
+//! baogao (報告): a command-line search engine for Chinese research reports.
+//!
+//! Pipeline, one module per stage: [`decode`] bytes → text, [`formats`] PDF/DOCX/HTML → text,
+//! [`parse`] text → report model, [`passage`] report → citable passages with stable ids,
+//! [`fold`] one-to-one character folding, [`analyzer`] terms for tantivy, [`index`] the
+//! on-disk index, [`corpus`] corpus folder ↔ index, [`search`] ranked hits, [`snippet`]
+//! highlighted fragments, [`locate`] quotation → source passage, [`cli`] and [`output`] the
+//! command line.
+
+pub mod analyzer;
+pub mod cli;
+pub mod corpus;
+pub mod decode;
+pub mod fold;
+pub mod index;
+pub mod ingest;
+pub mod locate;
+pub mod numerals;
+pub mod output;
+pub mod parse;
+pub mod passage;
+pub mod search;
+pub mod snippet;

@@ -1,0 +1,311 @@
+//! Output: results → stdout, as readable text for people or JSON Lines for scripts.
+//!
+//! JSON schema (one object per line, stable):
+//! - hit / get / locate: the passage fields `id report title date kind section text seq`
+//!   (+ `table headers cells table_note` for table rows), plus `snippet score highlights`
+//!   for hits, `context_of` for `get --context` lines, `match score range snippet` for locate;
+//! - facets: `{"facets": {"kind": {..}, "report": {..}, "year": {..}, "section": {..},
+//!   "organisation": {..}}, "total": N}`;
+//! - reports: the report fields; add/remove/index: one summary object.
+
+use std::io::{BufWriter, Stdout, Write};
+
+use anyhow::Result;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::analyzer::{Folded, gram_terms, jieba, word_terms};
+use crate::corpus::Summary;
+use crate::index::ReportInfo;
+use crate::ingest::Ingested;
+use crate::locate::Located;
+use crate::parse::Kind;
+use crate::passage::Passage;
+use crate::search::Outcome;
+use crate::snippet::{MARK_CLOSE, MARK_OPEN};
+
+const BOLD_RED: &str = "\x1b[1;31m";
+const DIM: &str = "\x1b[2m";
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+pub struct Printer {
+    out: BufWriter<Stdout>,
+    color: bool,
+}
+
+impl Printer {
+    pub fn new(color: bool) -> Printer {
+        Printer {
+            out: BufWriter::new(std::io::stdout()),
+            color,
+        }
+    }
+
+    pub fn flush(&mut self) -> Result<()> {
+        self.out.flush()?;
+        Ok(())
+    }
+
+    fn line(&mut self, s: &str) -> Result<()> {
+        self.out.write_all(s.as_bytes())?;
+        self.out.write_all(b"\n")?;
+        Ok(())
+    }
+
+    fn json_line<T: Serialize>(&mut self, value: &T) -> Result<()> {
+        serde_json::to_writer(&mut self.out, value)?;
+        self.out.write_all(b"\n")?;
+        Ok(())
+    }
+
+    fn paint(&self, style: &str, s: &str) -> String {
+        if self.color { format!("{style}{s}{RESET}") } else { s.to_string() }
+    }
+
+    /// Snippet markup → terminal highlight (color) or 【…】 brackets.
+    fn highlight(&self, snippet: &str) -> String {
+        if self.color {
+            snippet.replace(MARK_OPEN, BOLD_RED).replace(MARK_CLOSE, RESET)
+        } else {
+            snippet.replace(MARK_OPEN, "【").replace(MARK_CLOSE, "】")
+        }
+    }
+
+    pub fn report_structure(&mut self, ingested: &Ingested, json: bool) -> Result<()> {
+        let r = &ingested.report;
+        if json {
+            let value = json!({
+                "title": r.title,
+                "date": r.date,
+                "format": ingested.format,
+                "encoding": ingested.encoding,
+                "replacements": ingested.replacements,
+                "meta": r.meta,
+                "blocks": r.blocks,
+            });
+            return self.json_line(&value);
+        }
+        self.line(&format!("title: {}", r.title))?;
+        self.line(&format!("date: {}", r.date.as_deref().unwrap_or("-")))?;
+        self.line(&format!(
+            "format: {}  encoding: {}  replacements: {}",
+            ingested.format, ingested.encoding, ingested.replacements
+        ))?;
+        if let Some(c) = &r.meta.commissioned_by {
+            self.line(&format!("commissioned by: {c}"))?;
+        }
+        if let Some(a) = &r.meta.agency {
+            self.line(&format!("agency: {a}"))?;
+        }
+        if !r.meta.authors.is_empty() {
+            self.line(&format!("authors: {}", r.meta.authors.join("、")))?;
+        }
+        if let Some(c) = &r.meta.category {
+            self.line(&format!("category: {c}"))?;
+        }
+        if !r.meta.keywords.is_empty() {
+            self.line(&format!("keywords: {}", r.meta.keywords.join("; ")))?;
+        }
+        self.line("")?;
+        for b in &r.blocks {
+            let depth = b.section.len() + usize::from(b.kind != Kind::Heading);
+            let indent = "  ".repeat(depth.saturating_sub(1));
+            let text = match b.kind {
+                Kind::TableRow => b.cells.join(" | "),
+                Kind::Table => format!("{}  [{}]", b.text, b.headers.join(" | ")),
+                _ => b.text.clone(),
+            };
+            let text = truncate(&text, 60);
+            let kind = self.paint(DIM, &format!("[{}]", b.kind.as_str()));
+            self.line(&format!("{indent}{kind} {text}"))?;
+        }
+        Ok(())
+    }
+
+    pub fn index_summary(&mut self, s: &Summary, took: std::time::Duration) -> Result<()> {
+        eprintln!(
+            "baogao: indexed {} new and {} changed reports ({} passages, {:.1} MiB) in {:.1}s; {} unchanged, {} removed, {} failed",
+            s.added.len(),
+            s.replaced.len(),
+            s.passages,
+            s.bytes_indexed as f64 / 1_048_576.0,
+            took.as_secs_f64(),
+            s.unchanged,
+            s.removed.len(),
+            s.failed.len()
+        );
+        Ok(())
+    }
+
+    pub fn hits(&mut self, outcome: &Outcome, offset: usize, json: bool) -> Result<()> {
+        if json {
+            for hit in &outcome.hits {
+                self.json_line(hit)?;
+            }
+            if let Some(f) = &outcome.facets {
+                self.json_line(&json!({"facets": f, "total": outcome.total}))?;
+            }
+            return Ok(());
+        }
+        for (i, hit) in outcome.hits.iter().enumerate() {
+            let p = &hit.passage;
+            let mut place = vec![p.title.clone()];
+            place.extend(p.section.iter().cloned());
+            let header = format!("{}. {}", offset + i + 1, place.join(" › "));
+            self.line(&self.paint(BOLD, &header))?;
+            let mut about = format!("   {} · {} · {}", p.id, p.kind, p.date.as_deref().unwrap_or("-"));
+            if let Some(t) = &p.table {
+                about.push_str(&format!(" · {t}"));
+            }
+            self.line(&self.paint(DIM, &about))?;
+            let snippet = self.highlight(&hit.snippet);
+            self.line(&format!("   {snippet}"))?;
+            self.line("")?;
+        }
+        if let Some(f) = &outcome.facets {
+            self.line(&format!("{} matching passages", outcome.total))?;
+            for (name, counts) in [
+                ("kind", &f.kind),
+                ("report", &f.report),
+                ("year", &f.year),
+                ("section", &f.section),
+                ("organisation", &f.organisation),
+            ] {
+                let mut items: Vec<(&String, &u64)> = counts.iter().collect();
+                items.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+                let shown: Vec<String> = items.iter().take(8).map(|(k, v)| format!("{k} ({v})")).collect();
+                self.line(&format!("  {name}: {}", shown.join(", ")))?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn analysis(&mut self, text: &str, json: bool) -> Result<()> {
+        let folded = Folded::new(text);
+        let normalized = folded.text();
+        let words = word_terms(&jieba(), &folded);
+        let grams = gram_terms(&folded);
+        let show = |terms: &[crate::analyzer::Term]| -> Vec<serde_json::Value> {
+            terms
+                .iter()
+                .map(|t| json!({"term": t.text, "position": t.position, "start": t.char_start, "end": t.char_end}))
+                .collect()
+        };
+        if json {
+            return self.json_line(&json!({
+                "text": text,
+                "normalized": normalized,
+                "words": show(&words),
+                "grams": show(&grams),
+            }));
+        }
+        self.line(&format!("normalized: {normalized}"))?;
+        let w: Vec<String> = words.iter().map(|t| format!("{}@{}", t.text, t.position)).collect();
+        self.line(&format!("words: {}", w.join(" ")))?;
+        let g: Vec<String> = grams.iter().map(|t| format!("{}@{}", t.text, t.position)).collect();
+        self.line(&format!("grams: {}", g.join(" ")))?;
+        Ok(())
+    }
+
+    pub fn add_summary(&mut self, s: &Summary, json: bool) -> Result<()> {
+        if json {
+            let failed: Vec<_> = s.failed.iter().map(|(f, c)| json!({"file": f, "error": c})).collect();
+            return self.json_line(&json!({
+                "added": s.added, "replaced": s.replaced, "unchanged": s.unchanged,
+                "failed": failed, "passages": s.passages,
+            }));
+        }
+        for id in &s.added {
+            self.line(&format!("added {id}"))?;
+        }
+        for id in &s.replaced {
+            self.line(&format!("replaced {id}"))?;
+        }
+        if s.unchanged > 0 {
+            self.line(&format!("{} unchanged", s.unchanged))?;
+        }
+        Ok(())
+    }
+
+    pub fn removed(&mut self, ids: &[String], json: bool) -> Result<()> {
+        if json {
+            return self.json_line(&json!({"removed": ids}));
+        }
+        for id in ids {
+            self.line(&format!("removed {id}"))?;
+        }
+        Ok(())
+    }
+
+    pub fn reports(&mut self, reports: &[ReportInfo], json: bool) -> Result<()> {
+        for r in reports {
+            if json {
+                self.json_line(r)?;
+            } else {
+                self.line(&format!(
+                    "{}\t{}\t{}\t{}\t{}\t{} passages, {} table rows\tadded {}",
+                    r.id,
+                    r.title,
+                    r.date.as_deref().unwrap_or("-"),
+                    r.organisation.as_deref().unwrap_or("-"),
+                    r.encoding,
+                    r.passages,
+                    r.table_rows,
+                    r.added
+                ))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Passages of `get`; `focus` is the id asked for (others are its context).
+    pub fn passages(&mut self, passages: &[Passage], focus: &str, json: bool) -> Result<()> {
+        for p in passages {
+            if json {
+                if p.id == focus {
+                    self.json_line(p)?;
+                } else {
+                    let mut value = serde_json::to_value(p)?;
+                    value["context_of"] = json!(focus);
+                    self.json_line(&value)?;
+                }
+            } else {
+                let marker = if p.id == focus { "▶" } else { " " };
+                let head = format!("{marker} {} · {} · {}", p.id, p.kind, p.section.join(" › "));
+                self.line(&self.paint(DIM, &head))?;
+                self.line(&p.text)?;
+                self.line("")?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn located(&mut self, found: &[Located], json: bool) -> Result<()> {
+        for l in found {
+            if json {
+                self.json_line(l)?;
+            } else {
+                let head = format!(
+                    "{} · {} {:.3} · chars {}–{} · {}",
+                    l.passage.id, l.match_type, l.score, l.range[0], l.range[1], l.passage.title
+                );
+                self.line(&self.paint(BOLD, &head))?;
+                let snippet = self.highlight(&l.snippet);
+                self.line(&format!("   {snippet}"))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    let s = s.replace(['\n', '\t'], " ");
+    if s.chars().count() <= max {
+        s
+    } else {
+        let mut t: String = s.chars().take(max).collect();
+        t.push('…');
+        t
+    }
+}

@@ -1,0 +1,147 @@
+//! Passages: a parsed [`Report`] → the citable units that are indexed, with stable ids.
+//!
+//! Every paragraph, list item, heading, caption, note and table row becomes a [`Passage`].
+//! Its id is `REPORT#Kxxxxxx`: `K` is one letter for the kind (`p` paragraph, `l` list item,
+//! `h` heading, `c` caption, `n` note, `r` table row) and `xxxxxx` six hex digits of a
+//! BLAKE3 hash of the passage's own text (and, for a table row, its table caption). Ids
+//! therefore depend only on the passage itself: they are the same on every machine, after
+//! `--rebuild`, when other reports come and go, and when a revised version of the report
+//! changes *other* passages. A passage whose text changes gets a new id. The rare passage
+//! that repeats the same text in one report gets `-2`, `-3`, … in document order.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+use crate::parse::{Block, Kind, Report};
+
+/// One indexed unit, exactly as search hits, `get` and `locate` show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Passage {
+    pub id: String,
+    pub report: String,
+    pub title: String,
+    pub date: Option<String>,
+    pub kind: String,
+    pub section: Vec<String>,
+    /// The original text (re-joined where a page break cut it); cells joined by TAB for rows.
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cells: Vec<String>,
+    /// Unit line or spanning title of the row's table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table_note: Option<String>,
+    /// Position of the passage in its report (0-based, document order).
+    pub seq: u64,
+}
+
+impl Passage {
+    /// Text that describes where the passage sits, indexed beside it with a lower weight:
+    /// the section path, and for a table row its caption, unit line and column headers.
+    pub fn context(&self) -> String {
+        let mut parts: Vec<&str> = self.section.iter().map(String::as_str).collect();
+        if let Some(t) = &self.table {
+            parts.push(t);
+        }
+        if let Some(n) = &self.table_note {
+            parts.push(n);
+        }
+        parts.extend(self.headers.iter().map(String::as_str));
+        parts.join("\n")
+    }
+}
+
+fn kind_letter(kind: Kind) -> char {
+    match kind {
+        Kind::Heading => 'h',
+        Kind::Paragraph => 'p',
+        Kind::ListItem => 'l',
+        Kind::Table => 't',
+        Kind::TableRow => 'r',
+        Kind::Caption => 'c',
+        Kind::Note => 'n',
+    }
+}
+
+fn hash_hex(block: &Block) -> String {
+    let mut hasher = blake3::Hasher::new();
+    if let Some(t) = &block.table {
+        hasher.update(t.as_bytes());
+        hasher.update(b"\x1f");
+    }
+    hasher.update(block.text.as_bytes());
+    let hex = hasher.finalize().to_hex();
+    hex[..6].to_string()
+}
+
+/// The passages of a report in document order. Whole-table blocks are not passages: their
+/// caption and headers travel with every row.
+pub fn passages(report_id: &str, report: &Report) -> Vec<Passage> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for block in &report.blocks {
+        if block.kind == Kind::Table || block.text.trim().is_empty() {
+            continue;
+        }
+        let base = format!("{report_id}#{}{}", kind_letter(block.kind), hash_hex(block));
+        let count = seen.entry(base.clone()).or_insert(0);
+        *count += 1;
+        let id = if *count == 1 {
+            base
+        } else {
+            format!("{base}-{count}")
+        };
+        out.push(Passage {
+            id,
+            report: report_id.to_string(),
+            title: report.title.clone(),
+            date: report.date.clone(),
+            kind: block.kind.as_str().to_string(),
+            section: block.section.clone(),
+            text: block.text.clone(),
+            table: block.table.clone(),
+            headers: block.headers.clone(),
+            cells: block.cells.clone(),
+            table_note: block.table_note.clone(),
+            seq: out.len() as u64,
+        });
+    }
+    out
+}
+
+/// Splits a passage id into (report id, locator).
+pub fn split_id(id: &str) -> Option<(&str, &str)> {
+    id.split_once('#').filter(|(r, l)| !r.is_empty() && !l.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    const SAMPLE: &str = include_str!("../corpus/taipei-shanghai-city-exchange-2017.txt");
+
+    #[test]
+    fn ids_are_unique_and_stable() {
+        let a = passages("r", &parse(SAMPLE));
+        let b = passages("r", &parse(SAMPLE));
+        assert_eq!(a, b);
+        let mut ids: Vec<&str> = a.iter().map(|p| p.id.as_str()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), a.len());
+        assert!(a.iter().all(|p| p.id.starts_with("r#")));
+    }
+
+    #[test]
+    fn ids_survive_edits_elsewhere() {
+        let original = passages("r", &parse(SAMPLE));
+        let revised_text = SAMPLE.replacen("兩岸互動經過 30 年的累積", "兩岸互動經過三十年的累積", 1);
+        let revised = passages("r", &parse(&revised_text));
+        let changed = original.iter().filter(|p| !revised.iter().any(|q| q.id == p.id)).count();
+        assert_eq!(changed, 1);
+    }
+}

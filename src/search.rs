@@ -1,0 +1,443 @@
+//! Search: a query string and filters → ranked passages with snippets and facet counts.
+//!
+//! A query is whitespace-separated words; `"quoted phrases"` must match, `-word` must not.
+//! Each word is folded exactly as the index was, then matched three ways, from strongest to
+//! weakest: as an exact (punctuation-insensitive) run of bigrams in the passage, as the words
+//! of the index's own term dictionary that it contains (so no jieba dictionary is loaded at
+//! query time), and the same two against the passage's context (section path, table caption
+//! and column headers). Words are OR-ed, but each word a passage fully contains adds a fixed
+//! bonus, so passages matching more of the query rank first and BM25 orders the rest.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+
+use anyhow::Result;
+use serde::Serialize;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{Facet, Field, IndexRecordOption};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+
+use crate::analyzer::{Folded, gram_terms, query_pieces};
+use crate::index::Store;
+use crate::passage::Passage;
+use crate::snippet::{Snippet, make_snippet};
+
+/// Bonus for a word found whole in the passage text.
+const WHOLE_WORD_BODY: f32 = 8.0;
+/// Bonus for a word found whole in the passage's context only.
+const WHOLE_WORD_CONTEXT: f32 = 5.0;
+/// Weight of BM25 on the passage's context relative to its text.
+const CONTEXT_WEIGHT: f32 = 0.4;
+/// Weight of the bigram phrase BM25 relative to word BM25.
+const PHRASE_WEIGHT: f32 = 0.3;
+/// Longest substring of a query word looked up as a dictionary word.
+const MAX_WORD_CHARS: usize = 8;
+/// Query words beyond this are ignored (a pasted page is not a query).
+const MAX_QUERY_WORDS: usize = 32;
+/// Characters of one query word beyond this are ignored.
+const MAX_QUERY_WORD_CHARS: usize = 64;
+
+/// What to search for.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    pub query: String,
+    pub limit: usize,
+    pub offset: usize,
+    pub kind: Option<String>,
+    pub report: Option<String>,
+    pub year: Option<String>,
+    pub section: Option<String>,
+    pub facets: bool,
+}
+
+/// A ranked passage.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    #[serde(flatten)]
+    pub passage: Passage,
+    /// Best fragments of the text, matched words wrapped in `<mark>…</mark>`.
+    pub snippet: String,
+    pub score: f32,
+    /// Matched character ranges `[start, end)` in `text`.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+/// Facet counts over all matches.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Facets {
+    pub kind: BTreeMap<String, u64>,
+    pub report: BTreeMap<String, u64>,
+    pub year: BTreeMap<String, u64>,
+    pub section: BTreeMap<String, u64>,
+    pub organisation: BTreeMap<String, u64>,
+}
+
+/// Result of a search.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub hits: Vec<Hit>,
+    pub total: usize,
+    pub facets: Option<Facets>,
+}
+
+/// One parsed query word.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryWord {
+    pub text: String,
+    pub required: bool,
+    pub excluded: bool,
+}
+
+/// Splits a query into words: whitespace separates, `"…"` (or `“…”`) groups a phrase that
+/// must match, a leading `-` excludes. Unbalanced quotes run to the end.
+pub fn parse_query(query: &str) -> Vec<QueryWord> {
+    let mut words = Vec::new();
+    let mut chars = query.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        let mut excluded = false;
+        if c == '-' {
+            chars.next();
+            excluded = true;
+        }
+        let quoted = matches!(chars.peek(), Some('"' | '“' | '＂'));
+        let mut text = String::new();
+        if quoted {
+            chars.next();
+            for c in chars.by_ref() {
+                if matches!(c, '"' | '”' | '＂') {
+                    break;
+                }
+                text.push(c);
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() {
+                    break;
+                }
+                text.push(c);
+                chars.next();
+            }
+        }
+        if text.chars().any(|c| c.is_alphanumeric()) {
+            let text: String = text.chars().take(MAX_QUERY_WORD_CHARS).collect();
+            words.push(QueryWord {
+                text,
+                required: quoted && !excluded,
+                excluded,
+            });
+        }
+        if words.len() >= MAX_QUERY_WORDS {
+            break;
+        }
+    }
+    words
+}
+
+/// Builds queries against one index.
+pub struct Searching<'a> {
+    pub store: &'a Store,
+    pub searcher: &'a Searcher,
+}
+
+impl Searching<'_> {
+    /// Whether `text` is a term of `field` in any segment.
+    fn term_exists(&self, field: Field, text: &str) -> bool {
+        let term = Term::from_field_text(field, text);
+        self.searcher.segment_readers().iter().any(|segment| {
+            segment
+                .inverted_index(field)
+                .ok()
+                .and_then(|ii| ii.terms().get(term.serialized_value_bytes()).ok().flatten())
+                .is_some()
+        })
+    }
+
+    /// Exact run of the word's bigrams (and alphanumeric terms) in `field`.
+    fn phrase(&self, field: Field, folded: &Folded) -> Option<Box<dyn Query>> {
+        let terms = gram_terms(folded);
+        let first = terms.first()?.position;
+        let mut pairs: Vec<(usize, Term)> = terms
+            .iter()
+            .map(|t| (t.position - first, Term::from_field_text(field, &t.text)))
+            .collect();
+        // Alphanumeric parts share positions with their whole: keep one term per position.
+        pairs.dedup_by(|a, b| a.0 == b.0);
+        if pairs.len() == 1 {
+            let (_, term) = pairs.pop()?;
+            return Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)));
+        }
+        Some(Box::new(PhraseQuery::new_with_offset(pairs)))
+    }
+
+    /// Dictionary words contained in the query word, each as a BM25 term query.
+    fn word_terms(&self, field: Field, folded: &Folded) -> Vec<Box<dyn Query>> {
+        let (han_runs, alnum) = query_pieces(folded);
+        let mut texts: Vec<String> = Vec::new();
+        for (start, end) in han_runs {
+            let chars = &folded.chars[start..end];
+            let mut covered = vec![false; chars.len()];
+            let mut found = Vec::new();
+            for len in (2..=chars.len().min(MAX_WORD_CHARS)).rev() {
+                for i in 0..=chars.len() - len {
+                    let s: String = chars[i..i + len].iter().collect();
+                    if self.term_exists(field, &s) {
+                        covered[i..i + len].iter_mut().for_each(|c| *c = true);
+                        found.push(s);
+                    }
+                }
+            }
+            for (i, c) in chars.iter().enumerate() {
+                if !covered[i] {
+                    found.push(c.to_string());
+                }
+            }
+            texts.extend(found);
+        }
+        texts.extend(alnum.into_iter().map(|t| t.text));
+        texts.sort();
+        texts.dedup();
+        texts
+            .into_iter()
+            .map(|t| {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, &t),
+                    IndexRecordOption::WithFreqs,
+                )) as Box<dyn Query>
+            })
+            .collect()
+    }
+
+    /// The scoring query of one word.
+    fn word_query(&self, word: &str) -> Option<Box<dyn Query>> {
+        let f = &self.store.fields;
+        let folded = Folded::new(word);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(p) = self.phrase(f.body_grams, &folded) {
+            clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(p, WHOLE_WORD_BODY))));
+        }
+        if let Some(p) = self.phrase(f.body_grams, &folded) {
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(p, PHRASE_WEIGHT))));
+        }
+        if let Some(p) = self.phrase(f.context_grams, &folded) {
+            clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(p, WHOLE_WORD_CONTEXT))));
+        }
+        for q in self.word_terms(f.body_words, &folded) {
+            clauses.push((Occur::Should, q));
+        }
+        for q in self.word_terms(f.context_words, &folded) {
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(q, CONTEXT_WEIGHT))));
+        }
+        if clauses.is_empty() {
+            return None;
+        }
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// Must-match form of a word: exact run in the text or the context.
+    fn exact_query(&self, word: &str) -> Option<Box<dyn Query>> {
+        let f = &self.store.fields;
+        let folded = Folded::new(word);
+        let body = self.phrase(f.body_grams, &folded)?;
+        let context = self.phrase(f.context_grams, &folded)?;
+        Some(Box::new(BooleanQuery::new(vec![
+            (Occur::Should, body),
+            (Occur::Should, context),
+        ])))
+    }
+
+    /// The full query: words, phrases, exclusions and filters.
+    pub fn build(&self, request: &Request) -> Box<dyn Query> {
+        let f = &self.store.fields;
+        let words = parse_query(&request.query);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut positive = false;
+        for w in &words {
+            if w.excluded {
+                if let Some(q) = self.exact_query(&w.text) {
+                    clauses.push((Occur::MustNot, q));
+                }
+                continue;
+            }
+            if w.required {
+                match self.exact_query(&w.text) {
+                    Some(q) => clauses.push((Occur::Must, q)),
+                    None => return Box::new(EmptyQuery),
+                }
+            }
+            if let Some(q) = self.word_query(&w.text) {
+                clauses.push((Occur::Should, q));
+                positive = true;
+            }
+        }
+        if !positive {
+            return Box::new(EmptyQuery);
+        }
+        let store = self.store;
+        if let Some(kind) = &request.kind {
+            clauses.push((Occur::Must, Box::new(TermQuery::new(store.kind_term(kind), IndexRecordOption::Basic))));
+        }
+        if let Some(report) = &request.report {
+            clauses.push((Occur::Must, Box::new(TermQuery::new(store.report_term(report), IndexRecordOption::Basic))));
+        }
+        if let Some(year) = &request.year {
+            clauses.push((Occur::Must, Box::new(TermQuery::new(store.year_term(year), IndexRecordOption::Basic))));
+        }
+        if let Some(section) = &request.section {
+            match self.phrase(f.section_grams, &Folded::new(section)) {
+                Some(q) => clauses.push((Occur::Must, q)),
+                None => return Box::new(EmptyQuery),
+            }
+        }
+        // A query of only Should clauses needs at least one of them; with Must clauses
+        // present tantivy would otherwise accept passages that match only the filters.
+        let (must, should): (Vec<_>, Vec<_>) = clauses.into_iter().partition(|(o, _)| *o != Occur::Should);
+        let mut all = must;
+        if !should.is_empty() {
+            all.push((Occur::Must, Box::new(BooleanQuery::new(should))));
+        }
+        Box::new(BooleanQuery::new(all))
+    }
+
+    /// Runs a search.
+    pub fn run(&self, request: &Request) -> Result<Outcome> {
+        let query = self.build(request);
+        let limit = request.limit.max(1);
+        let top = TopDocs::with_limit(limit).and_offset(request.offset).order_by_score();
+        let (top_docs, total, facets) = if request.facets {
+            let f = &self.store.fields;
+            let collector = |field: Field| {
+                let mut c = FacetCollector::for_field(self.store.index.schema().get_field_name(field).to_string());
+                c.add_facet(Facet::root());
+                c
+            };
+            let (top_docs, total, (kind, report, year), (section, org)) = self.searcher.search(
+                &query,
+                &(
+                    top,
+                    Count,
+                    (collector(f.kind), collector(f.report), collector(f.year)),
+                    (collector(f.section), collector(f.org)),
+                ),
+            )?;
+            let to_map = |counts: tantivy::collector::FacetCounts| -> BTreeMap<String, u64> {
+                counts
+                    .get(Facet::root())
+                    .map(|(facet, n)| (facet_label(facet), n))
+                    .collect()
+            };
+            let facets = Facets {
+                kind: to_map(kind),
+                report: to_map(report),
+                year: to_map(year),
+                section: to_map(section),
+                organisation: to_map(org),
+            };
+            (top_docs, total, Some(facets))
+        } else {
+            let (top_docs, total) = self.searcher.search(&query, &(top, Count))?;
+            (top_docs, total, None)
+        };
+        let words: Vec<String> = parse_query(&request.query)
+            .into_iter()
+            .filter(|w| !w.excluded)
+            .map(|w| w.text)
+            .collect();
+        let mut hits = Vec::with_capacity(top_docs.len());
+        for (score, address) in top_docs {
+            let passage = self.passage(address)?;
+            let Snippet { text, highlights } = make_snippet(&passage.text, &words);
+            hits.push(Hit {
+                passage,
+                snippet: text,
+                score,
+                highlights,
+            });
+        }
+        Ok(Outcome { hits, total, facets })
+    }
+
+    pub fn passage(&self, address: DocAddress) -> Result<Passage> {
+        let doc: TantivyDocument = self.searcher.doc(address)?;
+        self.store.payload(&doc)
+    }
+
+    /// Passages by id, in the order asked; `None` for an unknown id.
+    pub fn get(&self, id: &str) -> Result<Option<Passage>> {
+        let query = TermQuery::new(Term::from_field_text(self.store.fields.id, id), IndexRecordOption::Basic);
+        let found = self.searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        match found.first() {
+            Some((_, address)) => {
+                let p = self.passage(*address)?;
+                Ok((p.id == id).then_some(p))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Passages of `report` with `seq` in `[from, to]`, in document order.
+    pub fn range(&self, report: &str, from: u64, to: u64) -> Result<Vec<Passage>> {
+        let f = &self.store.fields;
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, Box::new(TermQuery::new(self.store.report_term(report), IndexRecordOption::Basic)) as Box<dyn Query>),
+            (
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    Bound::Included(Term::from_field_u64(f.seq, from)),
+                    Bound::Included(Term::from_field_u64(f.seq, to)),
+                )),
+            ),
+        ]);
+        let limit = (to - from + 1).min(10_000) as usize;
+        let found = self.searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
+        let mut out = Vec::with_capacity(found.len());
+        for (_, address) in found {
+            let doc: TantivyDocument = self.searcher.doc(address)?;
+            if let Ok(p) = self.store.payload::<Passage>(&doc) {
+                out.push(p);
+            }
+        }
+        out.sort_by_key(|p| p.seq);
+        Ok(out)
+    }
+}
+
+fn facet_label(facet: &Facet) -> String {
+    facet
+        .to_path()
+        .last()
+        .map(|s| s.to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_syntax() {
+        let w = parse_query(r#"雙城論壇 "交流 成果" -上海 ecfa"#);
+        assert_eq!(w.len(), 4);
+        assert_eq!(w[1].text, "交流 成果");
+        assert!(w[1].required);
+        assert!(w[2].excluded);
+        assert!(!w[3].required && !w[3].excluded);
+    }
+
+    #[test]
+    fn hostile_queries_parse() {
+        for q in ["\"", "-", "- -", "\"unbalanced", "title:x", "((", "😀", "\u{200b}", "\u{0}\u{1}", "１２３"] {
+            let _ = parse_query(q);
+        }
+        assert!(parse_query("-").is_empty());
+        assert!(parse_query("。、").is_empty());
+        assert_eq!(parse_query(&"字".repeat(20_000))[0].text.chars().count(), MAX_QUERY_WORD_CHARS);
+    }
+}
