@@ -65,7 +65,11 @@ impl Folded {
         let mut positions = Vec::with_capacity(original.len() / 2);
         let mut pos = 0;
         for (i, c) in original.char_indices() {
-            let f = fold_char(c);
+            let f = match fold_char(c) {
+                // Government text writes the numeral zero as a circle (一○%).
+                '○' | '◯' => '〇',
+                f => f,
+            };
             chars.push(f);
             byte_offsets.push(i);
             positions.push(pos);
@@ -149,7 +153,12 @@ pub fn gram_terms(folded: &Folded) -> Vec<Term> {
 fn finish(mut out: Vec<Term>) -> Vec<Term> {
     out.retain(|t| !t.text.is_empty() && t.text.chars().count() <= MAX_TOKEN_CHARS);
     out.sort_by(|a, b| {
-        (a.position, a.char_start, a.char_end, &a.text).cmp(&(b.position, b.char_start, b.char_end, &b.text))
+        (a.position, a.char_start, a.char_end, &a.text).cmp(&(
+            b.position,
+            b.char_start,
+            b.char_end,
+            &b.text,
+        ))
     });
     out.dedup_by(|a, b| a.text == b.text && a.position == b.position);
     out
@@ -190,13 +199,11 @@ fn runs(chars: &[char]) -> Vec<Run> {
             let start = i;
             while i < n {
                 let c = chars[i];
-                if c.is_alphanumeric() && !is_han(c) {
-                    i += 1;
-                } else if matches!(c, '.' | ',' | ':' | '/' | '-')
+                let inner_separator = matches!(c, '.' | ',' | ':' | '/' | '-')
                     && i > start
                     && chars[i - 1].is_ascii_digit()
-                    && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())
-                {
+                    && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit());
+                if c.is_alphanumeric() && !is_han(c) || inner_separator {
                     i += 1;
                 } else {
                     break;
@@ -255,7 +262,49 @@ fn numeral_values(folded: &Folded, start: usize, end: usize, out: &mut Vec<Term>
                 char_end: i,
             });
         }
+        // 三十五億 also yields 35, so that it meets 35億 (digits, then the Han unit).
+        if run.chars().count() >= 2
+            && run.ends_with(['万', '亿'])
+            && let Some(v) = chinese_to_number(run.trim_end_matches(['万', '亿']))
+        {
+            out.push(Term {
+                text: v.to_string(),
+                position: folded.positions[s],
+                char_start: s,
+                char_end: i - 1,
+            });
+        }
     }
+}
+
+/// `235万` is also 2350000 and `35亿` also 3500000000, so they meet numbers written out.
+fn scaled_number(digits: &str, unit: Option<&char>) -> Option<String> {
+    let scale: u64 = match unit? {
+        '万' => 10_000,
+        '亿' => 100_000_000,
+        _ => return None,
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if int.is_empty()
+        || !int.chars().all(|c| c.is_ascii_digit())
+        || !frac.chars().all(|c| c.is_ascii_digit())
+        || frac.len() > 8
+    {
+        return None;
+    }
+    let int_value: u64 = int.parse().ok()?;
+    let frac_value: u64 = if frac.is_empty() {
+        0
+    } else {
+        frac.parse().ok()?
+    };
+    let frac_scaled = frac_value.checked_mul(scale)? / 10u64.pow(frac.len() as u32);
+    Some(
+        int_value
+            .checked_mul(scale)?
+            .checked_add(frac_scaled)?
+            .to_string(),
+    )
 }
 
 /// Number and Latin-word terms of one alphanumeric run.
@@ -275,6 +324,9 @@ fn alnum_terms(folded: &Folded, start: usize, end: usize, out: &mut Vec<Term>) {
     let whole = strip_thousands(&raw);
     let _ = position;
     push(out, whole.clone(), start, end);
+    if let Some(scaled) = scaled_number(&whole, chars.get(end)) {
+        push(out, scaled, start, end);
+    }
     // Parts: split at separators and at letter/digit boundaries, each at its own position.
     let mut parts = Vec::new();
     let mut i = start;
@@ -291,8 +343,12 @@ fn alnum_terms(folded: &Folded, start: usize, end: usize, out: &mut Vec<Term>) {
         }
         parts.push((s, i));
     }
-    let separators = raw.chars().filter(|c| matches!(c, '.' | ':' | '/' | '-')).count();
-    let thousands_only = whole != raw && separators == raw.chars().filter(|c| *c == '.').count() && separators <= 1;
+    let separators = raw
+        .chars()
+        .filter(|c| matches!(c, '.' | ':' | '/' | '-'))
+        .count();
+    let thousands_only =
+        whole != raw && separators == raw.chars().filter(|c| *c == '.').count() && separators <= 1;
     if parts.len() > 1 && !thousands_only {
         // 12.5 stays whole (a decimal); dates, codes and PM10 also give their parts.
         let decimal = separators == 1 && raw.contains('.') && parts.len() == 2;
@@ -436,11 +492,17 @@ mod tests {
     use super::*;
 
     fn words(text: &str) -> Vec<String> {
-        word_terms(&jieba(), &Folded::new(text)).into_iter().map(|t| t.text).collect()
+        word_terms(&jieba(), &Folded::new(text))
+            .into_iter()
+            .map(|t| t.text)
+            .collect()
     }
 
     fn grams(text: &str) -> Vec<(String, usize)> {
-        gram_terms(&Folded::new(text)).into_iter().map(|t| (t.text, t.position)).collect()
+        gram_terms(&Folded::new(text))
+            .into_iter()
+            .map(|t| (t.text, t.position))
+            .collect()
     }
 
     #[test]
@@ -464,9 +526,15 @@ mod tests {
         assert_eq!(words("3500"), vec!["3500"]);
         assert_eq!(words("12.5%"), vec!["12.5"]);
         let date = words("2016.08.08");
-        assert!(date.contains(&"2016.08.08".to_string()) && date.contains(&"2016".to_string()), "{date:?}");
+        assert!(
+            date.contains(&"2016.08.08".to_string()) && date.contains(&"2016".to_string()),
+            "{date:?}"
+        );
         let pm = words("PM10");
-        assert!(pm.contains(&"pm10".to_string()) && pm.contains(&"10".to_string()), "{pm:?}");
+        assert!(
+            pm.contains(&"pm10".to_string()) && pm.contains(&"10".to_string()),
+            "{pm:?}"
+        );
         assert_eq!(words("1,178.9"), vec!["1178.9"]);
     }
 
@@ -477,11 +545,21 @@ mod tests {
         assert!(words("百分之五").contains(&"5".to_string()));
         assert!(words("3000萬").contains(&"3000".to_string()));
         assert!(words("3,000萬元").contains(&"3000".to_string()));
+        assert!(words("35億元").contains(&"3500000000".to_string()));
+        assert!(words("三十五億元").contains(&"35".to_string()));
+        assert!(words("三十五億元").contains(&"3500000000".to_string()));
+        assert!(words("235萬元").contains(&"2350000".to_string()));
+        assert!(words("2,350,000元").contains(&"2350000".to_string()));
+        assert!(words("一○%").contains(&"10".to_string()));
     }
 
     #[test]
     fn punctuation_and_spaces_dropped() {
-        assert!(words("兩岸，城市。 「交流」").iter().all(|w| w.chars().all(char::is_alphanumeric)));
+        assert!(
+            words("兩岸，城市。 「交流」")
+                .iter()
+                .all(|w| w.chars().all(char::is_alphanumeric))
+        );
         assert_eq!(grams("兩岸，城市"), grams("兩岸城市"));
     }
 
@@ -507,7 +585,10 @@ mod tests {
 
     #[test]
     fn positions_are_sorted() {
-        let terms = word_terms(&jieba(), &Folded::new("中華人民共和國成立於一九四九年，3,500人"));
+        let terms = word_terms(
+            &jieba(),
+            &Folded::new("中華人民共和國成立於一九四九年，3,500人"),
+        );
         assert!(terms.windows(2).all(|w| w[0].position <= w[1].position));
     }
 }

@@ -61,7 +61,7 @@ pub enum Command {
     },
     /// Search: whitespace-separated words, "quoted phrases", -excluded words.
     Search {
-        #[arg(required = true)]
+        #[arg(required = true, allow_hyphen_values = true)]
         query: Vec<String>,
         #[arg(long, default_value_t = 10)]
         limit: usize,
@@ -88,7 +88,7 @@ pub enum Command {
     },
     /// Show how a text is normalized and cut into search terms.
     Analyze {
-        #[arg(required = true)]
+        #[arg(required = true, allow_hyphen_values = true)]
         text: Vec<String>,
         #[arg(long)]
         json: bool,
@@ -130,7 +130,7 @@ pub enum Command {
     },
     /// Find the passage(s) a quotation came from.
     Locate {
-        #[arg(required = true)]
+        #[arg(required = true, allow_hyphen_values = true)]
         quote: Vec<String>,
         #[arg(long, default_value_t = 5)]
         limit: usize,
@@ -173,7 +173,9 @@ fn use_color(choice: ColorChoice) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
     }
 }
 
@@ -181,7 +183,11 @@ fn use_color(choice: ColorChoice) -> bool {
 pub fn run(cli: &Cli) -> Result<ExitCode> {
     let mut out = Printer::new(use_color(cli.color));
     let code = match &cli.command {
-        Command::Parse { file, json, encoding } => cmd_parse(&mut out, file, *json, encoding.as_deref())?,
+        Command::Parse {
+            file,
+            json,
+            encoding,
+        } => cmd_parse(&mut out, file, *json, encoding.as_deref())?,
         Command::Index { rebuild } => cmd_index(&mut out, cli, *rebuild)?,
         Command::Search {
             query,
@@ -215,11 +221,20 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             id,
             encoding,
             json,
-        } => cmd_add(&mut out, cli, files, id.as_deref(), encoding.as_deref(), *json)?,
+        } => cmd_add(
+            &mut out,
+            cli,
+            files,
+            id.as_deref(),
+            encoding.as_deref(),
+            *json,
+        )?,
         Command::Remove { ids, json } => cmd_remove(&mut out, cli, ids, *json)?,
         Command::Reports { json } => cmd_reports(&mut out, cli, *json)?,
         Command::Get { ids, context, json } => cmd_get(&mut out, cli, ids, *context, *json)?,
-        Command::Locate { quote, limit, json } => cmd_locate(&mut out, cli, &quote.join(" "), *limit, *json)?,
+        Command::Locate { quote, limit, json } => {
+            cmd_locate(&mut out, cli, &quote.join(" "), *limit, *json)?
+        }
     };
     out.flush()?;
     Ok(ExitCode::from(code))
@@ -227,11 +242,13 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
 
 fn cmd_parse(out: &mut Printer, file: &Path, json: bool, encoding: Option<&str>) -> Result<u8> {
     let shown = file.display();
-    let meta = std::fs::metadata(file).map_err(|e| anyhow::anyhow!("{shown}: {}", corpus::io_cause(&e)))?;
+    let meta = std::fs::metadata(file)
+        .map_err(|e| anyhow::anyhow!("{shown}: {}", corpus::io_cause(&e)))?;
     if meta.is_dir() {
         bail!("{shown}: is a folder, not a file");
     }
-    let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("{shown}: {}", corpus::io_cause(&e)))?;
+    let bytes =
+        std::fs::read(file).map_err(|e| anyhow::anyhow!("{shown}: {}", corpus::io_cause(&e)))?;
     let ingested = ingest_bytes(&bytes, file, encoding).with_context(|| shown.to_string())?;
     out.report_structure(&ingested, json)?;
     Ok(0)
@@ -245,8 +262,10 @@ impl Bar {
         if std::io::stderr().is_terminal() {
             let bar = indicatif::ProgressBar::new(0);
             bar.set_style(
-                indicatif::ProgressStyle::with_template("{spinner} indexing {bytes}/{total_bytes} {bar:30} {bytes_per_sec} eta {eta}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} indexing {bytes}/{total_bytes} {bar:30} {bytes_per_sec} eta {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             Bar(Some(bar))
         } else {
@@ -299,7 +318,11 @@ fn ensure_index(cli: &Cli) -> Result<()> {
     }
     if !cli.corpus.is_dir() {
         if missing {
-            bail!("{}: no index here and corpus folder {} not found", cli.index.display(), cli.corpus.display());
+            bail!(
+                "{}: no index here and corpus folder {} not found",
+                cli.index.display(),
+                cli.corpus.display()
+            );
         }
         return Ok(());
     }
@@ -337,13 +360,23 @@ fn cmd_search(out: &mut Printer, cli: &Cli, request: &Request, json: bool) -> Re
         bail!("unknown kind '{kind}' (paragraph, table_row, list_item, heading, caption, note)");
     }
     let (store, searcher) = open(cli)?;
-    let searching = Searching { store: &store, searcher: &searcher };
+    let searching = Searching {
+        store: &store,
+        searcher: &searcher,
+    };
     let outcome = searching.run(request)?;
     out.hits(&outcome, request.offset, json)?;
     Ok(if outcome.hits.is_empty() { 1 } else { 0 })
 }
 
-fn cmd_add(out: &mut Printer, cli: &Cli, files: &[PathBuf], id: Option<&str>, encoding: Option<&str>, json: bool) -> Result<u8> {
+fn cmd_add(
+    out: &mut Printer,
+    cli: &Cli,
+    files: &[PathBuf],
+    id: Option<&str>,
+    encoding: Option<&str>,
+    json: bool,
+) -> Result<u8> {
     if id.is_some() && files.len() > 1 {
         bail!("--id can only be given with a single file");
     }
@@ -383,7 +416,10 @@ fn cmd_reports(out: &mut Printer, cli: &Cli, json: bool) -> Result<u8> {
 
 fn cmd_get(out: &mut Printer, cli: &Cli, ids: &[String], context: u64, json: bool) -> Result<u8> {
     let (store, searcher) = open(cli)?;
-    let searching = Searching { store: &store, searcher: &searcher };
+    let searching = Searching {
+        store: &store,
+        searcher: &searcher,
+    };
     let mut missing = false;
     for id in ids {
         match searching.get(id)? {
@@ -406,7 +442,10 @@ fn cmd_get(out: &mut Printer, cli: &Cli, ids: &[String], context: u64, json: boo
 
 fn cmd_locate(out: &mut Printer, cli: &Cli, quote: &str, limit: usize, json: bool) -> Result<u8> {
     let (store, searcher) = open(cli)?;
-    let searching = Searching { store: &store, searcher: &searcher };
+    let searching = Searching {
+        store: &store,
+        searcher: &searcher,
+    };
     let found = crate::locate::locate(&searching, quote, limit)?;
     if found.is_empty() {
         eprintln!("baogao: no passage matches this quotation closely enough");

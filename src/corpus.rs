@@ -36,7 +36,9 @@ pub fn is_safe_id(id: &str) -> bool {
         && id != ".."
         && !id.starts_with('.')
         && id.chars().count() <= 200
-        && id.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// The report id a corpus file gets: its path relative to the corpus without extension,
@@ -56,10 +58,20 @@ pub fn id_for_relative_path(relative: &Path) -> String {
     let joined = parts.join(".");
     let cleaned: String = joined
         .chars()
-        .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let cleaned = cleaned.trim_start_matches('.').to_string();
-    if cleaned.is_empty() { "_".to_string() } else { cleaned }
+    if cleaned.is_empty() {
+        "_".to_string()
+    } else {
+        cleaned
+    }
 }
 
 /// A file found in the corpus.
@@ -116,7 +128,7 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<CorpusFile>) -> std::io::Result<(
         };
         if meta.is_dir() {
             walk(root, &path, out)?;
-        } else if meta.is_file() {
+        } else if meta.is_file() && is_report_file(&path) {
             let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
             out.push(CorpusFile {
                 id: id_for_relative_path(&relative),
@@ -128,6 +140,17 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<CorpusFile>) -> std::io::Result<(
         }
     }
     Ok(())
+}
+
+/// File extensions `index` treats as reports; other files in the corpus (manifests, notes)
+/// are left alone. Files without an extension are tried as text.
+pub const REPORT_EXTENSIONS: &[&str] = &["txt", "text", "pdf", "docx", "html", "htm", "xhtml"];
+
+fn is_report_file(path: &Path) -> bool {
+    path.extension().is_none_or(|e| {
+        let e = e.to_string_lossy().to_ascii_lowercase();
+        REPORT_EXTENSIONS.contains(&e.as_str())
+    })
 }
 
 /// What an update did.
@@ -159,9 +182,28 @@ impl Progress for Quiet {
     fn finish(&self) {}
 }
 
+/// A corpus file read for indexing: its hash, and its parsed content unless unchanged.
+struct Read {
+    hash: String,
+    ingested: Option<Ingested>,
+}
+
+/// A file given to `add` that passed every check.
+struct Checked {
+    request: AddRequest,
+    id: String,
+    bytes: Vec<u8>,
+    ingested: Ingested,
+}
+
 /// Brings the index in `index_dir` up to date with `corpus`. With `rebuild`, every report is
 /// indexed again (in the same single commit that drops the old documents).
-pub fn update(index_dir: &Path, corpus: &Path, rebuild: bool, progress: &dyn Progress) -> Result<Summary> {
+pub fn update(
+    index_dir: &Path,
+    corpus: &Path,
+    rebuild: bool,
+    progress: &dyn Progress,
+) -> Result<Summary> {
     if !corpus.is_dir() {
         bail!("{}: corpus folder not found", corpus.display());
     }
@@ -187,7 +229,11 @@ pub fn update(index_dir: &Path, corpus: &Path, rebuild: bool, progress: &dyn Pro
     let mut todo = Vec::new();
     for file in &files {
         match known.get(&file.id) {
-            Some(info) if info.file == file.relative && info.size == file.size && info.mtime == file.mtime => {
+            Some(info)
+                if info.file == file.relative
+                    && info.size == file.size
+                    && info.mtime == file.mtime =>
+            {
                 summary.unchanged += 1;
             }
             _ => todo.push(file.clone()),
@@ -204,17 +250,26 @@ pub fn update(index_dir: &Path, corpus: &Path, rebuild: bool, progress: &dyn Pro
     progress.start(todo.iter().map(|f| f.size).sum());
     let mut since_commit = 0u64;
     for batch in todo.chunks(BATCH_FILES) {
-        let results: Vec<(CorpusFile, Result<(Vec<u8>, Option<Ingested>)>)> = batch
+        let results: Vec<(CorpusFile, Result<Read>)> = batch
             .par_iter()
             .map(|file| {
                 let result = (|| {
                     let bytes = fs::read(&file.path).map_err(|e| anyhow!("cannot read: {e}"))?;
                     let hash = blake3::hash(&bytes).to_hex().to_string();
-                    if known.get(&file.id).is_some_and(|k| k.hash == hash && k.file == file.relative) {
-                        return Ok((hash.into_bytes(), None));
+                    if known
+                        .get(&file.id)
+                        .is_some_and(|k| k.hash == hash && k.file == file.relative)
+                    {
+                        return Ok(Read {
+                            hash,
+                            ingested: None,
+                        });
                     }
                     let ingested = ingest_bytes(&bytes, &file.path, None)?;
-                    Ok((hash.into_bytes(), Some(ingested)))
+                    Ok(Read {
+                        hash,
+                        ingested: Some(ingested),
+                    })
                 })();
                 (file.clone(), result)
             })
@@ -222,19 +277,31 @@ pub fn update(index_dir: &Path, corpus: &Path, rebuild: bool, progress: &dyn Pro
         for (file, result) in results {
             progress.advance(file.size);
             match result {
-                Ok((hash, None)) => {
+                Ok(Read {
+                    hash,
+                    ingested: None,
+                }) => {
                     // Same bytes, new mtime: refresh the report document only.
                     let mut info = known[&file.id].clone();
                     info.mtime = file.mtime;
-                    info.hash = String::from_utf8(hash).unwrap_or_default();
+                    info.hash = hash;
                     writer.delete_term(tantivy::Term::from_field_text(store.fields.id, &info.id));
                     writer.add_document(store.report_doc(&info)?)?;
                     summary.unchanged += 1;
                 }
-                Ok((hash, Some(ingested))) => {
-                    let hash = String::from_utf8(hash).unwrap_or_default();
+                Ok(Read {
+                    hash,
+                    ingested: Some(ingested),
+                }) => {
                     let existed = known.contains_key(&file.id);
-                    let n = write_report(&store, &writer, &file, &hash, &ingested, known.get(&file.id))?;
+                    let n = write_report(
+                        &store,
+                        &writer,
+                        &file,
+                        &hash,
+                        &ingested,
+                        known.get(&file.id),
+                    )?;
                     summary.passages += n;
                     summary.bytes_indexed += file.size;
                     since_commit += file.size;
@@ -244,7 +311,9 @@ pub fn update(index_dir: &Path, corpus: &Path, rebuild: bool, progress: &dyn Pro
                         summary.added.push(file.id.clone());
                     }
                 }
-                Err(e) => summary.failed.push((file.path.display().to_string(), format!("{e:#}"))),
+                Err(e) => summary
+                    .failed
+                    .push((file.path.display().to_string(), format!("{e:#}"))),
             }
         }
         if since_commit >= COMMIT_EVERY_BYTES && !rebuild {
@@ -309,7 +378,11 @@ pub fn index_is_stale(index_dir: &Path, corpus: &Path) -> bool {
     let Ok(stamp) = fs::metadata(index_dir.join(STAMP)).and_then(|m| m.modified()) else {
         return true;
     };
-    let newer = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).is_ok_and(|t| t > stamp);
+    let newer = |p: &Path| {
+        fs::metadata(p)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t > stamp)
+    };
     if newer(corpus) {
         return true;
     }
@@ -334,10 +407,11 @@ pub fn add(
     encoding: Option<&str>,
 ) -> Result<Summary> {
     let mut summary = Summary::default();
-    fs::create_dir_all(corpus).with_context(|| format!("{}: cannot create corpus folder", corpus.display()))?;
+    fs::create_dir_all(corpus)
+        .with_context(|| format!("{}: cannot create corpus folder", corpus.display()))?;
 
     // Validate everything first (in parallel): nothing is touched for a bad file.
-    let checked: Vec<Result<(AddRequest, String, Vec<u8>, Ingested)>> = requests
+    let checked: Vec<Result<Checked>> = requests
         .par_iter()
         .map(|r| {
             let shown = r.path.display().to_string();
@@ -356,8 +430,17 @@ pub fn add(
                 bail!("{shown}: is a folder, not a file");
             }
             let bytes = fs::read(&r.path).map_err(|e| anyhow!("{shown}: {}", io_cause(&e)))?;
-            let ingested = ingest_bytes(&bytes, &r.path, encoding).map_err(|e| anyhow!("{shown}: {e:#}"))?;
-            Ok((AddRequest { path: r.path.clone(), id: Some(id.clone()) }, id, bytes, ingested))
+            let ingested =
+                ingest_bytes(&bytes, &r.path, encoding).map_err(|e| anyhow!("{shown}: {e:#}"))?;
+            Ok(Checked {
+                request: AddRequest {
+                    path: r.path.clone(),
+                    id: Some(id.clone()),
+                },
+                id,
+                bytes,
+                ingested,
+            })
         })
         .collect();
 
@@ -365,23 +448,39 @@ pub fn add(
     let mut ids_in_batch: BTreeMap<String, String> = BTreeMap::new();
     for result in checked {
         match result {
-            Ok((request, id, bytes, ingested)) => {
+            Ok(Checked {
+                request,
+                id,
+                bytes,
+                ingested,
+            }) => {
                 let shown = request.path.display().to_string();
                 if let Some(other) = ids_in_batch.insert(id.clone(), shown.clone()) {
-                    summary.failed.push((shown, format!("report id '{id}' is also given by {other}")));
+                    summary
+                        .failed
+                        .push((shown, format!("report id '{id}' is also given by {other}")));
                     continue;
                 }
                 good.push((request, id, bytes, ingested));
             }
             Err(e) => {
                 let msg = format!("{e:#}");
-                let (file, cause) = msg.split_once(": ").map_or((String::new(), msg.clone()), |(a, b)| (a.to_string(), b.to_string()));
+                let (file, cause) = msg
+                    .split_once(": ")
+                    .map_or((String::new(), msg.clone()), |(a, b)| {
+                        (a.to_string(), b.to_string())
+                    });
                 summary.failed.push((file, cause));
             }
         }
     }
     if good.is_empty() {
         return Ok(summary);
+    }
+    // The first write to a new index starts with what the corpus already holds, so that
+    // reports shipped in it (or copied there by hand) are not left out.
+    if !Store::exists(index_dir) {
+        update(index_dir, corpus, false, &Quiet)?;
     }
 
     let store = Store::open_for_write(index_dir)?;
@@ -446,7 +545,10 @@ pub fn add(
 fn write_atomically(target: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = target.with_file_name(format!(
         ".{}.{}.baogao-tmp",
-        target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
         std::process::id()
     ));
     fs::write(&tmp, bytes).with_context(|| format!("{}: cannot write", tmp.display()))?;
@@ -458,7 +560,11 @@ fn write_atomically(target: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Removes reports from the corpus and the index. Returns the ids that were not found.
-pub fn remove(index_dir: &Path, corpus: &Path, ids: &[String]) -> Result<(Vec<String>, Vec<String>)> {
+pub fn remove(
+    index_dir: &Path,
+    corpus: &Path,
+    ids: &[String],
+) -> Result<(Vec<String>, Vec<String>)> {
     if !Store::exists(index_dir) {
         return Ok((Vec::new(), ids.to_vec()));
     }
@@ -479,7 +585,8 @@ pub fn remove(index_dir: &Path, corpus: &Path, ids: &[String]) -> Result<(Vec<St
                 // file gone and finishes the removal.
                 let path = corpus.join(&info.file);
                 if path.exists() {
-                    fs::remove_file(&path).with_context(|| format!("{}: cannot remove", path.display()))?;
+                    fs::remove_file(&path)
+                        .with_context(|| format!("{}: cannot remove", path.display()))?;
                 }
                 writer.delete_term(store.report_term(id));
                 removed.push(id.clone());
@@ -521,8 +628,14 @@ mod tests {
 
     #[test]
     fn ids_from_paths() {
-        assert_eq!(id_for_relative_path(Path::new("mojlaw/A0010077.txt")), "mojlaw.A0010077");
-        assert_eq!(id_for_relative_path(Path::new("my report.txt")), "my_report");
+        assert_eq!(
+            id_for_relative_path(Path::new("mojlaw/A0010077.txt")),
+            "mojlaw.A0010077"
+        );
+        assert_eq!(
+            id_for_relative_path(Path::new("my report.txt")),
+            "my_report"
+        );
         assert_eq!(id_for_relative_path(Path::new("報告.pdf")), "報告");
     }
 }

@@ -17,7 +17,9 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::store::{Compressor, ZstdCompressor};
-use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, Term,
+};
 
 use crate::analyzer::{self, GramTokenizer, WordTokenizer};
 use crate::passage::Passage;
@@ -51,6 +53,8 @@ pub struct Fields {
     pub section_grams: Field,
     pub payload: Field,
     pub version: Field,
+    /// Prior weight of the passage's kind, in percent (see [`kind_prior`]).
+    pub prior: Field,
 }
 
 impl Fields {
@@ -82,6 +86,7 @@ impl Fields {
             section_grams: b.add_text_field("section_grams", grams),
             payload: b.add_text_field("payload", STORED),
             version: b.add_u64_field("version", STORED),
+            prior: b.add_u64_field("prior", FAST),
         };
         (b.build(), fields)
     }
@@ -193,7 +198,9 @@ impl Store {
         let start = std::time::Instant::now();
         let mut announced = false;
         loop {
-            let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+            let threads = std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .clamp(1, 4);
             match self.index.writer_with_num_threads(threads, WRITER_MEMORY) {
                 Ok(w) => return Ok(w),
                 Err(tantivy::TantivyError::LockFailure(..)) => {
@@ -204,13 +211,16 @@ impl Store {
                         );
                     }
                     if !announced {
-                        eprintln!("baogao: waiting for another baogao process to finish writing the index…");
+                        eprintln!(
+                            "baogao: waiting for another baogao process to finish writing the index…"
+                        );
                         announced = true;
                     }
                     std::thread::sleep(Duration::from_millis(200));
                 }
                 Err(e) => {
-                    return Err(anyhow!(e).context(format!("{}: cannot open index writer", self.dir.display())));
+                    return Err(anyhow!(e)
+                        .context(format!("{}: cannot open index writer", self.dir.display())));
                 }
             }
         }
@@ -244,13 +254,17 @@ impl Store {
             doc.add_facet(f.year, Store::facet(year));
         }
         if !p.section.is_empty() {
-            doc.add_facet(f.section, Facet::from_path(p.section.iter().map(|s| s.as_str())));
+            doc.add_facet(
+                f.section,
+                Facet::from_path(p.section.iter().map(|s| s.as_str())),
+            );
             doc.add_text(f.section_grams, p.section.join("\n"));
         }
         if let Some(org) = organisation {
             doc.add_facet(f.org, Store::facet(org));
         }
         doc.add_u64(f.seq, p.seq);
+        doc.add_u64(f.prior, kind_prior(&p.kind));
         doc.add_text(f.body_words, &p.text);
         doc.add_text(f.body_grams, &p.text);
         let context = p.context();
@@ -299,16 +313,29 @@ impl Store {
     }
 }
 
+/// How likely a passage of this kind answers a query, in percent. Headings repeat the words
+/// of the passages under them in a few characters, so BM25 alone would rank them first.
+pub fn kind_prior(kind: &str) -> u64 {
+    match kind {
+        "heading" => 50,
+        "caption" | "note" => 85,
+        _ => 100,
+    }
+}
+
 fn check_schema(index: &Index, dir: &Path) -> Result<()> {
     let (expected, _) = Fields::schema();
     let actual = index.schema();
-    let same = expected
-        .fields()
-        .all(|(field, entry)| actual.get_field(entry.name()).ok() == Some(field) && actual.get_field_entry(field) == entry);
+    let same = expected.fields().all(|(field, entry)| {
+        actual.get_field(entry.name()).ok() == Some(field) && actual.get_field_entry(field) == entry
+    });
     if same {
         Ok(())
     } else {
-        bail!("{}: index built by another version of baogao; run `baogao index --rebuild`", dir.display())
+        bail!(
+            "{}: index built by another version of baogao; run `baogao index --rebuild`",
+            dir.display()
+        )
     }
 }
 

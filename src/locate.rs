@@ -13,10 +13,10 @@ use std::collections::HashSet;
 
 use anyhow::Result;
 use serde::Serialize;
+use tantivy::Term;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::Term;
 
 use crate::analyzer::{Folded, gram_terms, is_significant};
 use crate::passage::Passage;
@@ -105,7 +105,10 @@ pub fn locate(searching: &Searching, quote: &str, limit: usize) -> Result<Vec<Lo
         return Ok(Vec::new());
     }
     let key_text: String = key.iter().collect();
-    let grams: Vec<String> = gram_terms(&Folded::new(&key_text)).into_iter().map(|t| t.text).collect();
+    let grams: Vec<String> = gram_terms(&Folded::new(&key_text))
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
     let unique: HashSet<&String> = grams.iter().collect();
     let field = searching.store.fields.body_grams;
     let clauses: Vec<(Occur, Box<dyn Query>)> = unique
@@ -113,7 +116,10 @@ pub fn locate(searching: &Searching, quote: &str, limit: usize) -> Result<Vec<Lo
         .map(|g| {
             (
                 Occur::Should,
-                Box::new(TermQuery::new(Term::from_field_text(field, g), IndexRecordOption::WithFreqs)) as Box<dyn Query>,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, g),
+                    IndexRecordOption::WithFreqs,
+                )) as Box<dyn Query>,
             )
         })
         .collect();
@@ -154,7 +160,11 @@ pub fn locate(searching: &Searching, quote: &str, limit: usize) -> Result<Vec<Lo
             snippet,
         });
     }
-    located.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.passage.id.cmp(&b.passage.id)));
+    located.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.passage.id.cmp(&b.passage.id))
+    });
     if let Some(best) = located.first().map(|l| l.score) {
         located.retain(|l| l.score >= best - 0.15);
     }
@@ -198,14 +208,20 @@ mod tests {
 
     #[test]
     fn small_edits_cost_little() {
-        let (d, _, _) = align(&chars("已簽署三十項交流合作備忘錄"), &chars("臺北與上海已簽署30項交流合作備忘錄"));
+        let (d, _, _) = align(
+            &chars("已簽署三十項交流合作備忘錄"),
+            &chars("臺北與上海已簽署30項交流合作備忘錄"),
+        );
         assert!(d <= 3, "{d}");
     }
 
     #[test]
     fn unrelated_text_scores_low() {
         let q = chars("今天天氣很好我們去公園散步吧");
-        let (d, _, _) = align(&q, &chars("兩岸城市交流之機遇與風險評估，特別是臺北市與上海市間的互動機制"));
+        let (d, _, _) = align(
+            &q,
+            &chars("兩岸城市交流之機遇與風險評估，特別是臺北市與上海市間的互動機制"),
+        );
         assert!(1.0 - d as f32 / q.len() as f32 <= MIN_SIMILARITY);
     }
 

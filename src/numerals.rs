@@ -38,7 +38,7 @@ pub fn chinese_to_number(run: &str) -> Option<u64> {
     if run.is_empty() {
         return None;
     }
-    // Digit-by-digit form (二〇一七): only digits, at least two, one of them 〇/零.
+    // Digit-by-digit form (二〇一七, 一九四九): only digits, at least two.
     if run.chars().count() >= 2
         && run.chars().all(|c| DIGITS.contains(c) || c == '兩')
         && !run.chars().any(|c| unit_value(c).is_some())
@@ -54,7 +54,8 @@ pub fn chinese_to_number(run: &str) -> Option<u64> {
     let mut digit: Option<u64> = None;
     for c in run.chars() {
         if let Some(d) = digit_value(c) {
-            if digit.is_some() && d != 0 {
+            // 零 only holds a place (一百零五); two real digits in a row are not a number.
+            if digit.is_some_and(|prev| prev != 0) {
                 return None; // two digits in a row without a unit: not a positional number
             }
             digit = Some(d);
@@ -100,7 +101,8 @@ mod tests {
             assert_eq!(chinese_to_number(s), Some(v), "{s}");
         }
         assert_eq!(chinese_to_number(""), None);
-        assert_eq!(chinese_to_number("五五"), None);
+        assert_eq!(chinese_to_number("一九四九"), Some(1949));
+        assert_eq!(chinese_to_number("五百五五"), None);
         assert_eq!(chinese_to_number("中"), None);
     }
 }

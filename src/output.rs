@@ -60,13 +60,19 @@ impl Printer {
     }
 
     fn paint(&self, style: &str, s: &str) -> String {
-        if self.color { format!("{style}{s}{RESET}") } else { s.to_string() }
+        if self.color {
+            format!("{style}{s}{RESET}")
+        } else {
+            s.to_string()
+        }
     }
 
     /// Snippet markup → terminal highlight (color) or 【…】 brackets.
     fn highlight(&self, snippet: &str) -> String {
         if self.color {
-            snippet.replace(MARK_OPEN, BOLD_RED).replace(MARK_CLOSE, RESET)
+            snippet
+                .replace(MARK_OPEN, BOLD_RED)
+                .replace(MARK_CLOSE, RESET)
         } else {
             snippet.replace(MARK_OPEN, "【").replace(MARK_CLOSE, "】")
         }
@@ -154,7 +160,12 @@ impl Printer {
             place.extend(p.section.iter().cloned());
             let header = format!("{}. {}", offset + i + 1, place.join(" › "));
             self.line(&self.paint(BOLD, &header))?;
-            let mut about = format!("   {} · {} · {}", p.id, p.kind, p.date.as_deref().unwrap_or("-"));
+            let mut about = format!(
+                "   {} · {} · {}",
+                p.id,
+                p.kind,
+                p.date.as_deref().unwrap_or("-")
+            );
             if let Some(t) = &p.table {
                 about.push_str(&format!(" · {t}"));
             }
@@ -174,7 +185,11 @@ impl Printer {
             ] {
                 let mut items: Vec<(&String, &u64)> = counts.iter().collect();
                 items.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-                let shown: Vec<String> = items.iter().take(8).map(|(k, v)| format!("{k} ({v})")).collect();
+                let shown: Vec<String> = items
+                    .iter()
+                    .take(8)
+                    .map(|(k, v)| format!("{k} ({v})"))
+                    .collect();
                 self.line(&format!("  {name}: {}", shown.join(", ")))?;
             }
         }
@@ -201,16 +216,26 @@ impl Printer {
             }));
         }
         self.line(&format!("normalized: {normalized}"))?;
-        let w: Vec<String> = words.iter().map(|t| format!("{}@{}", t.text, t.position)).collect();
+        let w: Vec<String> = words
+            .iter()
+            .map(|t| format!("{}@{}", t.text, t.position))
+            .collect();
         self.line(&format!("words: {}", w.join(" ")))?;
-        let g: Vec<String> = grams.iter().map(|t| format!("{}@{}", t.text, t.position)).collect();
+        let g: Vec<String> = grams
+            .iter()
+            .map(|t| format!("{}@{}", t.text, t.position))
+            .collect();
         self.line(&format!("grams: {}", g.join(" ")))?;
         Ok(())
     }
 
     pub fn add_summary(&mut self, s: &Summary, json: bool) -> Result<()> {
         if json {
-            let failed: Vec<_> = s.failed.iter().map(|(f, c)| json!({"file": f, "error": c})).collect();
+            let failed: Vec<_> = s
+                .failed
+                .iter()
+                .map(|(f, c)| json!({"file": f, "error": c}))
+                .collect();
             return self.json_line(&json!({
                 "added": s.added, "replaced": s.replaced, "unchanged": s.unchanged,
                 "failed": failed, "passages": s.passages,

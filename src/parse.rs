@@ -145,12 +145,16 @@ fn split_lines(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// A line with nothing to read: whitespace, or only what an encoder left for a character
+/// it could not encode (a no-break space becomes `?` or `&#160;` in Big5).
 fn is_blank(line: &str) -> bool {
-    line.chars().all(|c| c.is_whitespace() || c == '\u{feff}')
+    let rest = line.replace("&#160;", "").replace("&nbsp;", "");
+    rest.chars()
+        .all(|c| c.is_whitespace() || matches!(c, '\u{feff}' | '?' | '\u{fffd}'))
 }
 
 fn is_row(line: &str) -> bool {
-    line.contains('\t') && !is_blank(line)
+    line.contains('\t') && line.chars().any(|c| !c.is_whitespace())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -444,14 +448,7 @@ fn chars_before_is_boundary(chars: &[char], i: usize) -> bool {
 }
 
 fn starts_with_at(chars: &[char], i: usize, s: &str) -> bool {
-    let mut j = i;
-    for c in s.chars() {
-        if chars.get(j) != Some(&c) {
-            return false;
-        }
-        j += 1;
-    }
-    true
+    (i..).zip(s.chars()).all(|(j, c)| chars.get(j) == Some(&c))
 }
 
 /// Reads `N 年 N 月 N 日` (spaces allowed, Arabic, full-width or Chinese numerals).
@@ -667,7 +664,7 @@ fn outline_marker(line: &str) -> Option<(Family, usize)> {
         match chars.get(i) {
             Some('、') => {}
             // `1.` but not `1.5` or `2016.08`
-            Some('.' | '．') if !chars.get(i + 1).is_some_and(|c| to_digit(*c).is_some()) => {}
+            Some('.' | '．') if chars.get(i + 1).is_none_or(|c| to_digit(*c).is_none()) => {}
             _ => return None,
         }
         i += 1;

@@ -77,16 +77,22 @@ fn hash_hex(block: &Block) -> String {
     hex[..6].to_string()
 }
 
-/// The passages of a report in document order. Whole-table blocks are not passages: their
-/// caption and headers travel with every row.
+/// The passages of a report in document order. A table's caption is a `caption` passage (so
+/// `表四 …` can be found and cited); a table without caption has none, since its headers
+/// travel with every row anyway.
 pub fn passages(report_id: &str, report: &Report) -> Vec<Passage> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::new();
     for block in &report.blocks {
-        if block.kind == Kind::Table || block.text.trim().is_empty() {
+        if block.text.trim().is_empty() || block.kind == Kind::Table && block.table.is_none() {
             continue;
         }
-        let base = format!("{report_id}#{}{}", kind_letter(block.kind), hash_hex(block));
+        let kind = if block.kind == Kind::Table {
+            Kind::Caption
+        } else {
+            block.kind
+        };
+        let base = format!("{report_id}#{}{}", kind_letter(kind), hash_hex(block));
         let count = seen.entry(base.clone()).or_insert(0);
         *count += 1;
         let id = if *count == 1 {
@@ -99,7 +105,7 @@ pub fn passages(report_id: &str, report: &Report) -> Vec<Passage> {
             report: report_id.to_string(),
             title: report.title.clone(),
             date: report.date.clone(),
-            kind: block.kind.as_str().to_string(),
+            kind: kind.as_str().to_string(),
             section: block.section.clone(),
             text: block.text.clone(),
             table: block.table.clone(),
@@ -114,7 +120,8 @@ pub fn passages(report_id: &str, report: &Report) -> Vec<Passage> {
 
 /// Splits a passage id into (report id, locator).
 pub fn split_id(id: &str) -> Option<(&str, &str)> {
-    id.split_once('#').filter(|(r, l)| !r.is_empty() && !l.is_empty())
+    id.split_once('#')
+        .filter(|(r, l)| !r.is_empty() && !l.is_empty())
 }
 
 #[cfg(test)]
@@ -139,9 +146,13 @@ mod tests {
     #[test]
     fn ids_survive_edits_elsewhere() {
         let original = passages("r", &parse(SAMPLE));
-        let revised_text = SAMPLE.replacen("兩岸互動經過 30 年的累積", "兩岸互動經過三十年的累積", 1);
+        let revised_text =
+            SAMPLE.replacen("兩岸互動經過 30 年的累積", "兩岸互動經過三十年的累積", 1);
         let revised = passages("r", &parse(&revised_text));
-        let changed = original.iter().filter(|p| !revised.iter().any(|q| q.id == p.id)).count();
+        let changed = original
+            .iter()
+            .filter(|p| !revised.iter().any(|q| q.id == p.id))
+            .count();
         assert_eq!(changed, 1);
     }
 }

@@ -221,13 +221,19 @@ impl Searching<'_> {
         let folded = Folded::new(word);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if let Some(p) = self.phrase(f.body_grams, &folded) {
-            clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(p, WHOLE_WORD_BODY))));
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(p, WHOLE_WORD_BODY)),
+            ));
         }
         if let Some(p) = self.phrase(f.body_grams, &folded) {
             clauses.push((Occur::Should, Box::new(BoostQuery::new(p, PHRASE_WEIGHT))));
         }
         if let Some(p) = self.phrase(f.context_grams, &folded) {
-            clauses.push((Occur::Should, Box::new(ConstScoreQuery::new(p, WHOLE_WORD_CONTEXT))));
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(p, WHOLE_WORD_CONTEXT)),
+            ));
         }
         for q in self.word_terms(f.body_words, &folded) {
             clauses.push((Occur::Should, q));
@@ -282,13 +288,31 @@ impl Searching<'_> {
         }
         let store = self.store;
         if let Some(kind) = &request.kind {
-            clauses.push((Occur::Must, Box::new(TermQuery::new(store.kind_term(kind), IndexRecordOption::Basic))));
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    store.kind_term(kind),
+                    IndexRecordOption::Basic,
+                )),
+            ));
         }
         if let Some(report) = &request.report {
-            clauses.push((Occur::Must, Box::new(TermQuery::new(store.report_term(report), IndexRecordOption::Basic))));
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    store.report_term(report),
+                    IndexRecordOption::Basic,
+                )),
+            ));
         }
         if let Some(year) = &request.year {
-            clauses.push((Occur::Must, Box::new(TermQuery::new(store.year_term(year), IndexRecordOption::Basic))));
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    store.year_term(year),
+                    IndexRecordOption::Basic,
+                )),
+            ));
         }
         if let Some(section) = &request.section {
             match self.phrase(f.section_grams, &Folded::new(section)) {
@@ -298,7 +322,8 @@ impl Searching<'_> {
         }
         // A query of only Should clauses needs at least one of them; with Must clauses
         // present tantivy would otherwise accept passages that match only the filters.
-        let (must, should): (Vec<_>, Vec<_>) = clauses.into_iter().partition(|(o, _)| *o != Occur::Should);
+        let (must, should): (Vec<_>, Vec<_>) =
+            clauses.into_iter().partition(|(o, _)| *o != Occur::Should);
         let mut all = must;
         if !should.is_empty() {
             all.push((Occur::Must, Box::new(BooleanQuery::new(should))));
@@ -310,11 +335,25 @@ impl Searching<'_> {
     pub fn run(&self, request: &Request) -> Result<Outcome> {
         let query = self.build(request);
         let limit = request.limit.max(1);
-        let top = TopDocs::with_limit(limit).and_offset(request.offset).order_by_score();
+        let top = TopDocs::with_limit(limit)
+            .and_offset(request.offset)
+            .tweak_score(move |segment: &tantivy::SegmentReader| {
+                let prior = segment
+                    .fast_fields()
+                    .u64("prior")
+                    .ok()
+                    .map(|c| c.first_or_default_col(100));
+                move |doc: tantivy::DocId, score: tantivy::Score| match &prior {
+                    Some(column) => score * column.get_val(doc) as f32 / 100.0,
+                    None => score,
+                }
+            });
         let (top_docs, total, facets) = if request.facets {
             let f = &self.store.fields;
             let collector = |field: Field| {
-                let mut c = FacetCollector::for_field(self.store.index.schema().get_field_name(field).to_string());
+                let mut c = FacetCollector::for_field(
+                    self.store.index.schema().get_field_name(field).to_string(),
+                );
                 c.add_facet(Facet::root());
                 c
             };
@@ -361,7 +400,11 @@ impl Searching<'_> {
                 highlights,
             });
         }
-        Ok(Outcome { hits, total, facets })
+        Ok(Outcome {
+            hits,
+            total,
+            facets,
+        })
     }
 
     pub fn passage(&self, address: DocAddress) -> Result<Passage> {
@@ -371,8 +414,13 @@ impl Searching<'_> {
 
     /// Passages by id, in the order asked; `None` for an unknown id.
     pub fn get(&self, id: &str) -> Result<Option<Passage>> {
-        let query = TermQuery::new(Term::from_field_text(self.store.fields.id, id), IndexRecordOption::Basic);
-        let found = self.searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        let query = TermQuery::new(
+            Term::from_field_text(self.store.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let found = self
+            .searcher
+            .search(&query, &TopDocs::with_limit(1).order_by_score())?;
         match found.first() {
             Some((_, address)) => {
                 let p = self.passage(*address)?;
@@ -386,7 +434,13 @@ impl Searching<'_> {
     pub fn range(&self, report: &str, from: u64, to: u64) -> Result<Vec<Passage>> {
         let f = &self.store.fields;
         let query = BooleanQuery::new(vec![
-            (Occur::Must, Box::new(TermQuery::new(self.store.report_term(report), IndexRecordOption::Basic)) as Box<dyn Query>),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    self.store.report_term(report),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>,
+            ),
             (
                 Occur::Must,
                 Box::new(RangeQuery::new(
@@ -396,7 +450,9 @@ impl Searching<'_> {
             ),
         ]);
         let limit = (to - from + 1).min(10_000) as usize;
-        let found = self.searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
+        let found = self
+            .searcher
+            .search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
         let mut out = Vec::with_capacity(found.len());
         for (_, address) in found {
             let doc: TantivyDocument = self.searcher.doc(address)?;
@@ -433,11 +489,25 @@ mod tests {
 
     #[test]
     fn hostile_queries_parse() {
-        for q in ["\"", "-", "- -", "\"unbalanced", "title:x", "((", "😀", "\u{200b}", "\u{0}\u{1}", "１２３"] {
+        for q in [
+            "\"",
+            "-",
+            "- -",
+            "\"unbalanced",
+            "title:x",
+            "((",
+            "😀",
+            "\u{200b}",
+            "\u{0}\u{1}",
+            "１２３",
+        ] {
             let _ = parse_query(q);
         }
         assert!(parse_query("-").is_empty());
         assert!(parse_query("。、").is_empty());
-        assert_eq!(parse_query(&"字".repeat(20_000))[0].text.chars().count(), MAX_QUERY_WORD_CHARS);
+        assert_eq!(
+            parse_query(&"字".repeat(20_000))[0].text.chars().count(),
+            MAX_QUERY_WORD_CHARS
+        );
     }
 }

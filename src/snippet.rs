@@ -40,13 +40,21 @@ pub fn find_matches(text: &str, words: &[String]) -> Vec<[usize; 2]> {
     let sig_chars: Vec<char> = sig.iter().map(|(c, _)| *c).collect();
     let mut spans: Vec<[usize; 2]> = Vec::new();
     for word in words {
-        let key: Vec<char> = Folded::new(word).chars.into_iter().filter(|c| is_significant(*c)).collect();
+        let key: Vec<char> = Folded::new(word)
+            .chars
+            .into_iter()
+            .filter(|c| is_significant(*c))
+            .collect();
         if key.is_empty() {
             continue;
         }
         let whole = occurrences(&sig_chars, &key);
         if !whole.is_empty() {
-            spans.extend(whole.into_iter().map(|s| [sig[s].1, sig[s + key.len() - 1].1 + 1]));
+            spans.extend(
+                whole
+                    .into_iter()
+                    .map(|s| [sig[s].1, sig[s + key.len() - 1].1 + 1]),
+            );
             continue;
         }
         // Longest pieces first; a piece covered by a longer one is skipped.
@@ -59,7 +67,11 @@ pub fn find_matches(text: &str, words: &[String]) -> Vec<[usize; 2]> {
                 let found = occurrences(&sig_chars, &key[i..i + len]);
                 if !found.is_empty() {
                     covered[i..i + len].iter_mut().for_each(|c| *c = true);
-                    spans.extend(found.into_iter().map(|s| [sig[s].1, sig[s + len - 1].1 + 1]));
+                    spans.extend(
+                        found
+                            .into_iter()
+                            .map(|s| [sig[s].1, sig[s + len - 1].1 + 1]),
+                    );
                 }
             }
         }
@@ -124,7 +136,11 @@ fn render(chars: &[char], start: usize, end: usize, highlights: &[[usize; 2]], o
 
 /// Tabs (between table cells) and line breaks show as spaces in a one-line snippet.
 fn display_char(c: char) -> char {
-    if c == '\t' || c == '\n' || c == '\r' { ' ' } else { c }
+    if c == '\t' || c == '\n' || c == '\r' {
+        ' '
+    } else {
+        c
+    }
 }
 
 /// Sentence ranges `[start, end)` of the text, each ending after its 。！？； or line break.
@@ -148,7 +164,8 @@ fn choose_fragments(chars: &[char], highlights: &[[usize; 2]]) -> Vec<(usize, us
         return vec![(0, chars.len())];
     }
     let sentences = sentences(chars);
-    let hits_in = |(s, e): (usize, usize)| highlights.iter().filter(|h| h[0] < e && h[1] > s).count();
+    let hits_in =
+        |(s, e): (usize, usize)| highlights.iter().filter(|h| h[0] < e && h[1] > s).count();
     let mut ranked: Vec<(usize, (usize, usize))> = sentences
         .iter()
         .enumerate()
@@ -164,7 +181,10 @@ fn choose_fragments(chars: &[char], highlights: &[[usize; 2]]) -> Vec<(usize, us
             break;
         }
         let (s, e) = if e - s > MAX_FRAGMENT_CHARS {
-            let first = highlights.iter().find(|h| h[0] >= s && h[0] < e).map_or(s, |h| h[0]);
+            let first = highlights
+                .iter()
+                .find(|h| h[0] >= s && h[0] < e)
+                .map_or(s, |h| h[0]);
             let from = first.saturating_sub(MAX_FRAGMENT_CHARS / 3).max(s);
             (from, (from + MAX_FRAGMENT_CHARS).min(e))
         } else {
@@ -175,7 +195,11 @@ fn choose_fragments(chars: &[char], highlights: &[[usize; 2]]) -> Vec<(usize, us
     }
     if chosen.is_empty() {
         let end = chars.len().min(SNIPPET_CHARS);
-        let end = sentences.iter().map(|r| r.1).find(|&e| e >= end / 2 && e <= end).unwrap_or(end);
+        let end = sentences
+            .iter()
+            .map(|r| r.1)
+            .find(|&e| e >= end / 2 && e <= end)
+            .unwrap_or(end);
         return vec![(0, end)];
     }
     chosen.sort();
@@ -188,8 +212,14 @@ mod tests {
 
     #[test]
     fn marks_folded_matches_in_original() {
-        let s = make_snippet("臺北市與上海市的雙城論壇。", &["台北".to_string(), "双城论坛".to_string()]);
-        assert_eq!(s.text, "<mark>臺北</mark>市與上海市的<mark>雙城論壇</mark>。");
+        let s = make_snippet(
+            "臺北市與上海市的雙城論壇。",
+            &["台北".to_string(), "双城论坛".to_string()],
+        );
+        assert_eq!(
+            s.text,
+            "<mark>臺北</mark>市與上海市的<mark>雙城論壇</mark>。"
+        );
         assert_eq!(s.highlights, vec![[0, 2], [8, 12]]);
     }
 

@@ -1,0 +1,505 @@
+//! Integration tests: the built `baogao` binary against temporary corpus and index folders.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde::Deserialize;
+use tempfile::TempDir;
+
+const SAMPLE: &str = "corpus/taipei-shanghai-city-exchange-2017.txt";
+
+/// A search hit as scripts read it; unknown fields fail the test, so the schema is tested.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Hit {
+    id: String,
+    report: String,
+    title: String,
+    date: Option<String>,
+    kind: String,
+    section: Vec<String>,
+    text: String,
+    #[serde(default)]
+    table: Option<String>,
+    #[serde(default)]
+    headers: Vec<String>,
+    #[serde(default)]
+    cells: Vec<String>,
+    #[serde(default)]
+    table_note: Option<String>,
+    seq: u64,
+    snippet: String,
+    score: f32,
+    highlights: Vec<[usize; 2]>,
+}
+
+/// A temporary workspace: `corpus/` and `index/` folders.
+struct Work {
+    dir: TempDir,
+}
+
+impl Work {
+    fn new() -> Work {
+        let dir = TempDir::new().unwrap();
+        fs::create_dir(dir.path().join("corpus")).unwrap();
+        Work { dir }
+    }
+
+    fn with_sample() -> Work {
+        let w = Work::new();
+        fs::copy(
+            SAMPLE,
+            w.corpus().join("taipei-shanghai-city-exchange-2017.txt"),
+        )
+        .unwrap();
+        w
+    }
+
+    fn corpus(&self) -> PathBuf {
+        self.dir.path().join("corpus")
+    }
+
+    fn index(&self) -> PathBuf {
+        self.dir.path().join("index")
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("baogao").unwrap();
+        c.env_remove("BAOGAO_INDEX")
+            .env_remove("BAOGAO_CORPUS")
+            .env("NO_COLOR", "1")
+            .arg("--index")
+            .arg(self.index())
+            .arg("--corpus")
+            .arg(self.corpus());
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let out = self.cmd().args(args).output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    fn search(&self, args: &[&str]) -> Vec<Hit> {
+        let mut all = vec!["search", "--json"];
+        all.extend_from_slice(args);
+        let (code, stdout, stderr) = self.run(&all);
+        assert!(code == 0 || code == 1, "exit {code}: {stderr}");
+        stdout
+            .lines()
+            .filter(|l| !l.starts_with("{\"facets\""))
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect()
+    }
+
+    /// Snapshot of the corpus folder: (name, bytes) sorted.
+    fn corpus_snapshot(&self) -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(self.corpus())
+            .unwrap()
+            .flatten()
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
+    }
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new("tests/fixtures").join(name)
+}
+
+/// The sample with the three characters Big5 cannot encode (内 ó á) replaced, so that every
+/// encoding carries exactly the same text.
+fn encodable_sample() -> String {
+    fs::read_to_string(SAMPLE)
+        .unwrap()
+        .replace('内', "內")
+        .replace('ó', "o")
+        .replace('á', "a")
+}
+
+fn big5_sample(w: &Work) -> PathBuf {
+    let text = encodable_sample();
+    let (bytes, _, unmappable) = encoding_rs::BIG5.encode(&text);
+    assert!(!unmappable);
+    let path = w.path("sample-big5.txt");
+    fs::write(&path, &bytes).unwrap();
+    path
+}
+
+#[test]
+fn search_builds_the_index_and_ranks_the_answer_first() {
+    let w = Work::with_sample();
+    let (code, stdout, stderr) = w.run(&["search", "雙城論壇", "交流成果"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("building the index"), "{stderr}");
+    assert!(stdout.contains("【雙城論壇】"), "{stdout}");
+    let hits = w.search(&["雙城論壇", "交流成果"]);
+    assert!(
+        hits[0]
+            .text
+            .contains("交流的具體成果展現在雙方所簽定的「交流合作備忘錄」"),
+        "{:?}",
+        hits[0].text
+    );
+    assert!(hits[0].snippet.contains("<mark>"));
+}
+
+#[test]
+fn simplified_variant_and_case_queries_find_traditional_text() {
+    let w = Work::with_sample();
+    let hits = w.search(&["双城论坛", "健康城市"]);
+    assert!(!hits.is_empty());
+    assert!(hits[0].text.contains("雙城論壇"));
+    let hits = w.search(&["台北", "首善之都"]);
+    assert!(hits[0].text.contains("首善之都"));
+    let hits = w.search(&["ecfa"]);
+    assert!(hits[0].text.contains("ECFA"));
+    let hits = w.search(&["23.1%"]);
+    assert!(hits[0].text.contains("23.1%"));
+}
+
+#[test]
+fn table_rows_are_found_with_caption_and_filled_cells() {
+    let w = Work::with_sample();
+    let hits = w.search(&["美國", "姊妹市", "波士頓"]);
+    let row = &hits[0];
+    assert_eq!(row.kind, "table_row");
+    assert_eq!(
+        row.cells,
+        vec!["美洲", "美國", "波士頓市", "Boston", "1996.09.03"]
+    );
+    assert_eq!(row.table.as_deref(), Some("表四 臺北市級姊妹市列表"));
+    assert_eq!(row.headers[0], "洲別");
+    let hits = w.search(&["姐妹市", "列表"]);
+    assert!(
+        hits.iter()
+            .take(3)
+            .any(|h| h.text.contains("表四 臺北市級姊妹市列表"))
+    );
+}
+
+#[test]
+fn no_hits_exits_1_and_errors_exit_2() {
+    let w = Work::with_sample();
+    let (code, stdout, _) = w.run(&["search", "--json", "zzqxvkj"]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    let (code, _, stderr) = w.run(&["search", "--kind", "nonsense", "x"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("baogao: ") && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+}
+
+#[test]
+fn facets_and_filters() {
+    let w = Work::with_sample();
+    fs::copy(
+        fixture("gazette-08_82980-utf8.txt"),
+        w.corpus().join("hushan.txt"),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = w.run(&["search", "--json", "--facets", "--limit", "3", "水庫"]);
+    assert_eq!(code, 0, "{stderr}");
+    let facets: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    let total = facets["total"].as_u64().unwrap();
+    let kinds: u64 = facets["facets"]["kind"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        kinds, total,
+        "facet counts cover every match, not just the page"
+    );
+    assert!(total > 3);
+    assert_eq!(facets["facets"]["year"]["2016"].as_u64(), Some(total));
+
+    let all = w.search(&["--limit", "100", "交流"]);
+    let years: Vec<&str> = all.iter().filter_map(|h| h.date.as_deref()).collect();
+    assert!(years.iter().any(|d| d.starts_with("2017")));
+    for hit in w.search(&["--year", "2016", "--limit", "50", "交流"]) {
+        assert_eq!(hit.report, "hushan");
+    }
+    for hit in w.search(&["--report", "hushan", "--limit", "50", "計畫"]) {
+        assert_eq!(hit.report, "hushan");
+    }
+    let rows = w.search(&["--kind", "table_row", "--limit", "50", "臺北"]);
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|h| h.kind == "table_row"));
+    let in_section = w.search(&["--section", "研究背景", "--limit", "50", "臺北"]);
+    assert!(!in_section.is_empty());
+    assert!(
+        in_section
+            .iter()
+            .all(|h| h.section.iter().any(|s| s.contains("研究背景")))
+    );
+}
+
+#[test]
+fn parse_outputs_structure_and_encodings_agree() {
+    let w = Work::new();
+    let (code, stdout, _) = w.run(&["parse", "--json", SAMPLE]);
+    assert_eq!(code, 0);
+    let utf8: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(utf8["title"], "兩岸城市交流之機遇與風險評估");
+    assert_eq!(utf8["date"], "2017-12-25");
+    let plain = w.path("sample-utf8.txt");
+    fs::write(&plain, encodable_sample()).unwrap();
+    let (_, stdout, _) = w.run(&["parse", "--json", plain.to_str().unwrap()]);
+    let reference: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(
+        encodable_sample()
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes()),
+    );
+    let text = encodable_sample();
+    let (gb, _, _) = encoding_rs::GB18030.encode(&text);
+    let variants = [
+        ("big5", fs::read(big5_sample(&w)).unwrap()),
+        ("gb18030", gb.into_owned()),
+        ("utf-16le", utf16),
+    ];
+    for (name, bytes) in variants {
+        let path = w.path(&format!("sample-{name}.txt"));
+        fs::write(&path, bytes).unwrap();
+        let (code, stdout, stderr) = w.run(&["parse", "--json", path.to_str().unwrap()]);
+        assert_eq!(code, 0, "{stderr}");
+        let decoded: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        // GB18030 text that only uses the GBK range is reported as gbk.
+        let encoding = decoded["encoding"].as_str().unwrap();
+        assert!(
+            encoding == name || name == "gb18030" && encoding == "gbk",
+            "{name}: {encoding}"
+        );
+        assert_eq!(decoded["title"], reference["title"]);
+        assert!(
+            decoded["blocks"] == reference["blocks"],
+            "{name}: blocks differ"
+        );
+    }
+
+    let (code, stdout, _) = w.run(&[
+        "parse",
+        "--json",
+        fixture("gazette-12_81788-gb18030.txt").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let gb: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(gb["title"], "行政院第3483次會議院長提示暨院會決定決議事項");
+    assert_eq!(gb["date"], "2016-01-14");
+    assert_eq!(gb["meta"]["agency"], "行政院");
+}
+
+#[test]
+fn bad_inputs_are_refused_with_one_line_and_nothing_changes() {
+    let w = Work::with_sample();
+    assert_eq!(w.run(&["index"]).0, 0);
+    let before = w.corpus_snapshot();
+    let png = w.path("image.png");
+    fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01").unwrap();
+    let empty = w.path("empty.txt");
+    fs::write(&empty, "  \n\n ").unwrap();
+    let folder = w.path("folder");
+    fs::create_dir(&folder).unwrap();
+    for (args, needle) in [
+        (vec!["parse", png.to_str().unwrap()], "image.png"),
+        (vec!["add", png.to_str().unwrap()], "image.png"),
+        (vec!["add", empty.to_str().unwrap()], "empty.txt"),
+        (vec!["add", folder.to_str().unwrap()], "folder"),
+        (vec!["add", "/no/such/file.txt"], "/no/such/file.txt"),
+        (vec!["add", "--id", "../x", SAMPLE], "../x"),
+        (vec!["add", "--encoding", "klingon", SAMPLE], "klingon"),
+    ] {
+        let (code, _, stderr) = w.run(&args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    }
+    assert_eq!(w.corpus_snapshot(), before);
+    let (code, stdout, _) = w.run(&["reports", "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(stdout.lines().count(), 1);
+}
+
+#[test]
+fn add_get_remove_and_stable_ids() {
+    let w = Work::with_sample();
+    let big5 = big5_sample(&w);
+    let (code, _, stderr) = w.run(&["add", "--id", "city-big5", big5.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    // The corpus keeps the original bytes.
+    assert_eq!(
+        fs::read(w.corpus().join("city-big5.txt")).unwrap(),
+        fs::read(&big5).unwrap()
+    );
+
+    let hits = w.search(&["--report", "city-big5", "維爾紐斯"]);
+    let hit = &hits[0];
+    assert!(hit.id.starts_with("city-big5#"));
+    let (code, stdout, _) = w.run(&["get", "--json", &hit.id]);
+    assert_eq!(code, 0);
+    let got: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(got["text"], hit.text.as_str());
+
+    let (code, stdout, _) = w.run(&["get", "--json", "--context", "2", &hit.id]);
+    assert_eq!(code, 0);
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5);
+    assert_eq!(lines[2]["id"], hit.id.as_str());
+    assert_eq!(lines[0]["context_of"], hit.id.as_str());
+
+    // More reports in other encodings leave the first report's ids and texts alone.
+    let ids = |w: &Work| -> Vec<String> {
+        let mut ids: Vec<String> = w
+            .search(&["--report", "city-big5", "--limit", "500", "臺北"])
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    let ids_before = ids(&w);
+    let (code, _, stderr) = w.run(&[
+        "add",
+        fixture("gazette-08_82980-big5.txt").to_str().unwrap(),
+        fixture("gazette-12_81788-gb18030.txt").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let (_, stdout, _) = w.run(&["reports", "--json"]);
+    assert_eq!(stdout.lines().count(), 4);
+    let (code, _, _) = w.run(&["index", "--rebuild"]);
+    assert_eq!(code, 0);
+    let (code, stdout, _) = w.run(&["add", "--id", "city-big5", big5.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("1 unchanged"), "{stdout}");
+    let ids_after = ids(&w);
+    assert_eq!(ids_before, ids_after);
+
+    let (code, _, _) = w.run(&["remove", "city-big5"]);
+    assert_eq!(code, 0);
+    assert!(!w.corpus().join("city-big5.txt").exists());
+    assert!(w.search(&["--report", "city-big5", "維爾紐斯"]).is_empty());
+    let (code, _, stderr) = w.run(&["get", &hit.id]);
+    assert_eq!(code, 1, "{stderr}");
+    let (code, _, _) = w.run(&["remove", "city-big5"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn locate_finds_edited_quotations_and_refuses_strangers() {
+    let w = Work::with_sample();
+    let locate = |quote: &str| -> (i32, Vec<serde_json::Value>) {
+        let (code, stdout, _) = w.run(&["locate", "--json", quote]);
+        (
+            code,
+            stdout
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect(),
+        )
+    };
+    let (code, found) =
+        locate("兩岸貿易總額為 1,178.9 億美元，占臺灣整體對外貿易總額之比重達 23.1%");
+    assert_eq!(code, 0);
+    assert_eq!(found[0]["match"], "exact");
+    let text = found[0]["text"].as_str().unwrap();
+    let range = found[0]["range"].as_array().unwrap();
+    let (s, e) = (
+        range[0].as_u64().unwrap() as usize,
+        range[1].as_u64().unwrap() as usize,
+    );
+    let quoted: String = text.chars().skip(s).take(e - s).collect();
+    assert!(quoted.starts_with("兩岸貿易總額為"), "{quoted}");
+
+    // Simplified, re-punctuated.
+    let (code, found) = locate("两岸贸易总额为1178.9亿美元 占台湾整体对外贸易总额之比重达23.1%");
+    assert_eq!(code, 0);
+    assert!(
+        found[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("1,178.9 億美元")
+    );
+    // Across a repaired page break.
+    let (code, found) = locate("則在於建設兩岸產業合作區，開放臺資企業的內銷市場");
+    assert_eq!(code, 0);
+    assert_eq!(found[0]["kind"], "paragraph");
+    // A table row quoted as its cells.
+    let (code, found) = locate("歐洲 立陶宛 維爾紐斯市 Vilnius 1998.05.28");
+    assert_eq!(code, 0);
+    assert_eq!(found[0]["kind"], "table_row");
+    // A word changed.
+    let (code, found) = locate("臺北與上海已簽署三十項「交流合作備忘錄」");
+    assert_eq!(code, 0);
+    assert_eq!(found[0]["match"], "near");
+    // In no report.
+    let (code, found) = locate("今天天氣晴朗，我們一起去動物園看熊貓吃竹子。");
+    assert_eq!(code, 1);
+    assert!(found.is_empty());
+}
+
+#[test]
+fn hostile_queries_never_panic() {
+    let w = Work::with_sample();
+    let long = "臺".repeat(20_000);
+    for q in [
+        "\"",
+        "-",
+        "\"unbalanced",
+        "title:x",
+        "AND OR NOT",
+        "((",
+        "😀",
+        "\u{200b}",
+        "\u{1}\u{7}",
+        "１２３",
+        "-雙城論壇",
+        long.as_str(),
+    ] {
+        let (code, _, stderr) = w.run(&["search", "--json", q]);
+        assert!(code == 0 || code == 1, "{q:?}: {code} {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[test]
+fn analyze_shows_folding_and_terms() {
+    let w = Work::new();
+    let (code, stdout, _) = w.run(&["analyze", "--json", "臺北市 ＥＣＦＡ 3,500"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["normalized"], "台北市 ecfa 3,500");
+    let terms: Vec<&str> = v["words"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["term"].as_str().unwrap())
+        .collect();
+    assert!(
+        terms.contains(&"台北市") && terms.contains(&"ecfa") && terms.contains(&"3500"),
+        "{terms:?}"
+    );
+}
