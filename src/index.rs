@@ -28,7 +28,7 @@ use crate::passage::Passage;
 pub const SCHEMA_VERSION: u64 = 1;
 
 /// Memory the writer may buffer before flushing a segment, across all its threads.
-const WRITER_MEMORY: usize = 256 * 1024 * 1024;
+const WRITER_MEMORY: usize = 128 * 1024 * 1024;
 
 /// How long a writer waits for another baogao process to finish writing.
 const LOCK_WAIT: Duration = Duration::from_secs(60);
@@ -50,7 +50,6 @@ pub struct Fields {
     pub body_grams: Field,
     pub context_words: Field,
     pub context_grams: Field,
-    pub section_grams: Field,
     pub payload: Field,
     pub version: Field,
     /// Prior weight of the passage's kind, in percent (see [`kind_prior`]).
@@ -60,10 +59,12 @@ pub struct Fields {
 impl Fields {
     fn schema() -> (Schema, Fields) {
         let mut b = Schema::builder();
+        // Word fields only serve BM25 term queries (phrases run on the bigram fields), so they
+        // keep no positions: that halves the position data.
         let words = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(analyzer::WORDS)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                .set_index_option(IndexRecordOption::WithFreqs),
         );
         let grams = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
@@ -82,8 +83,7 @@ impl Fields {
             body_words: b.add_text_field("body_words", words.clone()),
             body_grams: b.add_text_field("body_grams", grams.clone()),
             context_words: b.add_text_field("context_words", words),
-            context_grams: b.add_text_field("context_grams", grams.clone()),
-            section_grams: b.add_text_field("section_grams", grams),
+            context_grams: b.add_text_field("context_grams", grams),
             payload: b.add_text_field("payload", STORED),
             version: b.add_u64_field("version", STORED),
             prior: b.add_u64_field("prior", FAST),
@@ -258,7 +258,6 @@ impl Store {
                 f.section,
                 Facet::from_path(p.section.iter().map(|s| s.as_str())),
             );
-            doc.add_text(f.section_grams, p.section.join("\n"));
         }
         if let Some(org) = organisation {
             doc.add_facet(f.org, Store::facet(org));

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 
+use crate::formats;
 use crate::parse::{Report, parse};
 
 /// A file read and parsed.
@@ -21,15 +22,15 @@ pub struct Ingested {
 /// Reads `bytes` (from `path`, used for messages and as a format hint) into a report.
 /// Refuses input that holds no passage at all.
 pub fn ingest_bytes(bytes: &[u8], path: &Path, forced_encoding: Option<&str>) -> Result<Ingested> {
-    let _ = path;
-    let extracted = crate::decode::decode(bytes, forced_encoding)?;
+    let format = formats::detect(bytes, path);
+    let extracted = formats::extract(format, bytes, forced_encoding)?;
     let report = parse(&extracted.text);
     if report.blocks.is_empty() && report.title.trim().is_empty() {
         bail!("no text found");
     }
     Ok(Ingested {
         report,
-        format: "text".to_string(),
+        format: format.name().to_string(),
         encoding: extracted.encoding,
         replacements: extracted.replacements,
     })

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod corpus;
 pub mod decode;
 pub mod fold;
+pub mod formats;
 pub mod index;
 pub mod ingest;
 pub mod locate;

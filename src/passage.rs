@@ -42,7 +42,12 @@ impl Passage {
     /// Text that describes where the passage sits, indexed beside it with a lower weight:
     /// the section path, and for a table row its caption, unit line and column headers.
     pub fn context(&self) -> String {
-        let mut parts: Vec<&str> = self.section.iter().map(String::as_str).collect();
+        let mut parts: Vec<&str> = self
+            .section
+            .last()
+            .map(String::as_str)
+            .into_iter()
+            .collect();
         if let Some(t) = &self.table {
             parts.push(t);
         }

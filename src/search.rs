@@ -16,12 +16,12 @@ use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery,
+    TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use crate::analyzer::{Folded, gram_terms, query_pieces};
+use crate::analyzer::{Folded, gram_terms, is_significant, query_pieces};
 use crate::index::Store;
 use crate::passage::Passage;
 use crate::snippet::{Snippet, make_snippet};
@@ -160,6 +160,39 @@ impl Searching<'_> {
         })
     }
 
+    /// Section facet terms (at any depth) whose heading contains `needle` after folding,
+    /// punctuation and spaces aside. Passages below such a heading carry its term.
+    fn section_terms(&self, needle: &str) -> Vec<Term> {
+        let field = self.store.fields.section;
+        let key = significant_text(needle);
+        if key.is_empty() {
+            return Vec::new();
+        }
+        let mut terms = Vec::new();
+        for segment in self.searcher.segment_readers() {
+            let Ok(index) = segment.inverted_index(field) else {
+                continue;
+            };
+            let Ok(mut stream) = index.terms().stream() else {
+                continue;
+            };
+            while stream.advance() {
+                let Ok(encoded) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                let last = encoded.rsplit('\0').next().unwrap_or(encoded);
+                if significant_text(last).contains(&key)
+                    && let Ok(facet) = Facet::from_encoded(stream.key().to_vec())
+                {
+                    terms.push(Term::from_facet(field, &facet));
+                }
+            }
+        }
+        terms.sort();
+        terms.dedup();
+        terms
+    }
+
     /// Exact run of the word's bigrams (and alphanumeric terms) in `field`.
     fn phrase(&self, field: Field, folded: &Folded) -> Option<Box<dyn Query>> {
         let terms = gram_terms(folded);
@@ -261,7 +294,6 @@ impl Searching<'_> {
 
     /// The full query: words, phrases, exclusions and filters.
     pub fn build(&self, request: &Request) -> Box<dyn Query> {
-        let f = &self.store.fields;
         let words = parse_query(&request.query);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut positive = false;
@@ -315,10 +347,11 @@ impl Searching<'_> {
             ));
         }
         if let Some(section) = &request.section {
-            match self.phrase(f.section_grams, &Folded::new(section)) {
-                Some(q) => clauses.push((Occur::Must, q)),
-                None => return Box::new(EmptyQuery),
+            let terms = self.section_terms(section);
+            if terms.is_empty() {
+                return Box::new(EmptyQuery);
             }
+            clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
         }
         // A query of only Should clauses needs at least one of them; with Must clauses
         // present tantivy would otherwise accept passages that match only the filters.
@@ -463,6 +496,15 @@ impl Searching<'_> {
         out.sort_by_key(|p| p.seq);
         Ok(out)
     }
+}
+
+/// Folded letters, digits and ideographs of `text`.
+fn significant_text(text: &str) -> String {
+    Folded::new(text)
+        .chars
+        .into_iter()
+        .filter(|c| is_significant(*c))
+        .collect()
 }
 
 fn facet_label(facet: &Facet) -> String {

@@ -1,0 +1,395 @@
+//! Reports as they arrive: plain text, PDF, DOCX and HTML → the plain text [`crate::parse`]
+//! reads.
+//!
+//! [`detect`] looks at the content (magic bytes, zip entries, leading HTML tags); the file
+//! extension only breaks ties. [`extract`] turns the bytes into text that follows the plain
+//! text conventions of the parser: one paragraph per line, a blank line between paragraphs,
+//! headings on their own line, tables as consecutive TAB-separated rows (header row first,
+//! empty leading cells meaning "same as above") preceded by their `表X …` caption.
+//!
+//! - text: [`crate::decode::decode`] unchanged;
+//! - PDF: the `pdftotext` program of poppler-utils (run with `-layout`), then [`pdf`]
+//!   post-processing: page headers/footers and page numbers removed, column blocks turned
+//!   into TAB-separated rows, printed lines of one paragraph re-joined;
+//! - DOCX: `word/document.xml` read with `zip` + `quick-xml` ([`docx`]);
+//! - HTML: charset from the BOM or `<meta>`, else the text detection; block text via
+//!   `scraper` (html5ever), without navigation, scripts and page furniture ([`html`]).
+//!
+//! No input makes this module panic: anything unreadable is a [`FormatError`].
+
+use std::fmt;
+use std::path::Path;
+
+use crate::decode::{self, DecodeError};
+
+pub mod docx;
+pub mod html;
+pub mod pdf;
+
+/// The kind of file a report came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Text,
+    Pdf,
+    Docx,
+    Html,
+}
+
+impl Format {
+    /// Lowercase name: "text", "pdf", "docx", "html".
+    pub fn name(&self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Pdf => "pdf",
+            Format::Docx => "docx",
+            Format::Html => "html",
+        }
+    }
+
+    /// The inverse of [`Format::name`]; also accepts `txt` and `htm` (any case).
+    pub fn from_name(name: &str) -> Option<Format> {
+        Some(match name.trim().to_ascii_lowercase().as_str() {
+            "text" | "txt" => Format::Text,
+            "pdf" => Format::Pdf,
+            "docx" => Format::Docx,
+            "html" | "htm" => Format::Html,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The text of one file, ready for [`crate::parse::parse`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extracted {
+    pub text: String,
+    /// How the text was obtained: the character encoding for text and HTML ("utf-8",
+    /// "big5", …), else the format ("pdf", "docx").
+    pub encoding: String,
+    /// Number of U+FFFD replacement characters in `text`.
+    pub replacements: usize,
+}
+
+/// Why a file could not be turned into text.
+#[derive(Debug)]
+pub enum FormatError {
+    /// Text or HTML bytes that could not be decoded.
+    Decode(DecodeError),
+    /// A PDF whose pages hold no text (a scanned image?).
+    NoTextLayer,
+    /// An external program (pdftotext) or its data is missing; the string says what to install.
+    MissingTool(String),
+    /// The file is damaged or not what its format claims; the string says why.
+    Corrupt(String),
+}
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FormatError::Decode(e) => e.fmt(f),
+            FormatError::NoTextLayer => f.write_str("PDF has no text layer (scanned image?)"),
+            FormatError::MissingTool(what) | FormatError::Corrupt(what) => f.write_str(what),
+        }
+    }
+}
+
+impl std::error::Error for FormatError {}
+
+impl From<DecodeError> for FormatError {
+    fn from(e: DecodeError) -> FormatError {
+        FormatError::Decode(e)
+    }
+}
+
+/// How far into the file the HTML sniffing looks.
+const SNIFF_LEN: usize = 1024;
+
+/// Detects the format from the content; the extension of `path` decides only when the
+/// content matches no format (an HTML fragment in a `.html` file, a damaged `.pdf`/`.docx`).
+pub fn detect(bytes: &[u8], path: &Path) -> Format {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let head = &bytes[..bytes.len().min(SNIFF_LEN)];
+    if find(head, b"%PDF-").is_some() {
+        return Format::Pdf;
+    }
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        if find(bytes, b"word/document.xml").is_some() || ext == "docx" {
+            return Format::Docx;
+        }
+        return Format::Text;
+    }
+    let ascii = sniff_ascii(head);
+    if looks_like_html(&ascii) {
+        return Format::Html;
+    }
+    let trimmed = ascii.trim_start();
+    let binary = head.contains(&0) && !is_utf16(head);
+    match ext.as_str() {
+        "html" | "htm" | "xhtml" | "shtml" | "asp" | "aspx" | "php" | "jsp"
+            if trimmed.starts_with('<') =>
+        {
+            Format::Html
+        }
+        "pdf" if binary => Format::Pdf,
+        "docx" if binary => Format::Docx,
+        _ => Format::Text,
+    }
+}
+
+/// Extracts the text of a file of the given format. `forced_label` (an encoding label) is
+/// used for text and HTML only.
+pub fn extract(
+    format: Format,
+    bytes: &[u8],
+    forced_label: Option<&str>,
+) -> Result<Extracted, FormatError> {
+    match format {
+        Format::Text => {
+            let d = decode::decode(bytes, forced_label)?;
+            Ok(Extracted {
+                text: d.text,
+                encoding: d.encoding,
+                replacements: d.replacements,
+            })
+        }
+        Format::Pdf => pdf::extract(bytes),
+        Format::Docx => docx::extract(bytes),
+        Format::Html => html::extract(bytes, forced_label),
+    }
+}
+
+/// Builds an [`Extracted`] for a format without a character encoding of its own.
+fn extracted(text: String, encoding: &str) -> Extracted {
+    let replacements = text.chars().filter(|&c| c == '\u{fffd}').count();
+    Extracted {
+        text,
+        encoding: encoding.to_string(),
+        replacements,
+    }
+}
+
+/// One grid position of a table with merged cells.
+#[derive(Debug, Clone, PartialEq)]
+enum GridCell {
+    /// A cell of its own (or the first position of a merged cell).
+    Text(String),
+    /// Covered by a cell to its left (colspan / gridSpan): empty.
+    Span,
+    /// Covered by a cell above (rowspan / vMerge), whose text is given.
+    Above(String),
+}
+
+/// Renders table rows as TAB-separated lines. A position covered from above is left empty
+/// when only empty cells precede it in its row (the parser fills leading empty cells down
+/// from the row above); elsewhere it repeats the merged text, which the parser would not
+/// fill. Rows without any text are dropped.
+fn render_table(rows: Vec<Vec<GridCell>>) -> Vec<String> {
+    let mut lines = Vec::new();
+    for row in rows {
+        let mut cells: Vec<String> = Vec::with_capacity(row.len());
+        let mut leading = true;
+        let mut any = false;
+        for cell in row {
+            let text = match cell {
+                GridCell::Text(t) => cell_text(&t),
+                GridCell::Span => String::new(),
+                GridCell::Above(t) if leading => {
+                    any |= !t.trim().is_empty();
+                    String::new()
+                }
+                GridCell::Above(t) => cell_text(&t),
+            };
+            leading &= text.is_empty();
+            any |= !text.is_empty();
+            cells.push(text);
+        }
+        while cells.last().is_some_and(String::is_empty) {
+            cells.pop();
+        }
+        if any {
+            // A one-cell line would not be a row; keep it a row with an empty second cell.
+            if cells.len() < 2 {
+                cells.resize(2, String::new());
+            }
+            lines.push(cells.join("\t"));
+        }
+    }
+    lines
+}
+
+/// Text of one table cell: all whitespace (TAB, line breaks) collapsed, trimmed.
+fn cell_text(s: &str) -> String {
+    collapse_whitespace(s).replace('\t', " ")
+}
+
+/// Collapses each whitespace run to one space, except that a run holding a line break
+/// between two CJK characters disappears (a printed or source line break inside a
+/// sentence); trims the ends.
+fn collapse_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending: Option<bool> = None; // Some(run has a line break)
+    for c in s.chars() {
+        if c.is_whitespace() || c == '\u{feff}' {
+            let newline = c == '\n' || c == '\r';
+            pending = Some(pending.unwrap_or(false) || newline);
+            continue;
+        }
+        if let Some(newline) = pending.take() {
+            let joined = newline && out.chars().last().is_some_and(is_cjk) && is_cjk(c);
+            if !out.is_empty() && !joined {
+                out.push(' ');
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// CJK ideographs, kana, CJK and full-width punctuation.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FFF | 0x3001..=0x303F | 0x3040..=0x9FFF | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F | 0xFF01..=0xFF60 | 0x20000..=0x3FFFF)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// UTF-16 without or with BOM: NUL bytes in every other position of the first bytes.
+fn is_utf16(head: &[u8]) -> bool {
+    if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
+        return true;
+    }
+    let pairs = head.len().min(64) / 2;
+    if pairs < 2 {
+        return false;
+    }
+    let even = (0..pairs).filter(|&k| head[2 * k] == 0).count();
+    let odd = (0..pairs).filter(|&k| head[2 * k + 1] == 0).count();
+    even * 10 >= pairs * 9 || odd * 10 >= pairs * 9
+}
+
+/// The first KB as ASCII lowercase (non-ASCII bytes become `#`), read as UTF-16 when it
+/// looks like UTF-16, without a BOM.
+fn sniff_ascii(head: &[u8]) -> String {
+    let mut body = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let units: Vec<u8> = if is_utf16(body) {
+        let le = body.starts_with(&[0xff, 0xfe])
+            || (!body.starts_with(&[0xfe, 0xff]) && body.get(1) == Some(&0));
+        if body.starts_with(&[0xff, 0xfe]) || body.starts_with(&[0xfe, 0xff]) {
+            body = &body[2..];
+        }
+        body.chunks_exact(2)
+            .map(|p| {
+                let (lo, hi) = if le { (p[0], p[1]) } else { (p[1], p[0]) };
+                if hi == 0 { lo } else { 0x80 }
+            })
+            .collect()
+    } else {
+        body.to_vec()
+    };
+    units
+        .iter()
+        .map(|&b| {
+            if b.is_ascii() {
+                char::from(b.to_ascii_lowercase())
+            } else {
+                '#'
+            }
+        })
+        .collect()
+}
+
+/// Whether the (lowercased) start of a file is HTML: it opens with a tag, and an
+/// `<!doctype html`, `<html`, `<head`, `<body` or `<meta` tag comes within the first KB.
+fn looks_like_html(ascii: &str) -> bool {
+    let t = ascii.trim_start_matches(|c: char| c.is_ascii_whitespace() || c == '\u{feff}');
+    if !t.starts_with('<') {
+        return false;
+    }
+    ["<!doctype html", "<html", "<head", "<body", "<meta "]
+        .iter()
+        .any(|tag| t.contains(tag))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_by_content_then_extension() {
+        let p = Path::new;
+        assert_eq!(detect(b"%PDF-1.4\n...", p("a.txt")), Format::Pdf);
+        assert_eq!(
+            detect(b"\xef\xbb\xbf  <!DOCTYPE html><html>", p("a")),
+            Format::Html
+        );
+        assert_eq!(
+            detect(b"\n<meta charset=\"big5\">\n<p>x", p("a.txt")),
+            Format::Html
+        );
+        let utf16: Vec<u8> = "\u{feff}<html><body>報告</body></html>"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(detect(&utf16, p("x")), Format::Html);
+        let utf16be: Vec<u8> = "<!doctype html><p>x"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert_eq!(detect(&utf16be, p("x")), Format::Html);
+        // A report that mentions a tag is still text.
+        assert_eq!(
+            detect("本報告說明 <html> 標籤".as_bytes(), p("a.html")),
+            Format::Text
+        );
+        assert_eq!(detect(b"<div>fragment</div>", p("a.htm")), Format::Html);
+        assert_eq!(detect(b"<div>fragment</div>", p("a.txt")), Format::Text);
+        assert_eq!(
+            detect(b"PK\x03\x04....word/document.xml..", p("a.zip")),
+            Format::Docx
+        );
+        assert_eq!(detect(b"PK\x03\x04garbage", p("a.docx")), Format::Docx);
+        assert_eq!(detect(b"PK\x03\x04garbage", p("a.zip")), Format::Text);
+        assert_eq!(detect(b"\0\x01\x02garbage", p("a.pdf")), Format::Pdf);
+        assert_eq!(detect("純文字報告".as_bytes(), p("a.pdf")), Format::Text);
+        assert_eq!(detect(b"", p("a")), Format::Text);
+        for f in [Format::Text, Format::Pdf, Format::Docx, Format::Html] {
+            assert_eq!(Format::from_name(f.name()), Some(f));
+        }
+    }
+
+    #[test]
+    fn text_goes_through_decode() {
+        let (big5, _, _) = encoding_rs::BIG5.encode("中華民國 106 年 12 月 25 日研究報告");
+        let e = extract(Format::Text, &big5, None).unwrap();
+        assert_eq!(e.encoding, "big5");
+        assert!(e.text.starts_with("中華民國"));
+        assert!(matches!(
+            extract(Format::Text, b"", None),
+            Err(FormatError::Decode(DecodeError::Empty))
+        ));
+    }
+
+    #[test]
+    fn errors_display_short_causes() {
+        assert_eq!(
+            FormatError::NoTextLayer.to_string(),
+            "PDF has no text layer (scanned image?)"
+        );
+        assert_eq!(
+            FormatError::Decode(DecodeError::Empty).to_string(),
+            "empty file"
+        );
+    }
+}

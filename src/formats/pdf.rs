@@ -1,0 +1,731 @@
+//! PDF → text with poppler's `pdftotext -layout`, then layout post-processing:
+//!
+//! 1. pages are split at form feeds; running headers/footers (the same line, digits aside,
+//!    at the top or bottom of most pages, at the same indentation) and page numbers (`3`,
+//!    `- 3 -`, `第 3 頁`, `3/10`, `Page 3`) at page edges are removed;
+//! 2. table regions — consecutive lines with column gaps (≥ 2 spaces) whose blank columns
+//!    line up — become TAB-separated rows cut at those blank columns; a wrapped cell (a
+//!    line with only one or few cells, the first empty) is merged into the row above;
+//! 3. other lines are prose: indentation is stripped, printed lines of one paragraph (a
+//!    line running to the right margin followed by a non-indented line that does not start
+//!    a heading or list item) are joined (no space between CJK characters), and a blank
+//!    line is put between paragraphs and between pages. A paragraph cut by a page break is
+//!    re-joined by the parser.
+
+use std::io::{ErrorKind, Write};
+use std::process::{Command, Stdio};
+
+use super::{Extracted, FormatError, extracted};
+use crate::parse::join_into;
+
+/// The poppler-utils program used.
+const PDFTOTEXT: &str = "pdftotext";
+/// How many non-blank lines at each page edge may be headers, footers or page numbers.
+const EDGE_LINES: usize = 2;
+
+/// Extracts the text of a PDF file.
+pub fn extract(bytes: &[u8]) -> Result<Extracted, FormatError> {
+    extract_with(PDFTOTEXT, bytes)
+}
+
+fn extract_with(program: &str, bytes: &[u8]) -> Result<Extracted, FormatError> {
+    if !bytes.starts_with(b"%PDF-")
+        && !bytes[..bytes.len().min(1024)]
+            .windows(5)
+            .any(|w| w == b"%PDF-")
+    {
+        return Err(FormatError::Corrupt("not a PDF (no %PDF- header)".into()));
+    }
+    let (raw, stderr) = run_pdftotext(program, bytes)?;
+    let text = layout_to_text(&raw);
+    if text.trim().is_empty() {
+        if let Some(line) = stderr.lines().find(|l| l.contains("CMap")) {
+            return Err(FormatError::MissingTool(format!(
+                "pdftotext lacks CJK font data ({}): install the Debian package poppler-data",
+                line.trim()
+            )));
+        }
+        return Err(FormatError::NoTextLayer);
+    }
+    Ok(extracted(text, "pdf"))
+}
+
+/// Runs `pdftotext -layout` with the PDF on stdin; returns (stdout, stderr).
+fn run_pdftotext(program: &str, bytes: &[u8]) -> Result<(String, String), FormatError> {
+    let mut child = Command::new(program)
+        .args(["-layout", "-enc", "UTF-8", "-eol", "unix", "-", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            if e.kind() == ErrorKind::NotFound {
+                FormatError::MissingTool(format!(
+                    "{program} not found: install the Debian packages poppler-utils and poppler-data"
+                ))
+            } else {
+                FormatError::MissingTool(format!("cannot run {program}: {e}"))
+            }
+        })?;
+    let mut stdin = child.stdin.take();
+    let output = std::thread::scope(|s| {
+        s.spawn(move || {
+            if let Some(stdin) = stdin.as_mut() {
+                // pdftotext may stop reading early on a broken file: ignore EPIPE.
+                let _ = stdin.write_all(bytes);
+            }
+            drop(stdin);
+        });
+        child.wait_with_output()
+    })
+    .map_err(|e| FormatError::MissingTool(format!("cannot run {program}: {e}")))?;
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    if !output.status.success() {
+        let cause = stderr
+            .lines()
+            .map(str::trim)
+            .rfind(|l| !l.is_empty())
+            .unwrap_or("no message");
+        let code = output
+            .status
+            .code()
+            .map_or_else(|| "killed".to_string(), |c| format!("exit {c}"));
+        return Err(FormatError::Corrupt(format!(
+            "unreadable PDF (pdftotext {code}: {cause})"
+        )));
+    }
+    Ok((String::from_utf8_lossy(&output.stdout).into_owned(), stderr))
+}
+
+// ---------------------------------------------------------------------------------------
+// Layout post-processing.
+
+/// Turns `pdftotext -layout` output into parser text (see the module documentation).
+pub fn layout_to_text(raw: &str) -> String {
+    let mut pages: Vec<Vec<&str>> = raw
+        .split('\x0c')
+        .map(|p| p.lines().map(str::trim_end).collect())
+        .collect();
+    while pages
+        .last()
+        .is_some_and(|p| p.iter().all(|l| l.trim().is_empty()))
+    {
+        pages.pop();
+    }
+    remove_furniture(&mut pages);
+    let mut blocks: Vec<String> = Vec::new();
+    for page in &pages {
+        blocks.extend(page_blocks(page));
+    }
+    let mut text = blocks.join("\n\n");
+    text.push('\n');
+    text
+}
+
+fn indent(line: &str) -> usize {
+    line.chars().take_while(|c| *c == ' ').count()
+}
+
+/// A header/footer key: the line without whitespace, digits replaced by `#`.
+fn furniture_key(line: &str) -> String {
+    line.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if c.is_numeric() { '#' } else { c })
+        .collect()
+}
+
+/// `3`, `- 3 -`, `— 3 —`, `第 3 頁`, `第3頁，共10頁`, `3 / 10`, `Page 3 of 10`, `iv`.
+fn is_page_number(line: &str) -> bool {
+    let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = t.trim_matches(['-', '－', '–', '—', '(', ')', '（', '）', '[', ']']);
+    if t.is_empty() {
+        return false;
+    }
+    let digits = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    };
+    let chinese =
+        |s: &str| !s.is_empty() && s.chars().all(|c| "〇零一二三四五六七八九十百".contains(c));
+    if digits(t) && t.chars().count() <= 3 {
+        return true;
+    }
+    if t.len() <= 8 && t.chars().all(|c| "ivxlcIVXLC".contains(c)) {
+        return true;
+    }
+    let lower = t.to_lowercase();
+    if let Some(rest) = lower.strip_prefix("page") {
+        let mut parts = rest.splitn(2, "of");
+        return parts.next().is_some_and(digits) && parts.next().is_none_or(digits);
+    }
+    if let Some((a, b)) = t.split_once(['/', '／']) {
+        return digits(a) && digits(b);
+    }
+    if let Some(rest) = t.strip_prefix('第') {
+        let (n, tail) = match rest.split_once(['頁', '页']) {
+            Some(x) => x,
+            None => return false,
+        };
+        let tail = tail.trim_start_matches(['，', ',', '、']);
+        let tail_ok = tail.is_empty()
+            || tail
+                .strip_prefix('共')
+                .and_then(|r| r.strip_suffix(['頁', '页']))
+                .is_some_and(|m| digits(m) || chinese(m));
+        return (digits(n) || chinese(n)) && tail_ok;
+    }
+    false
+}
+
+/// Indices of the non-blank lines at the top and at the bottom of a page.
+fn edges(page: &[&str]) -> (Vec<usize>, Vec<usize>) {
+    let non_blank: Vec<usize> = (0..page.len())
+        .filter(|&i| !page[i].trim().is_empty())
+        .collect();
+    let top: Vec<usize> = non_blank.iter().copied().take(EDGE_LINES).collect();
+    let bottom: Vec<usize> = non_blank
+        .iter()
+        .rev()
+        .copied()
+        .take(EDGE_LINES)
+        .filter(|i| !top.contains(i))
+        .collect();
+    (top, bottom)
+}
+
+/// Blanks page numbers and running headers/footers at page edges.
+fn remove_furniture(pages: &mut [Vec<&str>]) {
+    use std::collections::HashMap;
+    let n = pages.len();
+    // key → (pages it is on, indents of its occurrences on pages after the first)
+    let mut seen: HashMap<String, (usize, Vec<usize>, Vec<usize>)> = HashMap::new();
+    for (p, page) in pages.iter().enumerate() {
+        let (top, bottom) = edges(page);
+        let mut keys_here: Vec<String> = Vec::new();
+        for i in top.into_iter().chain(bottom) {
+            let key = furniture_key(page[i]);
+            let entry = seen.entry(key.clone()).or_default();
+            if !keys_here.contains(&key) {
+                entry.0 += 1;
+                keys_here.push(key);
+            }
+            if p > 0 {
+                entry.1.push(indent(page[i]));
+            } else {
+                entry.2.push(indent(page[i]));
+            }
+        }
+    }
+    let usual_indent = |indents: &[usize]| {
+        let mut counts: HashMap<usize, usize> = HashMap::new();
+        for &i in indents {
+            *counts.entry(i).or_default() += 1;
+        }
+        counts
+            .into_iter()
+            .max_by_key(|&(i, c)| (c, std::cmp::Reverse(i)))
+            .map(|(i, _)| i)
+    };
+    for page in pages.iter_mut() {
+        let (top, bottom) = edges(page);
+        for edge in [top, bottom] {
+            let mut removed: Vec<String> = Vec::new();
+            for i in edge {
+                let line = page[i];
+                if is_page_number(line) {
+                    page[i] = "";
+                    continue;
+                }
+                let key = furniture_key(line);
+                let Some((count, later, first)) = seen.get(&key) else {
+                    continue;
+                };
+                let frequent = n >= 2 && *count >= 2 && count * 2 >= n;
+                let usual = usual_indent(if later.is_empty() { first } else { later });
+                let aligned = usual.is_some_and(|u| indent(line).abs_diff(u) <= 2);
+                if frequent && aligned && !removed.contains(&key) {
+                    page[i] = "";
+                    removed.push(key);
+                }
+            }
+        }
+    }
+}
+
+/// A line cut into text segments at runs of two or more spaces: (start column, end column).
+fn segments(line: &[char]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < line.len() {
+        while i < line.len() && line[i] == ' ' {
+            i += 1;
+        }
+        if i >= line.len() {
+            break;
+        }
+        let start = i;
+        let mut end = i;
+        while i < line.len() {
+            if line[i] != ' ' {
+                i += 1;
+                end = i;
+            } else if line.get(i + 1).is_some_and(|c| *c != ' ') {
+                i += 1; // a single space inside a segment
+            } else {
+                break;
+            }
+        }
+        out.push((start, end));
+    }
+    out
+}
+
+enum Item {
+    Blank,
+    Prose(usize, String),
+    Table(Vec<Vec<String>>),
+}
+
+/// The blocks of one page: paragraphs (one line each) and tables (TAB rows).
+fn page_blocks(page: &[&str]) -> Vec<String> {
+    let chars: Vec<Vec<char>> = page.iter().map(|l| l.chars().collect()).collect();
+    let segs: Vec<Vec<(usize, usize)>> = chars.iter().map(|c| segments(c)).collect();
+    let blank = |i: usize| segs[i].is_empty();
+
+    let mut items: Vec<Item> = Vec::new();
+    let mut i = 0;
+    while i < page.len() {
+        if blank(i) {
+            items.push(Item::Blank);
+            i += 1;
+            continue;
+        }
+        if segs[i].len() >= 2
+            && let Some((rows, next)) = table_at(&chars, &segs, i)
+        {
+            items.push(Item::Table(rows));
+            i = next;
+            continue;
+        }
+        items.push(Item::Prose(indent(page[i]), page[i].trim().to_string()));
+        i += 1;
+    }
+
+    // Paragraph joining: a line reaching the right margin continues on the next line.
+    let prose = || {
+        items.iter().filter_map(|it| match it {
+            Item::Prose(ind, t) => Some((*ind, t.chars().count())),
+            _ => None,
+        })
+    };
+    let margin = prose().map(|(ind, _)| ind).min().unwrap_or(0);
+    let right = prose().map(|(ind, len)| ind + len).max().unwrap_or(0);
+    let full = |ind: usize, text: &str| {
+        let end = ind + text.chars().count();
+        end >= 20 && end * 100 >= right * 85
+    };
+
+    let mut blocks: Vec<String> = Vec::new();
+    let mut open: Option<(usize, String)> = None; // paragraph being built, last line info
+    let mut last_full = false;
+    for item in items {
+        match item {
+            Item::Blank => {
+                if let Some((_, p)) = open.take() {
+                    blocks.push(p);
+                }
+            }
+            Item::Table(rows) => {
+                if let Some((_, p)) = open.take() {
+                    blocks.push(p);
+                }
+                blocks.push(
+                    rows.iter()
+                        .map(|r| r.join("\t"))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                );
+            }
+            Item::Prose(ind, text) => {
+                let continues =
+                    open.is_some() && last_full && ind <= margin + 1 && !starts_block(&text);
+                if continues && let Some((_, p)) = open.as_mut() {
+                    join_into(p, &text);
+                } else {
+                    if let Some((_, p)) = open.take() {
+                        blocks.push(p);
+                    }
+                    open = Some((ind, text.clone()));
+                }
+                last_full = full(ind, &text);
+            }
+        }
+    }
+    if let Some((_, p)) = open.take() {
+        blocks.push(p);
+    }
+    blocks
+}
+
+/// Whether a printed line opens a new block: a heading or list marker, a caption, a note.
+fn starts_block(t: &str) -> bool {
+    let chars: Vec<char> = t.chars().take(8).collect();
+    let Some(&first) = chars.first() else {
+        return false;
+    };
+    let numeral = |c: char| "壹貳參叁肆伍陸柒捌玖拾一二三四五六七八九十".contains(c);
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let bullets = "-•●○■□◆◇▪※・‧*＊►➢✓①②③④⑤⑥⑦⑧⑨⑩";
+    if bullets.contains(first) {
+        return true;
+    }
+    if numeral(first) {
+        let k = chars.iter().take_while(|c| numeral(**c)).count();
+        return k <= 3 && matches!(chars.get(k), Some('、' | '，' | '.' | '．'));
+    }
+    if digit(first) {
+        let k = chars.iter().take_while(|c| digit(**c)).count();
+        return k <= 2
+            && matches!(chars.get(k), Some('、' | '.' | '．'))
+            && !chars.get(k + 1).is_some_and(|c| digit(*c));
+    }
+    if matches!(first, '(' | '（') {
+        let k = chars[1..]
+            .iter()
+            .take_while(|c| numeral(**c) || digit(**c))
+            .count();
+        return (1..=3).contains(&k) && matches!(chars.get(k + 1), Some(')' | '）'));
+    }
+    if first == '第' {
+        return chars[1..]
+            .iter()
+            .find(|c| !(numeral(**c) || digit(**c) || **c == ' '))
+            .is_some_and(|c| "章節篇條".contains(*c));
+    }
+    if matches!(first, '表' | '圖') {
+        return chars
+            .get(1)
+            .is_some_and(|c| numeral(*c) || digit(*c) || *c == ' ');
+    }
+    ["資料來源", "註", "附註", "備註", "說明：", "附錄"]
+        .iter()
+        .any(|p| t.starts_with(p))
+}
+
+/// A table region starting at line `start` (which has ≥ 2 segments): returns its rows and
+/// the index of the first line after it, or `None` when the lines do not line up.
+fn table_at(
+    chars: &[Vec<char>],
+    segs: &[Vec<(usize, usize)>],
+    start: usize,
+) -> Option<(Vec<Vec<String>>, usize)> {
+    // Grow the region: multi-segment lines, single-segment indented lines (wrapped cells),
+    // single blank lines between multi-segment lines.
+    let mut lines: Vec<usize> = vec![start];
+    let mut j = start + 1;
+    while j < chars.len() {
+        if segs[j].is_empty() {
+            if segs.get(j + 1).is_some_and(|s| s.len() >= 2) {
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        if segs[j].len() >= 2 || segs[j][0].0 >= 4 {
+            lines.push(j);
+            j += 1;
+            continue;
+        }
+        break;
+    }
+    // Trailing single-segment lines are kept only if they start at a column (checked below).
+    let multi: Vec<usize> = lines
+        .iter()
+        .copied()
+        .filter(|&l| segs[l].len() >= 2)
+        .collect();
+    if multi.len() < 2 {
+        return None;
+    }
+
+    // Blank columns over the multi-segment lines: gutters of width ≥ 2 split columns.
+    let width = multi.iter().map(|&l| chars[l].len()).max().unwrap_or(0);
+    let left = multi.iter().map(|&l| segs[l][0].0).min().unwrap_or(0);
+    let mut used = vec![false; width];
+    for &l in &multi {
+        for &(a, b) in &segs[l] {
+            used[a..b].iter_mut().for_each(|u| *u = true);
+        }
+    }
+    let mut columns: Vec<(usize, usize)> = Vec::new(); // [start, end) of text columns
+    let mut x = left;
+    while x < width {
+        let a = x;
+        while x < width && used[x] {
+            x += 1;
+        }
+        // Extend over single blanks (word spaces inside a cell).
+        while x + 1 < width && !used[x] && used[x + 1] {
+            x += 1;
+            while x < width && used[x] {
+                x += 1;
+            }
+        }
+        columns.push((a, x));
+        while x < width && !used[x] {
+            x += 1;
+        }
+    }
+    if columns.len() < 2 {
+        return None;
+    }
+    let col_of = |pos: usize| {
+        columns
+            .iter()
+            .rposition(|&(a, _)| a <= pos + 1)
+            .unwrap_or(0)
+    };
+    // Column starts (where cells begin) for aligning wrapped single-segment lines.
+    let aligned = |l: usize| {
+        let (a, _) = segs[l][0];
+        columns[1..].iter().any(|&(c, _)| a.abs_diff(c) <= 1)
+    };
+    // Keep wrapped-cell lines (one segment) that start at a column; stop at one that does not.
+    let mut kept: Vec<usize> = Vec::new();
+    for &l in &lines {
+        if segs[l].len() < 2 && !aligned(l) {
+            break;
+        }
+        kept.push(l);
+    }
+    // A row must have ≥ 2 non-empty cells for at least two lines, else it is not a table.
+    let to_cells = |l: usize| {
+        let mut cells = vec![String::new(); columns.len()];
+        for &(a, b) in &segs[l] {
+            let k = col_of(a);
+            let text: String = chars[l][a..b].iter().collect();
+            join_into(&mut cells[k], text.trim());
+        }
+        cells
+    };
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut real_rows = 0;
+    for &l in &kept {
+        let cells = to_cells(l);
+        let non_empty = cells.iter().filter(|c| !c.is_empty()).count();
+        // A wrapped cell: first cell empty and fewer than half the cells filled.
+        let wrapped = cells[0].is_empty() && non_empty * 2 < columns.len();
+        match rows.last_mut() {
+            Some(prev) if wrapped => {
+                for (p, c) in prev.iter_mut().zip(cells) {
+                    if !c.is_empty() {
+                        join_into(p, &c);
+                    }
+                }
+            }
+            _ => {
+                if non_empty >= 2 {
+                    real_rows += 1;
+                }
+                rows.push(cells);
+            }
+        }
+    }
+    if real_rows < 2 {
+        return None;
+    }
+    let next = kept.last().map_or(start + 1, |&l| l + 1);
+    Some((rows, next))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::{Format, FormatError, detect};
+    use crate::parse::{Kind, parse};
+    use std::path::Path;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/formats")
+            .join(name);
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// PDF tests need poppler: fail loudly, never skip silently.
+    fn require_pdftotext() {
+        if let Err(e) = Command::new(PDFTOTEXT).arg("-v").output() {
+            panic!(
+                "pdftotext is required by the PDF tests ({e}): \
+                 apt-get install -y poppler-utils poppler-data"
+            );
+        }
+    }
+
+    #[test]
+    fn pdf_two_pages_parse_like_text() {
+        require_pdftotext();
+        let bytes = fixture("report-2pages.pdf");
+        assert_eq!(detect(&bytes, Path::new("x")), Format::Pdf);
+        let e = crate::formats::extract(Format::Pdf, &bytes, None).unwrap();
+        assert_eq!(e.encoding, "pdf");
+        assert_eq!(e.replacements, 0);
+        assert!(
+            !e.text.contains("-1-") && !e.text.contains("-2-"),
+            "{}",
+            e.text
+        );
+        let r = parse(&e.text);
+        assert_eq!(r.title, "兩岸城市交流測試報告", "{}", e.text);
+        assert_eq!(r.date.as_deref(), Some("2017-12-25"));
+        // The running header is gone (the title itself is not a block).
+        assert!(
+            r.blocks
+                .iter()
+                .all(|b| !b.text.contains("兩岸城市交流測試報告")),
+            "{}",
+            e.text
+        );
+        let para: Vec<&str> = r
+            .blocks
+            .iter()
+            .filter(|b| b.kind == Kind::Paragraph)
+            .map(|b| b.text.as_str())
+            .collect();
+        assert_eq!(
+            para,
+            vec![
+                "本研究旨在探討臺北市與上海市自二〇一〇年以來的城市交流，\
+                 說明雙城論壇的舉辦方式、議題設定與合作成果，並且分析交流\
+                 過程中可能產生的政治風險與社會影響，以作為未來政策規劃之參考依據。"
+            ],
+            "{}",
+            e.text
+        );
+        let p = r.blocks.iter().find(|b| b.kind == Kind::Paragraph).unwrap();
+        assert_eq!(p.section, vec!["壹、研究背景"]);
+        let rows: Vec<_> = r
+            .blocks
+            .iter()
+            .filter(|b| b.kind == Kind::TableRow)
+            .collect();
+        let cells: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|b| b.cells.iter().map(String::as_str).collect())
+            .collect();
+        assert_eq!(
+            cells,
+            vec![
+                vec!["北部", "臺北市", "12", "雙城論壇"],
+                vec!["北部", "新北市", "8", "產業合作與青年交流活動"],
+                vec!["南部", "高雄市", "5", "港口合作"],
+            ],
+            "{}",
+            e.text
+        );
+        assert_eq!(rows[0].headers, vec!["區域", "城市", "交流次數", "備註"]);
+        assert_eq!(rows[0].table.as_deref(), Some("表一 兩岸城市交流統計"));
+        assert_eq!(rows[0].section, vec!["貳、交流現況"]);
+        assert!(
+            r.blocks
+                .iter()
+                .any(|b| b.kind == Kind::Note && b.text == "資料來源：本研究整理")
+        );
+    }
+
+    #[test]
+    fn pdf_without_text_layer() {
+        require_pdftotext();
+        let bytes = fixture("scanned-image.pdf");
+        assert_eq!(detect(&bytes, Path::new("scan.pdf")), Format::Pdf);
+        let err = extract(&bytes).unwrap_err();
+        assert!(matches!(err, FormatError::NoTextLayer), "{err:?}");
+        assert_eq!(err.to_string(), "PDF has no text layer (scanned image?)");
+    }
+
+    #[test]
+    fn broken_pdfs_are_errors() {
+        require_pdftotext();
+        let good = fixture("report-2pages.pdf");
+        for bad in [
+            b"%PDF-1.4\ngarbage".to_vec(),
+            good[..400].to_vec(),
+            b"not a pdf".to_vec(),
+            Vec::new(),
+        ] {
+            let err = extract(&bad).unwrap_err();
+            assert!(
+                matches!(err, FormatError::Corrupt(_) | FormatError::NoTextLayer),
+                "{err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn missing_pdftotext_is_a_clear_error() {
+        let err = extract_with("pdftotext-not-installed-here", b"%PDF-1.4\n").unwrap_err();
+        assert!(matches!(err, FormatError::MissingTool(_)));
+        assert!(
+            err.to_string()
+                .contains("install the Debian packages poppler-utils and poppler-data"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn page_numbers() {
+        for yes in [
+            "3",
+            " - 3 -",
+            "-12-",
+            "第 3 頁",
+            "第3頁，共10頁",
+            "3 / 10",
+            "Page 3 of 9",
+            "iv",
+            "（5）",
+        ] {
+            assert!(is_page_number(yes), "{yes}");
+        }
+        for no in ["2017", "3.5", "第三章", "表一", "12345", "壹、研究背景"] {
+            assert!(!is_page_number(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn layout_tables_with_right_aligned_numbers_and_running_headers() {
+        let page = |n: usize, body: &str| {
+            format!("    研究報告（初稿）\n\n{body}\n\n                 第 {n} 頁\n")
+        };
+        let raw = [
+            page(
+                1,
+                "壹、統計\n\n表2 各年度件數\n\n  年度        件數       金額\n  105          3      1,200\n  106         12        800\n",
+            ),
+            page(2, "一、說明\n\n本段文字。"),
+            page(3, "二、結論\n\n結論文字。"),
+        ]
+        .join("\x0c");
+        let text = layout_to_text(&raw);
+        assert_eq!(
+            text,
+            "壹、統計\n\n表2 各年度件數\n\n年度\t件數\t金額\n105\t3\t1,200\n106\t12\t800\n\n\
+             一、說明\n\n本段文字。\n\n二、結論\n\n結論文字。\n"
+        );
+    }
+
+    #[test]
+    fn prose_lines_join_only_at_the_margin() {
+        let raw = "  第一段的第一行文字一直寫到版面的右邊界為止，\n\
+                   第一段的第二行也寫到右邊界。句子在行中結束\n\
+                   第一段的第三行。\n\
+                   \x20 第二段第一行也一直寫到了版面的右邊界為止，\n\
+                   （一）標題不併入\n短行\n另一短行\n";
+        assert_eq!(
+            layout_to_text(raw),
+            "第一段的第一行文字一直寫到版面的右邊界為止，第一段的第二行也寫到右邊界。句子在行中結束第一段的第三行。\n\n\
+             第二段第一行也一直寫到了版面的右邊界為止，\n\n（一）標題不併入\n\n短行\n\n另一短行\n"
+        );
+    }
+}
