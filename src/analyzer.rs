@@ -221,17 +221,28 @@ fn runs(chars: &[char]) -> Vec<Run> {
     out
 }
 
+/// Han runs longer than this are segmented in pieces: jieba's memory grows with the input
+/// (it once allocated 4 GB on a 200 MB line), and real sentences are far shorter.
+const MAX_SEGMENT_CHARS: usize = 256;
+
 fn han_words(jieba: &Jieba, folded: &Folded, start: usize, end: usize, out: &mut Vec<Term>) {
-    let run: String = folded.chars[start..end].iter().collect();
-    for token in jieba.cut_for_search(&run, false) {
-        let s = start + token.start;
-        let e = start + token.end;
-        out.push(Term {
-            text: token.word.to_string(),
-            position: folded.positions[s],
-            char_start: s,
-            char_end: e,
-        });
+    let mut piece = String::new();
+    let mut from = start;
+    while from < end {
+        let to = (from + MAX_SEGMENT_CHARS).min(end);
+        piece.clear();
+        piece.extend(&folded.chars[from..to]);
+        for token in jieba.cut_for_search(&piece, false) {
+            let s = from + token.start;
+            let e = from + token.end;
+            out.push(Term {
+                text: token.word.to_string(),
+                position: folded.positions[s],
+                char_start: s,
+                char_end: e,
+            });
+        }
+        from = to;
     }
     numeral_values(folded, start, end, out);
 }

@@ -13,7 +13,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::corpus::{self, AddRequest, Progress, Quiet, Summary};
 use crate::index::Store;
-use crate::ingest::ingest_bytes;
+use crate::ingest::{ingest_bytes, read_report_file};
 use crate::output::Printer;
 use crate::search::{Request, Searching};
 
@@ -155,7 +155,7 @@ pub fn main() -> ExitCode {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
-            let msg = format!("{e:#}").replace('\n', " ");
+            let msg = one_line(&format!("{e:#}"));
             eprintln!("baogao: {msg}");
             ExitCode::from(2)
         }
@@ -163,9 +163,12 @@ pub fn main() -> ExitCode {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    // `--json` output goes through serde_json, which wraps the I/O error in its own.
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
     })
 }
 
@@ -242,13 +245,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
 
 fn cmd_parse(out: &mut Printer, file: &Path, json: bool, encoding: Option<&str>) -> Result<u8> {
     let shown = file.display();
-    let meta = std::fs::metadata(file)
-        .map_err(|e| anyhow::anyhow!("{shown}: {}", corpus::io_cause(&e)))?;
-    if meta.is_dir() {
-        bail!("{shown}: is a folder, not a file");
-    }
-    let bytes =
-        std::fs::read(file).map_err(|e| anyhow::anyhow!("{shown}: {}", corpus::io_cause(&e)))?;
+    let bytes = read_report_file(file).with_context(|| shown.to_string())?;
     let ingested = ingest_bytes(&bytes, file, encoding).with_context(|| shown.to_string())?;
     out.report_structure(&ingested, json)?;
     Ok(0)
@@ -292,12 +289,17 @@ impl Progress for Bar {
     }
 }
 
+/// Text for a one-line message: line breaks (in a file name, an id) become spaces.
+fn one_line(s: &str) -> String {
+    s.replace(['\n', '\r'], " ")
+}
+
 fn report_failures(summary: &Summary) {
     for (file, cause) in &summary.failed {
         if file.is_empty() {
-            eprintln!("baogao: {cause}");
+            eprintln!("baogao: {}", one_line(cause));
         } else {
-            eprintln!("baogao: {file}: {cause}");
+            eprintln!("baogao: {}: {}", one_line(file), one_line(cause));
         }
     }
 }
@@ -332,12 +334,17 @@ fn ensure_index(cli: &Cli) -> Result<()> {
         cli.index.display(),
         cli.corpus.display()
     );
-    match corpus::update(&cli.index, &cli.corpus, false, &Quiet) {
+    // An existing index is searched as it is rather than waiting for another writer.
+    match corpus::update_with(&cli.index, &cli.corpus, false, &Quiet, missing) {
         Ok(summary) => {
             report_failures(&summary);
             Ok(())
         }
-        // Another process may be writing: search what is there.
+        Err(e) if e.downcast_ref::<corpus::Busy>().is_some() => {
+            eprintln!("baogao: warning: {e}; searching the index as it is");
+            Ok(())
+        }
+        // Any other failure to refresh: search what is there.
         Err(e) if !missing => {
             eprintln!("baogao: warning: {e:#}");
             Ok(())
@@ -353,7 +360,18 @@ fn open(cli: &Cli) -> Result<(Store, tantivy::Searcher)> {
     Ok((store, searcher))
 }
 
+/// Largest `--limit` of `search`: results are collected in memory at once.
+const MAX_LIMIT: usize = 10_000;
+/// Largest `--offset` of `search`: skipped hits are collected too.
+const MAX_OFFSET: usize = 1_000_000;
+
 fn cmd_search(out: &mut Printer, cli: &Cli, request: &Request, json: bool) -> Result<u8> {
+    if request.limit > MAX_LIMIT {
+        bail!("--limit {}: at most {MAX_LIMIT}", request.limit);
+    }
+    if request.offset > MAX_OFFSET {
+        bail!("--offset {}: at most {MAX_OFFSET}", request.offset);
+    }
     if let Some(kind) = &request.kind
         && crate::parse::Kind::parse(kind).is_none()
     {
@@ -401,7 +419,7 @@ fn cmd_add(
 fn cmd_remove(out: &mut Printer, cli: &Cli, ids: &[String], json: bool) -> Result<u8> {
     let (removed, missing) = corpus::remove(&cli.index, &cli.corpus, ids)?;
     for id in &missing {
-        eprintln!("baogao: {id}: no such report");
+        eprintln!("baogao: {}: no such report", one_line(id));
     }
     out.removed(&removed, json)?;
     Ok(if missing.is_empty() { 0 } else { 1 })
@@ -414,7 +432,12 @@ fn cmd_reports(out: &mut Printer, cli: &Cli, json: bool) -> Result<u8> {
     Ok(if reports.is_empty() { 1 } else { 0 })
 }
 
+/// Largest `--context` of `get` (a window of at most 9,999 passages).
+const MAX_CONTEXT: u64 = 4_999;
+
 fn cmd_get(out: &mut Printer, cli: &Cli, ids: &[String], context: u64, json: bool) -> Result<u8> {
+    // More context than a report has passages shows the whole report.
+    let context = context.min(MAX_CONTEXT);
     let (store, searcher) = open(cli)?;
     let searching = Searching {
         store: &store,
@@ -425,14 +448,18 @@ fn cmd_get(out: &mut Printer, cli: &Cli, ids: &[String], context: u64, json: boo
         match searching.get(id)? {
             Some(p) => {
                 let around = if context > 0 {
-                    searching.range(&p.report, p.seq.saturating_sub(context), p.seq + context)?
+                    searching.range(
+                        &p.report,
+                        p.seq.saturating_sub(context),
+                        p.seq.saturating_add(context),
+                    )?
                 } else {
                     vec![p.clone()]
                 };
                 out.passages(&around, &p.id, json)?;
             }
             None => {
-                eprintln!("baogao: {id}: no such passage");
+                eprintln!("baogao: {}: no such passage", one_line(id));
                 missing = true;
             }
         }

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use tantivy::IndexWriter;
 
 use crate::index::{ReportInfo, Store, now_rfc3339};
-use crate::ingest::{Ingested, ingest_bytes};
+use crate::ingest::{Ingested, ingest_bytes, read_report_file};
 use crate::passage::passages;
 
 /// Text handed to the writer between two commits during a long `index` run, so a killed
@@ -204,8 +204,48 @@ pub fn update(
     rebuild: bool,
     progress: &dyn Progress,
 ) -> Result<Summary> {
+    update_with(index_dir, corpus, rebuild, progress, true)
+}
+
+/// Another process holds the index writer lock (returned by [`update_with`] when told not
+/// to wait; find it with `error.downcast_ref::<Busy>()`).
+#[derive(Debug)]
+pub struct Busy(pub PathBuf);
+
+impl std::fmt::Display for Busy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: another baogao process is writing the index",
+            self.0.display()
+        )
+    }
+}
+
+impl std::error::Error for Busy {}
+
+/// [`update`], and with `wait_for_lock` false, fails at once with [`Busy`] instead of
+/// waiting when another process is writing an existing index (a search refreshing the
+/// index should not wait a minute for a long `index` run).
+pub fn update_with(
+    index_dir: &Path,
+    corpus: &Path,
+    rebuild: bool,
+    progress: &dyn Progress,
+    wait_for_lock: bool,
+) -> Result<Summary> {
     if !corpus.is_dir() {
         bail!("{}: corpus folder not found", corpus.display());
+    }
+    if !wait_for_lock && Store::exists(index_dir) {
+        // Probe the writer lock before loading the dictionary; the lock is released at
+        // once, so in a rare race `store.writer()` below still waits.
+        use tantivy::directory::{Directory, INDEX_WRITER_LOCK, MmapDirectory};
+        let dir = MmapDirectory::open(index_dir)
+            .with_context(|| format!("{}: cannot open index", index_dir.display()))?;
+        if dir.acquire_lock(&INDEX_WRITER_LOCK).is_err() {
+            return Err(Busy(index_dir.to_path_buf()).into());
+        }
     }
     let store = Store::open_for_write(index_dir)?;
     let mut writer = store.writer()?;
@@ -254,7 +294,7 @@ pub fn update(
             .par_iter()
             .map(|file| {
                 let result = (|| {
-                    let bytes = fs::read(&file.path).map_err(|e| anyhow!("cannot read: {e}"))?;
+                    let bytes = read_report_file(&file.path)?;
                     let hash = blake3::hash(&bytes).to_hex().to_string();
                     if known
                         .get(&file.id)
@@ -411,7 +451,8 @@ pub fn add(
         .with_context(|| format!("{}: cannot create corpus folder", corpus.display()))?;
 
     // Validate everything first (in parallel): nothing is touched for a bad file.
-    let checked: Vec<Result<Checked>> = requests
+    // Errors are (file, cause): a file name holding ": " stays whole.
+    let checked: Vec<Result<Checked, (String, String)>> = requests
         .par_iter()
         .map(|r| {
             let shown = r.path.display().to_string();
@@ -422,16 +463,14 @@ pub fn add(
                     id_for_relative_path(&name)
                 }
             };
+            let fail = |e: anyhow::Error| (shown.clone(), format!("{e:#}"));
             if !is_safe_id(&id) {
-                bail!("{shown}: unsafe report id '{id}' (use letters, digits, CJK, '-', '_', '.')");
+                return Err(fail(anyhow!(
+                    "unsafe report id '{id}' (use letters, digits, CJK, '-', '_', '.')"
+                )));
             }
-            let meta = fs::metadata(&r.path).map_err(|e| anyhow!("{shown}: {}", io_cause(&e)))?;
-            if meta.is_dir() {
-                bail!("{shown}: is a folder, not a file");
-            }
-            let bytes = fs::read(&r.path).map_err(|e| anyhow!("{shown}: {}", io_cause(&e)))?;
-            let ingested =
-                ingest_bytes(&bytes, &r.path, encoding).map_err(|e| anyhow!("{shown}: {e:#}"))?;
+            let bytes = read_report_file(&r.path).map_err(fail)?;
+            let ingested = ingest_bytes(&bytes, &r.path, encoding).map_err(fail)?;
             Ok(Checked {
                 request: AddRequest {
                     path: r.path.clone(),
@@ -463,15 +502,7 @@ pub fn add(
                 }
                 good.push((request, id, bytes, ingested));
             }
-            Err(e) => {
-                let msg = format!("{e:#}");
-                let (file, cause) = msg
-                    .split_once(": ")
-                    .map_or((String::new(), msg.clone()), |(a, b)| {
-                        (a.to_string(), b.to_string())
-                    });
-                summary.failed.push((file, cause));
-            }
+            Err(failure) => summary.failed.push(failure),
         }
     }
     if good.is_empty() {
@@ -594,9 +625,12 @@ pub fn remove(
             None => missing.push(id.clone()),
         }
     }
-    writer.commit()?;
-    writer.wait_merging_threads()?;
-    touch_stamp(index_dir);
+    // Only unknown ids: leave the index exactly as it was.
+    if !removed.is_empty() {
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        touch_stamp(index_dir);
+    }
     Ok((removed, missing))
 }
 

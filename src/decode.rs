@@ -34,7 +34,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
-use encoding_rs::{BIG5, Encoding, GB18030, GBK, UTF_8, UTF_16BE, UTF_16LE};
+use encoding_rs::{BIG5, Encoding, GB18030, GBK, SHIFT_JIS, UTF_8, UTF_16BE, UTF_16LE};
 
 /// How much of the input the statistical detector and the control-byte check look at.
 const SNIFF_LEN: usize = 64 * 1024;
@@ -135,14 +135,19 @@ pub fn decode(bytes: &[u8], forced_label: Option<&str>) -> Result<Decoded, Decod
         return Err(DecodeError::Binary(kind.to_string()));
     }
 
-    // 3. NUL bytes: UTF-16 without BOM, or binary.
+    // 3. NUL bytes: UTF-16 without BOM, or binary. UTF-8 text with stray NULs would
+    //    otherwise often read as "plausible" CJK in UTF-16, and no UTF-16 text holds
+    //    U+0000 (a run of NUL padding does).
     if memchr_nul(bytes) {
+        if has_stray_nuls(bytes) {
+            return Err(nul_error());
+        }
         return match sniff_utf16(bytes) {
-            Some(enc) => finish(
+            Some(enc) if !has_nul_unit(bytes) => finish(
                 enc.decode_without_bom_handling(bytes).0,
                 canonical_name(enc),
             ),
-            None => Err(nul_error()),
+            _ => Err(nul_error()),
         };
     }
 
@@ -208,7 +213,31 @@ fn guess_legacy(bytes: &[u8]) -> &'static Encoding {
     if first == BIG5 || first == GBK {
         return first;
     }
+    // Japanese stays Japanese (the `tw` guess would read it as GBK mojibake) when it reads
+    // as kana-rich text: Big5 and GBK bytes never give Shift_JIS kana in such numbers.
+    if first == SHIFT_JIS && reads_as_japanese(prefix) {
+        return first;
+    }
     detector.guess(Some(b"tw"), Utf8Detection::Allow)
+}
+
+/// Whether `prefix` decodes as Shift_JIS without errors into text whose non-ASCII characters
+/// are at least 20% hiragana/katakana (Japanese prose is 30–60%).
+fn reads_as_japanese(prefix: &[u8]) -> bool {
+    let (text, _, _) = SHIFT_JIS.decode(prefix);
+    let (mut kana, mut non_ascii, mut bad) = (0usize, 0usize, 0usize);
+    for c in text.chars() {
+        match c {
+            '\u{3041}'..='\u{30FF}' => kana += 1,
+            '\u{FFFD}' => bad += 1,
+            _ => {}
+        }
+        if !c.is_ascii() {
+            non_ascii += 1;
+        }
+    }
+    // One replacement allowed: the prefix may cut a character.
+    bad <= 1 && non_ascii > 0 && kana * 5 >= non_ascii
 }
 
 /// Final checks shared by every path: empty text, share of U+FFFD.
@@ -250,6 +279,29 @@ fn refuse_binary(bytes: &[u8]) -> Result<(), DecodeError> {
 
 fn nul_error() -> DecodeError {
     DecodeError::Binary("contains NUL bytes".to_string())
+}
+
+/// 8-bit text with NULs in it, not UTF-16: the first 64 KB without their NULs are UTF-8 and
+/// either hold non-ASCII characters (UTF-16 CJK almost never reads as UTF-8) or are ASCII
+/// with far fewer NULs than UTF-16 would have (one per character).
+fn has_stray_nuls(bytes: &[u8]) -> bool {
+    let prefix = &bytes[..bytes.len().min(SNIFF_LEN)];
+    let stripped: Vec<u8> = prefix.iter().copied().filter(|&b| b != 0).collect();
+    let utf8 = match std::str::from_utf8(&stripped) {
+        Ok(_) => true,
+        // Cut inside a character at the end of the prefix.
+        Err(e) => e.error_len().is_none(),
+    };
+    if !utf8 {
+        return false;
+    }
+    let nuls = prefix.len() - stripped.len();
+    stripped.iter().any(|&b| b >= 0x80) || nuls * 3 < prefix.len()
+}
+
+/// A U+0000 code unit in either byte order: never in UTF-16 text.
+fn has_nul_unit(bytes: &[u8]) -> bool {
+    bytes.chunks_exact(2).any(|p| p == [0, 0])
 }
 
 fn memchr_nul(bytes: &[u8]) -> bool {
@@ -720,6 +772,41 @@ mod tests {
         let d = ok(&bytes, None);
         assert_eq!(d.text, "報告 report\n\u{FFFD}");
         assert_eq!(d.replacements, 1);
+    }
+
+    #[test]
+    fn utf8_or_ascii_with_stray_nuls_is_binary() {
+        let s = sample(4096);
+        let mut bytes = s.as_bytes().to_vec();
+        for at in [3, 1001, 2002] {
+            bytes.insert(at, 0);
+        }
+        assert_binary(&bytes, None, "contains NUL bytes");
+        assert_binary(
+            b"abc\0def\0\n\xE4\xB8\xAD\xE6\x96\x87",
+            None,
+            "contains NUL bytes",
+        );
+        assert_binary(
+            b"plain ascii text\0 with a NUL\n",
+            None,
+            "contains NUL bytes",
+        );
+        // NUL padding after UTF-8 text (a crash while writing).
+        let mut padded = s.as_bytes().to_vec();
+        padded.extend(std::iter::repeat_n(0u8, 512));
+        assert_binary(&padded, None, "contains NUL bytes");
+        // NUL padding after UTF-16 text.
+        let mut padded = utf16(s, false, false);
+        padded.extend(std::iter::repeat_n(0u8, 512));
+        assert_binary(&padded, None, "contains NUL bytes");
+    }
+
+    #[test]
+    fn shift_jis_is_read_as_japanese() {
+        let text = "日本語のテキストです。東京都の報告書。ひらがなとカタカナ。\n";
+        let d = ok(&encode_legacy(SHIFT_JIS, text), None);
+        assert_eq!((d.text.as_str(), d.encoding.as_str()), (text, "shift_jis"));
     }
 
     // ---- real files --------------------------------------------------------

@@ -36,7 +36,9 @@ const LOCK_WAIT: Duration = Duration::from_secs(60);
 /// The fields of the schema.
 #[derive(Clone, Copy)]
 pub struct Fields {
-    /// Passage id (`REPORT#…`) or, for a report document, the report id.
+    /// The report id, on report documents only (passage ids live in the stored payload and
+    /// are found through their report: indexing 2 million unique ids would cost more than
+    /// the text of all passages).
     pub id: Field,
     /// `passage` or `report`.
     pub doctype: Field,
@@ -50,6 +52,8 @@ pub struct Fields {
     pub body_grams: Field,
     pub context_words: Field,
     pub context_grams: Field,
+    /// Report title and keywords, on report documents only.
+    pub title_grams: Field,
     pub payload: Field,
     pub version: Field,
     /// Prior weight of the passage's kind, in percent (see [`kind_prior`]).
@@ -64,15 +68,23 @@ impl Fields {
         let words = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(analyzer::WORDS)
-                .set_index_option(IndexRecordOption::WithFreqs),
+                .set_index_option(IndexRecordOption::Basic),
         );
-        let grams = TextOptions::default().set_indexing_options(
+        // The passage's bigrams keep positions: "does the passage contain this word" is an
+        // exact phrase of its bigrams (七十分以上未達七十五分 holds every bigram of 未達七十分
+        // but not the word). Context and title are short: all bigrams present is enough.
+        let body_grams = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(analyzer::GRAMS)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
+        let grams = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analyzer::GRAMS)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
         let fields = Fields {
-            id: b.add_text_field("id", STRING | STORED),
+            id: b.add_text_field("id", STRING),
             doctype: b.add_text_field("doctype", STRING),
             report: b.add_facet_field("report", FacetOptions::default()),
             kind: b.add_facet_field("kind", FacetOptions::default()),
@@ -81,9 +93,10 @@ impl Fields {
             org: b.add_facet_field("org", FacetOptions::default()),
             seq: b.add_u64_field("seq", INDEXED | FAST),
             body_words: b.add_text_field("body_words", words.clone()),
-            body_grams: b.add_text_field("body_grams", grams.clone()),
+            body_grams: b.add_text_field("body_grams", body_grams),
             context_words: b.add_text_field("context_words", words),
-            context_grams: b.add_text_field("context_grams", grams),
+            context_grams: b.add_text_field("context_grams", grams.clone()),
+            title_grams: b.add_text_field("title_grams", grams),
             payload: b.add_text_field("payload", STORED),
             version: b.add_u64_field("version", STORED),
             prior: b.add_u64_field("prior", FAST),
@@ -168,7 +181,12 @@ impl Store {
             index
         } else {
             let settings = IndexSettings {
-                docstore_compression: Compressor::Zstd(ZstdCompressor::default()),
+                // Passages are short and alike: bigger blocks and a higher level compress
+                // them to about a third, and one block still decompresses in well under 1 ms.
+                docstore_compression: Compressor::Zstd(ZstdCompressor {
+                    compression_level: Some(9),
+                }),
+                docstore_blocksize: 64 * 1024,
                 ..IndexSettings::default()
             };
             Index::builder()
@@ -246,7 +264,6 @@ impl Store {
     pub fn passage_doc(&self, p: &Passage, organisation: Option<&str>) -> Result<TantivyDocument> {
         let f = &self.fields;
         let mut doc = TantivyDocument::default();
-        doc.add_text(f.id, &p.id);
         doc.add_text(f.doctype, "passage");
         doc.add_facet(f.report, Store::facet(&p.report));
         doc.add_facet(f.kind, Store::facet(&p.kind));
@@ -271,7 +288,16 @@ impl Store {
             doc.add_text(f.context_words, &context);
             doc.add_text(f.context_grams, &context);
         }
-        doc.add_text(f.payload, serde_json::to_string(p)?);
+        // A row's cells are its text split at TABs: store them once.
+        let stored = if p.cells.is_empty() {
+            serde_json::to_string(p)?
+        } else {
+            serde_json::to_string(&Passage {
+                cells: Vec::new(),
+                ..p.clone()
+            })?
+        };
+        doc.add_text(f.payload, stored);
         Ok(doc)
     }
 
@@ -282,6 +308,7 @@ impl Store {
         doc.add_text(f.id, &info.id);
         doc.add_text(f.doctype, "report");
         doc.add_facet(f.report, Store::facet(&info.id));
+        doc.add_text(f.title_grams, &info.title);
         doc.add_text(f.payload, serde_json::to_string(info)?);
         doc.add_u64(f.version, SCHEMA_VERSION);
         Ok(doc)
@@ -301,6 +328,15 @@ impl Store {
         }
         out.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(out)
+    }
+
+    /// A stored passage, with a table row's cells restored from its text.
+    pub fn passage(&self, doc: &TantivyDocument) -> Result<Passage> {
+        let mut p: Passage = self.payload(doc)?;
+        if p.kind == "table_row" && p.cells.is_empty() {
+            p.cells = p.text.split('\t').map(str::to_string).collect();
+        }
+        Ok(p)
     }
 
     pub fn payload<T: for<'de> Deserialize<'de>>(&self, doc: &TantivyDocument) -> Result<T> {

@@ -3,9 +3,10 @@
 //! [`crate::decode`], PDF/DOCX/HTML through [`crate::formats`], and all of them through the
 //! same parser.
 
+use std::io::Read;
 use std::path::Path;
 
-use anyhow::{Result, bail};
+use anyhow::{Result, anyhow, bail};
 
 use crate::formats;
 use crate::parse::{Report, parse};
@@ -19,9 +20,70 @@ pub struct Ingested {
     pub replacements: usize,
 }
 
+/// Largest file accepted as a report. Reading, decoding and parsing hold a few copies of the
+/// text in memory, so a bigger file is refused before it is read.
+pub const MAX_REPORT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Why a file of `size` bytes is refused.
+fn too_large(size: u64) -> anyhow::Error {
+    anyhow!(
+        "file too large ({}; the limit is {} MiB)",
+        human_size(size),
+        MAX_REPORT_BYTES >> 20
+    )
+}
+
+/// `1.0 GiB`, `300.5 MiB`, `12.0 KiB`, `17 bytes`.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = "bytes";
+    for u in UNITS {
+        if value < 1024.0 {
+            break;
+        }
+        value /= 1024.0;
+        unit = u;
+    }
+    if unit == "bytes" {
+        format!("{bytes} bytes")
+    } else {
+        format!("{value:.1} {unit}")
+    }
+}
+
+/// Reads a report file: refuses folders, devices and pipes, and files over
+/// [`MAX_REPORT_BYTES`] (looked up before reading, and enforced while reading in case the
+/// file grows). Errors are the bare cause; callers name the file.
+pub fn read_report_file(path: &Path) -> Result<Vec<u8>> {
+    let cause = |e: std::io::Error| anyhow!(crate::corpus::io_cause(&e));
+    let meta = std::fs::metadata(path).map_err(cause)?;
+    if meta.is_dir() {
+        bail!("is a folder, not a file");
+    }
+    if !meta.is_file() {
+        bail!("not a regular file");
+    }
+    if meta.len() > MAX_REPORT_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(cause)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_REPORT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cause)?;
+    if bytes.len() as u64 > MAX_REPORT_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
 /// Reads `bytes` (from `path`, used for messages and as a format hint) into a report.
 /// Refuses input that holds no passage at all.
 pub fn ingest_bytes(bytes: &[u8], path: &Path, forced_encoding: Option<&str>) -> Result<Ingested> {
+    if bytes.len() as u64 > MAX_REPORT_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
     let format = formats::detect(bytes, path);
     let extracted = formats::extract(format, bytes, forced_encoding)?;
     let report = parse(&extracted.text);
@@ -34,4 +96,17 @@ pub fn ingest_bytes(bytes: &[u8], path: &Path, forced_encoding: Option<&str>) ->
         encoding: extracted.encoding,
         replacements: extracted.replacements,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_well() {
+        assert_eq!(human_size(17), "17 bytes");
+        assert_eq!(human_size(1 << 30), "1.0 GiB");
+        assert_eq!(human_size(300 << 20), "300.0 MiB");
+        assert_eq!(human_size(1536), "1.5 KiB");
+    }
 }

@@ -332,6 +332,9 @@ fn is_date_only(line: &str) -> bool {
     })
 }
 
+/// A line longer than this is never taken for the title.
+const MAX_TITLE_CHARS: usize = 200;
+
 fn find_title(lines: &[&str], window: usize, skip: &mut [bool]) -> String {
     let mut parts: Vec<usize> = Vec::new();
     let mut i = 0;
@@ -350,6 +353,11 @@ fn find_title(lines: &[&str], window: usize, skip: &mut [bool]) -> String {
             continue;
         }
         if parts.is_empty() {
+            // A long first line is text, not a title (and would be copied into every
+            // passage of the report).
+            if line.chars().nth(MAX_TITLE_CHARS).is_some() {
+                break;
+            }
             parts.push(i);
             // A gazette-style file: the first line is the title, header lines follow at once.
             if lines
@@ -788,6 +796,11 @@ fn is_note_line(t: &str) -> bool {
 
 /// `圖一 …`, `圖3-1 …` → figure caption; `表四 …`, `表 1` → table caption.
 fn caption_kind(t: &str) -> Option<LineKind> {
+    // 附表一 / 附圖2 (appendix tables and figures in laws and notices) caption like 表一.
+    let t = t
+        .strip_prefix("附")
+        .filter(|r| r.starts_with(['表', '圖', '图']))
+        .unwrap_or(t);
     let mut chars = t.chars();
     let kind = match chars.next()? {
         '圖' | '图' => LineKind::FigureCaption,
@@ -1000,6 +1013,21 @@ impl BlockBuilder {
                 continue;
             }
             raw.push(cells);
+        }
+        if raw.is_empty() {
+            // No line with two cells: paragraphs indented with a TAB, not a table (as a table
+            // without rows their text would be no passage at all).
+            for (line, after_blank) in rows {
+                let text = line.trim_matches(|c: char| c.is_whitespace());
+                if *after_blank {
+                    self.gap_since_last = true;
+                }
+                if !text.is_empty() {
+                    self.push_line(text);
+                    self.gap_since_last = false;
+                }
+            }
+            return;
         }
 
         let (caption, extra_note) = self.take_caption();
@@ -1294,6 +1322,8 @@ mod tests {
             ("圖一 兩岸貿易總額：2008-2017", LineKind::FigureCaption),
             ("圖3-1 流程", LineKind::FigureCaption),
             ("表四 臺北市級姊妹市列表", LineKind::TableCaption),
+            ("附表一", LineKind::TableCaption),
+            ("附件一", LineKind::Text),
             ("資料來源：天下雜誌", LineKind::Note),
             ("註１：本表數據", LineKind::Note),
             ("2016.9 年度數據", LineKind::Text),

@@ -40,7 +40,9 @@ pub struct Passage {
 
 impl Passage {
     /// Text that describes where the passage sits, indexed beside it with a lower weight:
-    /// the section path, and for a table row its caption, unit line and column headers.
+    /// the heading right above it, and for a table row (or a table's caption) the table's
+    /// caption, unit line and column headers, which give its cells their meaning
+    /// ("日本 夥伴市 橫濱" must find the row 日本 | 橫濱市 of 表五 姊妹市以外的交流成果).
     pub fn context(&self) -> String {
         let mut parts: Vec<&str> = self
             .section
@@ -48,7 +50,7 @@ impl Passage {
             .map(String::as_str)
             .into_iter()
             .collect();
-        if let Some(t) = &self.table {
+        if let Some(t) = self.table.as_deref().filter(|t| *t != self.text) {
             parts.push(t);
         }
         if let Some(n) = &self.table_note {

@@ -13,7 +13,7 @@ use std::ops::Bound;
 
 use anyhow::Result;
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, DocSetCollector, FacetCollector, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
     TermQuery, TermSetQuery,
@@ -32,6 +32,11 @@ const WHOLE_WORD_BODY: f32 = 8.0;
 const WHOLE_WORD_CONTEXT: f32 = 5.0;
 /// Weight of BM25 on the passage's context relative to its text.
 const CONTEXT_WEIGHT: f32 = 0.4;
+/// Bonus for each query word found in the title of the passage's report: a report about
+/// 大眾捷運 makes its table rows answers to a query that names 大眾捷運.
+const TITLE_WORD: f32 = 3.0;
+/// Reports considered for the title bonus.
+const TITLE_REPORTS: usize = 64;
 /// Weight of the bigram phrase BM25 relative to word BM25.
 const PHRASE_WEIGHT: f32 = 0.3;
 /// Longest substring of a query word looked up as a dictionary word.
@@ -193,21 +198,37 @@ impl Searching<'_> {
         terms
     }
 
-    /// Exact run of the word's bigrams (and alphanumeric terms) in `field`.
+    /// Passages containing the word: on the body field (which has positions) its bigrams
+    /// and alphanumeric terms as a phrase, punctuation and spaces aside; on the short context
+    /// and title fields, all of those terms present.
     fn phrase(&self, field: Field, folded: &Folded) -> Option<Box<dyn Query>> {
         let terms = gram_terms(folded);
         let first = terms.first()?.position;
-        let mut pairs: Vec<(usize, Term)> = terms
-            .iter()
-            .map(|t| (t.position - first, Term::from_field_text(field, &t.text)))
-            .collect();
-        // Alphanumeric parts share positions with their whole: keep one term per position.
-        pairs.dedup_by(|a, b| a.0 == b.0);
-        if pairs.len() == 1 {
-            let (_, term) = pairs.pop()?;
-            return Some(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)));
+        if field == self.store.fields.body_grams {
+            let mut pairs: Vec<(usize, Term)> = terms
+                .iter()
+                .map(|t| (t.position - first, Term::from_field_text(field, &t.text)))
+                .collect();
+            // Alphanumeric parts share positions with their whole: one term per position.
+            pairs.dedup_by(|a, b| a.0 == b.0);
+            if pairs.len() > 1 {
+                return Some(Box::new(PhraseQuery::new_with_offset(pairs)));
+            }
         }
-        Some(Box::new(PhraseQuery::new_with_offset(pairs)))
+        let mut texts: Vec<String> = terms.into_iter().map(|t| t.text).collect();
+        texts.sort();
+        texts.dedup();
+        let clauses: Vec<(Occur, Box<dyn Query>)> = texts
+            .iter()
+            .map(|t| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(field, t),
+                    IndexRecordOption::WithFreqs,
+                ));
+                (Occur::Must, q)
+            })
+            .collect();
+        Some(Box::new(BooleanQuery::new(clauses)))
     }
 
     /// Dictionary words contained in the query word, each as a BM25 term query.
@@ -292,6 +313,47 @@ impl Searching<'_> {
         ])))
     }
 
+    /// Score bonuses for the passages of reports whose title contains some of the words:
+    /// one clause per report, worth [`TITLE_WORD`] per word found in its title.
+    fn title_bonuses(&self, words: &[&QueryWord]) -> Vec<Box<dyn Query>> {
+        let field = self.store.fields.title_grams;
+        let clauses: Vec<(Occur, Box<dyn Query>)> = words
+            .iter()
+            .filter_map(|w| self.phrase(field, &Folded::new(&w.text)))
+            .map(|q| {
+                (
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(q, 1.0)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        if clauses.is_empty() {
+            return Vec::new();
+        }
+        let query = BooleanQuery::new(clauses);
+        let Ok(top) = self
+            .searcher
+            .search(&query, &TopDocs::with_limit(TITLE_REPORTS).order_by_score())
+        else {
+            return Vec::new();
+        };
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        for (matched_words, address) in top {
+            let Ok(doc) = self.searcher.doc::<TantivyDocument>(address) else {
+                continue;
+            };
+            let Ok(info) = self.store.payload::<crate::index::ReportInfo>(&doc) else {
+                continue;
+            };
+            let term = TermQuery::new(self.store.report_term(&info.id), IndexRecordOption::Basic);
+            out.push(Box::new(ConstScoreQuery::new(
+                Box::new(term),
+                TITLE_WORD * matched_words,
+            )));
+        }
+        out
+    }
+
     /// The full query: words, phrases, exclusions and filters.
     pub fn build(&self, request: &Request) -> Box<dyn Query> {
         let words = parse_query(&request.query);
@@ -318,6 +380,12 @@ impl Searching<'_> {
         if !positive {
             return Box::new(EmptyQuery);
         }
+        let positive_words: Vec<&QueryWord> = words.iter().filter(|w| !w.excluded).collect();
+        let bonuses = if positive_words.len() > 1 {
+            self.title_bonuses(&positive_words)
+        } else {
+            Vec::new()
+        };
         let store = self.store;
         if let Some(kind) = &request.kind {
             clauses.push((
@@ -353,14 +421,15 @@ impl Searching<'_> {
             }
             clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
         }
-        // A query of only Should clauses needs at least one of them; with Must clauses
-        // present tantivy would otherwise accept passages that match only the filters.
+        // The words must match (at least one of them) and so must the filters; title bonuses
+        // only add to the score of passages that match anyway.
         let (must, should): (Vec<_>, Vec<_>) =
             clauses.into_iter().partition(|(o, _)| *o != Occur::Should);
         let mut all = must;
         if !should.is_empty() {
             all.push((Occur::Must, Box::new(BooleanQuery::new(should))));
         }
+        all.extend(bonuses.into_iter().map(|q| (Occur::Should, q)));
         Box::new(BooleanQuery::new(all))
     }
 
@@ -442,25 +511,26 @@ impl Searching<'_> {
 
     pub fn passage(&self, address: DocAddress) -> Result<Passage> {
         let doc: TantivyDocument = self.searcher.doc(address)?;
-        self.store.payload(&doc)
+        self.store.passage(&doc)
     }
 
-    /// Passages by id, in the order asked; `None` for an unknown id.
+    /// The passage with this id, or `None`. Ids are not indexed: the report's passages are
+    /// read and the one with the id picked.
     pub fn get(&self, id: &str) -> Result<Option<Passage>> {
-        let query = TermQuery::new(
-            Term::from_field_text(self.store.fields.id, id),
-            IndexRecordOption::Basic,
-        );
-        let found = self
-            .searcher
-            .search(&query, &TopDocs::with_limit(1).order_by_score())?;
-        match found.first() {
-            Some((_, address)) => {
-                let p = self.passage(*address)?;
-                Ok((p.id == id).then_some(p))
+        let Some((report, _)) = crate::passage::split_id(id) else {
+            return Ok(None);
+        };
+        let query = TermQuery::new(self.store.report_term(report), IndexRecordOption::Basic);
+        let addresses = self.searcher.search(&query, &DocSetCollector)?;
+        for address in addresses {
+            let doc: TantivyDocument = self.searcher.doc(address)?;
+            if let Ok(p) = self.store.passage(&doc)
+                && p.id == id
+            {
+                return Ok(Some(p));
             }
-            None => Ok(None),
         }
+        Ok(None)
     }
 
     /// Passages of `report` with `seq` in `[from, to]`, in document order.
@@ -489,7 +559,7 @@ impl Searching<'_> {
         let mut out = Vec::with_capacity(found.len());
         for (_, address) in found {
             let doc: TantivyDocument = self.searcher.doc(address)?;
-            if let Ok(p) = self.store.payload::<Passage>(&doc) {
+            if let Ok(p) = self.store.passage(&doc) {
                 out.push(p);
             }
         }
