@@ -38,7 +38,8 @@ pub fn jieba() -> Arc<Jieba> {
 
 /// Whether a character carries meaning for search (counts as a position).
 pub fn is_significant(c: char) -> bool {
-    c.is_alphanumeric()
+    // Ideographs first: `is_alphanumeric` takes a slow table lookup for them.
+    c.is_ascii_alphanumeric() || is_han(c) || !c.is_ascii() && c.is_alphanumeric()
 }
 
 pub fn is_han(c: char) -> bool {

@@ -740,7 +740,12 @@ fn classify_line(line: &str) -> (LineKind, Option<Family>) {
     if let Some((family, marker_len)) = outline_marker(t) {
         let rest: String = t.chars().skip(marker_len).collect();
         let rest_len = rest.chars().count();
-        let heading_like = rest_len <= MAX_HEADING_CHARS && !ends_clause(&rest);
+        // A heading names a part; a numbered line holding a sentence (commas, a formula) is
+        // an item of a list.
+        let heading_like = rest_len <= MAX_HEADING_CHARS
+            && !ends_clause(&rest)
+            && !rest.contains(['，', '。', '；', '＝', '='])
+            && !rest.contains(" x ");
         return match family {
             // An article number alone or with a short title is a heading; with its text, a list item
             // would lose the number, so the whole article stays one block under its heading.

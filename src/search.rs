@@ -29,16 +29,18 @@ use crate::snippet::{Snippet, make_snippet};
 /// Bonus for a word found whole in the passage text.
 const WHOLE_WORD_BODY: f32 = 8.0;
 /// Bonus for a word found whole in the passage's context only.
-const WHOLE_WORD_CONTEXT: f32 = 5.0;
+const WHOLE_WORD_CONTEXT: f32 = 7.0;
 /// Weight of BM25 on the passage's context relative to its text.
 const CONTEXT_WEIGHT: f32 = 0.4;
 /// Bonus for each query word found in the title of the passage's report: a report about
 /// 大眾捷運 makes its table rows answers to a query that names 大眾捷運.
-const TITLE_WORD: f32 = 3.0;
+const TITLE_WORD: f32 = 4.0;
 /// Reports considered for the title bonus.
 const TITLE_REPORTS: usize = 64;
 /// Weight of the bigram phrase BM25 relative to word BM25.
 const PHRASE_WEIGHT: f32 = 0.3;
+/// A word in more than 1/N of all passages is too common to score on its own.
+const COMMON_TERM_SHARE: u64 = 20;
 /// Longest substring of a query word looked up as a dictionary word.
 const MAX_WORD_CHARS: usize = 8;
 /// Query words beyond this are ignored (a pasted page is not a query).
@@ -154,15 +156,18 @@ pub struct Searching<'a> {
 
 impl Searching<'_> {
     /// Whether `text` is a term of `field` in any segment.
-    fn term_exists(&self, field: Field, text: &str) -> bool {
+    /// Number of documents holding `text` in `field` (0: not a term of the index).
+    fn doc_freq(&self, field: Field, text: &str) -> u64 {
         let term = Term::from_field_text(field, text);
-        self.searcher.segment_readers().iter().any(|segment| {
-            segment
-                .inverted_index(field)
-                .ok()
-                .and_then(|ii| ii.terms().get(term.serialized_value_bytes()).ok().flatten())
-                .is_some()
-        })
+        self.searcher
+            .segment_readers()
+            .iter()
+            .filter_map(|segment| {
+                let index = segment.inverted_index(field).ok()?;
+                let info = index.terms().get(term.serialized_value_bytes()).ok()??;
+                Some(u64::from(info.doc_freq))
+            })
+            .sum()
     }
 
     /// Section facet terms (at any depth) whose heading contains `needle` after folding,
@@ -231,31 +236,41 @@ impl Searching<'_> {
         Some(Box::new(BooleanQuery::new(clauses)))
     }
 
-    /// Dictionary words contained in the query word, each as a BM25 term query.
+    /// Dictionary words contained in the query word, each as a BM25 term query. Words found
+    /// in a large share of all passages (以上, 的) add little but would make every search
+    /// score most of the index; the word's own phrase clause still finds them.
     fn word_terms(&self, field: Field, folded: &Folded) -> Vec<Box<dyn Query>> {
         let (han_runs, alnum) = query_pieces(folded);
+        let max_df = (self.searcher.num_docs() / COMMON_TERM_SHARE).max(1000);
         let mut texts: Vec<String> = Vec::new();
         for (start, end) in han_runs {
             let chars = &folded.chars[start..end];
             let mut covered = vec![false; chars.len()];
-            let mut found = Vec::new();
             for len in (2..=chars.len().min(MAX_WORD_CHARS)).rev() {
                 for i in 0..=chars.len() - len {
                     let s: String = chars[i..i + len].iter().collect();
-                    if self.term_exists(field, &s) {
+                    let df = self.doc_freq(field, &s);
+                    if df > 0 {
                         covered[i..i + len].iter_mut().for_each(|c| *c = true);
-                        found.push(s);
+                        if df <= max_df {
+                            texts.push(s);
+                        }
                     }
                 }
             }
             for (i, c) in chars.iter().enumerate() {
-                if !covered[i] {
-                    found.push(c.to_string());
+                let s = c.to_string();
+                if !covered[i] && self.doc_freq(field, &s) <= max_df {
+                    texts.push(s);
                 }
             }
-            texts.extend(found);
         }
-        texts.extend(alnum.into_iter().map(|t| t.text));
+        texts.extend(
+            alnum
+                .into_iter()
+                .map(|t| t.text)
+                .filter(|t| self.doc_freq(field, t) <= max_df),
+        );
         texts.sort();
         texts.dedup();
         texts
@@ -483,7 +498,9 @@ impl Searching<'_> {
             };
             (top_docs, total, Some(facets))
         } else {
-            let (top_docs, total) = self.searcher.search(&query, &(top, Count))?;
+            // Counting every match would visit them all: only facets need the total.
+            let top_docs = self.searcher.search(&query, &top)?;
+            let total = top_docs.len();
             (top_docs, total, None)
         };
         let words: Vec<String> = parse_query(&request.query)
