@@ -61,7 +61,7 @@ pub enum Command {
     },
     /// Search: whitespace-separated words, "quoted phrases", -excluded words.
     Search {
-        #[arg(required = true, allow_hyphen_values = true)]
+        #[arg(required = true)]
         query: Vec<String>,
         #[arg(long, default_value_t = 10)]
         limit: usize,
@@ -88,7 +88,7 @@ pub enum Command {
     },
     /// Show how a text is normalized and cut into search terms.
     Analyze {
-        #[arg(required = true, allow_hyphen_values = true)]
+        #[arg(required = true)]
         text: Vec<String>,
         #[arg(long)]
         json: bool,
@@ -130,7 +130,7 @@ pub enum Command {
     },
     /// Find the passage(s) a quotation came from.
     Locate {
-        #[arg(required = true, allow_hyphen_values = true)]
+        #[arg(required = true)]
         quote: Vec<String>,
         #[arg(long, default_value_t = 5)]
         limit: usize,
@@ -141,7 +141,8 @@ pub enum Command {
 
 /// Entry point used by `main`.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args = exclusions_as_words(std::env::args_os().collect());
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -160,6 +161,67 @@ pub fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `search 雙城論壇 -上海 --limit 3`: an argument of `search` that starts with `-` but is none
+/// of its options is an excluded query word, not an error; such words move behind `--`.
+fn exclusions_as_words(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    use clap::CommandFactory;
+    let root = Cli::command();
+    let mut out = Vec::with_capacity(args.len() + 1);
+    let mut words = Vec::new();
+    let mut command: Option<String> = None;
+    let mut expect_value = false;
+    let mut literal = false;
+    for (i, arg) in args.into_iter().enumerate() {
+        let text = arg.to_string_lossy().into_owned();
+        if i == 0 || literal || expect_value {
+            expect_value = false;
+            out.push(arg);
+            continue;
+        }
+        if text == "--" {
+            literal = true;
+            out.push(arg);
+            continue;
+        }
+        let sub = command.as_deref().and_then(|c| root.find_subcommand(c));
+        if text.len() > 1 && text.starts_with('-') {
+            let long = text.starts_with("--");
+            let name = text.trim_start_matches('-').split('=').next().unwrap_or("");
+            let option = root
+                .get_arguments()
+                .chain(sub.into_iter().flat_map(|s| s.get_arguments()))
+                .find(|a| {
+                    if long {
+                        a.get_long() == Some(name)
+                    } else {
+                        name.chars().count() == 1 && a.get_short() == name.chars().next()
+                    }
+                });
+            let help = matches!(text.as_str(), "-h" | "--help" | "-V" | "--version");
+            match option {
+                Some(a) => {
+                    expect_value = a.get_action().takes_values() && !text.contains('=');
+                    out.push(arg);
+                }
+                None if !help && command.as_deref() == Some("search") => words.push(arg),
+                None => out.push(arg),
+            }
+            continue;
+        }
+        if command.is_none() && root.find_subcommand(&text).is_some() {
+            command = Some(text);
+        }
+        out.push(arg);
+    }
+    if !words.is_empty() {
+        if !literal {
+            out.push("--".into());
+        }
+        out.extend(words);
+    }
+    out
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
@@ -366,6 +428,17 @@ const MAX_LIMIT: usize = 10_000;
 const MAX_OFFSET: usize = 1_000_000;
 
 fn cmd_search(out: &mut Printer, cli: &Cli, request: &Request, json: bool) -> Result<u8> {
+    // An empty filter would match every passage.
+    for (flag, value) in [
+        ("--kind", &request.kind),
+        ("--report", &request.report),
+        ("--year", &request.year),
+        ("--section", &request.section),
+    ] {
+        if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+            bail!("{flag}: empty value");
+        }
+    }
     if request.limit > MAX_LIMIT {
         bail!("--limit {}: at most {MAX_LIMIT}", request.limit);
     }

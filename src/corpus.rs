@@ -247,8 +247,9 @@ pub fn update_with(
             return Err(Busy(index_dir.to_path_buf()).into());
         }
     }
-    let store = Store::open_for_write(index_dir)?;
+    let store = open_for_write(index_dir)?;
     let mut writer = store.writer()?;
+    remove_stale_temp_files(corpus);
     let reader = store.reader()?;
     let known: HashMap<String, ReportInfo> = if rebuild {
         HashMap::new()
@@ -514,7 +515,7 @@ pub fn add(
         update(index_dir, corpus, false, &Quiet)?;
     }
 
-    let store = Store::open_for_write(index_dir)?;
+    let store = open_for_write(index_dir)?;
     let mut writer = store.writer()?;
     let reader = store.reader()?;
     let known: HashMap<String, ReportInfo> = store
@@ -571,6 +572,50 @@ pub fn add(
     Ok(summary)
 }
 
+/// [`Store::open_for_write`], once more when it failed because another process created the
+/// index at the same moment.
+fn open_for_write(index_dir: &Path) -> Result<Store> {
+    match Store::open_for_write(index_dir) {
+        Err(e) if Store::exists(index_dir) => Store::open_for_write(index_dir).map_err(|_| e),
+        other => other,
+    }
+}
+
+/// Removes the temporary files (`.NAME.PID.baogao-tmp`) of `add` runs killed before their
+/// rename. Only `add` writes them, while holding the writer lock that the caller now holds;
+/// still, in case another index shares this corpus folder, a file is only removed when its
+/// process is gone (Linux `/proc`) or, without `/proc`, when it is an hour old.
+fn remove_stale_temp_files(corpus: &Path) {
+    let Ok(entries) = fs::read_dir(corpus) else {
+        return;
+    };
+    let procfs = Path::new("/proc/self").exists();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let Some(pid) = name
+            .strip_prefix('.')
+            .and_then(|n| n.strip_suffix(".baogao-tmp"))
+            .and_then(|n| n.rsplit('.').next())
+        else {
+            continue;
+        };
+        let stale = if procfs {
+            !Path::new("/proc").join(pid).exists()
+        } else {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 3600)
+        };
+        if stale {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Writes `bytes` to `target` through a temporary file and a rename: the corpus never holds a
 /// half-written report.
 fn write_atomically(target: &Path, bytes: &[u8]) -> Result<()> {
@@ -599,7 +644,7 @@ pub fn remove(
     if !Store::exists(index_dir) {
         return Ok((Vec::new(), ids.to_vec()));
     }
-    let store = Store::open_for_write(index_dir)?;
+    let store = open_for_write(index_dir)?;
     let mut writer = store.writer()?;
     let reader = store.reader()?;
     let known: HashMap<String, ReportInfo> = store

@@ -272,6 +272,15 @@ fn read_front_matter(lines: &[&str]) -> FrontMatter {
         Some(t) => t,
         None => find_title(lines, window, &mut skip),
     };
+    // Cover labels (委託研究報告) and the title repeated on the cover are not passages.
+    let squeeze = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let title_key = squeeze(&title);
+    for (i, raw) in lines.iter().enumerate().take(window) {
+        let line = raw.trim();
+        if GENERIC_LABELS.contains(&line) || !title_key.is_empty() && squeeze(line) == title_key {
+            skip[i] = true;
+        }
+    }
     FrontMatter {
         title,
         date,
@@ -1130,7 +1139,10 @@ impl BlockBuilder {
         {
             return (Some(last.text.clone()), unit);
         }
-        if short_title(last) && (last.text.ends_with('表') || last.text.ends_with("一覽")) {
+        // A short line ending in 表/一覽, or any short line right above a 單位： line, titles
+        // the table below it.
+        let titled = last.text.ends_with('表') || last.text.ends_with("一覽") || unit.is_some();
+        if short_title(last) && titled {
             let caption = last.text.clone();
             self.blocks.pop();
             return (Some(caption), unit);
