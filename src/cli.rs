@@ -15,7 +15,7 @@ use crate::corpus::{self, AddRequest, Progress, Quiet, Summary};
 use crate::index::Store;
 use crate::ingest::{ingest_bytes, read_report_file};
 use crate::output::Printer;
-use crate::search::{Request, Searching};
+use crate::search::{MAX_LIMIT, MAX_OFFSET, Request, Searching};
 
 /// baogao (報告): search Chinese research reports — Traditional or Simplified, any encoding.
 #[derive(Parser, Debug)]
@@ -421,11 +421,6 @@ fn open(cli: &Cli) -> Result<(Store, tantivy::Searcher)> {
     let searcher = store.reader()?.searcher();
     Ok((store, searcher))
 }
-
-/// Largest `--limit` of `search`: results are collected in memory at once.
-const MAX_LIMIT: usize = 10_000;
-/// Largest `--offset` of `search`: skipped hits are collected too.
-const MAX_OFFSET: usize = 1_000_000;
 
 fn cmd_search(out: &mut Printer, cli: &Cli, request: &Request, json: bool) -> Result<u8> {
     // An empty filter would match every passage.

@@ -247,6 +247,12 @@ pub fn update_with(
             return Err(Busy(index_dir.to_path_buf()).into());
         }
     }
+    if rebuild && Store::discard_incompatible(index_dir)? {
+        eprintln!(
+            "baogao: {}: removed an index built by another version",
+            index_dir.display()
+        );
+    }
     let store = open_for_write(index_dir)?;
     let mut writer = store.writer()?;
     remove_stale_temp_files(corpus);

@@ -164,6 +164,36 @@ impl Store {
         })
     }
 
+    /// Deletes an index built by another version of baogao (schema differs or unreadable), so
+    /// that `index --rebuild` can start over; returns whether it did. Other files in the
+    /// folder (its README, a .gitignore) stay.
+    pub fn discard_incompatible(dir: &Path) -> Result<bool> {
+        if !Store::exists(dir) {
+            return Ok(false);
+        }
+        let compatible = Index::open_in_dir(dir)
+            .ok()
+            .is_some_and(|index| check_schema(&index, dir).is_ok());
+        if compatible {
+            return Ok(false);
+        }
+        const INDEX_EXTENSIONS: &[&str] =
+            &["idx", "pos", "term", "store", "fast", "fieldnorm", "del"];
+        for entry in std::fs::read_dir(dir)?.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let extension = path.extension().map(|e| e.to_string_lossy().into_owned());
+            if name == "meta.json"
+                || name == ".managed.json"
+                || extension.is_some_and(|e| INDEX_EXTENSIONS.contains(&e.as_str()))
+            {
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("{}: cannot remove", path.display()))?;
+            }
+        }
+        Ok(true)
+    }
+
     /// Opens or creates the index for writing (loads the jieba dictionary).
     pub fn open_for_write(dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(dir)
@@ -174,7 +204,7 @@ impl Store {
                 .with_context(|| format!("{}: cannot open index", dir.display()))?;
             if check_schema(&index, dir).is_err() {
                 bail!(
-                    "{}: the index was built by another version of baogao; remove its files and run `baogao index`",
+                    "{}: the index was built by another version of baogao; run `baogao index --rebuild`",
                     dir.display()
                 );
             }

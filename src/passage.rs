@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-use crate::parse::{Block, Kind, Report};
+use crate::parse::{Kind, Report};
 
 /// One indexed unit, exactly as search hits, `get` and `locate` show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,13 +73,13 @@ fn kind_letter(kind: Kind) -> char {
     }
 }
 
-fn hash_hex(block: &Block) -> String {
+fn hash_hex(table: Option<&str>, text: &str) -> String {
     let mut hasher = blake3::Hasher::new();
-    if let Some(t) = &block.table {
+    if let Some(t) = table {
         hasher.update(t.as_bytes());
         hasher.update(b"\x1f");
     }
-    hasher.update(block.text.as_bytes());
+    hasher.update(text.as_bytes());
     let hex = hasher.finalize().to_hex();
     hex[..6].to_string()
 }
@@ -99,30 +99,76 @@ pub fn passages(report_id: &str, report: &Report) -> Vec<Passage> {
         } else {
             block.kind
         };
-        let base = format!("{report_id}#{}{}", kind_letter(kind), hash_hex(block));
-        let count = seen.entry(base.clone()).or_insert(0);
-        *count += 1;
-        let id = if *count == 1 {
-            base
+        let pieces = if block.kind == Kind::TableRow {
+            vec![block.text.as_str()]
         } else {
-            format!("{base}-{count}")
+            split_long(&block.text)
         };
-        out.push(Passage {
-            id,
-            report: report_id.to_string(),
-            title: report.title.clone(),
-            date: report.date.clone(),
-            kind: kind.as_str().to_string(),
-            section: block.section.clone(),
-            text: block.text.clone(),
-            table: block.table.clone(),
-            headers: block.headers.clone(),
-            cells: block.cells.clone(),
-            table_note: block.table_note.clone(),
-            seq: out.len() as u64,
-        });
+        for piece in pieces {
+            let base = format!(
+                "{report_id}#{}{}",
+                kind_letter(kind),
+                hash_hex(block.table.as_deref(), piece)
+            );
+            let count = seen.entry(base.clone()).or_insert(0);
+            *count += 1;
+            let id = if *count == 1 {
+                base
+            } else {
+                format!("{base}-{count}")
+            };
+            out.push(Passage {
+                id,
+                report: report_id.to_string(),
+                title: report.title.clone(),
+                date: report.date.clone(),
+                kind: kind.as_str().to_string(),
+                section: block.section.clone(),
+                text: piece.to_string(),
+                table: block.table.clone(),
+                headers: block.headers.clone(),
+                cells: block.cells.clone(),
+                table_note: block.table_note.clone(),
+                seq: out.len() as u64,
+            });
+        }
     }
     out
+}
+
+/// Longest passage, in characters: a longer paragraph (a whole law on one line, a page
+/// without punctuation) is cited, shown and ranked in pieces of whole sentences.
+pub const MAX_PASSAGE_CHARS: usize = 1000;
+
+/// `text` cut into consecutive pieces of at most [`MAX_PASSAGE_CHARS`], at sentence ends
+/// where there are any; the pieces concatenate back to `text`.
+fn split_long(text: &str) -> Vec<&str> {
+    if text.chars().count() <= MAX_PASSAGE_CHARS {
+        return vec![text];
+    }
+    let mut pieces = Vec::new();
+    let mut start = 0; // byte offset of the current piece
+    let mut chars_in_piece = 0;
+    let mut last_break = None; // byte offset just after the last sentence end in the piece
+    for (i, c) in text.char_indices() {
+        chars_in_piece += 1;
+        let end = i + c.len_utf8();
+        if matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n') {
+            last_break = Some(end);
+        }
+        if chars_in_piece >= MAX_PASSAGE_CHARS {
+            let cut = last_break.filter(|&b| b > start).unwrap_or(end);
+            pieces.push(&text[start..cut]);
+            start = cut;
+            chars_in_piece = text[start..end].chars().count();
+            last_break = None;
+        }
+    }
+    if start < text.len() {
+        pieces.push(&text[start..]);
+    }
+    pieces.retain(|p| !p.trim().is_empty());
+    pieces
 }
 
 /// Splits a passage id into (report id, locator).
@@ -148,6 +194,25 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), a.len());
         assert!(a.iter().all(|p| p.id.starts_with("r#")));
+    }
+
+    #[test]
+    fn long_paragraphs_become_sentence_pieces() {
+        let sentence = "這是一個測試句子，內容沒有特別的意義。";
+        let text = sentence.repeat(300);
+        let pieces = split_long(&text);
+        assert!(pieces.len() > 1);
+        assert_eq!(pieces.concat(), text);
+        assert!(
+            pieces
+                .iter()
+                .all(|p| p.chars().count() <= MAX_PASSAGE_CHARS)
+        );
+        assert!(pieces[..pieces.len() - 1].iter().all(|p| p.ends_with('。')));
+        let unbroken = "字".repeat(2500);
+        let pieces = split_long(&unbroken);
+        assert_eq!(pieces.len(), 3);
+        assert_eq!(pieces.concat(), unbroken);
     }
 
     #[test]

@@ -37,10 +37,14 @@ const CONTEXT_WEIGHT: f32 = 0.4;
 const TITLE_WORD: f32 = 4.0;
 /// Reports considered for the title bonus.
 const TITLE_REPORTS: usize = 64;
-/// Weight of the bigram phrase BM25 relative to word BM25.
-const PHRASE_WEIGHT: f32 = 0.3;
 /// A word in more than 1/N of all passages is too common to score on its own.
 const COMMON_TERM_SHARE: u64 = 20;
+/// A word whose bigrams are all in more than 1/N of the passages is matched without positions.
+const COMMON_PHRASE_SHARE: u64 = 50;
+/// Most hits one search returns.
+pub const MAX_LIMIT: usize = 10_000;
+/// Deepest page offset accepted.
+pub const MAX_OFFSET: usize = 1_000_000;
 /// Longest substring of a query word looked up as a dictionary word.
 const MAX_WORD_CHARS: usize = 8;
 /// Query words beyond this are ignored (a pasted page is not a query).
@@ -209,7 +213,14 @@ impl Searching<'_> {
     fn phrase(&self, field: Field, folded: &Folded) -> Option<Box<dyn Query>> {
         let terms = gram_terms(folded);
         let first = terms.first()?.position;
-        if field == self.store.fields.body_grams {
+        // Positions make the match exact; for a word whose every bigram is in a large share
+        // of the index (行政院), reading them costs more than it is worth: all bigrams
+        // present is then enough.
+        let common = || {
+            let max_df = self.searcher.num_docs() / COMMON_PHRASE_SHARE;
+            terms.iter().all(|t| self.doc_freq(field, &t.text) > max_df)
+        };
+        if field == self.store.fields.body_grams && !common() {
             let mut pairs: Vec<(usize, Term)> = terms
                 .iter()
                 .map(|t| (t.position - first, Term::from_field_text(field, &t.text)))
@@ -294,9 +305,6 @@ impl Searching<'_> {
                 Occur::Should,
                 Box::new(ConstScoreQuery::new(p, WHOLE_WORD_BODY)),
             ));
-        }
-        if let Some(p) = self.phrase(f.body_grams, &folded) {
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(p, PHRASE_WEIGHT))));
         }
         if let Some(p) = self.phrase(f.context_grams, &folded) {
             clauses.push((
@@ -402,6 +410,14 @@ impl Searching<'_> {
             Vec::new()
         };
         let store = self.store;
+        let blank = |v: &Option<String>| v.as_deref().is_some_and(|v| v.trim().is_empty());
+        if blank(&request.kind)
+            || blank(&request.report)
+            || blank(&request.year)
+            || blank(&request.section)
+        {
+            return Box::new(EmptyQuery);
+        }
         if let Some(kind) = &request.kind {
             clauses.push((
                 Occur::Must,
@@ -451,10 +467,11 @@ impl Searching<'_> {
     /// Runs a search.
     pub fn run(&self, request: &Request) -> Result<Outcome> {
         let query = self.build(request);
-        let limit = request.limit.max(1);
-        let top = TopDocs::with_limit(limit)
-            .and_offset(request.offset)
-            .tweak_score(move |segment: &tantivy::SegmentReader| {
+        // tantivy allocates the whole page up front: keep library callers within bounds too.
+        let limit = request.limit.clamp(1, MAX_LIMIT);
+        let offset = request.offset.min(MAX_OFFSET);
+        let top = TopDocs::with_limit(limit).and_offset(offset).tweak_score(
+            move |segment: &tantivy::SegmentReader| {
                 let prior = segment
                     .fast_fields()
                     .u64("prior")
@@ -464,7 +481,8 @@ impl Searching<'_> {
                     Some(column) => score * column.get_val(doc) as f32 / 100.0,
                     None => score,
                 }
-            });
+            },
+        );
         let (top_docs, total, facets) = if request.facets {
             let f = &self.store.fields;
             let collector = |field: Field| {
@@ -569,7 +587,8 @@ impl Searching<'_> {
                 )),
             ),
         ]);
-        let limit = (to - from + 1).min(10_000) as usize;
+        let (from, to) = (from.min(to), to.max(from));
+        let limit = to.saturating_sub(from).saturating_add(1).min(10_000) as usize;
         let found = self
             .searcher
             .search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;

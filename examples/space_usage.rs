@@ -1,0 +1,48 @@
+//! Prints how the index's bytes split by field: `cargo run --release --example space_usage -- INDEX_DIR`.
+
+fn main() -> anyhow::Result<()> {
+    let dir = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "index".to_string());
+    let store = baogao::index::Store::open_for_search(std::path::Path::new(&dir))?;
+    let searcher = store.reader()?.searcher();
+    let usage = searcher.space_usage()?;
+    let mut per_field: std::collections::BTreeMap<String, [u64; 4]> = Default::default();
+    for segment in usage.segments() {
+        for (kind, fields) in [
+            (0, segment.postings()),
+            (1, segment.positions()),
+            (2, segment.termdict()),
+            (3, segment.fast_fields()),
+        ] {
+            for usage in fields.fields() {
+                per_field.entry(usage.field_name().to_string()).or_default()[kind] +=
+                    usage.total().get_bytes();
+            }
+        }
+    }
+    println!(
+        "{:<16} {:>10} {:>10} {:>10} {:>10}",
+        "field", "postings", "positions", "terms", "fast"
+    );
+    for (name, [p, pos, t, f]) in per_field {
+        let mb = |b: u64| format!("{:.1}M", b as f64 / 1_048_576.0);
+        println!(
+            "{name:<16} {:>10} {:>10} {:>10} {:>10}",
+            mb(p),
+            mb(pos),
+            mb(t),
+            mb(f)
+        );
+    }
+    println!(
+        "store: {:.1}M",
+        usage
+            .segments()
+            .iter()
+            .map(|s| s.store().total().get_bytes())
+            .sum::<u64>() as f64
+            / 1_048_576.0
+    );
+    Ok(())
+}
