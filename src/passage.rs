@@ -34,6 +34,10 @@ pub struct Passage {
     /// Unit line or spanning title of the row's table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table_note: Option<String>,
+    /// For a list item, the short sentence that introduces its list (`…稅率如下：`): indexed
+    /// as context, not stored or shown.
+    #[serde(skip)]
+    pub lead: Option<String>,
     /// Position of the passage in its report (0-based, document order).
     pub seq: u64,
 }
@@ -50,6 +54,9 @@ impl Passage {
             .map(String::as_str)
             .into_iter()
             .collect();
+        if let Some(lead) = &self.lead {
+            parts.push(lead);
+        }
         if let Some(t) = self.table.as_deref().filter(|t| *t != self.text) {
             parts.push(t);
         }
@@ -90,7 +97,21 @@ fn hash_hex(table: Option<&str>, text: &str) -> String {
 pub fn passages(report_id: &str, report: &Report) -> Vec<Passage> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut out = Vec::new();
+    // The last paragraph or item ending in a colon, while the list it introduces goes on.
+    let mut lead: Option<&str> = None;
     for block in &report.blocks {
+        let item_lead = match block.kind {
+            Kind::ListItem => lead,
+            _ => None,
+        };
+        let introduces = matches!(block.kind, Kind::Paragraph | Kind::ListItem)
+            && block.text.trim_end().ends_with(['：', ':'])
+            && block.text.chars().count() <= MAX_LEAD_CHARS;
+        if introduces {
+            lead = Some(block.text.as_str());
+        } else if block.kind != Kind::ListItem {
+            lead = None;
+        }
         if block.text.trim().is_empty() || block.kind == Kind::Table && block.table.is_none() {
             continue;
         }
@@ -129,12 +150,16 @@ pub fn passages(report_id: &str, report: &Report) -> Vec<Passage> {
                 headers: block.headers.clone(),
                 cells: block.cells.clone(),
                 table_note: block.table_note.clone(),
+                lead: item_lead.map(str::to_string),
                 seq: out.len() as u64,
             });
         }
     }
     out
 }
+
+/// A colon-ended sentence longer than this is a paragraph, not the title of a list.
+const MAX_LEAD_CHARS: usize = 80;
 
 /// Longest passage, in characters: a longer paragraph (a whole law on one line, a page
 /// without punctuation) is cited, shown and ranked in pieces of whole sentences.
