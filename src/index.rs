@@ -50,7 +50,6 @@ pub struct Fields {
     pub seq: Field,
     pub body_words: Field,
     pub body_grams: Field,
-    pub context_words: Field,
     pub context_grams: Field,
     /// Report title and keywords, on report documents only.
     pub title_grams: Field,
@@ -92,9 +91,8 @@ impl Fields {
             section: b.add_facet_field("section", FacetOptions::default()),
             org: b.add_facet_field("org", FacetOptions::default()),
             seq: b.add_u64_field("seq", INDEXED | FAST),
-            body_words: b.add_text_field("body_words", words.clone()),
+            body_words: b.add_text_field("body_words", words),
             body_grams: b.add_text_field("body_grams", body_grams),
-            context_words: b.add_text_field("context_words", words),
             context_grams: b.add_text_field("context_grams", grams.clone()),
             title_grams: b.add_text_field("title_grams", grams),
             payload: b.add_text_field("payload", STORED),
@@ -315,7 +313,6 @@ impl Store {
         doc.add_text(f.body_grams, &p.text);
         let context = p.context();
         if !context.is_empty() {
-            doc.add_text(f.context_words, &context);
             doc.add_text(f.context_grams, &context);
         }
         // A row's cells are its text split at TABs: store them once.

@@ -1,12 +1,14 @@
 //! Search: a query string and filters → ranked passages with snippets and facet counts.
 //!
 //! A query is whitespace-separated words; `"quoted phrases"` must match, `-word` must not.
-//! Each word is folded exactly as the index was, then matched three ways, from strongest to
-//! weakest: as an exact (punctuation-insensitive) run of bigrams in the passage, as the words
-//! of the index's own term dictionary that it contains (so no jieba dictionary is loaded at
-//! query time), and the same two against the passage's context (section path, table caption
-//! and column headers). Words are OR-ed, but each word a passage fully contains adds a fixed
-//! bonus, so passages matching more of the query rank first and BM25 orders the rest.
+//! Each word is folded exactly as the index was, then matched three ways: as an exact
+//! (punctuation-insensitive) run of bigrams in the passage; as the words of the index's own
+//! term dictionary that it contains (BM25; so no jieba dictionary is loaded at query time);
+//! and by its bigrams in the passage's context (the heading above it, the lead sentence of
+//! its list, a table row's caption and column headers). Words are OR-ed, but each word a
+//! passage contains whole adds a fixed bonus, so passages matching more of the query rank
+//! first and BM25 orders the rest. Passages of reports whose title holds some of the words
+//! get a smaller bonus per word.
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -31,7 +33,7 @@ const WHOLE_WORD_BODY: f32 = 8.0;
 /// Bonus for a word found whole in the passage's context only.
 const WHOLE_WORD_CONTEXT: f32 = 7.0;
 /// Weight of BM25 on the passage's context relative to its text.
-const CONTEXT_WEIGHT: f32 = 0.4;
+const CONTEXT_WEIGHT: f32 = 0.2;
 /// Bonus for each query word found in the title of the passage's report: a report about
 /// 大眾捷運 makes its table rows answers to a query that names 大眾捷運.
 const TITLE_WORD: f32 = 4.0;
@@ -315,8 +317,8 @@ impl Searching<'_> {
         for q in self.word_terms(f.body_words, &folded) {
             clauses.push((Occur::Should, q));
         }
-        for q in self.word_terms(f.context_words, &folded) {
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(q, CONTEXT_WEIGHT))));
+        if let Some(p) = self.phrase(f.context_grams, &folded) {
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(p, CONTEXT_WEIGHT))));
         }
         if clauses.is_empty() {
             return None;
