@@ -115,8 +115,7 @@ impl Printer {
         }
         self.line("")?;
         for b in &r.blocks {
-            let depth = b.section.len() + usize::from(b.kind != Kind::Heading);
-            let indent = "  ".repeat(depth.saturating_sub(1));
+            let indent = "  ".repeat(b.section.len());
             let text = match b.kind {
                 Kind::TableRow => b.cells.join(" | "),
                 Kind::Table => format!("{}  [{}]", b.text, b.headers.join(" | ")),

@@ -627,6 +627,89 @@ fn facet_label(facet: &Facet) -> String {
 mod tests {
     use super::*;
 
+    /// A small index on disk in a temporary folder with one report per text.
+    fn index_of(texts: &[&str]) -> (tempfile::TempDir, Store) {
+        let dir = tempfile::TempDir::new().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir(&corpus).unwrap();
+        for (i, text) in texts.iter().enumerate() {
+            std::fs::write(
+                corpus.join(format!("r{i}.txt")),
+                format!("標題：報告{i}\n\n{text}\n"),
+            )
+            .unwrap();
+        }
+        let index = dir.path().join("index");
+        crate::corpus::update(&index, &corpus, false, &crate::corpus::Quiet).unwrap();
+        let store = Store::open_for_search(&index).unwrap();
+        (dir, store)
+    }
+
+    fn texts_found(store: &Store, query: &str) -> Vec<String> {
+        let searcher = store.reader().unwrap().searcher();
+        let searching = Searching {
+            store,
+            searcher: &searcher,
+        };
+        let request = Request {
+            query: query.to_string(),
+            limit: 10,
+            ..Request::default()
+        };
+        searching
+            .run(&request)
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.passage.text)
+            .collect()
+    }
+
+    #[test]
+    fn words_inside_other_words_are_found() {
+        let (_dir, store) = index_of(&[
+            "中華人民共和國成立於一九四九年。",
+            "本案件待處理。",
+            "兩岸城市交流。",
+        ]);
+        assert_eq!(
+            texts_found(&store, "人民共和國"),
+            vec!["中華人民共和國成立於一九四九年。"]
+        );
+        assert_eq!(texts_found(&store, "处理"), vec!["本案件待處理。"]);
+        assert_eq!(
+            texts_found(&store, "1949"),
+            vec!["中華人民共和國成立於一九四九年。"]
+        );
+    }
+
+    #[test]
+    fn quoted_phrases_need_the_exact_run() {
+        let (_dir, store) = index_of(&["共和國的人民。", "人民共和國的成立。"]);
+        // Both hold 人民 and 共和; only one holds them as one run.
+        assert_eq!(
+            texts_found(&store, "\"人民共和\""),
+            vec!["人民共和國的成立。"]
+        );
+        assert!(texts_found(&store, "\"共和人民\"").is_empty());
+        assert_eq!(
+            texts_found(&store, "人民 -\"人民共和\""),
+            vec!["共和國的人民。"]
+        );
+    }
+
+    #[test]
+    fn a_passage_holding_more_words_ranks_first() {
+        let (_dir, store) = index_of(&[
+            "雙城論壇在臺北舉行。",
+            "雙城論壇的交流成果豐碩。",
+            "交流活動。",
+        ]);
+        let found = texts_found(&store, "雙城論壇 交流成果");
+        assert_eq!(found[0], "雙城論壇的交流成果豐碩。");
+        assert_eq!(found.len(), 3);
+    }
+
     #[test]
     fn query_syntax() {
         let w = parse_query(r#"雙城論壇 "交流 成果" -上海 ecfa"#);

@@ -311,6 +311,18 @@ fn parse_outputs_structure_and_encodings_agree() {
 }
 
 #[test]
+fn sample_outline_matches_the_golden_file() {
+    let w = Work::new();
+    let (code, stdout, _) = w.run(&["parse", SAMPLE]);
+    assert_eq!(code, 0);
+    let golden = fs::read_to_string(fixture("sample-outline.txt")).unwrap();
+    assert!(
+        stdout == golden,
+        "outline differs from tests/fixtures/sample-outline.txt"
+    );
+}
+
+#[test]
 fn bad_inputs_are_refused_with_one_line_and_nothing_changes() {
     let w = Work::with_sample();
     assert_eq!(w.run(&["index"]).0, 0);
