@@ -380,9 +380,13 @@ impl Searching<'_> {
     }
 
     /// The full query: words, phrases, exclusions and filters.
-    pub fn build(&self, request: &Request) -> Box<dyn Query> {
+    /// The full query. With `anchored`, a passage must also hold at least one query word
+    /// whole: that set is far smaller than "any dictionary word of the query" when the query
+    /// has common words, and it holds the best passages (every whole word earns a bonus).
+    pub fn build(&self, request: &Request, anchored: bool) -> Box<dyn Query> {
         let words = parse_query(&request.query);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut anchors: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut positive = false;
         for w in &words {
             if w.excluded {
@@ -401,6 +405,15 @@ impl Searching<'_> {
                 clauses.push((Occur::Should, q));
                 positive = true;
             }
+            if anchored && let Some(q) = self.exact_query(&w.text) {
+                anchors.push((Occur::Should, q));
+            }
+        }
+        if anchored {
+            if anchors.is_empty() {
+                return Box::new(EmptyQuery);
+            }
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(anchors))));
         }
         if !positive {
             return Box::new(EmptyQuery);
@@ -466,9 +479,20 @@ impl Searching<'_> {
         Box::new(BooleanQuery::new(all))
     }
 
-    /// Runs a search.
+    /// Runs a search: first among passages holding a query word whole, and when that does
+    /// not fill the page (or facets must count every match), among all that match any part.
     pub fn run(&self, request: &Request) -> Result<Outcome> {
-        let query = self.build(request);
+        if !request.facets {
+            let outcome = self.run_query(request, true)?;
+            if outcome.hits.len() >= request.limit.clamp(1, MAX_LIMIT) {
+                return Ok(outcome);
+            }
+        }
+        self.run_query(request, false)
+    }
+
+    fn run_query(&self, request: &Request, anchored: bool) -> Result<Outcome> {
+        let query = self.build(request, anchored);
         // tantivy allocates the whole page up front: keep library callers within bounds too.
         let limit = request.limit.clamp(1, MAX_LIMIT);
         let offset = request.offset.min(MAX_OFFSET);

@@ -114,12 +114,73 @@ pub fn layout_to_text(raw: &str) -> String {
     }
     remove_furniture(&mut pages);
     let mut blocks: Vec<String> = Vec::new();
+    // Header rows of the table the previous page ended with, if it did.
+    let mut open_table: Option<Vec<Vec<String>>> = None;
     for page in &pages {
-        blocks.extend(page_blocks(page));
+        let mut page_blocks = page_blocks(page).into_iter().peekable();
+        // A table continued from the previous page: drop its repeated header rows and
+        // append its rows to the table (one block, no page break inside).
+        if let Some(header) = open_table.take()
+            && let Some(PageBlock::Table(rows)) = page_blocks.peek_mut()
+        {
+            let repeated = repeated_header_rows(&header, rows);
+            rows.drain(..repeated);
+            if let Some(PageBlock::Table(rows)) = page_blocks.next()
+                && let Some(last) = blocks.last_mut()
+            {
+                for row in rows {
+                    last.push('\n');
+                    last.push_str(&row.join("\t"));
+                }
+            }
+            // The table may go on over the next page too.
+            open_table = Some(header);
+        }
+        for block in page_blocks {
+            match block {
+                PageBlock::Text(t) => {
+                    open_table = None;
+                    blocks.push(t);
+                }
+                PageBlock::Table(rows) => {
+                    open_table = Some(rows.iter().take(HEADER_ROWS).cloned().collect());
+                    blocks.push(
+                        rows.iter()
+                            .map(|r| r.join("\t"))
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                    );
+                }
+            }
+        }
     }
     let mut text = blocks.join("\n\n");
     text.push('\n');
     text
+}
+
+/// How many leading rows of a table may be its (wrapped) header.
+const HEADER_ROWS: usize = 3;
+
+/// How many leading rows of `rows` (a table's part on a new page) repeat the header rows of
+/// the part before: their text, whitespace and cell boundaries aside, is the same.
+fn repeated_header_rows(header: &[Vec<String>], rows: &[Vec<String>]) -> usize {
+    let squash = |rows: &[Vec<String>]| -> String {
+        rows.iter()
+            .flatten()
+            .flat_map(|c| c.chars())
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    };
+    for n in (1..=header.len().min(rows.len().saturating_sub(1))).rev() {
+        for m in 1..=header.len() {
+            let h = squash(&header[..m]);
+            if !h.is_empty() && h == squash(&rows[..n]) {
+                return n;
+            }
+        }
+    }
+    0
 }
 
 fn indent(line: &str) -> usize {
@@ -227,11 +288,11 @@ fn remove_furniture(pages: &mut [Vec<&str>]) {
             .max_by_key(|&(i, c)| (c, std::cmp::Reverse(i)))
             .map(|(i, _)| i)
     };
-    for page in pages.iter_mut() {
+    for (p, page) in pages.iter_mut().enumerate() {
         let (top, bottom) = edges(page);
         for edge in [top, bottom] {
             let mut removed: Vec<String> = Vec::new();
-            for i in edge {
+            for (rank, i) in edge.into_iter().enumerate() {
                 let line = page[i];
                 if is_page_number(line) {
                     page[i] = "";
@@ -243,7 +304,11 @@ fn remove_furniture(pages: &mut [Vec<&str>]) {
                 };
                 let frequent = n >= 2 && *count >= 2 && count * 2 >= n;
                 let usual = usual_indent(if later.is_empty() { first } else { later });
-                let aligned = usual.is_some_and(|u| indent(line).abs_diff(u) <= 2);
+                // `pdftotext -layout` scales columns per page, so a running header's
+                // indentation varies from page to page: the outermost line of a page after
+                // the first needs no alignment (the first page may hold the title itself).
+                let aligned =
+                    (p > 0 && rank == 0) || usual.is_some_and(|u| indent(line).abs_diff(u) <= 2);
                 if frequent && aligned && !removed.contains(&key) {
                     page[i] = "";
                     removed.push(key);
@@ -281,14 +346,27 @@ fn segments(line: &[char]) -> Vec<(usize, usize)> {
     out
 }
 
+/// A block of one page: a paragraph or heading, or the rows of a table.
+enum PageBlock {
+    Text(String),
+    Table(Vec<Vec<String>>),
+}
+
 enum Item {
     Blank,
-    Prose(usize, String),
+    /// A prose line: indentation, end column, text, and for a bulleted line the column its
+    /// text starts at (where its wrapped lines start).
+    Prose {
+        ind: usize,
+        end: usize,
+        text: String,
+        hang: Option<usize>,
+    },
     Table(Vec<Vec<String>>),
 }
 
 /// The blocks of one page: paragraphs (one line each) and tables (TAB rows).
-fn page_blocks(page: &[&str]) -> Vec<String> {
+fn page_blocks(page: &[&str]) -> Vec<PageBlock> {
     let chars: Vec<Vec<char>> = page.iter().map(|l| l.chars().collect()).collect();
     let segs: Vec<Vec<(usize, usize)>> = chars.iter().map(|c| segments(c)).collect();
     let blank = |i: usize| segs[i].is_empty();
@@ -301,71 +379,100 @@ fn page_blocks(page: &[&str]) -> Vec<String> {
             i += 1;
             continue;
         }
+        let bulleted = segs[i][0].1 == segs[i][0].0 + 1 && bullet_glyph(chars[i][segs[i][0].0]).is_some();
         if segs[i].len() >= 2
+            && !bulleted
             && let Some((rows, next)) = table_at(&chars, &segs, i)
         {
             items.push(Item::Table(rows));
             i = next;
             continue;
         }
-        items.push(Item::Prose(indent(page[i]), page[i].trim().to_string()));
+        let (ind, end) = (indent(page[i]), chars[i].len());
+        if let [(a, b), (c, _), ..] = segs[i][..]
+            && b == a + 1
+            && let Some(bullet) = bullet_glyph(chars[i][a])
+        {
+            // `•   text`: a bulleted list item (Word's Symbol-font bullet is U+F0B7).
+            let rest: String = chars[i][c..].iter().collect();
+            let text = format!("{bullet} {}", rest.trim());
+            items.push(Item::Prose { ind, end, text, hang: Some(c) });
+        } else {
+            let text = page[i].trim().to_string();
+            items.push(Item::Prose { ind, end, text, hang: None });
+        }
         i += 1;
     }
 
     // Paragraph joining: a line reaching the right margin continues on the next line.
     let prose = || {
         items.iter().filter_map(|it| match it {
-            Item::Prose(ind, t) => Some((*ind, t.chars().count())),
+            Item::Prose { ind, end, .. } => Some((*ind, *end)),
             _ => None,
         })
     };
     let margin = prose().map(|(ind, _)| ind).min().unwrap_or(0);
-    let right = prose().map(|(ind, len)| ind + len).max().unwrap_or(0);
-    let full = |ind: usize, text: &str| {
-        let end = ind + text.chars().count();
-        end >= 20 && end * 100 >= right * 85
-    };
+    let right = prose().map(|(_, end)| end).max().unwrap_or(0);
+    let full = |end: usize| end >= 20 && end * 100 >= right * 85;
 
-    let mut blocks: Vec<String> = Vec::new();
-    let mut open: Option<(usize, String)> = None; // paragraph being built, last line info
+    let mut blocks: Vec<PageBlock> = Vec::new();
+    let mut open: Option<(Option<usize>, String)> = None; // (hanging indent, paragraph)
     let mut last_full = false;
     for item in items {
         match item {
             Item::Blank => {
                 if let Some((_, p)) = open.take() {
-                    blocks.push(p);
+                    blocks.push(PageBlock::Text(p));
                 }
             }
             Item::Table(rows) => {
                 if let Some((_, p)) = open.take() {
-                    blocks.push(p);
+                    blocks.push(PageBlock::Text(p));
                 }
-                blocks.push(
-                    rows.iter()
-                        .map(|r| r.join("\t"))
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                );
+                blocks.push(PageBlock::Table(rows));
             }
-            Item::Prose(ind, text) => {
-                let continues =
-                    open.is_some() && last_full && ind <= margin + 1 && !starts_block(&text);
+            Item::Prose {
+                ind,
+                end,
+                text,
+                hang,
+            } => {
+                let hanging = open
+                    .as_ref()
+                    .and_then(|(h, _)| *h)
+                    .is_some_and(|h| ind.abs_diff(h) <= 1);
+                let continues = open.is_some()
+                    && last_full
+                    && (ind <= margin + 1 || hanging)
+                    && !starts_block(&text);
                 if continues && let Some((_, p)) = open.as_mut() {
                     join_into(p, &text);
                 } else {
                     if let Some((_, p)) = open.take() {
-                        blocks.push(p);
+                        blocks.push(PageBlock::Text(p));
                     }
-                    open = Some((ind, text.clone()));
+                    open = Some((hang, text));
                 }
-                last_full = full(ind, &text);
+                last_full = full(end);
             }
         }
     }
     if let Some((_, p)) = open.take() {
-        blocks.push(p);
+        blocks.push(PageBlock::Text(p));
     }
     blocks
+}
+
+/// The bullet a list item's lone first character stands for: a bullet character, or the
+/// private-use code Symbol/Wingdings bullets extract as (shown as `•`).
+fn bullet_glyph(c: char) -> Option<char> {
+    if "•●○■□◆◇▪►➢✓‧・".contains(c) {
+        Some(c)
+    } else if ('\u{f000}'..='\u{f0ff}').contains(&c) {
+        Some('•')
+    } else {
+        None
+    }
 }
 
 /// Whether a printed line opens a new block: a heading or list marker, a caption, a note.

@@ -1,0 +1,624 @@
+#!/usr/bin/env python3
+"""Performance of baogao at corpus scale, in one run.
+
+    python3 bench/run.py [CORPUS_DIR] [--queries FILE]
+
+Builds the release binary and the benchmark examples (`cargo build --release --examples`),
+then measures, on CORPUS_DIR (default: /tmp/bench/tw-gov-corpus when it exists):
+
+ 1. indexing throughput (`baogao index` into a fresh temporary index) beside raw jieba-rs
+    `cut_for_search` throughput on the same text (examples/jieba_throughput.rs);
+ 2. index size / text size;
+ 3. peak memory (max RSS) of `baogao index`;
+ 4. cold CLI search: median wall time of `baogao search Q --json --limit 10` processes,
+    beside the median wall time of `baogao --version` (bare process start);
+ 5. in-process query latency p50/p99 (examples/query_latency.rs);
+ 6. time to `add` one report to the full index.
+
+Prints a table with the goals and PASS/FAIL, and writes the same figures as JSON to
+bench/results/latest.json. The corpus folder is only read: the index, the queries file and
+the files of the `add` step all live in a temporary folder that is removed at the end.
+Python 3 standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = Path("/tmp/bench/tw-gov-corpus")
+DEFAULT_OUTPUT = REPO / "bench" / "results" / "latest.json"
+EXE = ".exe" if os.name == "nt" else ""
+MIB = 1024 * 1024
+GIB = 1024 * MIB
+
+# Realistic queries: Traditional and Simplified (the index folds both to the same terms),
+# numbers (Chinese numerals, thousands separators, decimals), a quoted phrase, Latin words.
+DEFAULT_QUERIES = [
+    "行政院 施政方針",
+    "复兴航空 飞安",
+    "空氣污染 防制",
+    "第十二條",
+    "3,500",
+    "勞工 保險 給付",
+    "湖山水庫",
+    "個人資料保護",
+    '"食品安全衛生管理法"',
+    "国民年金 保险费",
+    "專屬經濟海域 大陸礁層",
+    "大陸地區人民 來臺",
+    "环境影响评估 审查",
+    "身心障礙者 權益保障",
+    "核能電廠 除役",
+    "公務人員 退休 撫卹",
+    "所得税 扣缴",
+    "長期照顧 服務",
+    "PM2.5 懸浮微粒",
+    "ECFA 兩岸 經濟合作",
+]
+
+# Goals of the issue "Performance at corpus scale". "add ≪ 1 s" is checked as ≤ 0.25 s.
+GOALS = {
+    "index_vs_jieba": ("≥ 0.5×", lambda v: v >= 0.5),
+    "index_vs_text": ("≤ 1.5×", lambda v: v <= 1.5),
+    "peak_memory_bytes": ("≤ 1 GiB", lambda v: v <= GIB),
+    "cold_vs_start": ("≤ 5×", lambda v: v <= 5.0),
+    "query_p50_ms": ("≤ 0.1 ms", lambda v: v <= 0.1),
+    "query_p99_ms": ("≤ 1 ms", lambda v: v <= 1.0),
+    "add_seconds": ("≪ 1 s (≤ 0.25 s)", lambda v: v <= 0.25),
+}
+
+# What `baogao index` treats as a report file (src/corpus.rs: REPORT_EXTENSIONS; files
+# without an extension are tried as text; hidden and *.baogao-tmp files are skipped).
+REPORT_EXTENSIONS = {"txt", "text", "pdf", "docx", "html", "htm", "xhtml"}
+
+
+def log(msg: str) -> None:
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+def die(msg: str) -> None:
+    print(f"bench/run.py: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+# --------------------------------------------------------------------------------------
+# Helpers
+
+
+def report_files(corpus: Path) -> list[Path]:
+    """The files `baogao index` would index, like src/corpus.rs `scan`."""
+    found = []
+    for root, dirs, files in os.walk(corpus, followlinks=True):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if name.startswith(".") or name.endswith(".baogao-tmp"):
+                continue
+            suffix = name.rsplit(".", 1)[1].lower() if "." in name else None
+            if suffix is None or suffix in REPORT_EXTENSIONS:
+                path = Path(root) / name
+                if path.is_file():
+                    found.append(path)
+    found.sort()
+    return found
+
+
+def tree_size(path: Path) -> tuple[int, int]:
+    """(apparent bytes, disk usage bytes) of a folder, like `du -sb` and `du -s`."""
+    apparent = used = 0
+    for root, _, files in os.walk(path):
+        for name in files:
+            st = os.lstat(os.path.join(root, name))
+            apparent += st.st_size
+            used += getattr(st, "st_blocks", (st.st_size + 511) // 512) * 512
+    return apparent, used
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def gnu_time() -> str | None:
+    """/usr/bin/time if it is GNU time (`-v` prints the maximum resident set size)."""
+    path = "/usr/bin/time"
+    if not os.access(path, os.X_OK):
+        return None
+    try:
+        probe = subprocess.run(
+            [path, "-v", sys.executable, "-c", "pass"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if probe.returncode == 0 and "Maximum resident set size" in probe.stderr:
+        return path
+    return None
+
+
+class Measured:
+    def __init__(self, returncode, wall, stdout, stderr, max_rss, user, system, method):
+        self.returncode = returncode
+        self.wall = wall
+        self.stdout = stdout
+        self.stderr = stderr
+        self.max_rss = max_rss  # bytes, or None
+        self.user = user  # CPU seconds, or None
+        self.system = system
+        self.method = method
+
+
+def run_measured(cmd: list[str], time_bin: str | None, workdir: Path) -> Measured:
+    """Runs `cmd`, returning its wall time, output, peak RSS and CPU time.
+
+    Peak RSS comes from GNU `/usr/bin/time -v` when available, else from `os.wait4` on the
+    child itself (its own rusage: unlike RUSAGE_CHILDREN, not mixed with earlier children
+    such as cargo's rustc processes)."""
+    out_path = workdir / "cmd.stdout"
+    err_path = workdir / "cmd.stderr"
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        if time_bin:
+            full = [time_bin, "-v", *cmd]
+            started = time.perf_counter()
+            proc = subprocess.Popen(full, stdout=out, stderr=err, cwd=workdir)
+            returncode = proc.wait()
+            wall = time.perf_counter() - started
+            rusage = None
+        elif hasattr(os, "wait4"):
+            started = time.perf_counter()
+            proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=workdir)
+            _, status, rusage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - started
+            if hasattr(os, "waitstatus_to_exitcode"):
+                returncode = os.waitstatus_to_exitcode(status)
+            else:
+                returncode = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -1
+            proc.returncode = returncode
+        else:
+            started = time.perf_counter()
+            proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=workdir)
+            returncode = proc.wait()
+            wall = time.perf_counter() - started
+            rusage = None
+    stdout = out_path.read_text(encoding="utf-8", errors="replace")
+    stderr = err_path.read_text(encoding="utf-8", errors="replace")
+    max_rss = user = system = None
+    method = "unavailable"
+    if time_bin:
+        marker = stderr.rfind("\tCommand being timed:")
+        report = stderr[marker:] if marker >= 0 else ""
+        stderr = stderr[:marker] if marker >= 0 else stderr
+        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", report)
+        if m:
+            max_rss = int(m.group(1)) * 1024
+            method = "/usr/bin/time -v"
+        m = re.search(r"User time \(seconds\): ([\d.]+)", report)
+        user = float(m.group(1)) if m else None
+        m = re.search(r"System time \(seconds\): ([\d.]+)", report)
+        system = float(m.group(1)) if m else None
+    elif rusage is not None:
+        # ru_maxrss is in KiB on Linux, in bytes on macOS.
+        scale = 1 if sys.platform == "darwin" else 1024
+        max_rss = rusage.ru_maxrss * scale
+        user, system = rusage.ru_utime, rusage.ru_stime
+        method = "os.wait4 rusage"
+    return Measured(returncode, wall, stdout, stderr, max_rss, user, system, method)
+
+
+def timed(cmd: list[str], cwd: Path) -> tuple[float, int, str]:
+    """Wall time of one process, stdout discarded."""
+    started = time.perf_counter()
+    proc = subprocess.run(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd
+    )
+    wall = time.perf_counter() - started
+    return wall, proc.returncode, proc.stderr.decode("utf-8", "replace")
+
+
+def load_average() -> float | None:
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (AttributeError, OSError):
+        return None
+
+
+def git_info() -> dict:
+    info = {}
+    try:
+        info["commit"] = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        info["dirty"] = bool(dirty)
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return info
+
+
+def fmt_bytes(n: float) -> str:
+    if n >= GIB:
+        return f"{n / GIB:.2f} GiB"
+    return f"{n / MIB:.1f} MiB"
+
+
+def fmt_ms(seconds_or_ms: float, already_ms: bool = False) -> str:
+    ms = seconds_or_ms if already_ms else seconds_or_ms * 1e3
+    if ms < 1:
+        return f"{ms:.3f} ms"
+    if ms < 100:
+        return f"{ms:.2f} ms"
+    return f"{ms:.0f} ms"
+
+
+# --------------------------------------------------------------------------------------
+# Steps
+
+
+def build() -> dict:
+    log("building: cargo build --release --examples")
+    started = time.perf_counter()
+    result = subprocess.run(["cargo", "build", "--release", "--examples"], cwd=REPO)
+    if result.returncode != 0:
+        die("cargo build --release --examples failed")
+    log(f"build took {time.perf_counter() - started:.0f} s")
+    meta = subprocess.run(
+        ["cargo", "metadata", "--format-version", "1", "--no-deps"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    target = Path(json.loads(meta.stdout)["target_directory"]) / "release"
+    bins = {
+        "baogao": target / f"baogao{EXE}",
+        "jieba_throughput": target / "examples" / f"jieba_throughput{EXE}",
+        "query_latency": target / "examples" / f"query_latency{EXE}",
+    }
+    for name, path in bins.items():
+        if not path.is_file():
+            die(f"{path}: not built ({name})")
+    return bins
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description="Benchmark baogao at corpus scale (indexing, size, memory, search, add)."
+    )
+    parser.add_argument(
+        "corpus",
+        nargs="?",
+        type=Path,
+        help=f"corpus folder (default: {DEFAULT_CORPUS} if it exists); only read",
+    )
+    parser.add_argument(
+        "--queries", type=Path, help="queries file, one per line (default: 20 built-in queries)"
+    )
+    parser.add_argument(
+        "--cold-runs", type=int, default=5, help="CLI runs per query for cold search (default 5)"
+    )
+    parser.add_argument(
+        "--iterations",
+        type=int,
+        default=200,
+        help="in-process runs per query for p50/p99 (default 200)",
+    )
+    parser.add_argument(
+        "--add-runs", type=int, default=5, help="reports added one by one (default 5)"
+    )
+    parser.add_argument(
+        "--output", type=Path, default=DEFAULT_OUTPUT, help="JSON results file"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temporary folder (index etc.)"
+    )
+    args = parser.parse_args()
+
+    corpus = args.corpus
+    if corpus is None:
+        if not DEFAULT_CORPUS.is_dir():
+            die(
+                f"no corpus folder given and {DEFAULT_CORPUS} does not exist; unpack the "
+                f"benchmark corpus (tw-gov-corpus.tar.xz) with "
+                f"`mkdir -p /tmp/bench && tar -xJf tw-gov-corpus.tar.xz -C /tmp/bench`"
+            )
+        corpus = DEFAULT_CORPUS
+    corpus = corpus.resolve()
+    if not corpus.is_dir():
+        die(f"{corpus}: corpus folder not found")
+    if args.queries:
+        queries = [
+            line.strip()
+            for line in args.queries.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.strip().startswith("#")
+        ]
+        if not queries:
+            die(f"{args.queries}: no queries")
+    else:
+        queries = DEFAULT_QUERIES
+
+    built = build()
+    tmp = Path(tempfile.mkdtemp(prefix="baogao-bench-"))
+    # Private copies of the binaries, taken right after the build: another build in the
+    # shared target folder must not swap them (and the index format) in the middle of the run.
+    (tmp / "bin").mkdir()
+    bins = {name: tmp / "bin" / path.name for name, path in built.items()}
+    for name, path in built.items():
+        shutil.copy2(path, bins[name])
+    git = git_info()
+    baogao = str(bins["baogao"])
+    results: dict = {}
+    try:
+        version = subprocess.run(
+            [baogao, "--version"], capture_output=True, text=True
+        ).stdout.strip()
+        time_bin = gnu_time()
+        log(f"peak memory via {'/usr/bin/time -v' if time_bin else 'os.wait4 rusage'}")
+        files = report_files(corpus)
+        text_bytes = sum(f.stat().st_size for f in files)
+        if not files:
+            die(f"{corpus}: no report files")
+        log(f"corpus {corpus}: {len(files)} report files, {fmt_bytes(text_bytes)}")
+        load_start = load_average()
+        results = measure(args, corpus, queries, bins, baogao, time_bin, files, text_bytes, tmp)
+        load_end = load_average()
+    finally:
+        if args.keep:
+            log(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    results["meta"] = {
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "baogao": version,
+        "git": git,
+        "corpus": str(corpus),
+        "report_files": len(files),
+        "text_bytes": text_bytes,
+        "queries": queries,
+        "cpus": os.cpu_count(),
+        # 1-minute load average when measuring started and ended: other busy processes
+        # (builds, tests) inflate every timing.
+        "load_average_start": load_start,
+        "load_average_end": load_end,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "command": " ".join(["python3", "bench/run.py", *sys.argv[1:]]),
+    }
+    print_tables(results)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    print(f"\nJSON written to {args.output}")
+
+
+def measure(args, corpus, queries, bins, baogao, time_bin, files, text_bytes, tmp) -> dict:
+    out: dict = {}
+    index = tmp / "index"
+    queries_file = tmp / "queries.txt"
+    queries_file.write_text("\n".join(queries) + "\n", encoding="utf-8")
+
+    # 1a. Raw jieba first: it reads the whole corpus, so indexing then finds it in the page
+    # cache just as jieba did (neither figure then includes disk reads).
+    log("raw jieba-rs cut_for_search (1 thread)")
+    proc = subprocess.run(
+        [str(bins["jieba_throughput"]), str(corpus)], capture_output=True, text=True, cwd=tmp
+    )
+    if proc.returncode != 0:
+        die(f"jieba_throughput failed:\n{proc.stderr}")
+    jieba = json.loads(proc.stdout)
+    out["jieba"] = jieba
+
+    # 1b, 3. Indexing into a fresh index: wall time and peak memory.
+    log("indexing: baogao index into a fresh temporary index")
+    cmd = [baogao, "--index", str(index), "--corpus", str(corpus), "--color", "never", "index"]
+    m = run_measured(cmd, time_bin, tmp)
+    if m.returncode not in (0, 2) or not (index / "meta.json").is_file():
+        die(f"baogao index failed ({m.returncode}):\n{m.stderr}")
+    summary = m.stderr.strip().splitlines()[-1] if m.stderr.strip() else ""
+    failed = re.search(r"(\d+) failed", summary)
+    passages = re.search(r"\((\d+) passages", summary)
+    index_mib_s = text_bytes / MIB / m.wall
+    out["index"] = {
+        "command": cmd,
+        "wall_seconds": m.wall,
+        "user_seconds": m.user,
+        "system_seconds": m.system,
+        "mib_per_s": index_mib_s,
+        "peak_memory_bytes": m.max_rss,
+        "peak_memory_method": m.method,
+        "summary": summary,
+        "passages": int(passages.group(1)) if passages else None,
+        "failed": int(failed.group(1)) if failed else None,
+        "jieba_mib_per_s": jieba["mib_per_s"],
+        "index_vs_jieba": index_mib_s / jieba["mib_per_s"],
+    }
+    log(f"indexing took {m.wall:.1f} s: {summary}")
+
+    # 2. Size.
+    apparent, used = tree_size(index)
+    out["size"] = {
+        "index_bytes": apparent,
+        "index_disk_usage_bytes": used,
+        "text_bytes": text_bytes,
+        "index_vs_text": apparent / text_bytes,
+    }
+
+    # 4. Cold CLI search vs bare process start, interleaved so drift hits both alike.
+    # `--corpus` is the original folder: the index's stamp is newer, so search does not
+    # try to update the index (with the default `corpus` it would look at ./corpus).
+    log(f"cold CLI search: {len(queries)} queries x {args.cold_runs} runs, same count of --version")
+    search_times: dict[str, list[float]] = {q: [] for q in queries}
+    start_times: list[float] = []
+    no_hits: set[str] = set()
+    for _ in range(args.cold_runs):
+        for q in queries:
+            wall, rc, _ = timed([baogao, "--version"], tmp)
+            start_times.append(wall)
+            cmd = [baogao, "--index", str(index), "--corpus", str(corpus), "--color", "never",
+                   "search", "--json", "--limit", "10", "--", q]
+            wall, rc, err = timed(cmd, tmp)
+            if rc not in (0, 1):
+                die(f"search {q!r} failed ({rc}): {err}")
+            if rc == 1:
+                no_hits.add(q)
+            search_times[q].append(wall)
+    all_search = [t for ts in search_times.values() for t in ts]
+    cold = median(all_search)
+    bare = median(start_times)
+    out["cold_search"] = {
+        "runs_per_query": args.cold_runs,
+        "median_seconds": cold,
+        "p90_seconds": statistics.quantiles(all_search, n=10)[-1] if len(all_search) > 1 else cold,
+        "bare_start_median_seconds": bare,
+        "cold_vs_start": cold / bare,
+        "queries_without_hits": sorted(no_hits),
+        "per_query_median_seconds": {q: median(ts) for q, ts in search_times.items()},
+    }
+
+    # 5. In-process latency.
+    log(f"in-process latency: {len(queries)} queries x {args.iterations} iterations")
+    proc = subprocess.run(
+        [str(bins["query_latency"]), str(index), str(queries_file), str(args.iterations)],
+        capture_output=True,
+        text=True,
+        cwd=tmp,
+    )
+    if proc.returncode != 0:
+        die(f"query_latency failed:\n{proc.stderr}")
+    out["latency"] = json.loads(proc.stdout)
+
+    # 6. add: a copy of a median-sized corpus report under a new id (plus a marker word),
+    # added with `--corpus` = an empty temporary folder. The index already exists, so `add`
+    # does not scan that folder: it copies the file there, indexes it and commits (loading
+    # jieba, reading the report list, writing a segment, waiting for merges).
+    sizes = sorted((f.stat().st_size, str(f)) for f in files if f.suffix.lower() == ".txt")
+    if sizes:
+        size, source = sizes[len(sizes) // 2]
+        log(f"add: {args.add_runs} x one report ({size} bytes, copy of {source})")
+        add_corpus = tmp / "add-corpus"
+        add_src = tmp / "add-src"
+        add_src.mkdir()
+        original = Path(source).read_bytes()
+        runs = []
+        marker = ""
+        for i in range(args.add_runs):
+            marker = f"baogaobenchmarker{chr(ord('a') + i % 26)}"
+            path = add_src / f"bench-add-{i + 1}.txt"
+            path.write_bytes(original + f"\n\n{marker}\n".encode())
+            cmd = [baogao, "--index", str(index), "--corpus", str(add_corpus), "--color",
+                   "never", "add", "--json", str(path)]
+            m = run_measured(cmd, time_bin, tmp)
+            if m.returncode != 0:
+                die(f"baogao add failed ({m.returncode}):\n{m.stderr}")
+            runs.append({"seconds": m.wall, "peak_memory_bytes": m.max_rss,
+                         "output": m.stdout.strip()})
+        # The last added report must be searchable.
+        cmd = [baogao, "--index", str(index), "--corpus", str(corpus), "--color", "never",
+               "search", "--json", "--limit", "1", "--", marker]
+        found = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp)
+        searchable = found.returncode == 0 and f"bench-add-{args.add_runs}" in found.stdout
+        if not searchable:
+            log(f"the added report is not found by `search {marker}` "
+                f"(exit {found.returncode}): {found.stderr.strip()} {found.stdout[:300]}")
+        out["add"] = {
+            "source": source,
+            "source_bytes": size,
+            "runs": runs,
+            "median_seconds": median([r["seconds"] for r in runs]),
+            "max_seconds": max(r["seconds"] for r in runs),
+            "searchable_after_add": searchable,
+        }
+    return out
+
+
+def print_tables(r: dict) -> None:
+    lat = r.get("latency", {})
+    cold = r.get("cold_search", {})
+    if lat.get("per_query"):
+        print("\nPer query (in-process p50/p99 over "
+              f"{lat['iterations']} runs; cold CLI median over {cold.get('runs_per_query')} runs)")
+        print(f"  {'query':<24} {'matches':>7} {'p50':>10} {'p99':>10} {'cold CLI':>10}")
+        for q in lat["per_query"]:
+            c = cold.get("per_query_median_seconds", {}).get(q["query"])
+            width = 24 - sum(1 for ch in q["query"] if ord(ch) > 0x2E80)  # wide chars
+            print(f"  {q['query']:<{max(width, 1)}} {q['matches']:>7} "
+                  f"{fmt_ms(q['p50_ms'], True):>10} {fmt_ms(q['p99_ms'], True):>10} "
+                  f"{fmt_ms(c) if c is not None else '-':>10}")
+        if cold.get("queries_without_hits"):
+            print(f"  no hits: {', '.join(cold['queries_without_hits'])}")
+
+    meta = r["meta"]
+    idx, size, jieba = r["index"], r["size"], r["jieba"]
+    add = r.get("add")
+    rows = []  # (label, value, goal key or None, raw value)
+
+    def row(label, value, key=None, raw=None):
+        rows.append((label, value, key, raw))
+
+    row("Corpus", f"{meta['report_files']} files, {fmt_bytes(meta['text_bytes'])} of text")
+    row("Indexing wall time", f"{idx['wall_seconds']:.1f} s"
+        + (f" (CPU {idx['user_seconds'] + idx['system_seconds']:.1f} s)"
+           if idx.get("user_seconds") is not None else ""))
+    row("Indexing throughput", f"{idx['mib_per_s']:.2f} MiB/s")
+    row("Raw jieba cut_for_search, 1 thread", f"{jieba['mib_per_s']:.2f} MiB/s")
+    row("  indexing ÷ raw jieba", f"{idx['index_vs_jieba']:.2f}×", "index_vs_jieba",
+        idx["index_vs_jieba"])
+    row("Index size", fmt_bytes(size["index_bytes"]))
+    row("  index ÷ text", f"{size['index_vs_text']:.2f}×", "index_vs_text", size["index_vs_text"])
+    if idx.get("peak_memory_bytes") is not None:
+        row("Peak memory while indexing", fmt_bytes(idx["peak_memory_bytes"]),
+            "peak_memory_bytes", idx["peak_memory_bytes"])
+    else:
+        row("Peak memory while indexing", "n/a")
+    row("Cold CLI search, median", fmt_ms(cold["median_seconds"]))
+    row("Bare start (--version), median", fmt_ms(cold["bare_start_median_seconds"]))
+    row("  cold search ÷ bare start", f"{cold['cold_vs_start']:.1f}×", "cold_vs_start",
+        cold["cold_vs_start"])
+    row("In-process query p50", fmt_ms(lat["p50_ms"], True), "query_p50_ms", lat["p50_ms"])
+    row("In-process query p99", fmt_ms(lat["p99_ms"], True), "query_p99_ms", lat["p99_ms"])
+    if add:
+        row("Add one report, median", f"{add['median_seconds']:.3f} s"
+            + f" (max {add['max_seconds']:.3f} s)"
+            + ("" if add["searchable_after_add"] else " (NOT searchable!)"),
+            "add_seconds", add["median_seconds"])
+
+    verdicts = {}
+    print(f"\nbaogao benchmark — {meta['baogao']}, {meta['date']}, {meta['cpus']} CPUs, "
+          f"load average {meta['load_average_start']} → {meta['load_average_end']}")
+    busy = [v for v in (meta["load_average_start"], meta["load_average_end"]) if v is not None]
+    if busy and max(busy) > (meta["cpus"] or 1):
+        print("warning: the machine was busy with other processes: timings are inflated")
+    print(f"{'measure':<36} {'value':>30}  {'goal':<18} result")
+    print("-" * 94)
+    for label, value, key, raw in rows:
+        goal = verdict = ""
+        if key:
+            goal, check = GOALS[key]
+            verdict = "PASS" if check(raw) else "FAIL"
+            verdicts[key] = verdict
+        print(f"{label:<36} {value:>30}  {goal:<18} {verdict}")
+    r["goals"] = {k: {"goal": GOALS[k][0], "result": v} for k, v in verdicts.items()}
+    passed = sum(v == "PASS" for v in verdicts.values())
+    print(f"\n{passed}/{len(verdicts)} goals met.")
+
+
+if __name__ == "__main__":
+    main()

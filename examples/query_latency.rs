@@ -1,0 +1,128 @@
+//! In-process query latency: opens an index once, warms up, then runs every query many times
+//! through `Searching::run` (limit 10, no filters, no facets: what `baogao search` does) and
+//! prints one JSON object with p50/p99/mean/max in milliseconds, overall and per query (with
+//! the number of passages the query matches, counted once, untimed, by a facet search).
+//!
+//! ```text
+//! cargo run --release --example query_latency -- INDEX_DIR QUERIES_FILE [ITERATIONS [WARMUP]]
+//! ```
+//!
+//! QUERIES_FILE holds one query per line (blank lines and lines starting with `#` skipped).
+//! Iterations run round-robin over the queries, so one query's cached blocks do not all sit
+//! in CPU caches for its next run.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use baogao::index::Store;
+use baogao::search::{Request, Searching};
+
+/// The value at quantile `q` (nearest rank) of sorted `v`, in ms.
+fn quantile_ms(sorted_ns: &[u64], q: f64) -> f64 {
+    if sorted_ns.is_empty() {
+        return f64::NAN;
+    }
+    let rank = (q * sorted_ns.len() as f64).ceil() as usize;
+    sorted_ns[rank.clamp(1, sorted_ns.len()) - 1] as f64 / 1e6
+}
+
+fn summary(mut ns: Vec<u64>) -> serde_json::Value {
+    ns.sort_unstable();
+    let mean = ns.iter().sum::<u64>() as f64 / ns.len().max(1) as f64 / 1e6;
+    serde_json::json!({
+        "samples": ns.len(),
+        "p50_ms": quantile_ms(&ns, 0.50),
+        "p99_ms": quantile_ms(&ns, 0.99),
+        "mean_ms": mean,
+        "max_ms": ns.last().map_or(f64::NAN, |&m| m as f64 / 1e6),
+    })
+}
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.len() < 2 {
+        bail!("usage: query_latency INDEX_DIR QUERIES_FILE [ITERATIONS [WARMUP]]");
+    }
+    let index = PathBuf::from(&args[0]);
+    let queries: Vec<String> = std::fs::read_to_string(&args[1])
+        .with_context(|| format!("{}: cannot read queries", args[1]))?
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    if queries.is_empty() {
+        bail!("{}: no queries", args[1]);
+    }
+    let iterations: usize = args.get(2).map_or(Ok(200), |s| s.parse())?;
+    let warmup: usize = args.get(3).map_or(Ok(5), |s| s.parse())?;
+
+    let opened = Instant::now();
+    let store = Store::open_for_search(&index)?;
+    let searcher = store.reader()?.searcher();
+    let open_ms = opened.elapsed().as_secs_f64() * 1e3;
+    let searching = Searching {
+        store: &store,
+        searcher: &searcher,
+    };
+    let requests: Vec<Request> = queries
+        .iter()
+        .map(|q| Request {
+            query: q.clone(),
+            limit: 10,
+            ..Default::default()
+        })
+        .collect();
+
+    // How many passages each query matches (untimed: counting them needs the facet run).
+    let mut matches = Vec::with_capacity(requests.len());
+    let mut hits = Vec::with_capacity(requests.len());
+    for request in &requests {
+        let counted = searching.run(&Request {
+            facets: true,
+            ..request.clone()
+        })?;
+        matches.push(counted.total);
+        let outcome = searching.run(request)?;
+        hits.push(outcome.hits.len());
+        for _ in 1..warmup {
+            std::hint::black_box(searching.run(request)?);
+        }
+    }
+
+    let mut per_query: Vec<Vec<u64>> = vec![Vec::with_capacity(iterations); requests.len()];
+    let mut all = Vec::with_capacity(iterations * requests.len());
+    for _ in 0..iterations {
+        for (i, request) in requests.iter().enumerate() {
+            let started = Instant::now();
+            let outcome = searching.run(request)?;
+            let ns = started.elapsed().as_nanos() as u64;
+            std::hint::black_box(outcome);
+            per_query[i].push(ns);
+            all.push(ns);
+        }
+    }
+
+    let per_query: Vec<serde_json::Value> = queries
+        .iter()
+        .zip(per_query)
+        .zip(matches.iter().zip(&hits))
+        .map(|((q, ns), (matches, hits))| {
+            let mut s = summary(ns);
+            s["query"] = q.clone().into();
+            s["matches"] = (*matches).into();
+            s["hits"] = (*hits).into();
+            s
+        })
+        .collect();
+    let mut out = summary(all);
+    out["queries"] = queries.len().into();
+    out["iterations"] = iterations.into();
+    out["warmup"] = warmup.into();
+    out["segments"] = searcher.segment_readers().len().into();
+    out["open_ms"] = open_ms.into();
+    out["per_query"] = per_query.into();
+    println!("{out}");
+    Ok(())
+}
