@@ -257,14 +257,16 @@ pub fn update_with(
     let mut writer = store.writer()?;
     remove_stale_temp_files(corpus);
     let reader = store.reader()?;
-    let known: HashMap<String, ReportInfo> = if rebuild {
-        HashMap::new()
+    let indexed: HashMap<String, ReportInfo> = store
+        .reports(&reader.searcher())?
+        .into_iter()
+        .map(|r| (r.id.clone(), r))
+        .collect();
+    // A rebuild indexes every report again but keeps the date each one first arrived.
+    let (known, arrived) = if rebuild {
+        (HashMap::new(), indexed)
     } else {
-        store
-            .reports(&reader.searcher())?
-            .into_iter()
-            .map(|r| (r.id.clone(), r))
-            .collect()
+        (indexed, HashMap::new())
     };
     let files = scan(corpus)?;
     let mut summary = Summary::default();
@@ -347,7 +349,7 @@ pub fn update_with(
                         &file,
                         &hash,
                         &ingested,
-                        known.get(&file.id),
+                        known.get(&file.id).or(arrived.get(&file.id)),
                     )?;
                     summary.passages += n;
                     summary.bytes_indexed += file.size;

@@ -402,8 +402,14 @@ fn add_get_remove_and_stable_ids() {
     assert_eq!(code, 0, "{stderr}");
     let (_, stdout, _) = w.run(&["reports", "--json"]);
     assert_eq!(stdout.lines().count(), 4);
+    let (_, reports_before, _) = w.run(&["reports", "--json"]);
     let (code, _, _) = w.run(&["index", "--rebuild"]);
     assert_eq!(code, 0);
+    let (_, reports_after, _) = w.run(&["reports", "--json"]);
+    assert_eq!(
+        reports_before, reports_after,
+        "a rebuild changes nothing a script can see"
+    );
     let (code, stdout, _) = w.run(&["add", "--id", "city-big5", big5.to_str().unwrap()]);
     assert_eq!(code, 0);
     assert!(stdout.contains("1 unchanged"), "{stdout}");
