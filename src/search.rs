@@ -258,6 +258,8 @@ impl Searching<'_> {
         let mut texts: Vec<String> = Vec::new();
         for (start, end) in han_runs {
             let chars = &folded.chars[start..end];
+            // Every dictionary word inside the query word scores, as jieba's search mode
+            // indexed every one of them (处理 inside 待处理 too).
             let mut covered = vec![false; chars.len()];
             for len in (2..=chars.len().min(MAX_WORD_CHARS)).rev() {
                 for i in 0..=chars.len() - len {
@@ -362,15 +364,25 @@ impl Searching<'_> {
         else {
             return Vec::new();
         };
+        // The report id comes from the report facet's column, not the stored document: no
+        // block of the doc store is decompressed for this.
         let mut out: Vec<Box<dyn Query>> = Vec::new();
+        let mut facet = Facet::root();
         for (matched_words, address) in top {
-            let Ok(doc) = self.searcher.doc::<TantivyDocument>(address) else {
+            let segment = self.searcher.segment_reader(address.segment_ord);
+            let Ok(reader) = segment.facet_reader("report") else {
                 continue;
             };
-            let Ok(info) = self.store.payload::<crate::index::ReportInfo>(&doc) else {
+            let Some(ord) = reader.facet_ords(address.doc_id).next() else {
                 continue;
             };
-            let term = TermQuery::new(self.store.report_term(&info.id), IndexRecordOption::Basic);
+            if reader.facet_from_ord(ord, &mut facet).is_err() {
+                continue;
+            }
+            let term = TermQuery::new(
+                Term::from_facet(self.store.fields.report, &facet),
+                IndexRecordOption::Basic,
+            );
             out.push(Box::new(ConstScoreQuery::new(
                 Box::new(term),
                 TITLE_WORD * matched_words,
