@@ -1,12 +1,18 @@
 //! PDF → text with poppler's `pdftotext -layout`, then layout post-processing:
 //!
 //! 1. pages are split at form feeds; running headers/footers (the same line, digits aside,
-//!    at the top or bottom of most pages, at the same indentation) and page numbers (`3`,
-//!    `- 3 -`, `第 3 頁`, `3/10`, `Page 3`) at page edges are removed;
+//!    at the top or bottom of most pages: the outermost line of a page at any indentation,
+//!    since `-layout` scales columns per page, the next one at the same indentation) and
+//!    page numbers (`3`, `- 3 -`, `第 3 頁`, `3/10`, `Page 3`) at page edges are removed;
 //! 2. table regions — consecutive lines with column gaps (≥ 2 spaces) whose blank columns
-//!    line up — become TAB-separated rows cut at those blank columns; a wrapped cell (a
-//!    line with only one or few cells, the first empty) is merged into the row above;
-//! 3. other lines are prose: indentation is stripped, printed lines of one paragraph (a
+//!    line up — become TAB-separated rows cut at those blank columns; a line of wrapped
+//!    cells (fewer than half the cells, the first empty unless alone, each under a cell of
+//!    ≥ 4 characters) and a header row's wrapped lines are merged into the row above; a
+//!    table that goes on over a page break loses its repeated header rows and stays one
+//!    table;
+//! 3. other lines are prose: indentation is stripped, a lone bullet glyph (Word's Symbol
+//!    bullet U+F0B7 shown as `•`) starts a list item whose lines hang at its text, printed
+//!    lines of one paragraph (a
 //!    line running to the right margin followed by a non-indented line that does not start
 //!    a heading or list item) are joined (no space between CJK characters), and a blank
 //!    line is put between paragraphs and between pages. A paragraph cut by a page break is
@@ -379,7 +385,8 @@ fn page_blocks(page: &[&str]) -> Vec<PageBlock> {
             i += 1;
             continue;
         }
-        let bulleted = segs[i][0].1 == segs[i][0].0 + 1 && bullet_glyph(chars[i][segs[i][0].0]).is_some();
+        let bulleted =
+            segs[i][0].1 == segs[i][0].0 + 1 && bullet_glyph(chars[i][segs[i][0].0]).is_some();
         if segs[i].len() >= 2
             && !bulleted
             && let Some((rows, next)) = table_at(&chars, &segs, i)
@@ -396,10 +403,20 @@ fn page_blocks(page: &[&str]) -> Vec<PageBlock> {
             // `•   text`: a bulleted list item (Word's Symbol-font bullet is U+F0B7).
             let rest: String = chars[i][c..].iter().collect();
             let text = format!("{bullet} {}", rest.trim());
-            items.push(Item::Prose { ind, end, text, hang: Some(c) });
+            items.push(Item::Prose {
+                ind,
+                end,
+                text,
+                hang: Some(c),
+            });
         } else {
             let text = page[i].trim().to_string();
-            items.push(Item::Prose { ind, end, text, hang: None });
+            items.push(Item::Prose {
+                ind,
+                end,
+                text,
+                hang: None,
+            });
         }
         i += 1;
     }
@@ -445,6 +462,12 @@ fn page_blocks(page: &[&str]) -> Vec<PageBlock> {
                     && last_full
                     && (ind <= margin + 1 || hanging)
                     && !starts_block(&text);
+                // Justified lines (those reaching the margin) may have spread characters.
+                let text = if full(end) {
+                    drop_cjk_gaps(&text)
+                } else {
+                    text
+                };
                 if continues && let Some((_, p)) = open.as_mut() {
                     join_into(p, &text);
                 } else {
@@ -461,6 +484,42 @@ fn page_blocks(page: &[&str]) -> Vec<PageBlock> {
         blocks.push(PageBlock::Text(p));
     }
     blocks
+}
+
+/// A prose line without the single spaces `pdftotext` puts inside Chinese text where a
+/// justified line spread its characters (`臺北城 市競爭力`, `估計， 2016`): a space goes
+/// between two Han characters, after a closing or sentence mark, and between a Han
+/// character and a mark.
+fn drop_cjk_gaps(line: &str) -> String {
+    let han = |c: char| {
+        ('\u{4e00}'..='\u{9fff}').contains(&c)
+            || ('\u{3400}'..='\u{4dbf}').contains(&c)
+            || ('\u{f900}'..='\u{faff}').contains(&c)
+    };
+    let closing = |c: char| "，。；：！？」』）》〉".contains(c);
+    let mark = |c: char| "，。；：！？、「」『』（）《》〈〉".contains(c);
+    let chars: Vec<char> = line.chars().collect();
+    // The space after a caption's or heading's number (`表一 兩岸…`) is kept.
+    let first_space = line.chars().position(|c| c == ' ');
+    let keep = if starts_block(line) {
+        first_space
+    } else {
+        None
+    };
+    let mut out = String::with_capacity(line.len());
+    for (k, &c) in chars.iter().enumerate() {
+        if c == ' '
+            && k > 0
+            && Some(k) != keep
+            && let (Some(&a), Some(&b)) = (chars.get(k - 1), chars.get(k + 1))
+            && ((han(a) && (han(b) || mark(b))) || closing(a))
+            && b != ' '
+        {
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The bullet a list item's lone first character stands for: a bullet character, or the
@@ -539,7 +598,13 @@ fn table_at(
             }
             break;
         }
-        if segs[j].len() >= 2 || segs[j][0].0 >= 4 {
+        // Short lines at the left edge between two rows: the first cell wrapped.
+        let short = |k: usize| segs[k].len() == 1 && segs[k][0].1 - segs[k][0].0 <= 12;
+        let wrapped_first = short(j)
+            && (j + 1..chars.len().min(j + 4))
+                .find(|&k| !short(k))
+                .is_some_and(|k| segs[k].len() >= 2);
+        if segs[j].len() >= 2 || segs[j][0].0 >= 4 || wrapped_first {
             lines.push(j);
             j += 1;
             continue;
@@ -595,8 +660,9 @@ fn table_at(
     };
     // Column starts (where cells begin) for aligning wrapped single-segment lines.
     let aligned = |l: usize| {
-        let (a, _) = segs[l][0];
+        let (a, b) = segs[l][0];
         columns[1..].iter().any(|&(c, _)| a.abs_diff(c) <= 1)
+            || (a <= columns[0].0 + 1 && b <= columns[0].1 + 1)
     };
     // Keep wrapped-cell lines (one segment) that start at a column; stop at one that does not.
     let mut kept: Vec<usize> = Vec::new();
@@ -616,13 +682,47 @@ fn table_at(
         }
         cells
     };
+    // Whether a line's cell in column `k` may have wrapped onto the next line: it holds at
+    // least 4 characters (column widths in `-layout` text are too rough to tell more).
+    let long_cell = |l: usize, k: usize| {
+        segs[l]
+            .iter()
+            .filter(|&&(a, _)| col_of(a) == k)
+            .map(|&(a, b)| b - a)
+            .sum::<usize>()
+            >= 4
+    };
+    let has_digit = |cells: &[String]| {
+        cells
+            .iter()
+            .any(|c| c.chars().any(|ch| ch.is_ascii_digit()))
+    };
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut real_rows = 0;
+    let mut prev_line: Option<usize> = None;
     for &l in &kept {
         let cells = to_cells(l);
         let non_empty = cells.iter().filter(|c| !c.is_empty()).count();
-        // A wrapped cell: first cell empty and fewer than half the cells filled.
-        let wrapped = cells[0].is_empty() && non_empty * 2 < columns.len();
+        // A line of wrapped cells: fewer than half the cells filled, the first empty unless
+        // it is the only one, each below a long cell of the line above (a sparse row of a
+        // table with merged cells has a short cell above one of its cells); or, below a
+        // header row (first row, first cell filled, no digits), a line without digits or
+        // first cell.
+        let wrapped = prev_line.is_some_and(|p| {
+            let under_full = non_empty * 2 < columns.len()
+                && (cells[0].is_empty() || non_empty == 1)
+                && cells
+                    .iter()
+                    .enumerate()
+                    .all(|(k, c)| c.is_empty() || long_cell(p, k));
+            let header_wrap = rows.len() == 1
+                && !rows[0][0].is_empty()
+                && !has_digit(&rows[0])
+                && cells[0].is_empty()
+                && !has_digit(&cells);
+            under_full || header_wrap
+        });
+        prev_line = Some(l);
         match rows.last_mut() {
             Some(prev) if wrapped => {
                 for (p, c) in prev.iter_mut().zip(cells) {
@@ -833,6 +933,108 @@ mod tests {
             layout_to_text(raw),
             "第一段的第一行文字一直寫到版面的右邊界為止，第一段的第二行也寫到右邊界。句子在行中結束第一段的第三行。\n\n\
              第二段第一行也一直寫到了版面的右邊界為止，\n\n（一）標題不併入\n\n短行\n\n另一短行\n"
+        );
+    }
+
+    #[test]
+    fn running_header_at_shifting_columns_and_repeated_table_header() {
+        // `-layout` scales columns per page: the right-aligned header moves; the table goes
+        // on over the page break with its header row repeated.
+        let raw = "    封面標題\n\n    中華民國 106 年 12 月 25 日\n\x0c\
+                   \x20                                   報告簡稱\n\n表四 姊妹市列表\n\n\
+                   洲別    國別      城市名        締結時間\n\
+                   美洲    美國      休士頓市      1961.06.15\n\
+                   \x20       多明尼加  聖多明哥市    1970.02.16\n\n\
+                   \x20                    - 1 -\n\x0c\
+                   \x20                             報告簡稱\n\n\
+                   洲別      國別        城市名          締結時間\n\
+                   歐洲      立陶宛      維爾紐斯市      1998.05.28\n\
+                   \x20         拉脫維亞    里加市          2001.08.05\n\n\
+                   資料來源：本研究整理\n\n\
+                   \x20                      - 2 -\n";
+        let text = layout_to_text(raw);
+        assert!(!text.contains("報告簡稱"), "{text}");
+        let r = parse(&text);
+        let rows: Vec<Vec<&str>> = r
+            .blocks
+            .iter()
+            .filter(|b| b.kind == Kind::TableRow)
+            .map(|b| b.cells.iter().map(String::as_str).collect())
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                vec!["美洲", "美國", "休士頓市", "1961.06.15"],
+                vec!["美洲", "多明尼加", "聖多明哥市", "1970.02.16"],
+                vec!["歐洲", "立陶宛", "維爾紐斯市", "1998.05.28"],
+                vec!["歐洲", "拉脫維亞", "里加市", "2001.08.05"],
+            ],
+            "{text}"
+        );
+        assert_eq!(
+            r.blocks.iter().filter(|b| b.kind == Kind::Table).count(),
+            1,
+            "{text}"
+        );
+    }
+
+    /// A layout line with the texts at the given character columns.
+    fn at(cells: &[(usize, &str)]) -> String {
+        let mut line = String::new();
+        for (col, text) in cells {
+            while line.chars().count() < *col {
+                line.push(' ');
+            }
+            line.push_str(text);
+        }
+        line + "\n"
+    }
+
+    #[test]
+    fn sparse_rows_wrapped_cells_and_wrapped_headers() {
+        let raw = [
+            "表一 評比\n\n".to_string(),
+            at(&[(0, "年度"), (10, "媒體/主"), (22, "指標"), (32, "名次")]),
+            at(&[(10, "題")]),
+            at(&[(0, "2016.9"), (10, "2016 幸福"), (22, "總排名"), (32, "1")]),
+            at(&[(10, "城市調查")]),
+            at(&[(22, "經濟力"), (32, "1")]),
+            at(&[(22, "環境力"), (32, "2")]),
+            at(&[(0, "2015.9"), (10, "天下雜誌"), (22, "總排名"), (32, "3")]),
+            at(&[(0, "促進友好"), (10, "韓國"), (22, "京畿道"), (32, "4")]),
+            at(&[(0, "合作備忘")]),
+            at(&[(0, "錄")]),
+            at(&[(0, "友好城市"), (10, "日本"), (22, "橫濱市"), (32, "5")]),
+        ]
+        .concat();
+        assert_eq!(
+            layout_to_text(&raw),
+            "表一 評比\n\n年度\t媒體/主題\t指標\t名次\n\
+             2016.9\t2016 幸福城市調查\t總排名\t1\n\t\t經濟力\t1\n\t\t環境力\t2\n\
+             2015.9\t天下雜誌\t總排名\t3\n促進友好合作備忘錄\t韓國\t京畿道\t4\n\
+             友好城市\t日本\t橫濱市\t5\n"
+        );
+    }
+
+    #[test]
+    fn spaces_inside_chinese_prose() {
+        assert_eq!(
+            drop_cjk_gaps("臺北城 市競爭力， 2016 年 ECFA 協議 (請參見表一) 一、 構建"),
+            "臺北城市競爭力，2016 年 ECFA 協議 (請參見表一) 一、 構建"
+        );
+        assert_eq!(drop_cjk_gaps("表一 兩岸城 市交流"), "表一 兩岸城市交流");
+    }
+
+    #[test]
+    fn bulleted_items_with_hanging_lines() {
+        let raw = "\u{f0b7}   (一) 若著眼於當前民眾需求：雙城間簽訂市民自由行以及空氣\n\
+                   \x20   汙染防治等皆是不錯的選擇。\n\
+                   •   (二) 產業發展。\n\
+                   本段文字寫到了版面的右邊界為止，這是一段很長很長很長的文字\n";
+        assert_eq!(
+            layout_to_text(raw),
+            "• (一) 若著眼於當前民眾需求：雙城間簽訂市民自由行以及空氣汙染防治等皆是不錯的選擇。\n\n\
+             • (二) 產業發展。\n\n本段文字寫到了版面的右邊界為止，這是一段很長很長很長的文字\n"
         );
     }
 }
