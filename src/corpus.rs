@@ -526,11 +526,15 @@ pub fn add(
     let store = open_for_write(index_dir)?;
     let mut writer = store.writer()?;
     let reader = store.reader()?;
-    let known: HashMap<String, ReportInfo> = store
-        .reports(&reader.searcher())?
-        .into_iter()
-        .map(|r| (r.id.clone(), r))
-        .collect();
+    // Only the reports being added are looked up: listing all of them costs seconds in a
+    // corpus of tens of thousands.
+    let searcher = reader.searcher();
+    let mut known: HashMap<String, ReportInfo> = HashMap::new();
+    for (_, id, _, _) in &good {
+        if let Some(info) = store.report(&searcher, id)? {
+            known.insert(id.clone(), info);
+        }
+    }
 
     let writer_lock = Mutex::new(());
     for (request, id, bytes, ingested) in good {
@@ -655,11 +659,13 @@ pub fn remove(
     let store = open_for_write(index_dir)?;
     let mut writer = store.writer()?;
     let reader = store.reader()?;
-    let known: HashMap<String, ReportInfo> = store
-        .reports(&reader.searcher())?
-        .into_iter()
-        .map(|r| (r.id.clone(), r))
-        .collect();
+    let searcher = reader.searcher();
+    let mut known: HashMap<String, ReportInfo> = HashMap::new();
+    for id in ids {
+        if let Some(info) = store.report(&searcher, id)? {
+            known.insert(id.clone(), info);
+        }
+    }
     let mut removed = Vec::new();
     let mut missing = Vec::new();
     for id in ids {

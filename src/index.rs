@@ -341,6 +341,22 @@ impl Store {
         Ok(doc)
     }
 
+    /// The report with this id, if the index holds it.
+    pub fn report(&self, searcher: &tantivy::Searcher, id: &str) -> Result<Option<ReportInfo>> {
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let found = searcher.search(&query, &DocSetCollector)?;
+        match found.into_iter().next() {
+            Some(address) => {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                Ok(Some(self.payload::<ReportInfo>(&doc)?))
+            }
+            None => Ok(None),
+        }
+    }
+
     /// Every report the index holds, in id order.
     pub fn reports(&self, searcher: &tantivy::Searcher) -> Result<Vec<ReportInfo>> {
         let query = TermQuery::new(
