@@ -3,11 +3,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde::Deserialize;
-use tempfile::TempDir;
 
-const SAMPLE: &str = "corpus/taipei-shanghai-city-exchange-2017.txt";
+mod util;
+use util::{SAMPLE, Work};
 
 /// A search hit as scripts read it; unknown fields fail the test, so the schema is tested.
 #[derive(Debug, Deserialize)]
@@ -35,61 +34,7 @@ struct Hit {
     highlights: Vec<[usize; 2]>,
 }
 
-/// A temporary workspace: `corpus/` and `index/` folders.
-struct Work {
-    dir: TempDir,
-}
-
 impl Work {
-    fn new() -> Work {
-        let dir = TempDir::new().unwrap();
-        fs::create_dir(dir.path().join("corpus")).unwrap();
-        Work { dir }
-    }
-
-    fn with_sample() -> Work {
-        let w = Work::new();
-        fs::copy(
-            SAMPLE,
-            w.corpus().join("taipei-shanghai-city-exchange-2017.txt"),
-        )
-        .unwrap();
-        w
-    }
-
-    fn corpus(&self) -> PathBuf {
-        self.dir.path().join("corpus")
-    }
-
-    fn index(&self) -> PathBuf {
-        self.dir.path().join("index")
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("baogao").unwrap();
-        c.env_remove("BAOGAO_INDEX")
-            .env_remove("BAOGAO_CORPUS")
-            .env("NO_COLOR", "1")
-            .arg("--index")
-            .arg(self.index())
-            .arg("--corpus")
-            .arg(self.corpus());
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let out = self.cmd().args(args).output().unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    }
-
     fn search(&self, args: &[&str]) -> Vec<Hit> {
         let mut all = vec!["search", "--json"];
         all.extend_from_slice(args);

@@ -16,59 +16,13 @@ use baogao::search::{Request, Searching};
 use proptest::prelude::*;
 use tempfile::TempDir;
 
-const SAMPLE: &str = "corpus/taipei-shanghai-city-exchange-2017.txt";
-const SAMPLE_NAME: &str = "taipei-shanghai-city-exchange-2017.txt";
+mod util;
+use util::{SAMPLE, SAMPLE_NAME, Work, output};
 
 // ---------------------------------------------------------------------------------------
 // Workspace (the pattern of tests/cli.rs, with std::process so children can be killed).
 
-/// A temporary workspace: `corpus/` and `index/` folders.
-struct Work {
-    dir: TempDir,
-}
-
 impl Work {
-    fn new() -> Work {
-        let dir = TempDir::new().unwrap();
-        fs::create_dir(dir.path().join("corpus")).unwrap();
-        Work { dir }
-    }
-
-    fn with_sample() -> Work {
-        let w = Work::new();
-        fs::copy(SAMPLE, w.corpus().join(SAMPLE_NAME)).unwrap();
-        w
-    }
-
-    fn corpus(&self) -> PathBuf {
-        self.dir.path().join("corpus")
-    }
-
-    fn index(&self) -> PathBuf {
-        self.dir.path().join("index")
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_baogao"));
-        c.env_remove("BAOGAO_INDEX")
-            .env_remove("BAOGAO_CORPUS")
-            .env("NO_COLOR", "1")
-            .env("RUST_BACKTRACE", "0")
-            .arg("--index")
-            .arg(self.index())
-            .arg("--corpus")
-            .arg(self.corpus());
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
-        output(self.cmd().args(args))
-    }
-
     fn spawn(&self, args: &[&str]) -> Child {
         self.cmd()
             .args(args)
@@ -96,15 +50,6 @@ impl Work {
         assert!(code == 0 || code == 1, "reports: exit {code}: {stderr}");
         parse_reports(&stdout)
     }
-}
-
-fn output(c: &mut Command) -> (i32, String, String) {
-    let out = c.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 fn parse_reports(stdout: &str) -> Vec<ReportInfo> {

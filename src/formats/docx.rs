@@ -420,7 +420,7 @@ fn render(pieces: Vec<Piece>) -> String {
 mod tests {
     use super::*;
     use crate::formats::{Format, extract as extract_any};
-    use crate::parse::{Block, Kind, parse};
+    use crate::parse::{Kind, parse};
     use std::io::Write;
 
     fn docx_with(document_xml: &str) -> Vec<u8> {
@@ -494,10 +494,6 @@ mod tests {
         docx_with(&document(&body))
     }
 
-    fn rows(blocks: &[Block]) -> Vec<&Block> {
-        blocks.iter().filter(|b| b.kind == Kind::TableRow).collect()
-    }
-
     #[test]
     fn docx_paragraphs_and_tables_parse_like_text() {
         let bytes = sample_docx();
@@ -523,11 +519,7 @@ mod tests {
             "本研究旨在探討臺北市與上海市的城市交流，說明雙城論壇的舉辦方式&合作成果。"
         );
         assert_eq!(para.section, vec!["壹、研究背景"]);
-        let rows = rows(&r.blocks);
-        let cells: Vec<Vec<&str>> = rows
-            .iter()
-            .map(|b| b.cells.iter().map(String::as_str).collect())
-            .collect();
+        let (rows, cells) = crate::formats::testing::table_rows(&r.blocks);
         assert_eq!(
             cells,
             vec![

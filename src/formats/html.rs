@@ -558,15 +558,7 @@ mod tests {
             "本研究旨在探討臺北市與上海市的城市交流，說明雙城論壇的舉辦方式&合作成果。"
         );
         assert_eq!(para.section, vec!["壹、研究背景"]);
-        let rows: Vec<_> = r
-            .blocks
-            .iter()
-            .filter(|b| b.kind == Kind::TableRow)
-            .collect();
-        let cells: Vec<Vec<&str>> = rows
-            .iter()
-            .map(|b| b.cells.iter().map(String::as_str).collect())
-            .collect();
+        let (rows, cells) = crate::formats::testing::table_rows(&r.blocks);
         assert_eq!(
             cells,
             vec![

@@ -322,6 +322,22 @@ fn looks_like_html(ascii: &str) -> bool {
         .any(|tag| t.contains(tag))
 }
 
+/// Helpers shared by the format modules' tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::parse::{Block, Kind};
+
+    /// The table rows among `blocks`, and the cells of each.
+    pub fn table_rows(blocks: &[Block]) -> (Vec<&Block>, Vec<Vec<&str>>) {
+        let rows: Vec<&Block> = blocks.iter().filter(|b| b.kind == Kind::TableRow).collect();
+        let cells = rows
+            .iter()
+            .map(|b| b.cells.iter().map(String::as_str).collect())
+            .collect();
+        (rows, cells)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -812,15 +812,7 @@ mod tests {
         );
         let p = r.blocks.iter().find(|b| b.kind == Kind::Paragraph).unwrap();
         assert_eq!(p.section, vec!["壹、研究背景"]);
-        let rows: Vec<_> = r
-            .blocks
-            .iter()
-            .filter(|b| b.kind == Kind::TableRow)
-            .collect();
-        let cells: Vec<Vec<&str>> = rows
-            .iter()
-            .map(|b| b.cells.iter().map(String::as_str).collect())
-            .collect();
+        let (rows, cells) = crate::formats::testing::table_rows(&r.blocks);
         assert_eq!(
             cells,
             vec![
