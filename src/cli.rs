@@ -4,7 +4,7 @@
 //! (JSON Lines with `--json`), everything else (progress, warnings, errors) to stderr.
 //! Errors print on one line as `baogao: FILE: cause`.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -548,10 +548,4 @@ fn cmd_locate(out: &mut Printer, cli: &Cli, quote: &str, limit: usize, json: boo
     }
     out.located(&found, json)?;
     Ok(0)
-}
-
-/// Writes to stdout, turning a closed pipe into a quiet exit.
-pub fn write_all(w: &mut impl Write, s: &str) -> Result<()> {
-    w.write_all(s.as_bytes())?;
-    Ok(())
 }

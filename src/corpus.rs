@@ -10,7 +10,6 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use anyhow::{Context, Result, anyhow, bail};
 use rayon::prelude::*;
@@ -536,9 +535,7 @@ pub fn add(
         }
     }
 
-    let writer_lock = Mutex::new(());
     for (request, id, bytes, ingested) in good {
-        let _guard = writer_lock.lock();
         let ext = request
             .path
             .extension()

@@ -24,9 +24,6 @@ use tantivy::{
 use crate::analyzer::{self, GramTokenizer, WordTokenizer};
 use crate::passage::Passage;
 
-/// Bumped whenever the schema or the analysis changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u64 = 1;
-
 /// Memory the writer may buffer before flushing a segment, across all its threads.
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
 
@@ -54,7 +51,6 @@ pub struct Fields {
     /// Report title and keywords, on report documents only.
     pub title_grams: Field,
     pub payload: Field,
-    pub version: Field,
     /// Prior weight of the passage's kind, in percent (see [`kind_prior`]).
     pub prior: Field,
 }
@@ -96,7 +92,6 @@ impl Fields {
             context_grams: b.add_text_field("context_grams", grams.clone()),
             title_grams: b.add_text_field("title_grams", grams),
             payload: b.add_text_field("payload", STORED),
-            version: b.add_u64_field("version", STORED),
             prior: b.add_u64_field("prior", FAST),
         };
         (b.build(), fields)
@@ -337,7 +332,6 @@ impl Store {
         doc.add_facet(f.report, Store::facet(&info.id));
         doc.add_text(f.title_grams, &info.title);
         doc.add_text(f.payload, serde_json::to_string(info)?);
-        doc.add_u64(f.version, SCHEMA_VERSION);
         Ok(doc)
     }
 
