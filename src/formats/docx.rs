@@ -519,7 +519,7 @@ mod tests {
             "本研究旨在探討臺北市與上海市的城市交流，說明雙城論壇的舉辦方式&合作成果。"
         );
         assert_eq!(para.section, vec!["壹、研究背景"]);
-        let (rows, cells) = crate::formats::testing::table_rows(&r.blocks);
+        let (_, cells) = crate::formats::testing::table_rows(&r.blocks);
         assert_eq!(
             cells,
             vec![
@@ -528,14 +528,7 @@ mod tests {
                 vec!["南部", "高雄市 5"],
             ]
         );
-        assert_eq!(rows[0].headers, vec!["區域", "城市", "交流次數"]);
-        assert_eq!(rows[0].table.as_deref(), Some("表一 兩岸城市交流統計"));
-        assert_eq!(rows[0].section, vec!["貳、交流現況"]);
-        assert!(
-            r.blocks
-                .iter()
-                .any(|b| b.kind == Kind::Note && b.text == "資料來源：本研究整理")
-        );
+        crate::formats::testing::assert_sample_table(&r, &["區域", "城市", "交流次數"]);
     }
 
     #[test]

@@ -325,7 +325,21 @@ fn looks_like_html(ascii: &str) -> bool {
 /// Helpers shared by the format modules' tests.
 #[cfg(test)]
 pub(crate) mod testing {
-    use crate::parse::{Block, Kind};
+    use crate::parse::{Block, Kind, Report};
+
+    /// The fixtures' table 表一 under 貳、交流現況: its caption, headers and source note.
+    pub fn assert_sample_table(report: &Report, headers: &[&str]) {
+        let (rows, _) = table_rows(&report.blocks);
+        assert_eq!(rows[0].headers, headers);
+        assert_eq!(rows[0].table.as_deref(), Some("表一 兩岸城市交流統計"));
+        assert_eq!(rows[0].section, vec!["貳、交流現況"]);
+        assert!(
+            report
+                .blocks
+                .iter()
+                .any(|b| b.kind == Kind::Note && b.text == "資料來源：本研究整理")
+        );
+    }
 
     /// The table rows among `blocks`, and the cells of each.
     pub fn table_rows(blocks: &[Block]) -> (Vec<&Block>, Vec<Vec<&str>>) {

@@ -812,7 +812,7 @@ mod tests {
         );
         let p = r.blocks.iter().find(|b| b.kind == Kind::Paragraph).unwrap();
         assert_eq!(p.section, vec!["壹、研究背景"]);
-        let (rows, cells) = crate::formats::testing::table_rows(&r.blocks);
+        let (_, cells) = crate::formats::testing::table_rows(&r.blocks);
         assert_eq!(
             cells,
             vec![
@@ -823,14 +823,7 @@ mod tests {
             "{}",
             e.text
         );
-        assert_eq!(rows[0].headers, vec!["區域", "城市", "交流次數", "備註"]);
-        assert_eq!(rows[0].table.as_deref(), Some("表一 兩岸城市交流統計"));
-        assert_eq!(rows[0].section, vec!["貳、交流現況"]);
-        assert!(
-            r.blocks
-                .iter()
-                .any(|b| b.kind == Kind::Note && b.text == "資料來源：本研究整理")
-        );
+        crate::formats::testing::assert_sample_table(&r, &["區域", "城市", "交流次數", "備註"]);
     }
 
     #[test]
