@@ -54,6 +54,9 @@ const MAX_QUERY_WORDS: usize = 32;
 /// Characters of one query word beyond this are ignored.
 const MAX_QUERY_WORD_CHARS: usize = 64;
 
+/// A word's whole-run queries: (in the passage text, in its context).
+type WholeWord = (Box<dyn Query>, Box<dyn Query>);
+
 /// What to search for.
 #[derive(Debug, Clone, Default)]
 pub struct Request {
@@ -299,45 +302,53 @@ impl Searching<'_> {
             .collect()
     }
 
-    /// The scoring query of one word.
-    fn word_query(&self, word: &str) -> Option<Box<dyn Query>> {
+    /// The word's whole-run matches in the passage text and in its context, built once and
+    /// shared by the scoring, required, excluded and anchoring clauses.
+    fn whole_word(&self, folded: &Folded) -> Option<WholeWord> {
         let f = &self.store.fields;
-        let folded = Folded::new(word);
+        Some((
+            self.phrase(f.body_grams, folded)?,
+            self.phrase(f.context_grams, folded)?,
+        ))
+    }
+
+    /// Must-match form of a word: its whole run in the text or the context.
+    fn exact_query(whole: &WholeWord) -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Should, whole.0.box_clone()),
+            (Occur::Should, whole.1.box_clone()),
+        ]))
+    }
+
+    /// The scoring query of one word.
+    fn word_query(&self, folded: &Folded, whole: Option<&WholeWord>) -> Option<Box<dyn Query>> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if let Some(p) = self.phrase(f.body_grams, &folded) {
+        if let Some((body, context)) = whole {
             clauses.push((
                 Occur::Should,
-                Box::new(ConstScoreQuery::new(p, WHOLE_WORD_BODY)),
+                Box::new(ConstScoreQuery::new(body.box_clone(), WHOLE_WORD_BODY)),
             ));
-        }
-        if let Some(p) = self.phrase(f.context_grams, &folded) {
             clauses.push((
                 Occur::Should,
-                Box::new(ConstScoreQuery::new(p, WHOLE_WORD_CONTEXT)),
+                Box::new(ConstScoreQuery::new(
+                    context.box_clone(),
+                    WHOLE_WORD_CONTEXT,
+                )),
             ));
         }
-        for q in self.word_terms(f.body_words, &folded) {
+        for q in self.word_terms(self.store.fields.body_words, folded) {
             clauses.push((Occur::Should, q));
         }
-        if let Some(p) = self.phrase(f.context_grams, &folded) {
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(p, CONTEXT_WEIGHT))));
+        if let Some((_, context)) = whole {
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(context.box_clone(), CONTEXT_WEIGHT)),
+            ));
         }
         if clauses.is_empty() {
             return None;
         }
         Some(Box::new(BooleanQuery::new(clauses)))
-    }
-
-    /// Must-match form of a word: exact run in the text or the context.
-    fn exact_query(&self, word: &str) -> Option<Box<dyn Query>> {
-        let f = &self.store.fields;
-        let folded = Folded::new(word);
-        let body = self.phrase(f.body_grams, &folded)?;
-        let context = self.phrase(f.context_grams, &folded)?;
-        Some(Box::new(BooleanQuery::new(vec![
-            (Occur::Should, body),
-            (Occur::Should, context),
-        ])))
     }
 
     /// Score bonuses for the passages of reports whose title contains some of the words:
@@ -401,24 +412,26 @@ impl Searching<'_> {
         let mut anchors: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut positive = false;
         for w in &words {
+            let folded = Folded::new(&w.text);
+            let whole = self.whole_word(&folded);
             if w.excluded {
-                if let Some(q) = self.exact_query(&w.text) {
-                    clauses.push((Occur::MustNot, q));
+                if let Some(whole) = &whole {
+                    clauses.push((Occur::MustNot, Self::exact_query(whole)));
                 }
                 continue;
             }
             if w.required {
-                match self.exact_query(&w.text) {
-                    Some(q) => clauses.push((Occur::Must, q)),
+                match &whole {
+                    Some(whole) => clauses.push((Occur::Must, Self::exact_query(whole))),
                     None => return Box::new(EmptyQuery),
                 }
             }
-            if let Some(q) = self.word_query(&w.text) {
+            if let Some(q) = self.word_query(&folded, whole.as_ref()) {
                 clauses.push((Occur::Should, q));
                 positive = true;
             }
-            if anchored && let Some(q) = self.exact_query(&w.text) {
-                anchors.push((Occur::Should, q));
+            if anchored && let Some(whole) = &whole {
+                anchors.push((Occur::Should, Self::exact_query(whole)));
             }
         }
         if anchored {
