@@ -3,7 +3,8 @@
 //! Pipeline, one module per stage: [`decode`] bytes → text, [`formats`] PDF/DOCX/HTML → text,
 //! [`parse`] text → report model, [`passage`] report → citable passages with stable ids,
 //! [`fold`] one-to-one character folding, [`analyzer`] terms for tantivy, [`index`] the
-//! on-disk index, [`corpus`] corpus folder ↔ index, [`search`] ranked hits, [`snippet`]
+//! on-disk index, [`corpus`] corpus folder ↔ index, [`search`] ranked hits (scored by
+//! [`sum_query`]), [`snippet`]
 //! highlighted fragments, [`locate`] quotation → source passage, [`cli`] and [`output`] the
 //! command line.
 
@@ -22,3 +23,4 @@ pub mod parse;
 pub mod passage;
 pub mod search;
 pub mod snippet;
+pub mod sum_query;

@@ -27,6 +27,7 @@ use crate::analyzer::{Folded, gram_terms, is_significant, query_pieces};
 use crate::index::Store;
 use crate::passage::Passage;
 use crate::snippet::{Snippet, make_snippet};
+use crate::sum_query::SumQuery;
 
 /// Bonus for a word found whole in the passage text.
 const WHOLE_WORD_BODY: f32 = 8.0;
@@ -155,6 +156,17 @@ pub fn parse_query(query: &str) -> Vec<QueryWord> {
         }
     }
     words
+}
+
+/// Which passages a search considers, from the narrowest to all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tier {
+    /// Passages holding every query word whole (in the text or the context).
+    EveryWordWhole,
+    /// Passages holding at least one query word whole.
+    SomeWordWhole,
+    /// Passages matching any part of any query word.
+    AnyPart,
 }
 
 /// Builds queries against one index.
@@ -320,35 +332,27 @@ impl Searching<'_> {
         ]))
     }
 
-    /// The scoring query of one word.
-    fn word_query(&self, folded: &Folded, whole: Option<&WholeWord>) -> Option<Box<dyn Query>> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    /// The scoring clauses of one word; a passage's score sums those it matches.
+    fn word_clauses(&self, folded: &Folded, whole: Option<&WholeWord>) -> Vec<Box<dyn Query>> {
+        let mut clauses: Vec<Box<dyn Query>> = Vec::new();
         if let Some((body, context)) = whole {
-            clauses.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(body.box_clone(), WHOLE_WORD_BODY)),
-            ));
-            clauses.push((
-                Occur::Should,
-                Box::new(ConstScoreQuery::new(
-                    context.box_clone(),
-                    WHOLE_WORD_CONTEXT,
-                )),
-            ));
+            clauses.push(Box::new(ConstScoreQuery::new(
+                body.box_clone(),
+                WHOLE_WORD_BODY,
+            )));
+            clauses.push(Box::new(ConstScoreQuery::new(
+                context.box_clone(),
+                WHOLE_WORD_CONTEXT,
+            )));
         }
-        for q in self.word_terms(self.store.fields.body_words, folded) {
-            clauses.push((Occur::Should, q));
-        }
+        clauses.extend(self.word_terms(self.store.fields.body_words, folded));
         if let Some((_, context)) = whole {
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(context.box_clone(), CONTEXT_WEIGHT)),
-            ));
+            clauses.push(Box::new(BoostQuery::new(
+                context.box_clone(),
+                CONTEXT_WEIGHT,
+            )));
         }
-        if clauses.is_empty() {
-            return None;
-        }
-        Some(Box::new(BooleanQuery::new(clauses)))
+        clauses
     }
 
     /// Score bonuses for the passages of reports whose title contains some of the words:
@@ -376,80 +380,57 @@ impl Searching<'_> {
             return Vec::new();
         };
         // The report id comes from the report facet's column, not the stored document: no
-        // block of the doc store is decompressed for this.
-        let mut out: Vec<Box<dyn Query>> = Vec::new();
-        let mut facet = Facet::root();
+        // block of the doc store is decompressed for this. Per segment: its column is opened
+        // once and the ordinals resolved in one sorted pass over its dictionary.
+        let mut per_segment: BTreeMap<u32, Vec<(u64, f32)>> = BTreeMap::new();
         for (matched_words, address) in top {
-            let segment = self.searcher.segment_reader(address.segment_ord);
+            per_segment
+                .entry(address.segment_ord)
+                .or_default()
+                .push((u64::from(address.doc_id), matched_words));
+        }
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        for (segment_ord, docs) in per_segment {
+            let segment = self.searcher.segment_reader(segment_ord);
             let Ok(reader) = segment.facet_reader("report") else {
                 continue;
             };
-            let Some(ord) = reader.facet_ords(address.doc_id).next() else {
-                continue;
-            };
-            if reader.facet_from_ord(ord, &mut facet).is_err() {
+            let mut ords: Vec<(u64, f32)> = docs
+                .iter()
+                .filter_map(|&(doc, words)| {
+                    let ord = reader.facet_ords(doc as tantivy::DocId).next()?;
+                    Some((ord, words))
+                })
+                .collect();
+            ords.sort_by_key(|&(ord, _)| ord);
+            ords.dedup_by_key(|&mut (ord, _)| ord);
+            let sorted: Vec<u64> = ords.iter().map(|&(ord, _)| ord).collect();
+            let mut facets = Vec::with_capacity(sorted.len());
+            let resolved = reader
+                .facet_dict()
+                .sorted_ords_to_term_cb(&sorted, |bytes| {
+                    facets.push(Facet::from_encoded(bytes.to_vec()).ok())
+                });
+            if !matches!(resolved, Ok(true)) {
                 continue;
             }
-            let term = TermQuery::new(
-                Term::from_facet(self.store.fields.report, &facet),
-                IndexRecordOption::Basic,
-            );
-            out.push(Box::new(ConstScoreQuery::new(
-                Box::new(term),
-                TITLE_WORD * matched_words,
-            )));
+            for ((_, matched_words), facet) in ords.into_iter().zip(facets) {
+                let Some(facet) = facet else { continue };
+                let term = TermQuery::new(
+                    Term::from_facet(self.store.fields.report, &facet),
+                    IndexRecordOption::Basic,
+                );
+                out.push(Box::new(ConstScoreQuery::new(
+                    Box::new(term),
+                    TITLE_WORD * matched_words,
+                )));
+            }
         }
         out
     }
 
-    /// The full query: words, phrases, exclusions and filters.
-    /// The full query. With `anchored`, a passage must also hold at least one query word
-    /// whole: that set is far smaller than "any dictionary word of the query" when the query
-    /// has common words, and it holds the best passages (every whole word earns a bonus).
-    pub fn build(&self, request: &Request, anchored: bool) -> Box<dyn Query> {
-        let words = parse_query(&request.query);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut anchors: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut positive = false;
-        for w in &words {
-            let folded = Folded::new(&w.text);
-            let whole = self.whole_word(&folded);
-            if w.excluded {
-                if let Some(whole) = &whole {
-                    clauses.push((Occur::MustNot, Self::exact_query(whole)));
-                }
-                continue;
-            }
-            if w.required {
-                match &whole {
-                    Some(whole) => clauses.push((Occur::Must, Self::exact_query(whole))),
-                    None => return Box::new(EmptyQuery),
-                }
-            }
-            if let Some(q) = self.word_query(&folded, whole.as_ref()) {
-                clauses.push((Occur::Should, q));
-                positive = true;
-            }
-            if anchored && let Some(whole) = &whole {
-                anchors.push((Occur::Should, Self::exact_query(whole)));
-            }
-        }
-        if anchored {
-            if anchors.is_empty() {
-                return Box::new(EmptyQuery);
-            }
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(anchors))));
-        }
-        if !positive {
-            return Box::new(EmptyQuery);
-        }
-        let positive_words: Vec<&QueryWord> = words.iter().filter(|w| !w.excluded).collect();
-        let bonuses = if positive_words.len() > 1 {
-            self.title_bonuses(&positive_words)
-        } else {
-            Vec::new()
-        };
-        let store = self.store;
+    /// The full query: words, phrases, exclusions and filters, among the passages of `tier`.
+    pub fn build(&self, request: &Request, tier: Tier) -> Box<dyn Query> {
         let blank = |v: &Option<String>| v.as_deref().is_some_and(|v| v.trim().is_empty());
         if blank(&request.kind)
             || blank(&request.report)
@@ -458,8 +439,52 @@ impl Searching<'_> {
         {
             return Box::new(EmptyQuery);
         }
+        let words = parse_query(&request.query);
+        // What a passage must (not) match to be scored at all…
+        let mut candidates: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut anchors: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // …and what adds to its score.
+        let mut scoring: Vec<Box<dyn Query>> = Vec::new();
+        let anchor = match tier {
+            Tier::EveryWordWhole => Occur::Must,
+            _ => Occur::Should,
+        };
+        for w in &words {
+            let folded = Folded::new(&w.text);
+            let whole = self.whole_word(&folded);
+            if w.excluded {
+                if let Some(whole) = &whole {
+                    candidates.push((Occur::MustNot, Self::exact_query(whole)));
+                }
+                continue;
+            }
+            if w.required {
+                match &whole {
+                    Some(whole) => candidates.push((Occur::Must, Self::exact_query(whole))),
+                    None => return Box::new(EmptyQuery),
+                }
+            }
+            let clauses = self.word_clauses(&folded, whole.as_ref());
+            match tier {
+                Tier::AnyPart => {
+                    anchors.extend(clauses.iter().map(|q| (Occur::Should, q.box_clone())))
+                }
+                _ => match &whole {
+                    Some(whole) => anchors.push((anchor, Self::exact_query(whole))),
+                    // A word that cannot be held whole: no passage holds every word whole.
+                    None if tier == Tier::EveryWordWhole => return Box::new(EmptyQuery),
+                    None => {}
+                },
+            }
+            scoring.extend(clauses);
+        }
+        if anchors.is_empty() || scoring.is_empty() {
+            return Box::new(EmptyQuery);
+        }
+        candidates.push((Occur::Must, Box::new(BooleanQuery::new(anchors))));
+        let store = self.store;
         if let Some(kind) = &request.kind {
-            clauses.push((
+            candidates.push((
                 Occur::Must,
                 Box::new(TermQuery::new(
                     store.kind_term(kind),
@@ -468,7 +493,7 @@ impl Searching<'_> {
             ));
         }
         if let Some(report) = &request.report {
-            clauses.push((
+            candidates.push((
                 Occur::Must,
                 Box::new(TermQuery::new(
                     store.report_term(report),
@@ -477,7 +502,7 @@ impl Searching<'_> {
             ));
         }
         if let Some(year) = &request.year {
-            clauses.push((
+            candidates.push((
                 Occur::Must,
                 Box::new(TermQuery::new(
                     store.year_term(year),
@@ -490,50 +515,54 @@ impl Searching<'_> {
             if terms.is_empty() {
                 return Box::new(EmptyQuery);
             }
-            clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+            candidates.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
         }
-        // The words must match (at least one of them) and so must the filters; title bonuses
-        // only add to the score of passages that match anyway.
-        let (must, should): (Vec<_>, Vec<_>) =
-            clauses.into_iter().partition(|(o, _)| *o != Occur::Should);
-        let mut all = must;
-        if !should.is_empty() {
-            all.push((Occur::Must, Box::new(BooleanQuery::new(should))));
+        // Title bonuses only add to the score of passages that are candidates anyway.
+        let positive_words: Vec<&QueryWord> = words.iter().filter(|w| !w.excluded).collect();
+        if positive_words.len() > 1 {
+            scoring.extend(self.title_bonuses(&positive_words));
         }
-        all.extend(bonuses.into_iter().map(|q| (Occur::Should, q)));
-        Box::new(BooleanQuery::new(all))
+        Box::new(SumQuery::new(
+            Box::new(BooleanQuery::new(candidates)),
+            scoring,
+        ))
     }
 
-    /// Runs a search: first among passages holding a query word whole, and when that does
-    /// not fill the page (or facets must count every match), among all that match any part.
+    /// Runs a search: first among passages holding every query word whole, then among those
+    /// holding one, and when that does not fill the page (or facets must count every match),
+    /// among all that match any part. Each tier is far smaller than the next when the query
+    /// has common words, and holds its best passages (every whole word earns a bonus).
     pub fn run(&self, request: &Request) -> Result<Outcome> {
         if !request.facets {
-            let outcome = self.run_query(request, true)?;
-            if outcome.hits.len() >= request.limit.clamp(1, MAX_LIMIT) {
-                return Ok(outcome);
+            let limit = request.limit.clamp(1, MAX_LIMIT);
+            let positive_words = parse_query(&request.query)
+                .iter()
+                .filter(|w| !w.excluded)
+                .count();
+            let tiers: &[Tier] = if positive_words > 1 {
+                &[Tier::EveryWordWhole, Tier::SomeWordWhole]
+            } else {
+                &[Tier::SomeWordWhole]
+            };
+            for &tier in tiers {
+                let outcome = self.run_query(request, tier)?;
+                if outcome.hits.len() >= limit {
+                    return Ok(outcome);
+                }
             }
         }
-        self.run_query(request, false)
+        self.run_query(request, Tier::AnyPart)
     }
 
-    fn run_query(&self, request: &Request, anchored: bool) -> Result<Outcome> {
-        let query = self.build(request, anchored);
+    fn run_query(&self, request: &Request, tier: Tier) -> Result<Outcome> {
+        let query = self.build(request, tier);
         // tantivy allocates the whole page up front: keep library callers within bounds too.
         let limit = request.limit.clamp(1, MAX_LIMIT);
         let offset = request.offset.min(MAX_OFFSET);
-        let top = TopDocs::with_limit(limit).and_offset(offset).tweak_score(
-            move |segment: &tantivy::SegmentReader| {
-                let prior = segment
-                    .fast_fields()
-                    .u64("prior")
-                    .ok()
-                    .map(|c| c.first_or_default_col(100));
-                move |doc: tantivy::DocId, score: tantivy::Score| match &prior {
-                    Some(column) => score * column.get_val(doc) as f32 / 100.0,
-                    None => score,
-                }
-            },
-        );
+        // The passage's prior is part of its score (see `SumQuery`).
+        let top = TopDocs::with_limit(limit)
+            .and_offset(offset)
+            .order_by_score();
         let (top_docs, total, facets) = if request.facets {
             let f = &self.store.fields;
             let collector = |field: Field| {
