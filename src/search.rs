@@ -464,7 +464,15 @@ impl Searching<'_> {
                     None => return Box::new(EmptyQuery),
                 }
             }
-            let clauses = self.word_clauses(&folded, whole.as_ref());
+            let mut clauses = self.word_clauses(&folded, whole.as_ref());
+            if tier != Tier::AnyPart
+                && let Some(whole) = &whole
+            {
+                // Among passages holding words whole, BM25 of the whole run (as a phrase in
+                // the text, its bigrams in the context) also counts: a passage holding it more
+                // often, or holding a rarer word, ranks higher.
+                clauses.push(Self::exact_query(whole));
+            }
             match tier {
                 Tier::AnyPart => {
                     anchors.extend(clauses.iter().map(|q| (Occur::Should, q.box_clone())))
