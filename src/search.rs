@@ -17,8 +17,8 @@ use anyhow::Result;
 use serde::Serialize;
 use tantivy::collector::{Count, DocSetCollector, FacetCollector, TopDocs};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery, TermSetQuery,
+    BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+    TermSetQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
@@ -27,7 +27,7 @@ use crate::analyzer::{Folded, gram_terms, is_significant, query_pieces};
 use crate::index::Store;
 use crate::passage::Passage;
 use crate::snippet::{Snippet, make_snippet};
-use crate::sum_query::SumQuery;
+use crate::sum_query::{Clause, SumQuery};
 
 /// Bonus for a word found whole in the passage text.
 const WHOLE_WORD_BODY: f32 = 8.0;
@@ -332,32 +332,41 @@ impl Searching<'_> {
         ]))
     }
 
-    /// The scoring clauses of one word; a passage's score sums those it matches.
-    fn word_clauses(&self, folded: &Folded, whole: Option<&WholeWord>) -> Vec<Box<dyn Query>> {
-        let mut clauses: Vec<Box<dyn Query>> = Vec::new();
+    /// The scoring clauses of one word; a passage's score sums those it matches. With
+    /// `whole_run_bm25`, holding the whole run also earns its BM25 (as a phrase in the text,
+    /// its bigrams in the context): a passage holding it more often, or holding a rarer
+    /// word, ranks higher.
+    fn word_clauses(
+        &self,
+        folded: &Folded,
+        whole: Option<&WholeWord>,
+        whole_run_bm25: bool,
+    ) -> Vec<Clause> {
+        let run_weight = if whole_run_bm25 { 1.0 } else { 0.0 };
+        let mut clauses = Vec::new();
         if let Some((body, context)) = whole {
-            clauses.push(Box::new(ConstScoreQuery::new(
-                body.box_clone(),
-                WHOLE_WORD_BODY,
-            )));
-            clauses.push(Box::new(ConstScoreQuery::new(
-                context.box_clone(),
-                WHOLE_WORD_CONTEXT,
-            )));
+            clauses.push(Clause {
+                query: body.box_clone(),
+                bonus: WHOLE_WORD_BODY,
+                weight: run_weight,
+            });
+            clauses.push(Clause {
+                query: context.box_clone(),
+                bonus: WHOLE_WORD_CONTEXT,
+                weight: CONTEXT_WEIGHT + run_weight,
+            });
         }
-        clauses.extend(self.word_terms(self.store.fields.body_words, folded));
-        if let Some((_, context)) = whole {
-            clauses.push(Box::new(BoostQuery::new(
-                context.box_clone(),
-                CONTEXT_WEIGHT,
-            )));
-        }
+        clauses.extend(
+            self.word_terms(self.store.fields.body_words, folded)
+                .into_iter()
+                .map(Clause::scored),
+        );
         clauses
     }
 
     /// Score bonuses for the passages of reports whose title contains some of the words:
     /// one clause per report, worth [`TITLE_WORD`] per word found in its title.
-    fn title_bonuses(&self, words: &[&QueryWord]) -> Vec<Box<dyn Query>> {
+    fn title_bonuses(&self, words: &[&QueryWord]) -> Vec<Clause> {
         let field = self.store.fields.title_grams;
         let clauses: Vec<(Occur, Box<dyn Query>)> = words
             .iter()
@@ -389,7 +398,7 @@ impl Searching<'_> {
                 .or_default()
                 .push((u64::from(address.doc_id), matched_words));
         }
-        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        let mut out = Vec::new();
         for (segment_ord, docs) in per_segment {
             let segment = self.searcher.segment_reader(segment_ord);
             let Ok(reader) = segment.facet_reader("report") else {
@@ -420,10 +429,7 @@ impl Searching<'_> {
                     Term::from_facet(self.store.fields.report, &facet),
                     IndexRecordOption::Basic,
                 );
-                out.push(Box::new(ConstScoreQuery::new(
-                    Box::new(term),
-                    TITLE_WORD * matched_words,
-                )));
+                out.push(Clause::bonus(Box::new(term), TITLE_WORD * matched_words));
             }
         }
         out
@@ -444,7 +450,7 @@ impl Searching<'_> {
         let mut candidates: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut anchors: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         // …and what adds to its score.
-        let mut scoring: Vec<Box<dyn Query>> = Vec::new();
+        let mut scoring: Vec<Clause> = Vec::new();
         let anchor = match tier {
             Tier::EveryWordWhole => Occur::Must,
             _ => Occur::Should,
@@ -464,18 +470,10 @@ impl Searching<'_> {
                     None => return Box::new(EmptyQuery),
                 }
             }
-            let mut clauses = self.word_clauses(&folded, whole.as_ref());
-            if tier != Tier::AnyPart
-                && let Some(whole) = &whole
-            {
-                // Among passages holding words whole, BM25 of the whole run (as a phrase in
-                // the text, its bigrams in the context) also counts: a passage holding it more
-                // often, or holding a rarer word, ranks higher.
-                clauses.push(Self::exact_query(whole));
-            }
+            let clauses = self.word_clauses(&folded, whole.as_ref(), tier != Tier::AnyPart);
             match tier {
                 Tier::AnyPart => {
-                    anchors.extend(clauses.iter().map(|q| (Occur::Should, q.box_clone())))
+                    anchors.extend(clauses.iter().map(|c| (Occur::Should, c.query.box_clone())))
                 }
                 _ => match &whole {
                     Some(whole) => anchors.push((anchor, Self::exact_query(whole))),

@@ -1,5 +1,7 @@
 //! Candidate scoring: a query that picks candidate passages and a list of scoring clauses →
 //! each candidate scored by the sum of the clauses that hold it, times the passage's prior.
+//! A clause adds a fixed bonus when it matches plus, optionally, its weighted BM25 score, so
+//! one phrase scorer serves both "holds the word whole" and "how well".
 //!
 //! A boolean query would do the same arithmetic, but it walks its optional clauses as one
 //! union that refills a window of thousands of documents around every candidate: with common
@@ -14,15 +16,54 @@ const PRIOR_FIELD: &str = "prior";
 /// Prior of a document without one.
 const DEFAULT_PRIOR: u64 = 100;
 
+/// One scoring clause: a document it matches earns `bonus + weight × score`.
+#[derive(Debug)]
+pub struct Clause {
+    pub query: Box<dyn Query>,
+    pub bonus: Score,
+    /// 0 when only the bonus counts: the clause's own score is then never computed.
+    pub weight: Score,
+}
+
+impl Clause {
+    /// A clause worth its query's score.
+    pub fn scored(query: Box<dyn Query>) -> Clause {
+        Clause {
+            query,
+            bonus: 0.0,
+            weight: 1.0,
+        }
+    }
+
+    /// A clause worth a fixed bonus.
+    pub fn bonus(query: Box<dyn Query>, bonus: Score) -> Clause {
+        Clause {
+            query,
+            bonus,
+            weight: 0.0,
+        }
+    }
+}
+
+impl Clone for Clause {
+    fn clone(&self) -> Clause {
+        Clause {
+            query: self.query.box_clone(),
+            bonus: self.bonus,
+            weight: self.weight,
+        }
+    }
+}
+
 /// Documents matching `candidates`, scored by the clauses of `scoring` that match them.
 #[derive(Debug)]
 pub struct SumQuery {
     candidates: Box<dyn Query>,
-    scoring: Vec<Box<dyn Query>>,
+    scoring: Vec<Clause>,
 }
 
 impl SumQuery {
-    pub fn new(candidates: Box<dyn Query>, scoring: Vec<Box<dyn Query>>) -> SumQuery {
+    pub fn new(candidates: Box<dyn Query>, scoring: Vec<Clause>) -> SumQuery {
         SumQuery {
             candidates,
             scoring,
@@ -34,7 +75,7 @@ impl Clone for SumQuery {
     fn clone(&self) -> SumQuery {
         SumQuery {
             candidates: self.candidates.box_clone(),
-            scoring: self.scoring.iter().map(|q| q.box_clone()).collect(),
+            scoring: self.scoring.clone(),
         }
     }
 }
@@ -47,14 +88,17 @@ impl Query for SumQuery {
             None => EnableScoring::disabled_from_schema(enable_scoring.schema()),
         };
         let candidates = self.candidates.weight(unscored)?;
-        let scoring = if enable_scoring.is_scoring_enabled() {
-            self.scoring
-                .iter()
-                .map(|q| q.weight(enable_scoring))
-                .collect::<tantivy::Result<Vec<_>>>()?
-        } else {
-            Vec::new()
-        };
+        let mut scoring = Vec::new();
+        if enable_scoring.is_scoring_enabled() {
+            for clause in &self.scoring {
+                let weight = if clause.weight == 0.0 {
+                    clause.query.weight(unscored)?
+                } else {
+                    clause.query.weight(enable_scoring)?
+                };
+                scoring.push((weight, clause.bonus, clause.weight));
+            }
+        }
         Ok(Box::new(SumWeight {
             candidates,
             scoring,
@@ -63,26 +107,31 @@ impl Query for SumQuery {
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a tantivy::Term, bool)) {
         self.candidates.query_terms(visitor);
-        for q in &self.scoring {
-            q.query_terms(visitor);
+        for clause in &self.scoring {
+            clause.query.query_terms(visitor);
         }
     }
 }
 
 struct SumWeight {
     candidates: Box<dyn Weight>,
-    scoring: Vec<Box<dyn Weight>>,
+    /// (clause, bonus, weight)
+    scoring: Vec<(Box<dyn Weight>, Score, Score)>,
 }
 
 impl Weight for SumWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let candidates = self.candidates.scorer(reader, 1.0)?;
         let mut scoring = Vec::with_capacity(self.scoring.len());
-        for weight in &self.scoring {
-            let scorer = weight.scorer(reader, boost)?;
+        for (clause, bonus, weight) in &self.scoring {
+            let scorer = clause.scorer(reader, boost)?;
             // Words absent from this segment would be asked about every candidate.
             if scorer.doc() != TERMINATED {
-                scoring.push(scorer);
+                scoring.push(ClauseScorer {
+                    scorer,
+                    bonus: bonus * boost,
+                    weight: *weight,
+                });
             }
         }
         let prior = reader
@@ -111,9 +160,15 @@ impl Weight for SumWeight {
     }
 }
 
+struct ClauseScorer {
+    scorer: Box<dyn Scorer>,
+    bonus: Score,
+    weight: Score,
+}
+
 struct SumScorer {
     candidates: Box<dyn Scorer>,
-    scoring: Vec<Box<dyn Scorer>>,
+    scoring: Vec<ClauseScorer>,
     prior: Option<std::sync::Arc<dyn tantivy::columnar::ColumnValues<u64>>>,
 }
 
@@ -143,12 +198,16 @@ impl Scorer for SumScorer {
         }
         let mut sum = 0.0;
         for clause in &mut self.scoring {
+            let scorer = &mut clause.scorer;
             // Candidates come in increasing order, so every clause only moves forward.
-            if clause.doc() < doc {
-                clause.seek(doc);
+            if scorer.doc() < doc {
+                scorer.seek(doc);
             }
-            if clause.doc() == doc {
-                sum += clause.score();
+            if scorer.doc() == doc {
+                sum += clause.bonus;
+                if clause.weight != 0.0 {
+                    sum += clause.weight * scorer.score();
+                }
             }
         }
         match &self.prior {
