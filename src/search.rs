@@ -27,7 +27,7 @@ use crate::analyzer::{Folded, gram_terms, is_significant, query_pieces};
 use crate::index::Store;
 use crate::passage::Passage;
 use crate::snippet::{Snippet, make_snippet};
-use crate::sum_query::{Clause, SumQuery};
+use crate::sum_query::{BonusQuery, Clause, SumQuery};
 
 /// Bonus for a word found whole in the passage text.
 const WHOLE_WORD_BODY: f32 = 8.0;
@@ -398,7 +398,7 @@ impl Searching<'_> {
                 .or_default()
                 .push((u64::from(address.doc_id), matched_words));
         }
-        let mut out = Vec::new();
+        let mut bonuses: Vec<(Term, f32)> = Vec::new();
         for (segment_ord, docs) in per_segment {
             let segment = self.searcher.segment_reader(segment_ord);
             let Ok(reader) = segment.facet_reader("report") else {
@@ -425,14 +425,17 @@ impl Searching<'_> {
             }
             for ((_, matched_words), facet) in ords.into_iter().zip(facets) {
                 let Some(facet) = facet else { continue };
-                let term = TermQuery::new(
+                bonuses.push((
                     Term::from_facet(self.store.fields.report, &facet),
-                    IndexRecordOption::Basic,
-                );
-                out.push(Clause::bonus(Box::new(term), TITLE_WORD * matched_words));
+                    TITLE_WORD * matched_words,
+                ));
             }
         }
-        out
+        if bonuses.is_empty() {
+            return Vec::new();
+        }
+        // One clause for all reports, so a candidate asks one clause, not one per report.
+        vec![Clause::scored(Box::new(BonusQuery::new(bonuses)))]
     }
 
     /// The full query: words, phrases, exclusions and filters, among the passages of `tier`.

@@ -216,3 +216,179 @@ impl Scorer for SumScorer {
         }
     }
 }
+
+/// Documents holding some of the terms, each scored by the bonus of its term (the sum, when
+/// it holds several). Meant for a few short postings lists (the passages of a few reports):
+/// they are read whole into one sorted list, so a candidate costs one comparison.
+#[derive(Debug, Clone)]
+pub struct BonusQuery {
+    bonuses: Vec<(tantivy::Term, Score)>,
+}
+
+impl BonusQuery {
+    pub fn new(bonuses: Vec<(tantivy::Term, Score)>) -> BonusQuery {
+        BonusQuery { bonuses }
+    }
+}
+
+impl Query for BonusQuery {
+    fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.clone()))
+    }
+}
+
+impl Weight for BonusQuery {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let mut docs: Vec<(DocId, Score)> = Vec::new();
+        for (term, bonus) in &self.bonuses {
+            let index = reader.inverted_index(term.field())?;
+            let Some(mut postings) =
+                index.read_postings(term, tantivy::schema::IndexRecordOption::Basic)?
+            else {
+                continue;
+            };
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                docs.push((doc, bonus * boost));
+                doc = postings.advance();
+            }
+        }
+        docs.sort_unstable_by_key(|&(doc, _)| doc);
+        docs.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1 += later.1;
+            }
+            same
+        });
+        docs.push((TERMINATED, 0.0));
+        Ok(Box::new(SortedScorer { docs, cursor: 0 }))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} does not match"
+            )));
+        }
+        Ok(Explanation::new("report title bonus", scorer.score()))
+    }
+}
+
+/// Scored documents from a list sorted by doc id and ending with `TERMINATED`.
+struct SortedScorer {
+    docs: Vec<(DocId, Score)>,
+    cursor: usize,
+}
+
+impl DocSet for SortedScorer {
+    fn advance(&mut self) -> DocId {
+        if self.cursor + 1 < self.docs.len() {
+            self.cursor += 1;
+        }
+        self.doc()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        let rest = &self.docs[self.cursor..];
+        self.cursor += rest.partition_point(|&(doc, _)| doc < target);
+        self.doc()
+    }
+
+    fn doc(&self) -> DocId {
+        self.docs[self.cursor].0
+    }
+
+    fn size_hint(&self) -> u32 {
+        (self.docs.len() - self.cursor - 1) as u32
+    }
+}
+
+impl Scorer for SortedScorer {
+    fn score(&mut self) -> Score {
+        self.docs[self.cursor].1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::collector::TopDocs;
+    use tantivy::query::TermQuery;
+    use tantivy::schema::{FAST, IndexRecordOption, STRING, Schema};
+    use tantivy::{Index, TantivyDocument, Term};
+
+    /// Documents 0..n with a `tag` per doc and a `prior` in percent.
+    fn index(docs: &[(&str, u64)]) -> (Index, tantivy::schema::Field) {
+        let mut builder = Schema::builder();
+        let tag = builder.add_text_field("tag", STRING);
+        let prior = builder.add_u64_field(PRIOR_FIELD, FAST);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for (t, p) in docs {
+            let mut doc = TantivyDocument::default();
+            for word in t.split(' ') {
+                doc.add_text(tag, word);
+            }
+            doc.add_u64(prior, *p);
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        (index, tag)
+    }
+
+    fn term_query(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, text),
+            IndexRecordOption::Basic,
+        ))
+    }
+
+    fn scores(index: &Index, query: &dyn Query) -> Vec<(u32, f32)> {
+        let searcher = index.reader().unwrap().searcher();
+        let mut found: Vec<(u32, f32)> = searcher
+            .search(query, &TopDocs::with_limit(10).order_by_score())
+            .unwrap()
+            .into_iter()
+            .map(|(score, address)| (address.doc_id, score))
+            .collect();
+        found.sort_by_key(|&(doc, _)| doc);
+        found
+    }
+
+    #[test]
+    fn candidates_are_scored_by_the_clauses_they_match_times_their_prior() {
+        let (index, tag) = index(&[("a b", 100), ("a", 50), ("b", 100), ("a c", 100)]);
+        let query = SumQuery::new(
+            term_query(tag, "a"),
+            vec![
+                Clause::bonus(term_query(tag, "a"), 8.0),
+                Clause::bonus(term_query(tag, "b"), 2.0),
+                Clause::bonus(term_query(tag, "c"), 1.0),
+            ],
+        );
+        // Document 2 holds b but is no candidate; document 1 has half the prior.
+        assert_eq!(scores(&index, &query), vec![(0, 10.0), (1, 4.0), (3, 9.0)]);
+    }
+
+    #[test]
+    fn bonuses_add_up_per_document() {
+        let (index, tag) = index(&[("r1", 100), ("r2", 100), ("r1 r2", 100), ("x", 100)]);
+        let bonuses = BonusQuery::new(vec![
+            (Term::from_field_text(tag, "r1"), 4.0),
+            (Term::from_field_text(tag, "r2"), 8.0),
+            (Term::from_field_text(tag, "missing"), 1.0),
+        ]);
+        assert_eq!(
+            scores(&index, &bonuses),
+            vec![(0, 4.0), (1, 8.0), (2, 12.0)]
+        );
+        // As a clause it only scores candidates, and seeks past those it skips.
+        let query = SumQuery::new(
+            term_query(tag, "r2"),
+            vec![Clause::scored(Box::new(bonuses))],
+        );
+        assert_eq!(scores(&index, &query), vec![(1, 8.0), (2, 12.0)]);
+    }
+}
