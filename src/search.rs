@@ -27,7 +27,7 @@ use crate::analyzer::{Folded, gram_terms, is_significant, query_pieces};
 use crate::index::Store;
 use crate::passage::Passage;
 use crate::snippet::{Snippet, make_snippet};
-use crate::sum_query::{BonusQuery, Clause, SumQuery};
+use crate::sum_query::{Anchor, BonusQuery, Candidates, Clause, SumQuery};
 
 /// Bonus for a word found whole in the passage text.
 const WHOLE_WORD_BODY: f32 = 8.0;
@@ -341,6 +341,7 @@ impl Searching<'_> {
         folded: &Folded,
         whole: Option<&WholeWord>,
         whole_run_bm25: bool,
+        word: usize,
     ) -> Vec<Clause> {
         let run_weight = if whole_run_bm25 { 1.0 } else { 0.0 };
         let mut clauses = Vec::new();
@@ -349,17 +350,19 @@ impl Searching<'_> {
                 query: body.box_clone(),
                 bonus: WHOLE_WORD_BODY,
                 weight: run_weight,
+                anchor: Anchor::Word(word),
             });
             clauses.push(Clause {
                 query: context.box_clone(),
                 bonus: WHOLE_WORD_CONTEXT,
                 weight: CONTEXT_WEIGHT + run_weight,
+                anchor: Anchor::Word(word),
             });
         }
         clauses.extend(
             self.word_terms(self.store.fields.body_words, folded)
                 .into_iter()
-                .map(Clause::scored),
+                .map(|q| Clause::scored(q, Anchor::Part)),
         );
         clauses
     }
@@ -435,7 +438,10 @@ impl Searching<'_> {
             return Vec::new();
         }
         // One clause for all reports, so a candidate asks one clause, not one per report.
-        vec![Clause::scored(Box::new(BonusQuery::new(bonuses)))]
+        vec![Clause::scored(
+            Box::new(BonusQuery::new(bonuses)),
+            Anchor::Never,
+        )]
     }
 
     /// The full query: words, phrases, exclusions and filters, among the passages of `tier`.
@@ -449,92 +455,89 @@ impl Searching<'_> {
             return Box::new(EmptyQuery);
         }
         let words = parse_query(&request.query);
-        // What a passage must (not) match to be scored at all…
-        let mut candidates: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut anchors: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        // …and what adds to its score.
-        let mut scoring: Vec<Clause> = Vec::new();
-        let anchor = match tier {
-            Tier::EveryWordWhole => Occur::Must,
-            _ => Occur::Should,
-        };
+        // What a candidate must (not) match…
+        let mut required: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut excluded: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // …and the clauses that find candidates and score them.
+        let mut clauses: Vec<Clause> = Vec::new();
+        let mut whole_words = 0;
         for w in &words {
             let folded = Folded::new(&w.text);
             let whole = self.whole_word(&folded);
             if w.excluded {
                 if let Some(whole) = &whole {
-                    candidates.push((Occur::MustNot, Self::exact_query(whole)));
+                    excluded.push((Occur::Should, Self::exact_query(whole)));
                 }
                 continue;
             }
-            if w.required {
-                match &whole {
-                    Some(whole) => candidates.push((Occur::Must, Self::exact_query(whole))),
-                    None => return Box::new(EmptyQuery),
+            match &whole {
+                Some(whole) if w.required => {
+                    required.push((Occur::Must, Self::exact_query(whole)));
                 }
-            }
-            let clauses = self.word_clauses(&folded, whole.as_ref(), tier != Tier::AnyPart);
-            match tier {
-                Tier::AnyPart => {
-                    anchors.extend(clauses.iter().map(|c| (Occur::Should, c.query.box_clone())))
+                None if w.required || tier == Tier::EveryWordWhole => {
+                    // No passage holds this word whole.
+                    return Box::new(EmptyQuery);
                 }
-                _ => match &whole {
-                    Some(whole) => anchors.push((anchor, Self::exact_query(whole))),
-                    // A word that cannot be held whole: no passage holds every word whole.
-                    None if tier == Tier::EveryWordWhole => return Box::new(EmptyQuery),
-                    None => {}
-                },
+                _ => {}
             }
-            scoring.extend(clauses);
+            clauses.extend(self.word_clauses(
+                &folded,
+                whole.as_ref(),
+                tier != Tier::AnyPart,
+                whole_words,
+            ));
+            if whole.is_some() {
+                whole_words += 1;
+            }
         }
-        if anchors.is_empty() || scoring.is_empty() {
+        let anchored = match tier {
+            Tier::AnyPart => !clauses.is_empty(),
+            _ => whole_words > 0,
+        };
+        if !anchored {
             return Box::new(EmptyQuery);
         }
-        candidates.push((Occur::Must, Box::new(BooleanQuery::new(anchors))));
         let store = self.store;
-        if let Some(kind) = &request.kind {
-            candidates.push((
+        let mut filter = |term: Term| {
+            required.push((
                 Occur::Must,
-                Box::new(TermQuery::new(
-                    store.kind_term(kind),
-                    IndexRecordOption::Basic,
-                )),
-            ));
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+            ))
+        };
+        if let Some(kind) = &request.kind {
+            filter(store.kind_term(kind));
         }
         if let Some(report) = &request.report {
-            candidates.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    store.report_term(report),
-                    IndexRecordOption::Basic,
-                )),
-            ));
+            filter(store.report_term(report));
         }
         if let Some(year) = &request.year {
-            candidates.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    store.year_term(year),
-                    IndexRecordOption::Basic,
-                )),
-            ));
+            filter(store.year_term(year));
         }
         if let Some(section) = &request.section {
             let terms = self.section_terms(section);
             if terms.is_empty() {
                 return Box::new(EmptyQuery);
             }
-            candidates.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+            required.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
         }
         // Title bonuses only add to the score of passages that are candidates anyway.
         let positive_words: Vec<&QueryWord> = words.iter().filter(|w| !w.excluded).collect();
         if positive_words.len() > 1 {
-            scoring.extend(self.title_bonuses(&positive_words));
+            clauses.extend(self.title_bonuses(&positive_words));
         }
-        Box::new(SumQuery::new(
-            Box::new(BooleanQuery::new(candidates)),
-            scoring,
-        ))
+        let boolean = |clauses: Vec<(Occur, Box<dyn Query>)>| {
+            (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+        };
+        Box::new(SumQuery {
+            candidates: match tier {
+                Tier::EveryWordWhole => Candidates::EveryWord,
+                Tier::SomeWordWhole => Candidates::SomeWord,
+                Tier::AnyPart => Candidates::AnyPart,
+            },
+            clauses,
+            required: boolean(required),
+            excluded: boolean(excluded),
+        })
     }
 
     /// Runs a search: first among passages holding every query word whole, then among those

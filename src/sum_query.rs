@@ -1,20 +1,46 @@
-//! Candidate scoring: a query that picks candidate passages and a list of scoring clauses →
-//! each candidate scored by the sum of the clauses that hold it, times the passage's prior.
-//! A clause adds a fixed bonus when it matches plus, optionally, its weighted BM25 score, so
-//! one phrase scorer serves both "holds the word whole" and "how well".
+//! Candidate scoring: scoring clauses, which of them make a passage a candidate, and the
+//! filters a candidate must pass → each candidate scored by the sum of the clauses that hold
+//! it, times the passage's prior. A clause adds a fixed bonus when it matches plus,
+//! optionally, its weighted BM25 score, so one phrase scorer serves both "holds the word
+//! whole" and "how well".
 //!
-//! A boolean query would do the same arithmetic, but it walks its optional clauses as one
-//! union that refills a window of thousands of documents around every candidate: with common
-//! words (行政院) that reads most of their postings for a few hundred candidates. Here each
-//! clause only skips forward to the next candidate, so a search reads what it scores.
+//! A boolean query would do the same arithmetic, but it evaluates each word's phrases once to
+//! find candidates and again to score them, and walks its optional clauses as one union that
+//! refills a window of thousands of documents around every candidate: with common words
+//! (行政院) that reads most of their postings for a few hundred candidates. Here the clauses'
+//! own scorers find the candidates (leapfrogging from word to word when every word must be
+//! held), and a clause that does not make candidates only skips forward to the next one, so
+//! a search reads what it scores, once.
 
-use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED};
 
 /// Fast field holding each document's prior weight in percent.
 const PRIOR_FIELD: &str = "prior";
 /// Prior of a document without one.
 const DEFAULT_PRIOR: u64 = 100;
+
+/// What matching a clause says about a document being a candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    /// The clause holds query word `n` whole.
+    Word(usize),
+    /// The clause holds a part of a query word.
+    Part,
+    /// The clause only adds to the score of candidates.
+    Never,
+}
+
+/// Which documents are candidates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Candidates {
+    /// Every query word is held whole by one of its clauses.
+    EveryWord,
+    /// Some clause holds a query word whole.
+    SomeWord,
+    /// Some clause holding a word or a part of one matches.
+    AnyPart,
+}
 
 /// One scoring clause: a document it matches earns `bonus + weight × score`.
 #[derive(Debug)]
@@ -23,24 +49,17 @@ pub struct Clause {
     pub bonus: Score,
     /// 0 when only the bonus counts: the clause's own score is then never computed.
     pub weight: Score,
+    pub anchor: Anchor,
 }
 
 impl Clause {
     /// A clause worth its query's score.
-    pub fn scored(query: Box<dyn Query>) -> Clause {
+    pub fn scored(query: Box<dyn Query>, anchor: Anchor) -> Clause {
         Clause {
             query,
             bonus: 0.0,
             weight: 1.0,
-        }
-    }
-
-    /// A clause worth a fixed bonus.
-    pub fn bonus(query: Box<dyn Query>, bonus: Score) -> Clause {
-        Clause {
-            query,
-            bonus,
-            weight: 0.0,
+            anchor,
         }
     }
 }
@@ -51,99 +70,136 @@ impl Clone for Clause {
             query: self.query.box_clone(),
             bonus: self.bonus,
             weight: self.weight,
+            anchor: self.anchor,
         }
     }
 }
 
-/// Documents matching `candidates`, scored by the clauses of `scoring` that match them.
+/// Candidates (see [`Candidates`]) that match `required` and not `excluded`, scored by the
+/// clauses that match them.
 #[derive(Debug)]
 pub struct SumQuery {
-    candidates: Box<dyn Query>,
-    scoring: Vec<Clause>,
-}
-
-impl SumQuery {
-    pub fn new(candidates: Box<dyn Query>, scoring: Vec<Clause>) -> SumQuery {
-        SumQuery {
-            candidates,
-            scoring,
-        }
-    }
+    pub candidates: Candidates,
+    pub clauses: Vec<Clause>,
+    pub required: Option<Box<dyn Query>>,
+    pub excluded: Option<Box<dyn Query>>,
 }
 
 impl Clone for SumQuery {
     fn clone(&self) -> SumQuery {
         SumQuery {
-            candidates: self.candidates.box_clone(),
-            scoring: self.scoring.clone(),
+            candidates: self.candidates,
+            clauses: self.clauses.clone(),
+            required: self.required.as_ref().map(|q| q.box_clone()),
+            excluded: self.excluded.as_ref().map(|q| q.box_clone()),
         }
     }
 }
 
 impl Query for SumQuery {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        // The candidates' own scores are never read.
+        // Filters and bonus-only clauses are never scored.
         let unscored = match enable_scoring.searcher() {
             Some(searcher) => EnableScoring::disabled_from_searcher(searcher),
             None => EnableScoring::disabled_from_schema(enable_scoring.schema()),
         };
-        let candidates = self.candidates.weight(unscored)?;
-        let mut scoring = Vec::new();
-        if enable_scoring.is_scoring_enabled() {
-            for clause in &self.scoring {
-                let weight = if clause.weight == 0.0 {
-                    clause.query.weight(unscored)?
-                } else {
-                    clause.query.weight(enable_scoring)?
-                };
-                scoring.push((weight, clause.bonus, clause.weight));
-            }
+        let filter =
+            |q: &Option<Box<dyn Query>>| q.as_ref().map(|q| q.weight(unscored)).transpose();
+        let mut clauses = Vec::with_capacity(self.clauses.len());
+        for clause in &self.clauses {
+            let scored = clause.weight != 0.0 && enable_scoring.is_scoring_enabled();
+            let weight = clause
+                .query
+                .weight(if scored { enable_scoring } else { unscored })?;
+            clauses.push(ClauseWeight {
+                weight,
+                bonus: clause.bonus,
+                factor: if scored { clause.weight } else { 0.0 },
+                anchor: clause.anchor,
+            });
         }
         Ok(Box::new(SumWeight {
-            candidates,
-            scoring,
+            candidates: self.candidates,
+            clauses,
+            required: filter(&self.required)?,
+            excluded: filter(&self.excluded)?,
         }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a tantivy::Term, bool)) {
-        self.candidates.query_terms(visitor);
-        for clause in &self.scoring {
+        for clause in &self.clauses {
             clause.query.query_terms(visitor);
         }
     }
 }
 
+struct ClauseWeight {
+    weight: Box<dyn Weight>,
+    bonus: Score,
+    factor: Score,
+    anchor: Anchor,
+}
+
 struct SumWeight {
-    candidates: Box<dyn Weight>,
-    /// (clause, bonus, weight)
-    scoring: Vec<(Box<dyn Weight>, Score, Score)>,
+    candidates: Candidates,
+    clauses: Vec<ClauseWeight>,
+    required: Option<Box<dyn Weight>>,
+    excluded: Option<Box<dyn Weight>>,
 }
 
 impl Weight for SumWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let candidates = self.candidates.scorer(reader, 1.0)?;
-        let mut scoring = Vec::with_capacity(self.scoring.len());
-        for (clause, bonus, weight) in &self.scoring {
-            let scorer = clause.scorer(reader, boost)?;
-            // Words absent from this segment would be asked about every candidate.
+        let mut clauses = Vec::with_capacity(self.clauses.len());
+        let mut words: Vec<Vec<usize>> = Vec::new();
+        let mut generators = Vec::new();
+        let mut live = Vec::new();
+        for (i, clause) in self.clauses.iter().enumerate() {
+            let scorer = clause.weight.scorer(reader, boost)?;
+            // A clause absent from this segment would be asked about every candidate.
             if scorer.doc() != TERMINATED {
-                scoring.push(ClauseScorer {
-                    scorer,
-                    bonus: bonus * boost,
-                    weight: *weight,
-                });
+                live.push(i);
             }
+            match clause.anchor {
+                Anchor::Word(n) => {
+                    if words.len() <= n {
+                        words.resize(n + 1, Vec::new());
+                    }
+                    words[n].push(i);
+                    generators.push(i);
+                }
+                Anchor::Part if self.candidates == Candidates::AnyPart => generators.push(i),
+                _ => {}
+            }
+            clauses.push(ClauseScorer {
+                scorer,
+                bonus: clause.bonus * boost,
+                factor: clause.factor,
+            });
         }
+        if self.candidates != Candidates::EveryWord {
+            words.clear();
+        } else if words.is_empty() || words.iter().any(|w| w.iter().all(|&i| !live.contains(&i))) {
+            return Ok(Box::new(EmptyScorer));
+        }
+        let filter =
+            |w: &Option<Box<dyn Weight>>| w.as_ref().map(|w| w.scorer(reader, 1.0)).transpose();
         let prior = reader
             .fast_fields()
             .u64(PRIOR_FIELD)
             .ok()
             .map(|c| c.first_or_default_col(DEFAULT_PRIOR));
-        Ok(Box::new(SumScorer {
-            candidates,
-            scoring,
+        let mut scorer = SumScorer {
+            clauses,
+            live,
+            words,
+            generators,
+            required: filter(&self.required)?,
+            excluded: filter(&self.excluded)?,
             prior,
-        }))
+            doc: 0,
+        };
+        scorer.doc = scorer.find(0);
+        Ok(Box::new(scorer))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
@@ -163,50 +219,137 @@ impl Weight for SumWeight {
 struct ClauseScorer {
     scorer: Box<dyn Scorer>,
     bonus: Score,
-    weight: Score,
+    factor: Score,
 }
 
 struct SumScorer {
-    candidates: Box<dyn Scorer>,
-    scoring: Vec<ClauseScorer>,
+    clauses: Vec<ClauseScorer>,
+    /// Clauses with documents in this segment.
+    live: Vec<usize>,
+    /// For [`Candidates::EveryWord`]: the clauses holding each word whole.
+    words: Vec<Vec<usize>>,
+    /// For the other modes: clauses any of which makes a candidate.
+    generators: Vec<usize>,
+    required: Option<Box<dyn Scorer>>,
+    excluded: Option<Box<dyn Scorer>>,
     prior: Option<std::sync::Arc<dyn tantivy::columnar::ColumnValues<u64>>>,
+    doc: DocId,
+}
+
+/// First document of `docset` at or after `target` (docsets only move forward).
+fn reach(docset: &mut dyn DocSet, target: DocId) -> DocId {
+    let doc = docset.doc();
+    if doc < target {
+        docset.seek(target)
+    } else {
+        doc
+    }
+}
+
+impl SumScorer {
+    /// The first candidate at or after `target`.
+    fn find(&mut self, mut target: DocId) -> DocId {
+        loop {
+            let doc = if self.words.is_empty() {
+                self.first_generated(target)
+            } else {
+                self.first_holding_every_word(target)
+            };
+            if doc == TERMINATED {
+                return TERMINATED;
+            }
+            if let Some(required) = &mut self.required {
+                let next = reach(required.as_mut(), doc);
+                if next != doc {
+                    target = next;
+                    continue;
+                }
+            }
+            if let Some(excluded) = &mut self.excluded
+                && reach(excluded.as_mut(), doc) == doc
+            {
+                target = doc + 1;
+                continue;
+            }
+            return doc;
+        }
+    }
+
+    fn first_generated(&mut self, target: DocId) -> DocId {
+        let mut first = TERMINATED;
+        for &i in &self.generators {
+            first = first.min(reach(self.clauses[i].scorer.as_mut(), target));
+        }
+        first
+    }
+
+    /// Leapfrog over the words: a word's next document is the first of its clauses'.
+    fn first_holding_every_word(&mut self, mut target: DocId) -> DocId {
+        'again: loop {
+            for word in &self.words {
+                let mut next = TERMINATED;
+                for &i in word {
+                    next = next.min(reach(self.clauses[i].scorer.as_mut(), target));
+                }
+                if next != target {
+                    if next == TERMINATED {
+                        return TERMINATED;
+                    }
+                    target = next;
+                    continue 'again;
+                }
+            }
+            return target;
+        }
+    }
 }
 
 impl DocSet for SumScorer {
     fn advance(&mut self) -> DocId {
-        self.candidates.advance()
+        if self.doc != TERMINATED {
+            self.doc = self.find(self.doc + 1);
+        }
+        self.doc
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        self.candidates.seek(target)
+        if self.doc < target {
+            self.doc = self.find(target);
+        }
+        self.doc
     }
 
     fn doc(&self) -> DocId {
-        self.candidates.doc()
+        self.doc
     }
 
     fn size_hint(&self) -> u32 {
-        self.candidates.size_hint()
+        let hint = |i: &usize| self.clauses[*i].scorer.size_hint();
+        if self.words.is_empty() {
+            self.generators.iter().map(hint).max().unwrap_or(0)
+        } else {
+            self.words
+                .iter()
+                .map(|w| w.iter().map(hint).max().unwrap_or(0))
+                .min()
+                .unwrap_or(0)
+        }
     }
 }
 
 impl Scorer for SumScorer {
     fn score(&mut self) -> Score {
-        let doc = self.candidates.doc();
+        let doc = self.doc;
         if doc == TERMINATED {
             return 0.0;
         }
         let mut sum = 0.0;
-        for clause in &mut self.scoring {
-            let scorer = &mut clause.scorer;
-            // Candidates come in increasing order, so every clause only moves forward.
-            if scorer.doc() < doc {
-                scorer.seek(doc);
-            }
-            if scorer.doc() == doc {
+        for &i in &self.live {
+            let clause = &mut self.clauses[i];
+            if reach(clause.scorer.as_mut(), doc) == doc {
                 sum += clause.bonus;
-                if clause.weight != 0.0 {
-                    sum += clause.weight * scorer.score();
+                if clause.factor != 0.0 {
+                    sum += clause.factor * clause.scorer.score();
                 }
             }
         }
@@ -357,19 +500,86 @@ mod tests {
         found
     }
 
+    fn bonus(query: Box<dyn Query>, bonus: Score, anchor: Anchor) -> Clause {
+        Clause {
+            query,
+            bonus,
+            weight: 0.0,
+            anchor,
+        }
+    }
+
+    fn sum(
+        candidates: Candidates,
+        clauses: Vec<Clause>,
+        required: Option<Box<dyn Query>>,
+        excluded: Option<Box<dyn Query>>,
+    ) -> SumQuery {
+        SumQuery {
+            candidates,
+            clauses,
+            required,
+            excluded,
+        }
+    }
+
     #[test]
     fn candidates_are_scored_by_the_clauses_they_match_times_their_prior() {
         let (index, tag) = index(&[("a b", 100), ("a", 50), ("b", 100), ("a c", 100)]);
-        let query = SumQuery::new(
-            term_query(tag, "a"),
+        let clauses = || {
             vec![
-                Clause::bonus(term_query(tag, "a"), 8.0),
-                Clause::bonus(term_query(tag, "b"), 2.0),
-                Clause::bonus(term_query(tag, "c"), 1.0),
-            ],
+                bonus(term_query(tag, "a"), 8.0, Anchor::Word(0)),
+                bonus(term_query(tag, "b"), 2.0, Anchor::Part),
+                bonus(term_query(tag, "c"), 1.0, Anchor::Never),
+            ]
+        };
+        // Document 2 holds b but no word whole; document 1 has half the prior.
+        let some_word = sum(Candidates::SomeWord, clauses(), None, None);
+        assert_eq!(
+            scores(&index, &some_word),
+            vec![(0, 10.0), (1, 4.0), (3, 9.0)]
         );
-        // Document 2 holds b but is no candidate; document 1 has half the prior.
-        assert_eq!(scores(&index, &query), vec![(0, 10.0), (1, 4.0), (3, 9.0)]);
+        let any_part = sum(Candidates::AnyPart, clauses(), None, None);
+        assert_eq!(
+            scores(&index, &any_part),
+            vec![(0, 10.0), (1, 4.0), (2, 2.0), (3, 9.0)]
+        );
+        let filtered = sum(
+            Candidates::AnyPart,
+            clauses(),
+            Some(term_query(tag, "a")),
+            Some(term_query(tag, "c")),
+        );
+        assert_eq!(scores(&index, &filtered), vec![(0, 10.0), (1, 4.0)]);
+    }
+
+    #[test]
+    fn every_word_must_be_held_by_one_of_its_clauses() {
+        let (index, tag) = index(&[
+            ("a x", 100),
+            ("b y", 100),
+            ("a y", 100),
+            ("x b", 100),
+            ("a", 100),
+            ("y", 100),
+            ("b x y", 100),
+        ]);
+        // Word 0 is a or b, word 1 is x or y.
+        let query = sum(
+            Candidates::EveryWord,
+            vec![
+                bonus(term_query(tag, "a"), 1.0, Anchor::Word(0)),
+                bonus(term_query(tag, "b"), 2.0, Anchor::Word(0)),
+                bonus(term_query(tag, "x"), 10.0, Anchor::Word(1)),
+                bonus(term_query(tag, "y"), 20.0, Anchor::Word(1)),
+            ],
+            None,
+            None,
+        );
+        assert_eq!(
+            scores(&index, &query),
+            vec![(0, 11.0), (1, 22.0), (2, 21.0), (3, 12.0), (6, 32.0)]
+        );
     }
 
     #[test]
@@ -385,9 +595,14 @@ mod tests {
             vec![(0, 4.0), (1, 8.0), (2, 12.0)]
         );
         // As a clause it only scores candidates, and seeks past those it skips.
-        let query = SumQuery::new(
-            term_query(tag, "r2"),
-            vec![Clause::scored(Box::new(bonuses))],
+        let query = sum(
+            Candidates::SomeWord,
+            vec![
+                bonus(term_query(tag, "r2"), 0.0, Anchor::Word(0)),
+                Clause::scored(Box::new(bonuses), Anchor::Never),
+            ],
+            None,
+            None,
         );
         assert_eq!(scores(&index, &query), vec![(1, 8.0), (2, 12.0)]);
     }
