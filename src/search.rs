@@ -17,8 +17,7 @@ use anyhow::Result;
 use serde::Serialize;
 use tantivy::collector::{Count, DocSetCollector, FacetCollector, TopDocs};
 use tantivy::query::{
-    BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
-    TermSetQuery,
+    BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
@@ -27,7 +26,7 @@ use crate::analyzer::{Folded, gram_terms, is_significant, query_pieces};
 use crate::index::Store;
 use crate::passage::Passage;
 use crate::snippet::{Snippet, make_snippet};
-use crate::sum_query::{Anchor, BonusQuery, Candidates, Clause, SumQuery};
+use crate::sum_query::{Anchor, Candidates, Clause, ReportKeys, SumQuery};
 
 /// Bonus for a word found whole in the passage text.
 const WHOLE_WORD_BODY: f32 = 8.0;
@@ -38,8 +37,6 @@ const CONTEXT_WEIGHT: f32 = 0.2;
 /// Bonus for each query word found in the title of the passage's report: a report about
 /// 大眾捷運 makes its table rows answers to a query that names 大眾捷運.
 const TITLE_WORD: f32 = 4.0;
-/// Reports considered for the title bonus.
-const TITLE_REPORTS: usize = 64;
 /// A word in more than 1/N of all passages is too common to score on its own.
 const COMMON_TERM_SHARE: u64 = 20;
 /// A word whose bigrams are all in more than 1/N of the passages is matched without positions.
@@ -368,80 +365,30 @@ impl Searching<'_> {
     }
 
     /// Score bonuses for the passages of reports whose title contains some of the words:
-    /// one clause per report, worth [`TITLE_WORD`] per word found in its title.
-    fn title_bonuses(&self, words: &[&QueryWord]) -> Vec<Clause> {
+    /// (report key, [`TITLE_WORD`] per word found in its title), sorted by key.
+    fn title_bonuses(&self, words: &[&QueryWord]) -> Vec<(u64, f32)> {
         let field = self.store.fields.title_grams;
-        let clauses: Vec<(Occur, Box<dyn Query>)> = words
-            .iter()
-            .filter_map(|w| self.phrase(field, &Folded::new(&w.text)))
-            .map(|q| {
-                (
-                    Occur::Should,
-                    Box::new(ConstScoreQuery::new(q, 1.0)) as Box<dyn Query>,
-                )
-            })
-            .collect();
-        if clauses.is_empty() {
-            return Vec::new();
-        }
-        let query = BooleanQuery::new(clauses);
-        let Ok(top) = self
-            .searcher
-            .search(&query, &TopDocs::with_limit(TITLE_REPORTS).order_by_score())
-        else {
-            return Vec::new();
-        };
-        // The report id comes from the report facet's column, not the stored document: no
-        // block of the doc store is decompressed for this. Per segment: its column is opened
-        // once and the ordinals resolved in one sorted pass over its dictionary.
-        let mut per_segment: BTreeMap<u32, Vec<(u64, f32)>> = BTreeMap::new();
-        for (matched_words, address) in top {
-            per_segment
-                .entry(address.segment_ord)
-                .or_default()
-                .push((u64::from(address.doc_id), matched_words));
-        }
-        let mut bonuses: Vec<(Term, f32)> = Vec::new();
-        for (segment_ord, docs) in per_segment {
-            let segment = self.searcher.segment_reader(segment_ord);
-            let Ok(reader) = segment.facet_reader("report") else {
+        // The report's key comes from a column, not the stored document: no block of the doc
+        // store is decompressed for this.
+        let mut bonuses: Vec<(u64, f32)> = Vec::new();
+        for word in words {
+            let Some(query) = self.phrase(field, &Folded::new(&word.text)) else {
                 continue;
             };
-            let mut ords: Vec<(u64, f32)> = docs
-                .iter()
-                .filter_map(|&(doc, words)| {
-                    let ord = reader.facet_ords(doc as tantivy::DocId).next()?;
-                    Some((ord, words))
-                })
-                .collect();
-            ords.sort_by_key(|&(ord, _)| ord);
-            ords.dedup_by_key(|&mut (ord, _)| ord);
-            let sorted: Vec<u64> = ords.iter().map(|&(ord, _)| ord).collect();
-            let mut facets = Vec::with_capacity(sorted.len());
-            let resolved = reader
-                .facet_dict()
-                .sorted_ords_to_term_cb(&sorted, |bytes| {
-                    facets.push(Facet::from_encoded(bytes.to_vec()).ok())
-                });
-            if !matches!(resolved, Ok(true)) {
-                continue;
-            }
-            for ((_, matched_words), facet) in ords.into_iter().zip(facets) {
-                let Some(facet) = facet else { continue };
-                bonuses.push((
-                    Term::from_facet(self.store.fields.report, &facet),
-                    TITLE_WORD * matched_words,
-                ));
+            if let Ok(keys) = self.searcher.search(&query, &ReportKeys) {
+                bonuses.extend(keys.into_iter().map(|key| (key, TITLE_WORD)));
             }
         }
-        if bonuses.is_empty() {
-            return Vec::new();
-        }
-        // One clause for all reports, so a candidate asks one clause, not one per report.
-        vec![Clause::scored(
-            Box::new(BonusQuery::new(bonuses)),
-            Anchor::Never,
-        )]
+        bonuses.sort_by_key(|&(key, _)| key);
+        bonuses.dedup_by(|later, kept| {
+            let same = later.0 == kept.0;
+            if same {
+                kept.1 += later.1;
+            }
+            same
+        });
+        bonuses.retain(|&(key, _)| key != 0);
+        bonuses
     }
 
     /// The full query: words, phrases, exclusions and filters, among the passages of `tier`.
@@ -522,9 +469,11 @@ impl Searching<'_> {
         }
         // Title bonuses only add to the score of passages that are candidates anyway.
         let positive_words: Vec<&QueryWord> = words.iter().filter(|w| !w.excluded).collect();
-        if positive_words.len() > 1 {
-            clauses.extend(self.title_bonuses(&positive_words));
-        }
+        let report_bonuses = if positive_words.len() > 1 {
+            self.title_bonuses(&positive_words)
+        } else {
+            Vec::new()
+        };
         let boolean = |clauses: Vec<(Occur, Box<dyn Query>)>| {
             (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
         };
@@ -537,6 +486,7 @@ impl Searching<'_> {
             clauses,
             required: boolean(required),
             excluded: boolean(excluded),
+            report_bonuses,
         })
     }
 

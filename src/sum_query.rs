@@ -12,8 +12,14 @@
 //! held), and a clause that does not make candidates only skips forward to the next one, so
 //! a search reads what it scores, once.
 
+use std::sync::Arc;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::ColumnValues;
 use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
-use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED};
+
+use crate::index::REPORT_KEY_FIELD;
+use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
 
 /// Fast field holding each document's prior weight in percent.
 const PRIOR_FIELD: &str = "prior";
@@ -76,13 +82,67 @@ impl Clone for Clause {
 }
 
 /// Candidates (see [`Candidates`]) that match `required` and not `excluded`, scored by the
-/// clauses that match them.
+/// clauses that match them plus the bonus of their report.
 #[derive(Debug)]
 pub struct SumQuery {
     pub candidates: Candidates,
     pub clauses: Vec<Clause>,
     pub required: Option<Box<dyn Query>>,
     pub excluded: Option<Box<dyn Query>>,
+    /// (report key, bonus), sorted by key (see [`crate::index::report_key`]).
+    pub report_bonuses: Vec<(u64, Score)>,
+}
+
+/// Collects the report keys of the matching documents.
+pub struct ReportKeys;
+
+pub struct SegmentReportKeys {
+    column: Arc<dyn ColumnValues<u64>>,
+    found: Vec<u64>,
+}
+
+impl Collector for ReportKeys {
+    type Fruit = Vec<u64>;
+    type Child = SegmentReportKeys;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        Ok(SegmentReportKeys {
+            column: report_keys(segment),
+            found: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<u64>>) -> tantivy::Result<Vec<u64>> {
+        Ok(fruits.concat())
+    }
+}
+
+impl SegmentCollector for SegmentReportKeys {
+    type Fruit = Vec<u64>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        self.found.push(self.column.get_val(doc));
+    }
+
+    fn harvest(self) -> Vec<u64> {
+        self.found
+    }
+}
+
+/// A segment's column of report keys (0 for documents without one).
+pub fn report_keys(segment: &SegmentReader) -> Arc<dyn ColumnValues<u64>> {
+    match segment.fast_fields().u64(REPORT_KEY_FIELD) {
+        Ok(column) => column.first_or_default_col(0),
+        Err(_) => Arc::new(tantivy::columnar::column_values::EmptyColumnValues),
+    }
 }
 
 impl Clone for SumQuery {
@@ -92,6 +152,7 @@ impl Clone for SumQuery {
             clauses: self.clauses.clone(),
             required: self.required.as_ref().map(|q| q.box_clone()),
             excluded: self.excluded.as_ref().map(|q| q.box_clone()),
+            report_bonuses: self.report_bonuses.clone(),
         }
     }
 }
@@ -123,6 +184,7 @@ impl Query for SumQuery {
             clauses,
             required: filter(&self.required)?,
             excluded: filter(&self.excluded)?,
+            report_bonuses: self.report_bonuses.clone(),
         }))
     }
 
@@ -145,6 +207,7 @@ struct SumWeight {
     clauses: Vec<ClauseWeight>,
     required: Option<Box<dyn Weight>>,
     excluded: Option<Box<dyn Weight>>,
+    report_bonuses: Vec<(u64, Score)>,
 }
 
 impl Weight for SumWeight {
@@ -196,6 +259,12 @@ impl Weight for SumWeight {
             required: filter(&self.required)?,
             excluded: filter(&self.excluded)?,
             prior,
+            report_keys: (!self.report_bonuses.is_empty()).then(|| report_keys(reader)),
+            report_bonuses: self
+                .report_bonuses
+                .iter()
+                .map(|&(key, bonus)| (key, bonus * boost))
+                .collect(),
             doc: 0,
         };
         scorer.doc = scorer.find(0);
@@ -232,7 +301,9 @@ struct SumScorer {
     generators: Vec<usize>,
     required: Option<Box<dyn Scorer>>,
     excluded: Option<Box<dyn Scorer>>,
-    prior: Option<std::sync::Arc<dyn tantivy::columnar::ColumnValues<u64>>>,
+    prior: Option<Arc<dyn ColumnValues<u64>>>,
+    report_keys: Option<Arc<dyn ColumnValues<u64>>>,
+    report_bonuses: Vec<(u64, Score)>,
     doc: DocId,
 }
 
@@ -353,104 +424,16 @@ impl Scorer for SumScorer {
                 }
             }
         }
+        if let Some(keys) = &self.report_keys {
+            let key = keys.get_val(doc);
+            if let Ok(i) = self.report_bonuses.binary_search_by_key(&key, |&(k, _)| k) {
+                sum += self.report_bonuses[i].1;
+            }
+        }
         match &self.prior {
             Some(prior) => sum * prior.get_val(doc) as Score / 100.0,
             None => sum,
         }
-    }
-}
-
-/// Documents holding some of the terms, each scored by the bonus of its term (the sum, when
-/// it holds several). Meant for a few short postings lists (the passages of a few reports):
-/// they are read whole into one sorted list, so a candidate costs one comparison.
-#[derive(Debug, Clone)]
-pub struct BonusQuery {
-    bonuses: Vec<(tantivy::Term, Score)>,
-}
-
-impl BonusQuery {
-    pub fn new(bonuses: Vec<(tantivy::Term, Score)>) -> BonusQuery {
-        BonusQuery { bonuses }
-    }
-}
-
-impl Query for BonusQuery {
-    fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(self.clone()))
-    }
-}
-
-impl Weight for BonusQuery {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let mut docs: Vec<(DocId, Score)> = Vec::new();
-        for (term, bonus) in &self.bonuses {
-            let index = reader.inverted_index(term.field())?;
-            let Some(mut postings) =
-                index.read_postings(term, tantivy::schema::IndexRecordOption::Basic)?
-            else {
-                continue;
-            };
-            let mut doc = postings.doc();
-            while doc != TERMINATED {
-                docs.push((doc, bonus * boost));
-                doc = postings.advance();
-            }
-        }
-        docs.sort_unstable_by_key(|&(doc, _)| doc);
-        docs.dedup_by(|later, kept| {
-            let same = later.0 == kept.0;
-            if same {
-                kept.1 += later.1;
-            }
-            same
-        });
-        docs.push((TERMINATED, 0.0));
-        Ok(Box::new(SortedScorer { docs, cursor: 0 }))
-    }
-
-    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
-            return Err(tantivy::TantivyError::InvalidArgument(format!(
-                "document {doc} does not match"
-            )));
-        }
-        Ok(Explanation::new("report title bonus", scorer.score()))
-    }
-}
-
-/// Scored documents from a list sorted by doc id and ending with `TERMINATED`.
-struct SortedScorer {
-    docs: Vec<(DocId, Score)>,
-    cursor: usize,
-}
-
-impl DocSet for SortedScorer {
-    fn advance(&mut self) -> DocId {
-        if self.cursor + 1 < self.docs.len() {
-            self.cursor += 1;
-        }
-        self.doc()
-    }
-
-    fn seek(&mut self, target: DocId) -> DocId {
-        let rest = &self.docs[self.cursor..];
-        self.cursor += rest.partition_point(|&(doc, _)| doc < target);
-        self.doc()
-    }
-
-    fn doc(&self) -> DocId {
-        self.docs[self.cursor].0
-    }
-
-    fn size_hint(&self) -> u32 {
-        (self.docs.len() - self.cursor - 1) as u32
-    }
-}
-
-impl Scorer for SortedScorer {
-    fn score(&mut self) -> Score {
-        self.docs[self.cursor].1
     }
 }
 
@@ -462,15 +445,17 @@ mod tests {
     use tantivy::schema::{FAST, IndexRecordOption, STRING, Schema};
     use tantivy::{Index, TantivyDocument, Term};
 
-    /// Documents 0..n with a `tag` per doc and a `prior` in percent.
+    /// Documents 0..n with `tag`s, a `prior` in percent and a report key (doc number / 2).
     fn index(docs: &[(&str, u64)]) -> (Index, tantivy::schema::Field) {
         let mut builder = Schema::builder();
         let tag = builder.add_text_field("tag", STRING);
         let prior = builder.add_u64_field(PRIOR_FIELD, FAST);
+        let key = builder.add_u64_field(REPORT_KEY_FIELD, FAST);
         let index = Index::create_in_ram(builder.build());
         let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        for (t, p) in docs {
+        for (n, (t, p)) in docs.iter().enumerate() {
             let mut doc = TantivyDocument::default();
+            doc.add_u64(key, n as u64 / 2 + 1);
             for word in t.split(' ') {
                 doc.add_text(tag, word);
             }
@@ -520,6 +505,7 @@ mod tests {
             clauses,
             required,
             excluded,
+            report_bonuses: Vec::new(),
         }
     }
 
@@ -583,27 +569,20 @@ mod tests {
     }
 
     #[test]
-    fn bonuses_add_up_per_document() {
-        let (index, tag) = index(&[("r1", 100), ("r2", 100), ("r1 r2", 100), ("x", 100)]);
-        let bonuses = BonusQuery::new(vec![
-            (Term::from_field_text(tag, "r1"), 4.0),
-            (Term::from_field_text(tag, "r2"), 8.0),
-            (Term::from_field_text(tag, "missing"), 1.0),
-        ]);
-        assert_eq!(
-            scores(&index, &bonuses),
-            vec![(0, 4.0), (1, 8.0), (2, 12.0)]
-        );
-        // As a clause it only scores candidates, and seeks past those it skips.
-        let query = sum(
+    fn report_bonuses_add_to_candidates_of_those_reports() {
+        // Reports (keys) 1: docs 0, 1; 2: docs 2, 3; 3: doc 4.
+        let (index, tag) = index(&[("a", 100), ("b", 100), ("a", 50), ("a", 100), ("a", 100)]);
+        let mut query = sum(
             Candidates::SomeWord,
-            vec![
-                bonus(term_query(tag, "r2"), 0.0, Anchor::Word(0)),
-                Clause::scored(Box::new(bonuses), Anchor::Never),
-            ],
+            vec![bonus(term_query(tag, "a"), 1.0, Anchor::Word(0))],
             None,
             None,
         );
-        assert_eq!(scores(&index, &query), vec![(1, 8.0), (2, 12.0)]);
+        query.report_bonuses = vec![(1, 4.0), (2, 8.0), (9, 100.0)];
+        // The prior applies to the bonus too; doc 1 is no candidate.
+        assert_eq!(
+            scores(&index, &query),
+            vec![(0, 5.0), (2, 4.5), (3, 9.0), (4, 1.0)]
+        );
     }
 }
