@@ -407,6 +407,7 @@ impl Searching<'_> {
         let mut excluded: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         // …and the clauses that find candidates and score them.
         let mut clauses: Vec<Clause> = Vec::new();
+        let mut required_words = Vec::new();
         let mut whole_words = 0;
         for w in &words {
             let folded = Folded::new(&w.text);
@@ -418,9 +419,7 @@ impl Searching<'_> {
                 continue;
             }
             match &whole {
-                Some(whole) if w.required => {
-                    required.push((Occur::Must, Self::exact_query(whole)));
-                }
+                Some(_) if w.required => required_words.push(whole_words),
                 None if w.required || tier == Tier::EveryWordWhole => {
                     // No passage holds this word whole.
                     return Box::new(EmptyQuery);
@@ -486,6 +485,7 @@ impl Searching<'_> {
             clauses,
             required: boolean(required),
             excluded: boolean(excluded),
+            required_words,
             report_bonuses,
         })
     }

@@ -89,6 +89,9 @@ pub struct SumQuery {
     pub clauses: Vec<Clause>,
     pub required: Option<Box<dyn Query>>,
     pub excluded: Option<Box<dyn Query>>,
+    /// Words (the `n` of [`Anchor::Word`]) every candidate must hold whole, whatever
+    /// `candidates` says.
+    pub required_words: Vec<usize>,
     /// (report key, bonus), sorted by key (see [`crate::index::report_key`]).
     pub report_bonuses: Vec<(u64, Score)>,
 }
@@ -152,6 +155,7 @@ impl Clone for SumQuery {
             clauses: self.clauses.clone(),
             required: self.required.as_ref().map(|q| q.box_clone()),
             excluded: self.excluded.as_ref().map(|q| q.box_clone()),
+            required_words: self.required_words.clone(),
             report_bonuses: self.report_bonuses.clone(),
         }
     }
@@ -184,6 +188,7 @@ impl Query for SumQuery {
             clauses,
             required: filter(&self.required)?,
             excluded: filter(&self.excluded)?,
+            required_words: self.required_words.clone(),
             report_bonuses: self.report_bonuses.clone(),
         }))
     }
@@ -207,6 +212,7 @@ struct SumWeight {
     clauses: Vec<ClauseWeight>,
     required: Option<Box<dyn Weight>>,
     excluded: Option<Box<dyn Weight>>,
+    required_words: Vec<usize>,
     report_bonuses: Vec<(u64, Score)>,
 }
 
@@ -239,9 +245,20 @@ impl Weight for SumWeight {
                 factor: clause.factor,
             });
         }
-        if self.candidates != Candidates::EveryWord {
-            words.clear();
-        } else if words.is_empty() || words.iter().any(|w| w.iter().all(|&i| !live.contains(&i))) {
+        let every_word = self.candidates == Candidates::EveryWord;
+        let must_hold: Vec<Vec<usize>> = if every_word {
+            words
+        } else {
+            self.required_words
+                .iter()
+                .map(|&n| words.get(n).cloned().unwrap_or_default())
+                .collect()
+        };
+        if every_word && must_hold.is_empty()
+            || must_hold
+                .iter()
+                .any(|w| w.iter().all(|&i| !live.contains(&i)))
+        {
             return Ok(Box::new(EmptyScorer));
         }
         let filter =
@@ -254,7 +271,8 @@ impl Weight for SumWeight {
         let mut scorer = SumScorer {
             clauses,
             live,
-            words,
+            every_word,
+            must_hold,
             generators,
             required: filter(&self.required)?,
             excluded: filter(&self.excluded)?,
@@ -295,9 +313,11 @@ struct SumScorer {
     clauses: Vec<ClauseScorer>,
     /// Clauses with documents in this segment.
     live: Vec<usize>,
-    /// For [`Candidates::EveryWord`]: the clauses holding each word whole.
-    words: Vec<Vec<usize>>,
-    /// For the other modes: clauses any of which makes a candidate.
+    /// Whether candidates are the documents holding every word (else: any generator's).
+    every_word: bool,
+    /// The clauses holding each word that every candidate must hold.
+    must_hold: Vec<Vec<usize>>,
+    /// Clauses any of which makes a candidate, unless `every_word`.
     generators: Vec<usize>,
     required: Option<Box<dyn Scorer>>,
     excluded: Option<Box<dyn Scorer>>,
@@ -321,13 +341,20 @@ impl SumScorer {
     /// The first candidate at or after `target`.
     fn find(&mut self, mut target: DocId) -> DocId {
         loop {
-            let doc = if self.words.is_empty() {
-                self.first_generated(target)
-            } else {
+            let doc = if self.every_word {
                 self.first_holding_every_word(target)
+            } else {
+                self.first_generated(target)
             };
             if doc == TERMINATED {
                 return TERMINATED;
+            }
+            if !self.every_word && !self.must_hold.is_empty() {
+                let next = self.first_holding_every_word(doc);
+                if next != doc {
+                    target = next;
+                    continue;
+                }
             }
             if let Some(required) = &mut self.required {
                 let next = reach(required.as_mut(), doc);
@@ -354,10 +381,11 @@ impl SumScorer {
         first
     }
 
-    /// Leapfrog over the words: a word's next document is the first of its clauses'.
+    /// Leapfrog over the words that must be held: a word's next document is the first of
+    /// its clauses'.
     fn first_holding_every_word(&mut self, mut target: DocId) -> DocId {
         'again: loop {
-            for word in &self.words {
+            for word in &self.must_hold {
                 let mut next = TERMINATED;
                 for &i in word {
                     next = next.min(reach(self.clauses[i].scorer.as_mut(), target));
@@ -396,10 +424,10 @@ impl DocSet for SumScorer {
 
     fn size_hint(&self) -> u32 {
         let hint = |i: &usize| self.clauses[*i].scorer.size_hint();
-        if self.words.is_empty() {
+        if !self.every_word {
             self.generators.iter().map(hint).max().unwrap_or(0)
         } else {
-            self.words
+            self.must_hold
                 .iter()
                 .map(|w| w.iter().map(hint).max().unwrap_or(0))
                 .min()
@@ -505,6 +533,7 @@ mod tests {
             clauses,
             required,
             excluded,
+            required_words: Vec::new(),
             report_bonuses: Vec::new(),
         }
     }
@@ -566,6 +595,25 @@ mod tests {
             scores(&index, &query),
             vec![(0, 11.0), (1, 22.0), (2, 21.0), (3, 12.0), (6, 32.0)]
         );
+    }
+
+    #[test]
+    fn required_words_narrow_any_mode() {
+        let (index, tag) = index(&[("a", 100), ("b", 100), ("a b", 100), ("c", 100)]);
+        for candidates in [Candidates::SomeWord, Candidates::AnyPart] {
+            let mut query = sum(
+                candidates,
+                vec![
+                    bonus(term_query(tag, "a"), 1.0, Anchor::Word(0)),
+                    bonus(term_query(tag, "b"), 2.0, Anchor::Word(1)),
+                    bonus(term_query(tag, "c"), 4.0, Anchor::Part),
+                ],
+                None,
+                None,
+            );
+            query.required_words = vec![1];
+            assert_eq!(scores(&index, &query), vec![(1, 2.0), (2, 3.0)]);
+        }
     }
 
     #[test]
