@@ -62,10 +62,7 @@ fn main() -> Result<()> {
     let store = Store::open_for_search(&index)?;
     let searcher = store.reader()?.searcher();
     let open_ms = opened.elapsed().as_secs_f64() * 1e3;
-    let searching = Searching {
-        store: &store,
-        searcher: &searcher,
-    };
+    let searching = Searching::new(&store, &searcher);
     let requests: Vec<Request> = queries
         .iter()
         .map(|q| Request {

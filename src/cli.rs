@@ -446,10 +446,7 @@ fn cmd_search(out: &mut Printer, cli: &Cli, request: &Request, json: bool) -> Re
         bail!("unknown kind '{kind}' (paragraph, table_row, list_item, heading, caption, note)");
     }
     let (store, searcher) = open(cli)?;
-    let searching = Searching {
-        store: &store,
-        searcher: &searcher,
-    };
+    let searching = Searching::new(&store, &searcher);
     let outcome = searching.run(request)?;
     out.hits(&outcome, request.offset, json)?;
     Ok(if outcome.hits.is_empty() { 1 } else { 0 })
@@ -507,10 +504,7 @@ fn cmd_get(out: &mut Printer, cli: &Cli, ids: &[String], context: u64, json: boo
     // More context than a report has passages shows the whole report.
     let context = context.min(MAX_CONTEXT);
     let (store, searcher) = open(cli)?;
-    let searching = Searching {
-        store: &store,
-        searcher: &searcher,
-    };
+    let searching = Searching::new(&store, &searcher);
     let mut missing = false;
     for id in ids {
         match searching.get(id)? {
@@ -537,10 +531,7 @@ fn cmd_get(out: &mut Printer, cli: &Cli, ids: &[String], context: u64, json: boo
 
 fn cmd_locate(out: &mut Printer, cli: &Cli, quote: &str, limit: usize, json: bool) -> Result<u8> {
     let (store, searcher) = open(cli)?;
-    let searching = Searching {
-        store: &store,
-        searcher: &searcher,
-    };
+    let searching = Searching::new(&store, &searcher);
     let found = crate::locate::locate(&searching, quote, limit)?;
     if found.is_empty() {
         eprintln!("baogao: no passage matches this quotation closely enough");

@@ -10,14 +10,16 @@
 //! first and BM25 orders the rest. Passages of reports whose title holds some of the words
 //! get a smaller bonus per word.
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 
 use anyhow::Result;
 use serde::Serialize;
 use tantivy::collector::{Count, DocSetCollector, FacetCollector, TopDocs};
 use tantivy::query::{
-    BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery,
+    Bm25StatisticsProvider, BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
@@ -170,22 +172,44 @@ pub enum Tier {
 pub struct Searching<'a> {
     pub store: &'a Store,
     pub searcher: &'a Searcher,
+    /// Document frequencies already looked up during the current search: building the query
+    /// and weighting BM25 ask for the same terms, tier after tier.
+    doc_freqs: RefCell<HashMap<Term, u64>>,
+}
+
+impl<'a> Searching<'a> {
+    pub fn new(store: &'a Store, searcher: &'a Searcher) -> Searching<'a> {
+        Searching {
+            store,
+            searcher,
+            doc_freqs: RefCell::new(HashMap::new()),
+        }
+    }
+}
+
+impl Bm25StatisticsProvider for Searching<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        self.searcher.total_num_tokens(field)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        self.searcher.total_num_docs()
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        if let Some(&n) = self.doc_freqs.borrow().get(term) {
+            return Ok(n);
+        }
+        let n = self.searcher.doc_freq(term)?;
+        self.doc_freqs.borrow_mut().insert(term.clone(), n);
+        Ok(n)
+    }
 }
 
 impl Searching<'_> {
-    /// Whether `text` is a term of `field` in any segment.
     /// Number of documents holding `text` in `field` (0: not a term of the index).
     fn doc_freq(&self, field: Field, text: &str) -> u64 {
-        let term = Term::from_field_text(field, text);
-        self.searcher
-            .segment_readers()
-            .iter()
-            .filter_map(|segment| {
-                let index = segment.inverted_index(field).ok()?;
-                let info = index.terms().get(term.serialized_value_bytes()).ok()??;
-                Some(u64::from(info.doc_freq))
-            })
-            .sum()
+        Bm25StatisticsProvider::doc_freq(self, &Term::from_field_text(field, text)).unwrap_or(0)
     }
 
     /// Section facet terms (at any depth) whose heading contains `needle` after folding,
@@ -495,6 +519,9 @@ impl Searching<'_> {
     /// among all that match any part. Each tier is far smaller than the next when the query
     /// has common words, and holds its best passages (every whole word earns a bonus).
     pub fn run(&self, request: &Request) -> Result<Outcome> {
+        // Frequencies are only shared within one search, so each is measured as a fresh
+        // process would run it.
+        self.doc_freqs.borrow_mut().clear();
         if !request.facets {
             let limit = request.limit.clamp(1, MAX_LIMIT);
             let positive_words = parse_query(&request.query)
@@ -534,15 +561,17 @@ impl Searching<'_> {
                 c.add_facet(Facet::root());
                 c
             };
-            let (top_docs, total, (kind, report, year), (section, org)) = self.searcher.search(
-                &query,
-                &(
-                    top,
-                    Count,
-                    (collector(f.kind), collector(f.report), collector(f.year)),
-                    (collector(f.section), collector(f.org)),
-                ),
-            )?;
+            let (top_docs, total, (kind, report, year), (section, org)) =
+                self.searcher.search_with_statistics_provider(
+                    &query,
+                    &(
+                        top,
+                        Count,
+                        (collector(f.kind), collector(f.report), collector(f.year)),
+                        (collector(f.section), collector(f.org)),
+                    ),
+                    self,
+                )?;
             let to_map = |counts: tantivy::collector::FacetCounts| -> BTreeMap<String, u64> {
                 counts
                     .get(Facet::root())
@@ -559,7 +588,9 @@ impl Searching<'_> {
             (top_docs, total, Some(facets))
         } else {
             // Counting every match would visit them all: only facets need the total.
-            let top_docs = self.searcher.search(&query, &top)?;
+            let top_docs = self
+                .searcher
+                .search_with_statistics_provider(&query, &top, self)?;
             let total = top_docs.len();
             (top_docs, total, None)
         };
@@ -687,10 +718,7 @@ mod tests {
 
     fn texts_found(store: &Store, query: &str) -> Vec<String> {
         let searcher = store.reader().unwrap().searcher();
-        let searching = Searching {
-            store,
-            searcher: &searcher,
-        };
+        let searching = Searching::new(store, &searcher);
         let request = Request {
             query: query.to_string(),
             limit: 10,

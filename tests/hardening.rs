@@ -210,16 +210,13 @@ fn check_index(index: &Path) -> Option<BTreeMap<String, ReportInfo>> {
         let id = r.id.clone();
         assert!(by_id.insert(id.clone(), r).is_none(), "{id} listed twice");
     }
-    let outcome = Searching {
-        store: &store,
-        searcher: &searcher,
-    }
-    .run(&Request {
-        query: "交流 雙城論壇".to_string(),
-        limit: 5,
-        ..Default::default()
-    })
-    .unwrap();
+    let outcome = Searching::new(&store, &searcher)
+        .run(&Request {
+            query: "交流 雙城論壇".to_string(),
+            limit: 5,
+            ..Default::default()
+        })
+        .unwrap();
     assert!(outcome.hits.len() <= 5);
     Some(by_id)
 }
@@ -723,10 +720,7 @@ fn run_query(request: &Request) -> Option<baogao::search::Outcome> {
     let index = search_fixture().join("index");
     let store = Store::open_for_search(&index).unwrap();
     let searcher = store.reader().unwrap().searcher();
-    let searching = Searching {
-        store: &store,
-        searcher: &searcher,
-    };
+    let searching = Searching::new(&store, &searcher);
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| searching.run(request))) {
         Ok(result) => Some(result.unwrap_or_else(|e| panic!("{request:?}: {e:#}"))),
         Err(panic) => {
