@@ -336,7 +336,7 @@ impl Searching<'_> {
     }
 
     /// The word's whole-run matches in the passage text and in its context, built once and
-    /// shared by the scoring, required, excluded and anchoring clauses.
+    /// shared by its scoring clauses and, for `-word`, the exclusion.
     fn whole_word(&self, folded: &Folded) -> Option<WholeWord> {
         let f = &self.store.fields;
         Some((
@@ -345,7 +345,7 @@ impl Searching<'_> {
         ))
     }
 
-    /// Must-match form of a word: its whole run in the text or the context.
+    /// A word's whole run in the text or the context.
     fn exact_query(whole: &WholeWord) -> Box<dyn Query> {
         Box::new(BooleanQuery::new(vec![
             (Occur::Should, whole.0.box_clone()),
