@@ -807,6 +807,19 @@ mod tests {
     }
 
     #[test]
+    fn long_words_match_only_their_exact_run() {
+        let (_dir, store) = index_of(&[
+            "依食品安全衛生管理法辦理。",
+            "食品安全與衛生管理法規。",
+            "管理法、食品安全衛生。",
+        ]);
+        assert_eq!(
+            texts_found(&store, "\"食品安全衛生管理法\""),
+            vec!["依食品安全衛生管理法辦理。"]
+        );
+    }
+
+    #[test]
     fn a_passage_holding_more_words_ranks_first() {
         let (_dir, store) = index_of(&[
             "雙城論壇在臺北舉行。",
