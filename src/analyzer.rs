@@ -49,6 +49,7 @@ pub fn is_han(c: char) -> bool {
 }
 
 /// Folded text with the position and byte offset of every character.
+#[derive(Clone)]
 pub struct Folded {
     /// Folded characters.
     pub chars: Vec<char>,
@@ -61,9 +62,26 @@ pub struct Folded {
 
 impl Folded {
     pub fn new(original: &str) -> Folded {
-        let mut chars = Vec::with_capacity(original.len() / 2);
-        let mut byte_offsets = Vec::with_capacity(original.len() / 2 + 1);
-        let mut positions = Vec::with_capacity(original.len() / 2);
+        let mut folded = Folded {
+            chars: Vec::with_capacity(original.len() / 2),
+            byte_offsets: Vec::with_capacity(original.len() / 2 + 1),
+            positions: Vec::with_capacity(original.len() / 2),
+        };
+        folded.refill(original);
+        folded
+    }
+
+    /// Folds `original` into this value's buffers (what [`Folded::new`] returns, without
+    /// allocating once the buffers are large enough).
+    pub fn refill(&mut self, original: &str) {
+        let Folded {
+            chars,
+            byte_offsets,
+            positions,
+        } = self;
+        chars.clear();
+        byte_offsets.clear();
+        positions.clear();
         let mut pos = 0;
         for (i, c) in original.char_indices() {
             let f = match fold_char(c) {
@@ -79,11 +97,6 @@ impl Folded {
             }
         }
         byte_offsets.push(original.len());
-        Folded {
-            chars,
-            byte_offsets,
-            positions,
-        }
     }
 
     pub fn text(&self) -> String {
@@ -100,69 +113,158 @@ pub struct Term {
     pub char_end: usize,
 }
 
+/// A [`Term`] whose text lies in its [`Terms`] buffer.
+#[derive(Debug, Clone, Copy)]
+struct RawTerm {
+    text_start: usize,
+    text_end: usize,
+    position: usize,
+    char_start: usize,
+    char_end: usize,
+}
+
+/// Terms being built: their texts share one string, so the thousands of terms of a passage
+/// cost no allocation each, and the buffers serve passage after passage.
+#[derive(Debug, Clone, Default)]
+pub struct Terms {
+    text: String,
+    terms: Vec<RawTerm>,
+    /// Scratch space for the analysis steps.
+    scratch: String,
+    significant: Vec<usize>,
+}
+
+impl Terms {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.terms.clear();
+    }
+
+    fn text_of(&self, t: &RawTerm) -> &str {
+        &self.text[t.text_start..t.text_end]
+    }
+
+    /// Adds a term whose text was just appended to `self.text` from `text_start` on.
+    fn push_from(
+        &mut self,
+        text_start: usize,
+        position: usize,
+        char_start: usize,
+        char_end: usize,
+    ) {
+        self.terms.push(RawTerm {
+            text_start,
+            text_end: self.text.len(),
+            position,
+            char_start,
+            char_end,
+        });
+    }
+
+    fn push_str(&mut self, text: &str, position: usize, char_start: usize, char_end: usize) {
+        let start = self.text.len();
+        self.text.push_str(text);
+        self.push_from(start, position, char_start, char_end);
+    }
+
+    fn push_chars(&mut self, text: &[char], position: usize, char_start: usize, char_end: usize) {
+        let start = self.text.len();
+        self.text.extend(text);
+        self.push_from(start, position, char_start, char_end);
+    }
+
+    fn push_number(&mut self, value: u64, position: usize, char_start: usize, char_end: usize) {
+        use std::fmt::Write;
+        let start = self.text.len();
+        let _ = write!(self.text, "{value}");
+        self.push_from(start, position, char_start, char_end);
+    }
+
+    /// Sorted by position (tantivy needs positions in order for each term) and
+    /// deduplicated. Terms equal in position, char range and text are equal in every field,
+    /// so an unstable sort gives the same order as a stable one.
+    fn finish(&mut self) {
+        let Terms { text, terms, .. } = self;
+        let text_of = |t: &RawTerm| &text[t.text_start..t.text_end];
+        terms.retain(|t| {
+            let s = text_of(t);
+            // A term of at most MAX_TOKEN_CHARS bytes has at most as many chars.
+            !s.is_empty() && (s.len() <= MAX_TOKEN_CHARS || s.chars().count() <= MAX_TOKEN_CHARS)
+        });
+        let key = |t: &RawTerm| (t.position, t.char_start, t.char_end);
+        let in_order =
+            |a: &RawTerm, b: &RawTerm| key(a).cmp(&key(b)).then_with(|| text_of(a).cmp(text_of(b)));
+        if !terms.is_sorted_by(|a, b| in_order(a, b).is_le()) {
+            terms.sort_unstable_by(in_order);
+        }
+        terms.dedup_by(|a, b| a.position == b.position && text_of(a) == text_of(b));
+    }
+
+    fn to_terms(&self) -> Vec<Term> {
+        self.terms
+            .iter()
+            .map(|t| Term {
+                text: self.text_of(t).to_string(),
+                position: t.position,
+                char_start: t.char_start,
+                char_end: t.char_end,
+            })
+            .collect()
+    }
+}
+
 /// Word terms of `text`: jieba words of Han runs, numbers, Latin words.
 pub fn word_terms(jieba: &Jieba, folded: &Folded) -> Vec<Term> {
-    let mut out = Vec::new();
+    let mut out = Terms::default();
+    word_terms_into(jieba, folded, &mut out);
+    out.to_terms()
+}
+
+fn word_terms_into(jieba: &Jieba, folded: &Folded, out: &mut Terms) {
+    out.clear();
     for run in runs(&folded.chars) {
         match run.kind {
-            RunKind::Han => han_words(jieba, folded, run.start, run.end, &mut out),
-            RunKind::Alnum => alnum_terms(folded, run.start, run.end, &mut out),
+            RunKind::Han => han_words(jieba, folded, run.start, run.end, out),
+            RunKind::Alnum => alnum_terms(folded, run.start, run.end, out),
         }
     }
-    finish(out)
+    out.finish();
 }
 
 /// Bigram terms of `text`: every pair of adjacent significant Han chars (crossing
 /// punctuation), a lone Han char as itself, and alphanumeric runs as in [`word_terms`].
 pub fn gram_terms(folded: &Folded) -> Vec<Term> {
-    let mut out = Vec::new();
+    let mut out = Terms::default();
+    gram_terms_into(folded, &mut out);
+    out.to_terms()
+}
+
+fn gram_terms_into(folded: &Folded, out: &mut Terms) {
+    out.clear();
+    let chars = &folded.chars;
     // Han bigrams over the sequence of significant chars, so punctuation does not break them.
-    let sig: Vec<usize> = (0..folded.chars.len())
-        .filter(|&i| is_significant(folded.chars[i]))
-        .collect();
+    let mut sig = std::mem::take(&mut out.significant);
+    sig.clear();
+    sig.extend((0..chars.len()).filter(|&i| is_significant(chars[i])));
     for (k, &i) in sig.iter().enumerate() {
-        if !is_han(folded.chars[i]) {
+        if !is_han(chars[i]) {
             continue;
         }
-        let next = sig.get(k + 1).copied().filter(|&j| is_han(folded.chars[j]));
-        let prev_han = k > 0 && is_han(folded.chars[sig[k - 1]]);
+        let next = sig.get(k + 1).copied().filter(|&j| is_han(chars[j]));
+        let prev_han = k > 0 && is_han(chars[sig[k - 1]]);
         match next {
-            Some(j) => out.push(Term {
-                text: [folded.chars[i], folded.chars[j]].iter().collect(),
-                position: folded.positions[i],
-                char_start: i,
-                char_end: j + 1,
-            }),
-            None if !prev_han => out.push(Term {
-                text: folded.chars[i].to_string(),
-                position: folded.positions[i],
-                char_start: i,
-                char_end: i + 1,
-            }),
+            Some(j) => out.push_chars(&[chars[i], chars[j]], folded.positions[i], i, j + 1),
+            None if !prev_han => out.push_chars(&chars[i..=i], folded.positions[i], i, i + 1),
             None => {}
         }
     }
+    out.significant = sig;
     for run in runs(&folded.chars) {
         if run.kind == RunKind::Alnum {
-            alnum_terms(folded, run.start, run.end, &mut out);
+            alnum_terms(folded, run.start, run.end, out);
         }
     }
-    finish(out)
-}
-
-/// Sorted by position (tantivy needs positions in order for each term) and deduplicated.
-fn finish(mut out: Vec<Term>) -> Vec<Term> {
-    out.retain(|t| !t.text.is_empty() && t.text.chars().count() <= MAX_TOKEN_CHARS);
-    out.sort_by(|a, b| {
-        (a.position, a.char_start, a.char_end, &a.text).cmp(&(
-            b.position,
-            b.char_start,
-            b.char_end,
-            &b.text,
-        ))
-    });
-    out.dedup_by(|a, b| a.text == b.text && a.position == b.position);
-    out
+    out.finish();
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,54 +282,72 @@ struct Run {
 
 /// Splits folded chars into Han runs and alphanumeric runs (which keep inner `.,:/-` between
 /// digits and `%` after them, so numbers stay whole).
-fn runs(chars: &[char]) -> Vec<Run> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    let n = chars.len();
-    while i < n {
-        let c = chars[i];
-        if is_han(c) {
-            let start = i;
-            while i < n && is_han(chars[i]) {
+fn runs(chars: &[char]) -> Runs<'_> {
+    Runs { chars, i: 0 }
+}
+
+/// The runs of [`runs`], in order.
+struct Runs<'a> {
+    chars: &'a [char],
+    i: usize,
+}
+
+impl Iterator for Runs<'_> {
+    type Item = Run;
+
+    fn next(&mut self) -> Option<Run> {
+        let chars = self.chars;
+        let n = chars.len();
+        let mut i = self.i;
+        let run = loop {
+            if i >= n {
+                break None;
+            }
+            let c = chars[i];
+            if is_han(c) {
+                let start = i;
+                while i < n && is_han(chars[i]) {
+                    i += 1;
+                }
+                break Some(Run {
+                    kind: RunKind::Han,
+                    start,
+                    end: i,
+                });
+            } else if c.is_alphanumeric() {
+                let start = i;
+                while i < n {
+                    let c = chars[i];
+                    let inner_separator = matches!(c, '.' | ',' | ':' | '/' | '-')
+                        && i > start
+                        && chars[i - 1].is_ascii_digit()
+                        && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit());
+                    if c.is_alphanumeric() && !is_han(c) || inner_separator {
+                        i += 1;
+                    } else {
+                        break;
+                    }
+                }
+                break Some(Run {
+                    kind: RunKind::Alnum,
+                    start,
+                    end: i,
+                });
+            } else {
                 i += 1;
             }
-            out.push(Run {
-                kind: RunKind::Han,
-                start,
-                end: i,
-            });
-        } else if c.is_alphanumeric() {
-            let start = i;
-            while i < n {
-                let c = chars[i];
-                let inner_separator = matches!(c, '.' | ',' | ':' | '/' | '-')
-                    && i > start
-                    && chars[i - 1].is_ascii_digit()
-                    && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit());
-                if c.is_alphanumeric() && !is_han(c) || inner_separator {
-                    i += 1;
-                } else {
-                    break;
-                }
-            }
-            out.push(Run {
-                kind: RunKind::Alnum,
-                start,
-                end: i,
-            });
-        } else {
-            i += 1;
-        }
+        };
+        self.i = i;
+        run
     }
-    out
 }
 
 /// Han runs longer than this are segmented in pieces: jieba's memory grows with the input
 /// (it once allocated 4 GB on a 200 MB line), and real sentences are far shorter.
 const MAX_SEGMENT_CHARS: usize = 256;
 
-fn han_words(jieba: &Jieba, folded: &Folded, start: usize, end: usize, out: &mut Vec<Term>) {
-    let mut piece = String::new();
+fn han_words(jieba: &Jieba, folded: &Folded, start: usize, end: usize, out: &mut Terms) {
+    let mut piece = std::mem::take(&mut out.scratch);
     let mut from = start;
     while from < end {
         let to = (from + MAX_SEGMENT_CHARS).min(end);
@@ -236,22 +356,19 @@ fn han_words(jieba: &Jieba, folded: &Folded, start: usize, end: usize, out: &mut
         for token in jieba.cut_for_search(&piece, false) {
             let s = from + token.start;
             let e = from + token.end;
-            out.push(Term {
-                text: token.word.to_string(),
-                position: folded.positions[s],
-                char_start: s,
-                char_end: e,
-            });
+            out.push_str(token.word, folded.positions[s], s, e);
         }
         from = to;
     }
+    out.scratch = piece;
     numeral_values(folded, start, end, out);
 }
 
 /// Chinese numeral runs inside a Han run also yield their Arabic value (第十二條 → `12`).
 /// A lone 一 is left alone: it is far more often a word part (統一) than a number.
-fn numeral_values(folded: &Folded, start: usize, end: usize, out: &mut Vec<Term>) {
+fn numeral_values(folded: &Folded, start: usize, end: usize, out: &mut Terms) {
     let chars = &folded.chars;
+    let mut run = std::mem::take(&mut out.scratch);
     let mut i = start;
     while i < end {
         if !is_numeral_char(chars[i]) {
@@ -262,31 +379,23 @@ fn numeral_values(folded: &Folded, start: usize, end: usize, out: &mut Vec<Term>
         while i < end && is_numeral_char(chars[i]) {
             i += 1;
         }
-        let run: String = chars[s..i].iter().collect();
-        if run == "一" || run == "千" || run == "百" || run == "万" || run == "亿" {
+        if i - s == 1 && matches!(chars[s], '一' | '千' | '百' | '万' | '亿') {
             continue;
         }
+        run.clear();
+        run.extend(&chars[s..i]);
         if let Some(v) = chinese_to_number(&run) {
-            out.push(Term {
-                text: v.to_string(),
-                position: folded.positions[s],
-                char_start: s,
-                char_end: i,
-            });
+            out.push_number(v, folded.positions[s], s, i);
         }
         // 三十五億 also yields 35, so that it meets 35億 (digits, then the Han unit).
-        if run.chars().count() >= 2
+        if i - s >= 2
             && run.ends_with(['万', '亿'])
             && let Some(v) = chinese_to_number(run.trim_end_matches(['万', '亿']))
         {
-            out.push(Term {
-                text: v.to_string(),
-                position: folded.positions[s],
-                char_start: s,
-                char_end: i - 1,
-            });
+            out.push_number(v, folded.positions[s], s, i - 1);
         }
     }
+    out.scratch = run;
 }
 
 /// `235万` is also 2350000 and `35亿` also 3500000000, so they meet numbers written out.
@@ -320,24 +429,31 @@ fn scaled_number(digits: &str, unit: Option<&char>) -> Option<String> {
 }
 
 /// Number and Latin-word terms of one alphanumeric run.
-fn alnum_terms(folded: &Folded, start: usize, end: usize, out: &mut Vec<Term>) {
+fn alnum_terms(folded: &Folded, start: usize, end: usize, out: &mut Terms) {
     let chars = &folded.chars;
-    let raw: String = chars[start..end].iter().collect();
     let position = folded.positions[start];
-    let push = |out: &mut Vec<Term>, text: String, s: usize, e: usize| {
-        out.push(Term {
-            text,
-            position: folded.positions[s],
-            char_start: s,
-            char_end: e,
-        });
-    };
+    // A plain word or number (no separator) is its own single term: the common case.
+    if chars[start..end]
+        .iter()
+        .all(|c| c.is_alphanumeric() && c.is_ascii_digit() == chars[start].is_ascii_digit())
+    {
+        let text_start = out.text.len();
+        out.push_chars(&chars[start..end], position, start, end);
+        if chars[start].is_ascii_digit()
+            && let Some(scaled) = scaled_number(&out.text[text_start..], chars.get(end))
+        {
+            out.push_str(&scaled, position, start, end);
+        }
+        return;
+    }
+    let mut raw = std::mem::take(&mut out.scratch);
+    raw.clear();
+    raw.extend(&chars[start..end]);
     // Thousands separators go: 3,500 → 3500, 1,178.9 → 1178.9.
     let whole = strip_thousands(&raw);
-    let _ = position;
-    push(out, whole.clone(), start, end);
+    out.push_str(&whole, position, start, end);
     if let Some(scaled) = scaled_number(&whole, chars.get(end)) {
-        push(out, scaled, start, end);
+        out.push_str(&scaled, position, start, end);
     }
     // Parts: split at separators and at letter/digit boundaries, each at its own position.
     let mut parts = Vec::new();
@@ -359,25 +475,27 @@ fn alnum_terms(folded: &Folded, start: usize, end: usize, out: &mut Vec<Term>) {
         .chars()
         .filter(|c| matches!(c, '.' | ':' | '/' | '-'))
         .count();
-    let thousands_only =
-        whole != raw && separators == raw.chars().filter(|c| *c == '.').count() && separators <= 1;
+    let thousands_only = *whole != *raw
+        && separators == raw.chars().filter(|c| *c == '.').count()
+        && separators <= 1;
     if parts.len() > 1 && !thousands_only {
         // 12.5 stays whole (a decimal); dates, codes and PM10 also give their parts.
         let decimal = separators == 1 && raw.contains('.') && parts.len() == 2;
         if !decimal {
             for (s, e) in parts {
-                let text: String = chars[s..e].iter().collect();
-                if text != whole {
-                    push(out, text, s, e);
+                if !chars[s..e].iter().copied().eq(whole.chars()) {
+                    out.push_chars(&chars[s..e], folded.positions[s], s, e);
                 }
             }
         }
     }
+    drop(whole);
+    out.scratch = raw;
 }
 
-fn strip_thousands(raw: &str) -> String {
+fn strip_thousands(raw: &str) -> std::borrow::Cow<'_, str> {
     if !raw.contains(',') {
-        return raw.to_string();
+        return raw.into();
     }
     // Only a well-formed 1,234,567(.89) loses its commas; other commas split nothing here.
     let (int, frac) = match raw.split_once('.') {
@@ -390,14 +508,14 @@ fn strip_thousands(raw: &str) -> String {
         && groups[1..].iter().all(|g| g.len() == 3)
         && groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()));
     if !ok {
-        return raw.replace(',', "");
+        return raw.replace(',', "").into();
     }
     let mut s = groups.concat();
     if let Some(f) = frac {
         s.push('.');
         s.push_str(f);
     }
-    s
+    s.into()
 }
 
 /// Terms for one query word: what the word field can match, without loading jieba.
@@ -406,7 +524,7 @@ fn strip_thousands(raw: &str) -> String {
 /// only produce the run strings and the alphanumeric terms.
 pub fn query_pieces(folded: &Folded) -> (Vec<(usize, usize)>, Vec<Term>) {
     let mut han = Vec::new();
-    let mut alnum = Vec::new();
+    let mut alnum = Terms::default();
     for run in runs(&folded.chars) {
         match run.kind {
             RunKind::Han => {
@@ -416,86 +534,130 @@ pub fn query_pieces(folded: &Folded) -> (Vec<(usize, usize)>, Vec<Term>) {
             RunKind::Alnum => alnum_terms(folded, run.start, run.end, &mut alnum),
         }
     }
-    (han, finish(alnum))
+    alnum.finish();
+    (han, alnum.to_terms())
 }
 
 // ---------------------------------------------------------------------------------------
 // tantivy adapters.
 
+/// Buffers a tokenizer reuses from one text to the next.
+#[derive(Clone)]
+struct Scratch {
+    folded: Folded,
+    terms: Terms,
+    token: Token,
+}
+
+impl Default for Scratch {
+    fn default() -> Scratch {
+        Scratch {
+            folded: Folded {
+                chars: Vec::new(),
+                byte_offsets: Vec::new(),
+                positions: Vec::new(),
+            },
+            terms: Terms::default(),
+            token: Token::default(),
+        }
+    }
+}
+
+impl Scratch {
+    /// Folds `text`, dropping the buffers first when an outsized text (a huge table row)
+    /// left them big, so that a tokenizer does not keep that memory for good.
+    fn fold(&mut self, text: &str) {
+        const KEEP_CHARS: usize = 1 << 16;
+        if self.folded.chars.capacity() > KEEP_CHARS || self.terms.terms.capacity() > KEEP_CHARS {
+            *self = Scratch::default();
+        }
+        self.folded.refill(text);
+    }
+
+    fn stream(&mut self) -> TermTokenStream<'_> {
+        TermTokenStream {
+            terms: &self.terms,
+            byte_offsets: &self.folded.byte_offsets,
+            next: 0,
+            token: &mut self.token,
+        }
+    }
+}
+
 /// The word analyzer as a tantivy tokenizer.
 #[derive(Clone)]
 pub struct WordTokenizer {
     jieba: Arc<Jieba>,
+    scratch: Scratch,
 }
 
 impl WordTokenizer {
     pub fn new(jieba: Arc<Jieba>) -> WordTokenizer {
-        WordTokenizer { jieba }
+        WordTokenizer {
+            jieba,
+            scratch: Scratch::default(),
+        }
     }
 }
 
 /// The bigram analyzer as a tantivy tokenizer.
 #[derive(Clone, Default)]
-pub struct GramTokenizer;
-
-/// Pre-computed tokens handed to tantivy one by one.
-pub struct VecTokenStream {
-    tokens: Vec<Token>,
-    index: usize,
+pub struct GramTokenizer {
+    scratch: Scratch,
 }
 
-impl VecTokenStream {
-    fn new(folded: &Folded, terms: Vec<Term>) -> VecTokenStream {
-        let tokens = terms
-            .into_iter()
-            .map(|t| Token {
-                offset_from: folded.byte_offsets[t.char_start],
-                offset_to: folded.byte_offsets[t.char_end],
-                position: t.position,
-                text: t.text,
-                position_length: 1,
-            })
-            .collect();
-        VecTokenStream { tokens, index: 0 }
-    }
+/// Analyzed terms handed to tantivy one by one, through one reused [`Token`].
+pub struct TermTokenStream<'a> {
+    terms: &'a Terms,
+    byte_offsets: &'a [usize],
+    next: usize,
+    token: &'a mut Token,
 }
 
-impl TokenStream for VecTokenStream {
+impl TokenStream for TermTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        if self.index < self.tokens.len() {
-            self.index += 1;
-            true
-        } else {
-            false
-        }
+        let Some(t) = self.terms.terms.get(self.next) else {
+            return false;
+        };
+        self.next += 1;
+        let token = &mut *self.token;
+        token.text.clear();
+        token.text.push_str(self.terms.text_of(t));
+        token.position = t.position;
+        token.offset_from = self.byte_offsets[t.char_start];
+        token.offset_to = self.byte_offsets[t.char_end];
+        token.position_length = 1;
+        true
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.index - 1]
+        self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.index - 1]
+        self.token
     }
 }
 
 impl Tokenizer for WordTokenizer {
-    type TokenStream<'a> = VecTokenStream;
+    type TokenStream<'a> = TermTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let folded = Folded::new(text);
-        let terms = word_terms(&self.jieba, &folded);
-        VecTokenStream::new(&folded, terms)
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> TermTokenStream<'a> {
+        self.scratch.fold(text);
+        let Scratch { folded, terms, .. } = &mut self.scratch;
+        word_terms_into(&self.jieba, folded, terms);
+        self.scratch.stream()
     }
 }
 
 impl Tokenizer for GramTokenizer {
-    type TokenStream<'a> = VecTokenStream;
+    type TokenStream<'a> = TermTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let folded = Folded::new(text);
-        let terms = gram_terms(&folded);
-        VecTokenStream::new(&folded, terms)
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> TermTokenStream<'a> {
+        self.scratch.fold(text);
+        let Scratch { folded, terms, .. } = &mut self.scratch;
+        gram_terms_into(folded, terms);
+        self.scratch.stream()
     }
 }
 
@@ -602,5 +764,98 @@ mod tests {
             &Folded::new("中華人民共和國成立於一九四九年，3,500人"),
         );
         assert!(terms.windows(2).all(|w| w[0].position <= w[1].position));
+    }
+
+    /// The tokenizers hand tantivy exactly the analyzed terms, with byte offsets, also when
+    /// one tokenizer (and its reused buffers) serves text after text of all kinds.
+    #[test]
+    fn token_streams_match_terms_across_texts() {
+        let texts = [
+            "中華人民共和國成立於一九四九年，3,500人。",
+            "",
+            "ＰＭ２．５懸浮微粒 PM10 2016.08.08 12.5% 1,178.9 3,000萬元 三十五億元 第十二條",
+            "臺北 ＥＣＦＡ 協議：一○%、235萬元、35亿、abc123def、x-1/2:3",
+            "市",
+            "兩岸，城市。 「交流」 一 千 百",
+        ];
+        let mut words = WordTokenizer::new(jieba());
+        let mut grams = GramTokenizer::default();
+        for round in 0..2 {
+            for text in texts {
+                let folded = Folded::new(text);
+                let expected = |terms: Vec<Term>| -> Vec<(String, usize, usize, usize)> {
+                    terms
+                        .into_iter()
+                        .map(|t| {
+                            let from = folded.byte_offsets[t.char_start];
+                            let to = folded.byte_offsets[t.char_end];
+                            (t.text, t.position, from, to)
+                        })
+                        .collect()
+                };
+                let streamed = |mut stream: TermTokenStream| {
+                    let mut out = Vec::new();
+                    while stream.advance() {
+                        let t = stream.token();
+                        assert_eq!(t.position_length, 1);
+                        out.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+                    }
+                    out
+                };
+                let want = expected(word_terms(&jieba(), &folded));
+                assert_eq!(streamed(words.token_stream(text)), want, "{round} {text}");
+                let want = expected(gram_terms(&folded));
+                assert_eq!(streamed(grams.token_stream(text)), want, "{round} {text}");
+            }
+        }
+    }
+
+    /// Terms as `analyze` printed them before the analyzer reused its buffers: every
+    /// term, position and char range must stay as it was (the index depends on them).
+    #[test]
+    fn analysis_unchanged() {
+        let show = |terms: Vec<Term>| -> String {
+            let shown: Vec<String> = terms
+                .iter()
+                .map(|t| format!("{}@{}:{}-{}", t.text, t.position, t.char_start, t.char_end))
+                .collect();
+            shown.join(" ")
+        };
+        let folded = Folded::new("ＰＭ２．５懸浮微粒 2016.08.08，1,178.9 三十五億元 一○% x-1");
+        assert_eq!(
+            show(word_terms(&jieba(), &folded)),
+            "pm@0:0-2 pm2.5@0:0-5 2@2:2-3 5@3:4-5 悬浮@4:5-7 微粒@6:7-9 2016@8:10-14 \
+             2016.08.081178.9@8:10-28 08@12:15-17 08@14:18-20 1@16:21-22 178@17:23-26 \
+             9@20:27-28 三十@21:29-31 35@21:29-32 三十五@21:29-32 3500000000@21:29-33 \
+             十五@22:30-32 亿元@24:32-34 一@26:35-36 10@26:35-37 〇@27:36-37 x@28:39-40 \
+             1@29:41-42"
+        );
+        assert_eq!(
+            show(gram_terms(&folded)),
+            "pm@0:0-2 pm2.5@0:0-5 2@2:2-3 5@3:4-5 悬浮@4:5-7 浮微@5:6-8 微粒@6:7-9 2016@8:10-14 \
+             2016.08.081178.9@8:10-28 08@12:15-17 08@14:18-20 1@16:21-22 178@17:23-26 \
+             9@20:27-28 三十@21:29-31 十五@22:30-32 五亿@23:31-33 亿元@24:32-34 元一@25:33-36 \
+             一〇@26:35-37 x@28:39-40 1@29:41-42"
+        );
+    }
+
+    #[test]
+    fn alphanumeric_runs() {
+        assert_eq!(words("abc123def"), vec!["abc", "abc123def", "123", "def"]);
+        assert_eq!(words("3000萬"), vec!["3000", "30000000", "万"]);
+        assert_eq!(words("12.5萬"), vec!["12.5", "125000", "万"]);
+        assert_eq!(words("x-1"), vec!["x", "1"]);
+        assert_eq!(words("1-2"), vec!["1", "1-2", "2"]);
+        assert_eq!(words("Ⅻ"), vec!["ⅻ"]);
+        let g = grams("第3,500萬");
+        assert_eq!(
+            g,
+            vec![
+                ("第".to_string(), 0),
+                ("3500".to_string(), 1),
+                ("35000000".to_string(), 1),
+                ("万".to_string(), 5)
+            ]
+        );
     }
 }

@@ -135,7 +135,7 @@ pub struct Store {
 
 fn register_tokenizers(index: &Index, with_jieba: bool) {
     let tokenizers = index.tokenizers();
-    tokenizers.register(analyzer::GRAMS, GramTokenizer);
+    tokenizers.register(analyzer::GRAMS, GramTokenizer::default());
     if with_jieba {
         tokenizers.register(analyzer::WORDS, WordTokenizer::new(analyzer::jieba()));
     }
