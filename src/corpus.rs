@@ -255,9 +255,10 @@ pub fn update_with(
     let store = open_for_write(index_dir)?;
     let mut writer = store.writer()?;
     remove_stale_temp_files(corpus);
-    let reader = store.reader()?;
+    // The reader is dropped at once: a live searcher keeps the files of its segments, which
+    // a merge at the end could then not delete.
     let indexed: HashMap<String, ReportInfo> = store
-        .reports(&reader.searcher())?
+        .reports(&store.reader()?.searcher())?
         .into_iter()
         .map(|r| (r.id.clone(), r))
         .collect();
@@ -371,9 +372,52 @@ pub fn update_with(
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
+    // A first index, a rebuild or a large batch of new reports leaves many small segments.
+    let documents = store.reader()?.searcher().num_docs() as usize;
+    if rebuild || summary.passages * COMPACT_SHARE >= documents {
+        merge_small_segments(&store)?;
+    }
     progress.finish();
     touch_stamp(index_dir);
     Ok(summary)
+}
+
+/// `index` merges small segments when the run wrote at least 1/N of the index's documents.
+const COMPACT_SHARE: usize = 2;
+
+/// Most documents merged into one segment at the end of `index`: bounds the time and memory
+/// of that merge whatever the size of the corpus.
+const COMPACT_MAX_DOCS: u32 = 500_000;
+
+/// Merges the smallest segments, up to [`COMPACT_MAX_DOCS`] documents, into one. A search
+/// opens every segment's files and looks each query term up in each: on the benchmark
+/// corpus, 8 segments → 3 takes a cold search from 7.0 to 4.7 ms, for 1.5 s more at the end
+/// of a full index (one segment would save 0.2 ms more, but that merge reads the whole index
+/// and its cost grows with the corpus). A kill during the merge leaves the previous segments
+/// in place.
+fn merge_small_segments(store: &Store) -> Result<()> {
+    let mut segments = store.index.searchable_segment_metas()?;
+    segments.sort_by_key(|s| s.max_doc());
+    let mut total = 0;
+    let small: Vec<_> = segments
+        .iter()
+        .take_while(|s| {
+            total += s.max_doc();
+            total <= COMPACT_MAX_DOCS
+        })
+        .map(|s| s.id())
+        .collect();
+    // Segment metas in hand keep their files from garbage collection.
+    drop(segments);
+    if small.len() < 2 {
+        return Ok(());
+    }
+    let mut writer = store.writer()?;
+    writer.merge(&small).wait()?;
+    // The merged segments' files would otherwise stay on disk until the next write.
+    writer.garbage_collect_files().wait()?;
+    writer.wait_merging_threads()?;
+    Ok(())
 }
 
 /// Deletes the report's old documents and adds the new ones (same commit).
@@ -705,6 +749,37 @@ pub fn io_cause(e: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_segments_are_merged_after_a_large_run() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let corpus = dir.path().join("corpus");
+        let index = dir.path().join("index");
+        fs::create_dir(&corpus).unwrap();
+        let segments = || {
+            Store::open_for_search(&index)
+                .unwrap()
+                .index
+                .searchable_segment_ids()
+                .unwrap()
+                .len()
+        };
+        // Each run adds one report in its own commit, so its own segment…
+        for i in 0..3 {
+            fs::write(
+                corpus.join(format!("r{i}.txt")),
+                format!("標題：報告{i}\n\n第{i}段的內容。\n"),
+            )
+            .unwrap();
+            update(&index, &corpus, false, &Quiet).unwrap();
+        }
+        let before = segments();
+        // …and the last run wrote a third of the documents: below the share that compacts.
+        assert!(before >= 2, "{before} segments");
+        // A rebuild writes every document, then merges the small segments.
+        update(&index, &corpus, true, &Quiet).unwrap();
+        assert_eq!(segments(), 1);
+    }
 
     #[test]
     fn safe_ids() {
