@@ -96,7 +96,7 @@ impl Fields {
             context_grams: b.add_text_field("context_grams", grams.clone()),
             title_grams: b.add_text_field("title_grams", grams),
             payload: b.add_text_field("payload", STORED),
-            prior: b.add_u64_field("prior", FAST),
+            prior: b.add_u64_field(PRIOR_FIELD, FAST),
             report_key: b.add_u64_field(REPORT_KEY_FIELD, FAST),
         };
         (b.build(), fields)
@@ -392,6 +392,9 @@ impl Store {
         Ok(serde_json::from_str(json)?)
     }
 }
+
+/// Name of the [`Fields::prior`] column.
+pub const PRIOR_FIELD: &str = "prior";
 
 /// Name of the [`Fields::report_key`] column.
 pub const REPORT_KEY_FIELD: &str = "report_key";

@@ -456,7 +456,12 @@ impl Searching<'_> {
     }
 
     /// The full query: words, phrases, exclusions and filters, among the passages of `tier`.
-    pub fn build(&self, request: &Request, tier: Tier) -> Box<dyn Query> {
+    fn build(
+        &self,
+        request: &Request,
+        tier: Tier,
+        report_bonuses: &[(u64, f32)],
+    ) -> Box<dyn Query> {
         let blank = |v: &Option<String>| v.as_deref().is_some_and(|v| v.trim().is_empty());
         if blank(&request.kind)
             || blank(&request.report)
@@ -530,13 +535,6 @@ impl Searching<'_> {
             }
             required.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
         }
-        // Title bonuses only add to the score of passages that are candidates anyway.
-        let positive_words: Vec<&QueryWord> = words.iter().filter(|w| !w.excluded).collect();
-        let report_bonuses = if positive_words.len() > 1 {
-            self.title_bonuses(&positive_words)
-        } else {
-            Vec::new()
-        };
         let boolean = |clauses: Vec<(Occur, Box<dyn Query>)>| {
             (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
         };
@@ -550,7 +548,7 @@ impl Searching<'_> {
             required: boolean(required),
             excluded: boolean(excluded),
             required_words,
-            report_bonuses,
+            report_bonuses: report_bonuses.to_vec(),
         })
     }
 
@@ -562,29 +560,39 @@ impl Searching<'_> {
         // Frequencies are only shared within one search, so each is measured as a fresh
         // process would run it.
         self.doc_freqs.borrow_mut().clear();
+        // Title bonuses only add to the score of passages that are candidates anyway; every
+        // tier uses the same.
+        let words = parse_query(&request.query);
+        let positive_words: Vec<&QueryWord> = words.iter().filter(|w| !w.excluded).collect();
+        let report_bonuses = if positive_words.len() > 1 {
+            self.title_bonuses(&positive_words)
+        } else {
+            Vec::new()
+        };
         if !request.facets {
             let limit = request.limit.clamp(1, MAX_LIMIT);
-            let positive_words = parse_query(&request.query)
-                .iter()
-                .filter(|w| !w.excluded)
-                .count();
-            let tiers: &[Tier] = if positive_words > 1 {
+            let tiers: &[Tier] = if positive_words.len() > 1 {
                 &[Tier::EveryWordWhole, Tier::SomeWordWhole]
             } else {
                 &[Tier::SomeWordWhole]
             };
             for &tier in tiers {
-                let outcome = self.run_query(request, tier)?;
+                let outcome = self.run_query(request, tier, &report_bonuses)?;
                 if outcome.hits.len() >= limit {
                     return Ok(outcome);
                 }
             }
         }
-        self.run_query(request, Tier::AnyPart)
+        self.run_query(request, Tier::AnyPart, &report_bonuses)
     }
 
-    fn run_query(&self, request: &Request, tier: Tier) -> Result<Outcome> {
-        let query = self.build(request, tier);
+    fn run_query(
+        &self,
+        request: &Request,
+        tier: Tier,
+        report_bonuses: &[(u64, f32)],
+    ) -> Result<Outcome> {
+        let query = self.build(request, tier, report_bonuses);
         // tantivy allocates the whole page up front: keep library callers within bounds too.
         let limit = request.limit.clamp(1, MAX_LIMIT);
         let offset = request.offset.min(MAX_OFFSET);

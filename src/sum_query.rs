@@ -17,12 +17,10 @@ use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::ColumnValues;
 use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
-
-use crate::index::REPORT_KEY_FIELD;
 use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
 
-/// Fast field holding each document's prior weight in percent.
-const PRIOR_FIELD: &str = "prior";
+use crate::index::{PRIOR_FIELD, REPORT_KEY_FIELD};
+
 /// Prior of a document without one.
 const DEFAULT_PRIOR: u64 = 100;
 
@@ -94,58 +92,6 @@ pub struct SumQuery {
     pub required_words: Vec<usize>,
     /// (report key, bonus), sorted by key (see [`crate::index::report_key`]).
     pub report_bonuses: Vec<(u64, Score)>,
-}
-
-/// Collects the report keys of the matching documents.
-pub struct ReportKeys;
-
-pub struct SegmentReportKeys {
-    column: Arc<dyn ColumnValues<u64>>,
-    found: Vec<u64>,
-}
-
-impl Collector for ReportKeys {
-    type Fruit = Vec<u64>;
-    type Child = SegmentReportKeys;
-
-    fn for_segment(
-        &self,
-        _: SegmentOrdinal,
-        segment: &SegmentReader,
-    ) -> tantivy::Result<Self::Child> {
-        Ok(SegmentReportKeys {
-            column: report_keys(segment),
-            found: Vec::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Vec<u64>>) -> tantivy::Result<Vec<u64>> {
-        Ok(fruits.concat())
-    }
-}
-
-impl SegmentCollector for SegmentReportKeys {
-    type Fruit = Vec<u64>;
-
-    fn collect(&mut self, doc: DocId, _: Score) {
-        self.found.push(self.column.get_val(doc));
-    }
-
-    fn harvest(self) -> Vec<u64> {
-        self.found
-    }
-}
-
-/// A segment's column of report keys (0 for documents without one).
-pub fn report_keys(segment: &SegmentReader) -> Arc<dyn ColumnValues<u64>> {
-    match segment.fast_fields().u64(REPORT_KEY_FIELD) {
-        Ok(column) => column.first_or_default_col(0),
-        Err(_) => Arc::new(tantivy::columnar::column_values::EmptyColumnValues),
-    }
 }
 
 impl Clone for SumQuery {
@@ -462,6 +408,58 @@ impl Scorer for SumScorer {
             Some(prior) => sum * prior.get_val(doc) as Score / 100.0,
             None => sum,
         }
+    }
+}
+
+/// Collects the report keys of the matching documents.
+pub struct ReportKeys;
+
+pub struct SegmentReportKeys {
+    column: Arc<dyn ColumnValues<u64>>,
+    found: Vec<u64>,
+}
+
+impl Collector for ReportKeys {
+    type Fruit = Vec<u64>;
+    type Child = SegmentReportKeys;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        Ok(SegmentReportKeys {
+            column: report_keys(segment),
+            found: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<u64>>) -> tantivy::Result<Vec<u64>> {
+        Ok(fruits.concat())
+    }
+}
+
+impl SegmentCollector for SegmentReportKeys {
+    type Fruit = Vec<u64>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        self.found.push(self.column.get_val(doc));
+    }
+
+    fn harvest(self) -> Vec<u64> {
+        self.found
+    }
+}
+
+/// A segment's column of report keys (0 for documents without one).
+pub fn report_keys(segment: &SegmentReader) -> Arc<dyn ColumnValues<u64>> {
+    match segment.fast_fields().u64(REPORT_KEY_FIELD) {
+        Ok(column) => column.first_or_default_col(0),
+        Err(_) => Arc::new(tantivy::columnar::column_values::EmptyColumnValues),
     }
 }
 
