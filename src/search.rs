@@ -159,6 +159,12 @@ pub fn parse_query(query: &str) -> Vec<QueryWord> {
     words
 }
 
+/// What every tier of one search shares: its words and the report title bonuses.
+struct Prepared {
+    words: Vec<QueryWord>,
+    report_bonuses: Vec<(u64, f32)>,
+}
+
 /// Which passages a search considers, from the narrowest to all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tier {
@@ -308,6 +314,7 @@ impl Searching<'_> {
         }
         let last = pairs.len() - 1;
         let docs = Bm25StatisticsProvider::total_num_docs(self).unwrap_or(0);
+        // tantivy's BM25 idf (crate-private there), so the scale is exact.
         let idf = |term: &Term| {
             let df = Bm25StatisticsProvider::doc_freq(self, term)
                 .unwrap_or(0)
@@ -456,12 +463,7 @@ impl Searching<'_> {
     }
 
     /// The full query: words, phrases, exclusions and filters, among the passages of `tier`.
-    fn build(
-        &self,
-        request: &Request,
-        tier: Tier,
-        report_bonuses: &[(u64, f32)],
-    ) -> Box<dyn Query> {
+    fn build(&self, request: &Request, prepared: &Prepared, tier: Tier) -> Box<dyn Query> {
         let blank = |v: &Option<String>| v.as_deref().is_some_and(|v| v.trim().is_empty());
         if blank(&request.kind)
             || blank(&request.report)
@@ -470,7 +472,7 @@ impl Searching<'_> {
         {
             return Box::new(EmptyQuery);
         }
-        let words = parse_query(&request.query);
+        let words = &prepared.words;
         // What a candidate must (not) match…
         let mut required: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut excluded: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -478,7 +480,7 @@ impl Searching<'_> {
         let mut clauses: Vec<Clause> = Vec::new();
         let mut required_words = Vec::new();
         let mut whole_words = 0;
-        for w in &words {
+        for w in words {
             let folded = Folded::new(&w.text);
             let whole = self.whole_word(&folded);
             if w.excluded {
@@ -548,7 +550,7 @@ impl Searching<'_> {
             required: boolean(required),
             excluded: boolean(excluded),
             required_words,
-            report_bonuses: report_bonuses.to_vec(),
+            report_bonuses: prepared.report_bonuses.clone(),
         })
     }
 
@@ -569,30 +571,30 @@ impl Searching<'_> {
         } else {
             Vec::new()
         };
+        let several_words = positive_words.len() > 1;
+        let prepared = Prepared {
+            words,
+            report_bonuses,
+        };
         if !request.facets {
             let limit = request.limit.clamp(1, MAX_LIMIT);
-            let tiers: &[Tier] = if positive_words.len() > 1 {
+            let tiers: &[Tier] = if several_words {
                 &[Tier::EveryWordWhole, Tier::SomeWordWhole]
             } else {
                 &[Tier::SomeWordWhole]
             };
             for &tier in tiers {
-                let outcome = self.run_query(request, tier, &report_bonuses)?;
+                let outcome = self.run_query(request, &prepared, tier)?;
                 if outcome.hits.len() >= limit {
                     return Ok(outcome);
                 }
             }
         }
-        self.run_query(request, Tier::AnyPart, &report_bonuses)
+        self.run_query(request, &prepared, Tier::AnyPart)
     }
 
-    fn run_query(
-        &self,
-        request: &Request,
-        tier: Tier,
-        report_bonuses: &[(u64, f32)],
-    ) -> Result<Outcome> {
-        let query = self.build(request, tier, report_bonuses);
+    fn run_query(&self, request: &Request, prepared: &Prepared, tier: Tier) -> Result<Outcome> {
+        let query = self.build(request, prepared, tier);
         // tantivy allocates the whole page up front: keep library callers within bounds too.
         let limit = request.limit.clamp(1, MAX_LIMIT);
         let offset = request.offset.min(MAX_OFFSET);
@@ -642,10 +644,11 @@ impl Searching<'_> {
             let total = top_docs.len();
             (top_docs, total, None)
         };
-        let words: Vec<String> = parse_query(&request.query)
-            .into_iter()
+        let words: Vec<String> = prepared
+            .words
+            .iter()
             .filter(|w| !w.excluded)
-            .map(|w| w.text)
+            .map(|w| w.text.clone())
             .collect();
         let mut hits = Vec::with_capacity(top_docs.len());
         for (score, address) in top_docs {
