@@ -22,7 +22,8 @@ use tantivy::{
 };
 
 use crate::analyzer::{self, GramTokenizer, WordTokenizer};
-use crate::passage::Passage;
+use crate::parse::Kind;
+use crate::passage::{Passage, first_id};
 
 /// Memory the writer may buffer before flushing a segment, across all its threads.
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
@@ -50,7 +51,8 @@ pub struct Fields {
     pub context_grams: Field,
     /// Report title and keywords, on report documents only.
     pub title_grams: Field,
-    pub payload: Field,
+    /// JSON: a [`StoredPassage`], or the [`ReportInfo`] of a report document.
+    pub stored: Field,
     /// Prior weight of the passage's kind, in percent (see [`kind_prior`]).
     pub prior: Field,
     /// [`report_key`] of the report, on passages and report documents: a column that opens
@@ -95,7 +97,9 @@ impl Fields {
             body_grams: b.add_text_field("body_grams", body_grams),
             context_grams: b.add_text_field("context_grams", grams.clone()),
             title_grams: b.add_text_field("title_grams", grams),
-            payload: b.add_text_field("payload", STORED),
+            // Named `payload` while passages were stored as whole `Passage` JSON: an index in
+            // that format fails the schema check and is told to rebuild.
+            stored: b.add_text_field("stored", STORED),
             prior: b.add_u64_field(PRIOR_FIELD, FAST),
             report_key: b.add_u64_field(REPORT_KEY_FIELD, FAST),
         };
@@ -317,16 +321,22 @@ impl Store {
         if !context.is_empty() {
             doc.add_text(f.context_grams, &context);
         }
-        // A row's cells are its text split at TABs: store them once.
-        let stored = if p.cells.is_empty() {
-            serde_json::to_string(p)?
-        } else {
-            serde_json::to_string(&Passage {
-                cells: Vec::new(),
-                ..p.clone()
-            })?
+        let kind = Kind::parse(&p.kind).ok_or_else(|| anyhow!("unknown kind {}", p.kind))?;
+        let derived = first_id(&p.report, kind, p.table.as_deref(), &p.text);
+        let stored = StoredPassage {
+            report: p.report.clone(),
+            kind: kind.letter(),
+            seq: p.seq,
+            title: p.title.clone(),
+            date: p.date.clone(),
+            section: p.section.clone(),
+            text: p.text.clone(),
+            table: p.table.clone(),
+            headers: p.headers.clone(),
+            table_note: p.table_note.clone(),
+            id: (p.id != derived).then(|| p.id.clone()),
         };
-        doc.add_text(f.payload, stored);
+        doc.add_text(f.stored, serde_json::to_string(&stored)?);
         Ok(doc)
     }
 
@@ -339,7 +349,7 @@ impl Store {
         doc.add_facet(f.report, Store::facet(&info.id));
         doc.add_u64(f.report_key, report_key(&info.id));
         doc.add_text(f.title_grams, &info.title);
-        doc.add_text(f.payload, serde_json::to_string(info)?);
+        doc.add_text(f.stored, serde_json::to_string(info)?);
         Ok(doc)
     }
 
@@ -375,22 +385,73 @@ impl Store {
         Ok(out)
     }
 
-    /// A stored passage, with a table row's cells restored from its text.
+    /// A stored passage, with its id and a table row's cells (its text split at TABs).
     pub fn passage(&self, doc: &TantivyDocument) -> Result<Passage> {
-        let mut p: Passage = self.payload(doc)?;
-        if p.kind == "table_row" && p.cells.is_empty() {
-            p.cells = p.text.split('\t').map(str::to_string).collect();
-        }
-        Ok(p)
+        let stored: StoredPassage = self.payload(doc)?;
+        let kind = Kind::from_letter(stored.kind)
+            .ok_or_else(|| anyhow!("stored passage of unknown kind {:?}", stored.kind))?;
+        let id = stored.id.unwrap_or_else(|| {
+            first_id(&stored.report, kind, stored.table.as_deref(), &stored.text)
+        });
+        let cells = if kind == Kind::TableRow {
+            stored.text.split('\t').map(str::to_string).collect()
+        } else {
+            Vec::new()
+        };
+        Ok(Passage {
+            id,
+            report: stored.report,
+            title: stored.title,
+            date: stored.date,
+            kind: kind.as_str().to_string(),
+            section: stored.section,
+            text: stored.text,
+            table: stored.table,
+            headers: stored.headers,
+            cells,
+            table_note: stored.table_note,
+            lead: None,
+            seq: stored.seq,
+        })
     }
 
     pub fn payload<T: for<'de> Deserialize<'de>>(&self, doc: &TantivyDocument) -> Result<T> {
         let json = doc
-            .get_first(self.fields.payload)
+            .get_first(self.fields.stored)
             .and_then(|v| v.as_str())
             .ok_or_else(|| anyhow!("document without payload"))?;
         Ok(serde_json::from_str(json)?)
     }
+}
+
+/// A passage as the doc store keeps it: its id only when its text does not give it (a
+/// repeat), its kind as a letter, short keys (they recur in millions of documents).
+#[derive(Serialize, Deserialize)]
+struct StoredPassage {
+    #[serde(rename = "r")]
+    report: String,
+    /// [`Kind::letter`].
+    #[serde(rename = "k")]
+    kind: char,
+    #[serde(rename = "q")]
+    seq: u64,
+    #[serde(rename = "T")]
+    title: String,
+    #[serde(rename = "D", default, skip_serializing_if = "Option::is_none")]
+    date: Option<String>,
+    #[serde(rename = "s", default, skip_serializing_if = "Vec::is_empty")]
+    section: Vec<String>,
+    #[serde(rename = "t")]
+    text: String,
+    #[serde(rename = "c", default, skip_serializing_if = "Option::is_none")]
+    table: Option<String>,
+    #[serde(rename = "h", default, skip_serializing_if = "Vec::is_empty")]
+    headers: Vec<String>,
+    #[serde(rename = "n", default, skip_serializing_if = "Option::is_none")]
+    table_note: Option<String>,
+    /// The id, when it is not [`first_id`] (a repeated passage).
+    #[serde(rename = "i", default, skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
 }
 
 /// Name of the [`Fields::prior`] column.
@@ -468,6 +529,49 @@ pub fn rfc3339(secs: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_passages_come_back_whole() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let store = Store::open_for_write(dir.path()).unwrap();
+        let text = format!(
+            "{}\n\n重複的段落。\n\n重複的段落。\n",
+            include_str!("../corpus/taipei-shanghai-city-exchange-2017.txt")
+        );
+        let report = crate::parse::parse(&text);
+        let mut list = crate::passage::passages("r", &report);
+        assert!(list.iter().any(|p| p.id.ends_with("-2")));
+        assert!(list.iter().any(|p| p.kind == "table_row"));
+        assert!(list.iter().any(|p| p.section.len() > 1));
+        let info = ReportInfo {
+            id: "r".into(),
+            title: report.title.clone(),
+            date: report.date.clone(),
+            organisation: None,
+            encoding: "UTF-8".into(),
+            format: "text".into(),
+            replacements: 0,
+            passages: list.len(),
+            table_rows: 0,
+            added: now_rfc3339(),
+            file: "r.txt".into(),
+            size: 0,
+            mtime: 0,
+            hash: String::new(),
+        };
+        assert_eq!(
+            store
+                .payload::<ReportInfo>(&store.report_doc(&info).unwrap())
+                .unwrap(),
+            info
+        );
+        // A list item's lead is indexed as context, never stored.
+        list.iter_mut().for_each(|p| p.lead = None);
+        for original in &list {
+            let doc = store.passage_doc(original, None).unwrap();
+            assert_eq!(&store.passage(&doc).unwrap(), original);
+        }
+    }
 
     #[test]
     fn rfc3339_dates() {

@@ -36,6 +36,33 @@ impl Kind {
         }
     }
 
+    /// The letter that stands for the kind in passage ids.
+    pub fn letter(self) -> char {
+        match self {
+            Kind::Heading => 'h',
+            Kind::Paragraph => 'p',
+            Kind::ListItem => 'l',
+            Kind::Table => 't',
+            Kind::TableRow => 'r',
+            Kind::Caption => 'c',
+            Kind::Note => 'n',
+        }
+    }
+
+    pub fn from_letter(letter: char) -> Option<Kind> {
+        [
+            Kind::Heading,
+            Kind::Paragraph,
+            Kind::ListItem,
+            Kind::Table,
+            Kind::TableRow,
+            Kind::Caption,
+            Kind::Note,
+        ]
+        .into_iter()
+        .find(|k| k.letter() == letter)
+    }
+
     pub fn parse(s: &str) -> Option<Kind> {
         Some(match s {
             "heading" => Kind::Heading,

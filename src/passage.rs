@@ -68,16 +68,10 @@ impl Passage {
     }
 }
 
-fn kind_letter(kind: Kind) -> char {
-    match kind {
-        Kind::Heading => 'h',
-        Kind::Paragraph => 'p',
-        Kind::ListItem => 'l',
-        Kind::Table => 't',
-        Kind::TableRow => 'r',
-        Kind::Caption => 'c',
-        Kind::Note => 'n',
-    }
+/// The id of the first passage of `kind` with this text (and table caption) in the report;
+/// a repeat of it gets `-2`, `-3`, ….
+pub fn first_id(report_id: &str, kind: Kind, table: Option<&str>, text: &str) -> String {
+    format!("{report_id}#{}{}", kind.letter(), hash_hex(table, text))
 }
 
 fn hash_hex(table: Option<&str>, text: &str) -> String {
@@ -126,11 +120,7 @@ pub fn passages(report_id: &str, report: &Report) -> Vec<Passage> {
             split_long(&block.text)
         };
         for piece in pieces {
-            let base = format!(
-                "{report_id}#{}{}",
-                kind_letter(kind),
-                hash_hex(block.table.as_deref(), piece)
-            );
+            let base = first_id(report_id, kind, block.table.as_deref(), piece);
             let count = seen.entry(base.clone()).or_insert(0);
             *count += 1;
             let id = if *count == 1 {

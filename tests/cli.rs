@@ -372,6 +372,43 @@ fn add_get_remove_and_stable_ids() {
 }
 
 #[test]
+fn touching_a_report_changes_nothing_a_search_shows() {
+    let w = Work::with_sample();
+    let (code, _, stderr) = w.run(&["index"]);
+    assert_eq!(code, 0, "{stderr}");
+    let before = w.search(&["--limit", "50", "臺北"]);
+    assert!(before.iter().any(|h| h.section.len() > 1));
+    // Same bytes, new mtime: only the report document is written again.
+    let file = fs::File::options()
+        .write(true)
+        .open(w.corpus().join(util::SAMPLE_NAME))
+        .unwrap();
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
+    file.set_modified(later).unwrap();
+    drop(file);
+    let (code, _, stderr) = w.run(&["index"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("1 unchanged"), "{stderr}");
+    let after = w.search(&["--limit", "50", "臺北"]);
+    let view = |hits: &[Hit]| -> Vec<(String, String, Vec<String>, Option<String>)> {
+        let mut v: Vec<_> = hits
+            .iter()
+            .map(|h| {
+                (
+                    h.id.clone(),
+                    h.title.clone(),
+                    h.section.clone(),
+                    h.date.clone(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(view(&before), view(&after));
+}
+
+#[test]
 fn locate_finds_edited_quotations_and_refuses_strangers() {
     let w = Work::with_sample();
     let locate = |quote: &str| -> (i32, Vec<serde_json::Value>) {
