@@ -4,9 +4,8 @@
 //! [`parse`] text → report model, [`passage`] report → citable passages with stable ids,
 //! [`fold`] one-to-one character folding, [`analyzer`] terms for tantivy, [`index`] the
 //! on-disk index, [`corpus`] corpus folder ↔ index, [`search`] ranked hits (scored by
-//! [`sum_query`]), [`snippet`]
-//! highlighted fragments, [`locate`] quotation → source passage, [`cli`] and [`output`] the
-//! command line.
+//! [`sum_query`], ordered by [`top`]), [`snippet`] highlighted fragments, [`locate`]
+//! quotation → source passage, [`cli`] and [`output`] the command line.
 
 pub mod analyzer;
 pub mod cli;
@@ -24,3 +23,4 @@ pub mod passage;
 pub mod search;
 pub mod snippet;
 pub mod sum_query;
+pub mod top;

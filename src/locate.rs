@@ -14,7 +14,6 @@ use std::collections::HashSet;
 use anyhow::Result;
 use serde::Serialize;
 use tantivy::Term;
-use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
@@ -22,6 +21,7 @@ use crate::analyzer::{Folded, gram_terms, is_significant};
 use crate::passage::Passage;
 use crate::search::Searching;
 use crate::snippet::{MARK_CLOSE, MARK_OPEN};
+use crate::top::TopHits;
 
 /// Below this share of the quote kept by the best alignment, a passage is not the source.
 pub const MIN_SIMILARITY: f32 = 0.7;
@@ -129,7 +129,7 @@ pub fn locate(searching: &Searching, quote: &str, limit: usize) -> Result<Vec<Lo
     let query = BooleanQuery::new(clauses);
     let found = searching
         .searcher
-        .search(&query, &TopDocs::with_limit(CANDIDATES).order_by_score())?;
+        .search(&query, &TopHits::new(CANDIDATES, 0))?;
 
     let mut located = Vec::new();
     for (_, address) in found {

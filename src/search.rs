@@ -29,6 +29,7 @@ use crate::index::Store;
 use crate::passage::Passage;
 use crate::snippet::{Snippet, make_snippet};
 use crate::sum_query::{Anchor, Candidates, Clause, ReportKeys, SumQuery};
+use crate::top::TopHits;
 
 /// Bonus for a word found whole in the passage text.
 const WHOLE_WORD_BODY: f32 = 8.0;
@@ -599,9 +600,7 @@ impl Searching<'_> {
         let limit = request.limit.clamp(1, MAX_LIMIT);
         let offset = request.offset.min(MAX_OFFSET);
         // The passage's prior is part of its score (see `SumQuery`).
-        let top = TopDocs::with_limit(limit)
-            .and_offset(offset)
-            .order_by_score();
+        let top = TopHits::new(limit, offset);
         let (top_docs, total, facets) = if request.facets {
             let f = &self.store.fields;
             let collector = |field: Field| {

@@ -19,7 +19,7 @@ use tantivy::columnar::ColumnValues;
 use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
 
-use crate::index::{PRIOR_FIELD, REPORT_KEY_FIELD};
+use crate::index::{KeyColumn, PRIOR_FIELD, report_key_of};
 
 /// Prior of a document without one.
 const DEFAULT_PRIOR: u64 = 100;
@@ -223,7 +223,7 @@ impl Weight for SumWeight {
             required: filter(&self.required)?,
             excluded: filter(&self.excluded)?,
             prior,
-            report_keys: (!self.report_bonuses.is_empty()).then(|| report_keys(reader)),
+            report_keys: (!self.report_bonuses.is_empty()).then(|| KeyColumn::open(reader)),
             report_bonuses: self
                 .report_bonuses
                 .iter()
@@ -268,7 +268,7 @@ struct SumScorer {
     required: Option<Box<dyn Scorer>>,
     excluded: Option<Box<dyn Scorer>>,
     prior: Option<Arc<dyn ColumnValues<u64>>>,
-    report_keys: Option<Arc<dyn ColumnValues<u64>>>,
+    report_keys: Option<KeyColumn>,
     report_bonuses: Vec<(u64, Score)>,
     doc: DocId,
 }
@@ -399,7 +399,7 @@ impl Scorer for SumScorer {
             }
         }
         if let Some(keys) = &self.report_keys {
-            let key = keys.get_val(doc);
+            let key = report_key_of(keys.get(doc));
             if let Ok(i) = self.report_bonuses.binary_search_by_key(&key, |&(k, _)| k) {
                 sum += self.report_bonuses[i].1;
             }
@@ -415,7 +415,7 @@ impl Scorer for SumScorer {
 pub struct ReportKeys;
 
 pub struct SegmentReportKeys {
-    column: Arc<dyn ColumnValues<u64>>,
+    column: KeyColumn,
     found: Vec<u64>,
 }
 
@@ -429,7 +429,7 @@ impl Collector for ReportKeys {
         segment: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
         Ok(SegmentReportKeys {
-            column: report_keys(segment),
+            column: KeyColumn::open(segment),
             found: Vec::new(),
         })
     }
@@ -447,19 +447,11 @@ impl SegmentCollector for SegmentReportKeys {
     type Fruit = Vec<u64>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        self.found.push(self.column.get_val(doc));
+        self.found.push(report_key_of(self.column.get(doc)));
     }
 
     fn harvest(self) -> Vec<u64> {
         self.found
-    }
-}
-
-/// A segment's column of report keys (0 for documents without one).
-pub fn report_keys(segment: &SegmentReader) -> Arc<dyn ColumnValues<u64>> {
-    match segment.fast_fields().u64(REPORT_KEY_FIELD) {
-        Ok(column) => column.first_or_default_col(0),
-        Err(_) => Arc::new(tantivy::columnar::column_values::EmptyColumnValues),
     }
 }
 
@@ -471,17 +463,18 @@ mod tests {
     use tantivy::schema::{FAST, IndexRecordOption, STRING, Schema};
     use tantivy::{Index, TantivyDocument, Term};
 
-    /// Documents 0..n with `tag`s, a `prior` in percent and a report key (doc number / 2).
+    /// Documents 0..n with `tag`s, a `prior` in percent and a key whose report key is doc
+    /// number / 2 + 1.
     fn index(docs: &[(&str, u64)]) -> (Index, tantivy::schema::Field) {
         let mut builder = Schema::builder();
         let tag = builder.add_text_field("tag", STRING);
         let prior = builder.add_u64_field(PRIOR_FIELD, FAST);
-        let key = builder.add_u64_field(REPORT_KEY_FIELD, FAST);
+        let key = builder.add_u64_field(crate::index::KEY_FIELD, FAST);
         let index = Index::create_in_ram(builder.build());
         let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
         for (n, (t, p)) in docs.iter().enumerate() {
             let mut doc = TantivyDocument::default();
-            doc.add_u64(key, n as u64 / 2 + 1);
+            doc.add_u64(key, KeyColumn::encode((n as u64 / 2 + 1) << 16 | n as u64));
             for word in t.split(' ') {
                 doc.add_text(tag, word);
             }
