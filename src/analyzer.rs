@@ -11,7 +11,10 @@
 //!
 //! Positions count *significant* characters only (letters, digits, ideographs), so
 //! punctuation and spaces never change a phrase: `兩岸，城市` and `兩岸城市` put the same
-//! terms at the same positions. Token offsets are byte offsets into the original text.
+//! terms at the same positions. A number takes one position however it is written, its unit
+//! included (`235萬元至` and `2,350,000元至` give 2350000 then 元至 at the next position), and
+//! a Han char beside a number is also a term of its own (第 and 條 of `依第3條規定`). Token
+//! offsets are byte offsets into the original text.
 
 use std::sync::{Arc, OnceLock};
 
@@ -40,6 +43,43 @@ pub fn jieba() -> Arc<Jieba> {
 pub fn is_significant(c: char) -> bool {
     // Ideographs first: `is_alphanumeric` takes a slow table lookup for them.
     c.is_ascii_alphanumeric() || is_han(c) || !c.is_ascii() && c.is_alphanumeric()
+}
+
+/// Whether the char at `i` belongs to the number that ends just before it: a digit after a
+/// digit or after an inner separator (`2,350,000`, `2016.08.08`), or a unit (`235万`). A
+/// number takes one position however it is written, so `235万元` and `2,350,000元` put the
+/// same terms at the same positions.
+fn continues_number(chars: &[char], i: usize) -> bool {
+    let digit_at = |k: usize| chars.get(k).is_some_and(char::is_ascii_digit);
+    if i == 0 {
+        return false;
+    }
+    let c = chars[i];
+    if c.is_ascii_digit() {
+        return digit_at(i - 1) || joins_digits(chars, i - 1);
+    }
+    // A separator between two digits sits inside the number too.
+    joins_digits(chars, i) || is_number_unit(chars, i)
+}
+
+/// Whether the char at `i` is a separator inside a number: `.,:/-` between digits, a comma
+/// only before a group of three digits (`2,350,000`; in `1，2，3` the folded full-width
+/// commas separate three numbers).
+fn joins_digits(chars: &[char], i: usize) -> bool {
+    let digit_at = |k: usize| chars.get(k).is_some_and(char::is_ascii_digit);
+    if i == 0 || !is_inner_separator(chars[i]) || !digit_at(i - 1) || !digit_at(i + 1) {
+        return false;
+    }
+    chars[i] != ',' || (1..=3).all(|k| digit_at(i + k)) && !digit_at(i + 4)
+}
+
+fn is_number_unit(chars: &[char], i: usize) -> bool {
+    i > 0 && matches!(chars[i], '万' | '亿') && chars[i - 1].is_ascii_digit()
+}
+
+/// Separators that stay inside a number between digits.
+fn is_inner_separator(c: char) -> bool {
+    matches!(c, '.' | ',' | ':' | '/' | '-')
 }
 
 pub fn is_han(c: char) -> bool {
@@ -82,21 +122,34 @@ impl Folded {
         chars.clear();
         byte_offsets.clear();
         positions.clear();
-        let mut pos = 0;
         for (i, c) in original.char_indices() {
-            let f = match fold_char(c) {
+            chars.push(match fold_char(c) {
                 // Government text writes the numeral zero as a circle (一○%).
                 '○' | '◯' => '〇',
                 f => f,
-            };
-            chars.push(f);
+            });
             byte_offsets.push(i);
-            positions.push(pos);
-            if is_significant(f) {
-                pos += 1;
-            }
         }
         byte_offsets.push(original.len());
+        let mut pos = 0;
+        for i in 0..chars.len() {
+            let c = chars[i];
+            if continues_number(chars, i) {
+                // Part of the number before: its position.
+                positions.push(pos - 1);
+            } else {
+                positions.push(pos);
+                if is_significant(c) {
+                    pos += 1;
+                }
+            }
+        }
+    }
+
+    /// Whether the char at `i` is an absorbed unit: 万 or 亿 right after digits (`235万`),
+    /// which the number's scaled value (2350000) stands for.
+    pub fn is_number_unit(&self, i: usize) -> bool {
+        is_number_unit(&self.chars, i)
     }
 
     pub fn text(&self) -> String {
@@ -250,12 +303,21 @@ fn gram_terms_into(folded: &Folded, out: &mut Terms) {
         if !is_han(chars[i]) {
             continue;
         }
-        let next = sig.get(k + 1).copied().filter(|&j| is_han(chars[j]));
-        let prev_han = k > 0 && is_han(chars[sig[k - 1]]);
-        match next {
-            Some(j) => out.push_chars(&[chars[i], chars[j]], folded.positions[i], i, j + 1),
-            None if !prev_han => out.push_chars(&chars[i..=i], folded.positions[i], i, i + 1),
-            None => {}
+        // What stands beside the char: another Han char, a number or Latin word (a number's
+        // unit, 万 in 235万元, counts as part of the number), or nothing.
+        let next = sig.get(k + 1).copied();
+        let next_han = next.is_some_and(|j| is_han(chars[j]));
+        let prev = k.checked_sub(1).map(|p| sig[p]);
+        let prev_han = prev.is_some_and(|p| is_han(chars[p]) && !folded.is_number_unit(p));
+        if let Some(j) = next.filter(|_| next_han) {
+            out.push_chars(&[chars[i], chars[j]], folded.positions[i], i, j + 1);
+        }
+        // A char beside a number is also a term of its own, so that 第3條 is found in
+        // 依第3條規定 (where 第 and 條 are in bigrams with other chars), and 元 after 235万 as
+        // after 2,350,000.
+        let beside_alnum = next.is_some() && !next_han || prev.is_some() && !prev_han;
+        if !next_han && !prev_han || beside_alnum {
+            out.push_chars(&chars[i..=i], folded.positions[i], i, i + 1);
         }
     }
     out.significant = sig;
@@ -318,11 +380,7 @@ impl Iterator for Runs<'_> {
                 let start = i;
                 while i < n {
                     let c = chars[i];
-                    let inner_separator = matches!(c, '.' | ',' | ':' | '/' | '-')
-                        && i > start
-                        && chars[i - 1].is_ascii_digit()
-                        && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit());
-                    if c.is_alphanumeric() && !is_han(c) || inner_separator {
+                    if c.is_alphanumeric() && !is_han(c) || i > start && joins_digits(chars, i) {
                         i += 1;
                     } else {
                         break;
@@ -442,7 +500,7 @@ fn alnum_terms(folded: &Folded, start: usize, end: usize, out: &mut Terms) {
         if chars[start].is_ascii_digit()
             && let Some(scaled) = scaled_number(&out.text[text_start..], chars.get(end))
         {
-            out.push_str(&scaled, position, start, end);
+            out.push_str(&scaled, position, start, end + 1);
         }
         return;
     }
@@ -453,7 +511,7 @@ fn alnum_terms(folded: &Folded, start: usize, end: usize, out: &mut Terms) {
     let whole = strip_thousands(&raw);
     out.push_str(&whole, position, start, end);
     if let Some(scaled) = scaled_number(&whole, chars.get(end)) {
-        out.push_str(&scaled, position, start, end);
+        out.push_str(&scaled, position, start, end + 1);
     }
     // Parts: split at separators and at letter/digit boundaries, each at its own position.
     let mut parts = Vec::new();
@@ -810,8 +868,8 @@ mod tests {
         }
     }
 
-    /// Terms as `analyze` printed them before the analyzer reused its buffers: every
-    /// term, position and char range must stay as it was (the index depends on them).
+    /// Every term, position and char range of a text of all kinds (the index depends on
+    /// them). A number takes one position however it is written; 2016.08.08，1,178.9 is two.
     #[test]
     fn analysis_unchanged() {
         let show = |terms: Vec<Term>| -> String {
@@ -824,18 +882,27 @@ mod tests {
         let folded = Folded::new("ＰＭ２．５懸浮微粒 2016.08.08，1,178.9 三十五億元 一○% x-1");
         assert_eq!(
             show(word_terms(&jieba(), &folded)),
-            "pm@0:0-2 pm2.5@0:0-5 2@2:2-3 5@3:4-5 悬浮@4:5-7 微粒@6:7-9 2016@8:10-14 \
-             2016.08.081178.9@8:10-28 08@12:15-17 08@14:18-20 1@16:21-22 178@17:23-26 \
-             9@20:27-28 三十@21:29-31 35@21:29-32 三十五@21:29-32 3500000000@21:29-33 \
-             十五@22:30-32 亿元@24:32-34 一@26:35-36 10@26:35-37 〇@27:36-37 x@28:39-40 \
-             1@29:41-42"
+            "pm@0:0-2 pm2.5@0:0-5 2@2:2-3 5@2:4-5 悬浮@3:5-7 微粒@5:7-9 2016@7:10-14 \
+             2016.08.08@7:10-20 08@7:15-17 1178.9@8:21-28 三十@9:29-31 35@9:29-32 \
+             三十五@9:29-32 3500000000@9:29-33 十五@10:30-32 亿元@12:32-34 一@14:35-36 \
+             10@14:35-37 〇@15:36-37 x@16:39-40 1@17:41-42"
         );
         assert_eq!(
             show(gram_terms(&folded)),
-            "pm@0:0-2 pm2.5@0:0-5 2@2:2-3 5@3:4-5 悬浮@4:5-7 浮微@5:6-8 微粒@6:7-9 2016@8:10-14 \
-             2016.08.081178.9@8:10-28 08@12:15-17 08@14:18-20 1@16:21-22 178@17:23-26 \
-             9@20:27-28 三十@21:29-31 十五@22:30-32 五亿@23:31-33 亿元@24:32-34 元一@25:33-36 \
-             一〇@26:35-37 x@28:39-40 1@29:41-42"
+            "pm@0:0-2 pm2.5@0:0-5 2@2:2-3 5@2:4-5 悬@3:5-6 悬浮@3:5-7 浮微@4:6-8 微粒@5:7-9 \
+             粒@6:8-9 2016@7:10-14 2016.08.08@7:10-20 08@7:15-17 1178.9@8:21-28 三@9:29-30 \
+             三十@9:29-31 十五@10:30-32 五亿@11:31-33 亿元@12:32-34 元一@13:33-36 \
+             一〇@14:35-37 〇@15:36-37 x@16:39-40 1@17:41-42"
+        );
+        // 235万 stands for 2350000 (the scaled value spans the unit); 元 after the unit is a
+        // term of its own, at the position after the number, as after 2,350,000.
+        assert_eq!(
+            show(gram_terms(&Folded::new("235萬元至"))),
+            "235@0:0-3 2350000@0:0-4 万@0:3-4 万元@0:3-5 元@1:4-5 元至@1:4-6"
+        );
+        assert_eq!(
+            show(gram_terms(&Folded::new("2,350,000元至"))),
+            "2350000@0:0-9 元@1:9-10 元至@1:9-11"
         );
     }
 
@@ -854,7 +921,7 @@ mod tests {
                 ("第".to_string(), 0),
                 ("3500".to_string(), 1),
                 ("35000000".to_string(), 1),
-                ("万".to_string(), 5)
+                ("万".to_string(), 1)
             ]
         );
     }

@@ -259,7 +259,7 @@ impl Searching<'_> {
     /// and title fields, all of those terms present. With the query, the factor by which its
     /// BM25 must be multiplied to equal the full phrase's (see [`Self::phrase_cover`]).
     fn phrase(&self, field: Field, folded: &Folded) -> Option<(Box<dyn Query>, f32)> {
-        let terms = gram_terms(folded);
+        let terms = one_per_position(gram_terms(folded));
         let first = terms.first()?.position;
         // Positions make the match exact; for a word whose every bigram is in a large share
         // of the index (行政院), reading them costs more than it is worth: all bigrams
@@ -269,12 +269,10 @@ impl Searching<'_> {
             terms.iter().all(|t| self.doc_freq(field, &t.text) > max_df)
         };
         if field == self.store.fields.body_grams && !common() {
-            let mut pairs: Vec<(usize, Term)> = terms
+            let pairs: Vec<(usize, Term)> = terms
                 .iter()
                 .map(|t| (t.position - first, Term::from_field_text(field, &t.text)))
                 .collect();
-            // Alphanumeric parts share positions with their whole: one term per position.
-            pairs.dedup_by(|a, b| a.0 == b.0);
             if pairs.len() > 1 {
                 let (pairs, scale) = self.phrase_cover(pairs);
                 return Some((Box::new(PhraseQuery::new_with_offset(pairs)), scale));
@@ -727,6 +725,19 @@ impl Searching<'_> {
     }
 }
 
+/// The terms that a passage holding the word must have at each position: where several
+/// share one (a number's value, its digits as written, its parts), the one covering most of
+/// the word from the earliest char, so `235万` asks for 2350000, which `2,350,000` also gives.
+fn one_per_position(mut terms: Vec<crate::analyzer::Term>) -> Vec<crate::analyzer::Term> {
+    terms.sort_by(|a, b| {
+        (a.position, a.char_start)
+            .cmp(&(b.position, b.char_start))
+            .then(b.char_end.cmp(&a.char_end))
+    });
+    terms.dedup_by(|later, kept| later.position == kept.position);
+    terms
+}
+
 /// Folded letters, digits and ideographs of `text`.
 fn significant_text(text: &str) -> String {
     Folded::new(text)
@@ -799,6 +810,41 @@ mod tests {
             texts_found(&store, "1949"),
             vec!["中華人民共和國成立於一九四九年。"]
         );
+    }
+
+    #[test]
+    fn numbers_meet_however_they_are_written() {
+        let (_dir, store) = index_of(&[
+            "超過2,350,000元至4,400,000元者，課徵340,000元。",
+            "超過235萬元至440萬元者。",
+            "第1，2，3項所定之金額為235元。",
+        ]);
+        let mut found = texts_found(&store, "\"235萬元至440萬元\"");
+        found.sort();
+        assert_eq!(
+            found,
+            vec![
+                "超過2,350,000元至4,400,000元者，課徵340,000元。",
+                "超過235萬元至440萬元者。"
+            ]
+        );
+        let sorted = |mut texts: Vec<String>| {
+            texts.sort();
+            texts
+        };
+        assert_eq!(
+            sorted(texts_found(&store, "\"2,350,000元至\"")),
+            sorted(texts_found(&store, "\"235萬元至\"")),
+        );
+        // Full-width commas between numbers separate them (no number 123 here).
+        assert_eq!(
+            texts_found(&store, "\"3項\""),
+            vec!["第1，2，3項所定之金額為235元。"]
+        );
+        assert!(texts_found(&store, "123").is_empty());
+        // A char beside a number is matched whole: 第3條 inside 依第3條規定.
+        let (_dir, store) = index_of(&["依第3條規定辦理。", "第3點，條文如下。"]);
+        assert_eq!(texts_found(&store, "\"第3條\""), vec!["依第3條規定辦理。"]);
     }
 
     #[test]
