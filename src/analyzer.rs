@@ -45,21 +45,39 @@ pub fn is_significant(c: char) -> bool {
     c.is_ascii_alphanumeric() || is_han(c) || !c.is_ascii() && c.is_alphanumeric()
 }
 
-/// Whether the char at `i` belongs to the number that ends just before it: a digit after a
-/// digit or after an inner separator (`2,350,000`, `2016.08.08`), or a unit (`235万`). A
-/// number takes one position however it is written, so `235万元` and `2,350,000元` put the
-/// same terms at the same positions.
+/// Whether the char at `i` belongs to the number value that ends just before it: a digit
+/// after a digit, a thousands comma or a decimal point (`2,350,000`, `1,178.9`), or a unit
+/// (`235万`). A value takes one position however it is written, so `235万元` and
+/// `2,350,000元` put the same terms at the same positions. Numbers joined by other
+/// separators (`3-1`, `2016.08.08`, `10:30`) keep a position each: 第3條 is not in 第3-1條.
 fn continues_number(chars: &[char], i: usize) -> bool {
     let digit_at = |k: usize| chars.get(k).is_some_and(char::is_ascii_digit);
     if i == 0 {
         return false;
     }
-    let c = chars[i];
-    if c.is_ascii_digit() {
-        return digit_at(i - 1) || joins_digits(chars, i - 1);
+    if chars[i].is_ascii_digit() {
+        return digit_at(i - 1) || joins_value(chars, i - 1);
     }
-    // A separator between two digits sits inside the number too.
-    joins_digits(chars, i) || is_number_unit(chars, i)
+    joins_value(chars, i) || is_number_unit(chars, i)
+}
+
+/// Whether the separator at `i` is inside one number value: a thousands comma, or a
+/// decimal point (a dot that is the only one among the digits around it).
+fn joins_value(chars: &[char], i: usize) -> bool {
+    if !joins_digits(chars, i) {
+        return false;
+    }
+    match chars[i] {
+        ',' => true,
+        '.' => {
+            let digit_or_comma = |c: &char| c.is_ascii_digit() || *c == ',';
+            let before = chars[..i].iter().rev().find(|c| !digit_or_comma(c));
+            let after = chars[i + 1..].iter().position(|c| !c.is_ascii_digit());
+            let dot_after = after.is_some_and(|k| joins_digits(chars, i + 1 + k));
+            before != Some(&'.') && !dot_after
+        }
+        _ => false,
+    }
 }
 
 /// Whether the char at `i` is a separator inside a number: `.,:/-` between digits, a comma
@@ -869,7 +887,8 @@ mod tests {
     }
 
     /// Every term, position and char range of a text of all kinds (the index depends on
-    /// them). A number takes one position however it is written; 2016.08.08，1,178.9 is two.
+    /// them). A number value takes one position however it is written (2.5, 1,178.9); the
+    /// numbers of a date keep one each (2016.08.08).
     #[test]
     fn analysis_unchanged() {
         let show = |terms: Vec<Term>| -> String {
@@ -883,16 +902,16 @@ mod tests {
         assert_eq!(
             show(word_terms(&jieba(), &folded)),
             "pm@0:0-2 pm2.5@0:0-5 2@2:2-3 5@2:4-5 悬浮@3:5-7 微粒@5:7-9 2016@7:10-14 \
-             2016.08.08@7:10-20 08@7:15-17 1178.9@8:21-28 三十@9:29-31 35@9:29-32 \
-             三十五@9:29-32 3500000000@9:29-33 十五@10:30-32 亿元@12:32-34 一@14:35-36 \
-             10@14:35-37 〇@15:36-37 x@16:39-40 1@17:41-42"
+             2016.08.08@7:10-20 08@8:15-17 08@9:18-20 1178.9@10:21-28 三十@12:29-31 \
+             35@12:29-32 三十五@12:29-32 3500000000@12:29-33 十五@13:30-32 亿元@15:32-34 \
+             一@17:35-36 10@17:35-37 〇@18:36-37 x@19:39-40 1@20:41-42"
         );
         assert_eq!(
             show(gram_terms(&folded)),
             "pm@0:0-2 pm2.5@0:0-5 2@2:2-3 5@2:4-5 悬@3:5-6 悬浮@3:5-7 浮微@4:6-8 微粒@5:7-9 \
-             粒@6:8-9 2016@7:10-14 2016.08.08@7:10-20 08@7:15-17 1178.9@8:21-28 三@9:29-30 \
-             三十@9:29-31 十五@10:30-32 五亿@11:31-33 亿元@12:32-34 元一@13:33-36 \
-             一〇@14:35-37 〇@15:36-37 x@16:39-40 1@17:41-42"
+             粒@6:8-9 2016@7:10-14 2016.08.08@7:10-20 08@8:15-17 08@9:18-20 1178.9@10:21-28 \
+             三@12:29-30 三十@12:29-31 十五@13:30-32 五亿@14:31-33 亿元@15:32-34 \
+             元一@16:33-36 一〇@17:35-37 〇@18:36-37 x@19:39-40 1@20:41-42"
         );
         // 235万 stands for 2350000 (the scaled value spans the unit); 元 after the unit is a
         // term of its own, at the position after the number, as after 2,350,000.

@@ -842,8 +842,12 @@ mod tests {
             vec!["第1，2，3項所定之金額為235元。"]
         );
         assert!(texts_found(&store, "123").is_empty());
-        // A char beside a number is matched whole: 第3條 inside 依第3條規定.
-        let (_dir, store) = index_of(&["依第3條規定辦理。", "第3點，條文如下。"]);
+        // A char beside a number is matched whole: 第3條 inside 依第3條規定, not in 第3-1條.
+        // (Among enough other passages that its terms are rare: a word whose terms are all
+        // common is matched without positions.)
+        let mut texts = vec!["依第3條規定辦理。", "第3點，條文如下。", "第 3-1 條"];
+        texts.extend(std::iter::repeat_n("其他無關的段落。", 200));
+        let (_dir, store) = index_of(&texts);
         assert_eq!(texts_found(&store, "\"第3條\""), vec!["依第3條規定辦理。"]);
     }
 
