@@ -175,6 +175,60 @@ impl Folded {
     }
 }
 
+/// One position of a text: a significant char, or a whole number value however written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// The folded char, or a number's value (`2350000` for both `235万` and `2,350,000`).
+    pub key: String,
+    /// Char range in the text.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The text as a sequence of [`Unit`]s, one per position: what a quotation or a query word
+/// must match, whatever its punctuation, spaces and way of writing numbers.
+pub fn units(folded: &Folded) -> Vec<Unit> {
+    let chars = &folded.chars;
+    let mut out: Vec<Unit> = Vec::new();
+    let mut number = String::new();
+    let finish_number = |number: &mut String, out: &mut Vec<Unit>| {
+        if number.is_empty() {
+            return;
+        }
+        if let Some(last) = out.last_mut() {
+            let unit = number.chars().last().filter(|u| matches!(u, '万' | '亿'));
+            let digits = number.trim_end_matches(['万', '亿']).replace(',', "");
+            last.key = unit
+                .and_then(|u| scaled_number(&digits, Some(&u)))
+                .unwrap_or(digits);
+        }
+        number.clear();
+    };
+    for (i, &c) in chars.iter().enumerate() {
+        if continues_number(chars, i) {
+            number.push(c);
+            if let Some(last) = out.last_mut() {
+                last.end = i + 1;
+            }
+            continue;
+        }
+        if !is_significant(c) {
+            continue;
+        }
+        finish_number(&mut number, &mut out);
+        if c.is_ascii_digit() {
+            number.push(c);
+        }
+        out.push(Unit {
+            key: c.to_string(),
+            start: i,
+            end: i + 1,
+        });
+    }
+    finish_number(&mut number, &mut out);
+    out
+}
+
 /// One analyzed term: folded text, significant-char position, char range in the original.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
@@ -923,6 +977,25 @@ mod tests {
             show(gram_terms(&Folded::new("2,350,000元至"))),
             "2350000@0:0-9 元@1:9-10 元至@1:9-11"
         );
+    }
+
+    #[test]
+    fn units_give_numbers_one_value() {
+        let keys = |text: &str| -> Vec<String> {
+            units(&Folded::new(text))
+                .into_iter()
+                .map(|u| u.key)
+                .collect()
+        };
+        assert_eq!(keys("235萬元至"), keys("2,350,000 元至"));
+        assert_eq!(keys("235萬元至"), vec!["2350000", "元", "至"]);
+        assert_eq!(keys("第3-1條"), vec!["第", "3", "1", "条"]);
+        assert_eq!(keys("12.5%"), vec!["12.5"]);
+        let spans: Vec<(usize, usize)> = units(&Folded::new("超過2,350,000元"))
+            .into_iter()
+            .map(|u| (u.start, u.end))
+            .collect();
+        assert_eq!(spans, vec![(0, 1), (1, 2), (2, 11), (11, 12)]);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! in characters (not bytes), fragments are cut at sentence ends (。！？；), and overlapping
 //! search-mode tokens cannot put a boundary inside a character.
 
-use crate::analyzer::{Folded, is_significant};
+use crate::analyzer::{Folded, units};
 
 /// A passage shorter than this (in chars) is shown whole.
 const WHOLE_CHARS: usize = 160;
@@ -26,35 +26,24 @@ pub struct Snippet {
 }
 
 /// Char ranges of `text` where the query words (or, failing that, their longest pieces of two
-/// or more characters) occur, compared after folding and ignoring punctuation and spaces.
+/// or more positions) occur, compared after folding, ignoring punctuation and spaces, and
+/// with numbers compared by value (`235萬` marks `2,350,000`): position by position, as the
+/// index matched them.
 pub fn find_matches(text: &str, words: &[String]) -> Vec<[usize; 2]> {
-    let folded = Folded::new(text);
-    // Significant chars of the text and their char index.
-    let sig: Vec<(char, usize)> = folded
-        .chars
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| is_significant(**c))
-        .map(|(i, c)| (*c, i))
-        .collect();
-    let sig_chars: Vec<char> = sig.iter().map(|(c, _)| *c).collect();
+    let text_units = units(&Folded::new(text));
+    let keys: Vec<&str> = text_units.iter().map(|u| u.key.as_str()).collect();
+    // The char range of `len` units from unit `from` on.
+    let span = |from: usize, len: usize| [text_units[from].start, text_units[from + len - 1].end];
     let mut spans: Vec<[usize; 2]> = Vec::new();
     for word in words {
-        let key: Vec<char> = Folded::new(word)
-            .chars
-            .into_iter()
-            .filter(|c| is_significant(*c))
-            .collect();
+        let word_units = units(&Folded::new(word));
+        let key: Vec<&str> = word_units.iter().map(|u| u.key.as_str()).collect();
         if key.is_empty() {
             continue;
         }
-        let whole = occurrences(&sig_chars, &key);
+        let whole = occurrences(&keys, &key);
         if !whole.is_empty() {
-            spans.extend(
-                whole
-                    .into_iter()
-                    .map(|s| [sig[s].1, sig[s + key.len() - 1].1 + 1]),
-            );
+            spans.extend(whole.into_iter().map(|s| span(s, key.len())));
             continue;
         }
         // Longest pieces first; a piece covered by a longer one is skipped.
@@ -64,14 +53,10 @@ pub fn find_matches(text: &str, words: &[String]) -> Vec<[usize; 2]> {
                 if covered[i..i + len].iter().all(|c| *c) {
                     continue;
                 }
-                let found = occurrences(&sig_chars, &key[i..i + len]);
+                let found = occurrences(&keys, &key[i..i + len]);
                 if !found.is_empty() {
                     covered[i..i + len].iter_mut().for_each(|c| *c = true);
-                    spans.extend(
-                        found
-                            .into_iter()
-                            .map(|s| [sig[s].1, sig[s + len - 1].1 + 1]),
-                    );
+                    spans.extend(found.into_iter().map(|s| span(s, len)));
                 }
             }
         }
@@ -87,7 +72,7 @@ pub fn find_matches(text: &str, words: &[String]) -> Vec<[usize; 2]> {
     merged
 }
 
-fn occurrences(haystack: &[char], needle: &[char]) -> Vec<usize> {
+fn occurrences<T: PartialEq>(haystack: &[T], needle: &[T]) -> Vec<usize> {
     if needle.is_empty() || needle.len() > haystack.len() {
         return Vec::new();
     }
@@ -227,6 +212,21 @@ mod tests {
     fn punctuation_inside_a_match_is_ignored() {
         let s = make_snippet("交流，合作備忘錄", &["交流合作".to_string()]);
         assert_eq!(s.highlights, vec![[0, 5]]);
+    }
+
+    #[test]
+    fn numbers_are_marked_by_value() {
+        let text = "超過2,350,000元至4,400,000元者，第3-1條";
+        let s = make_snippet(text, &["235萬元至440萬元".to_string()]);
+        assert_eq!(s.highlights, vec![[2, 23]]);
+        // 3 is not 3500; 第3-1條 holds the piece 第3 of 第3條, not the whole.
+        assert!(
+            make_snippet("共3,500人", &["3".to_string()])
+                .highlights
+                .is_empty()
+        );
+        let s = make_snippet(text, &["第3條".to_string()]);
+        assert_eq!(s.highlights, vec![[25, 27]]);
     }
 
     #[test]
