@@ -178,11 +178,19 @@ impl Folded {
 /// One position of a text: a significant char, or a whole number value however written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unit {
-    /// The folded char, or a number's value (`2350000` for both `235万` and `2,350,000`).
-    pub key: String,
+    pub key: UnitKey,
     /// Char range in the text.
     pub start: usize,
     pub end: usize,
+}
+
+/// What a [`Unit`] compares by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnitKey {
+    /// A folded char.
+    Char(char),
+    /// A number's value: `2350000` for both `235万` and `2,350,000`.
+    Number(String),
 }
 
 /// The text as a sequence of [`Unit`]s, one per position: what a quotation or a query word
@@ -198,9 +206,10 @@ pub fn units(folded: &Folded) -> Vec<Unit> {
         if let Some(last) = out.last_mut() {
             let unit = number.chars().last().filter(|u| matches!(u, '万' | '亿'));
             let digits = number.trim_end_matches(['万', '亿']).replace(',', "");
-            last.key = unit
-                .and_then(|u| scaled_number(&digits, Some(&u)))
-                .unwrap_or(digits);
+            last.key = UnitKey::Number(
+                unit.and_then(|u| scaled_number(&digits, Some(&u)))
+                    .unwrap_or(digits),
+            );
         }
         number.clear();
     };
@@ -220,7 +229,7 @@ pub fn units(folded: &Folded) -> Vec<Unit> {
             number.push(c);
         }
         out.push(Unit {
-            key: c.to_string(),
+            key: UnitKey::Char(c),
             start: i,
             end: i + 1,
         });
@@ -984,13 +993,16 @@ mod tests {
         let keys = |text: &str| -> Vec<String> {
             units(&Folded::new(text))
                 .into_iter()
-                .map(|u| u.key)
+                .map(|u| match u.key {
+                    UnitKey::Char(c) => c.to_string(),
+                    UnitKey::Number(n) => format!("#{n}"),
+                })
                 .collect()
         };
         assert_eq!(keys("235萬元至"), keys("2,350,000 元至"));
-        assert_eq!(keys("235萬元至"), vec!["2350000", "元", "至"]);
-        assert_eq!(keys("第3-1條"), vec!["第", "3", "1", "条"]);
-        assert_eq!(keys("12.5%"), vec!["12.5"]);
+        assert_eq!(keys("235萬元至"), vec!["#2350000", "元", "至"]);
+        assert_eq!(keys("第3-1條"), vec!["第", "#3", "#1", "条"]);
+        assert_eq!(keys("12.5%"), vec!["#12.5"]);
         let spans: Vec<(usize, usize)> = units(&Folded::new("超過2,350,000元"))
             .into_iter()
             .map(|u| (u.start, u.end))

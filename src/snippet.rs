@@ -5,7 +5,7 @@
 //! in characters (not bytes), fragments are cut at sentence ends (。！？；), and overlapping
 //! search-mode tokens cannot put a boundary inside a character.
 
-use crate::analyzer::{Folded, units};
+use crate::analyzer::{Folded, UnitKey, units};
 
 /// A passage shorter than this (in chars) is shown whole.
 const WHOLE_CHARS: usize = 160;
@@ -31,13 +31,13 @@ pub struct Snippet {
 /// index matched them.
 pub fn find_matches(text: &str, words: &[String]) -> Vec<[usize; 2]> {
     let text_units = units(&Folded::new(text));
-    let keys: Vec<&str> = text_units.iter().map(|u| u.key.as_str()).collect();
+    let keys: Vec<&UnitKey> = text_units.iter().map(|u| &u.key).collect();
     // The char range of `len` units from unit `from` on.
     let span = |from: usize, len: usize| [text_units[from].start, text_units[from + len - 1].end];
     let mut spans: Vec<[usize; 2]> = Vec::new();
     for word in words {
         let word_units = units(&Folded::new(word));
-        let key: Vec<&str> = word_units.iter().map(|u| u.key.as_str()).collect();
+        let key: Vec<&UnitKey> = word_units.iter().map(|u| &u.key).collect();
         if key.is_empty() {
             continue;
         }
