@@ -91,6 +91,8 @@ fn joins_digits(chars: &[char], i: usize) -> bool {
     chars[i] != ',' || (1..=3).all(|k| digit_at(i + k)) && !digit_at(i + 4)
 }
 
+/// Whether the char at `i` is a unit that the number before it absorbs: 万 or 亿 right after
+/// digits (`235万`, whose scaled value 2350000 stands for both).
 fn is_number_unit(chars: &[char], i: usize) -> bool {
     i > 0 && matches!(chars[i], '万' | '亿') && chars[i - 1].is_ascii_digit()
 }
@@ -162,12 +164,6 @@ impl Folded {
                 }
             }
         }
-    }
-
-    /// Whether the char at `i` is an absorbed unit: 万 or 亿 right after digits (`235万`),
-    /// which the number's scaled value (2350000) stands for.
-    pub fn is_number_unit(&self, i: usize) -> bool {
-        is_number_unit(&self.chars, i)
     }
 
     pub fn text(&self) -> String {
@@ -389,7 +385,7 @@ fn gram_terms_into(folded: &Folded, out: &mut Terms) {
         let next = sig.get(k + 1).copied();
         let next_han = next.is_some_and(|j| is_han(chars[j]));
         let prev = k.checked_sub(1).map(|p| sig[p]);
-        let prev_han = prev.is_some_and(|p| is_han(chars[p]) && !folded.is_number_unit(p));
+        let prev_han = prev.is_some_and(|p| is_han(chars[p]) && !is_number_unit(chars, p));
         if let Some(j) = next.filter(|_| next_han) {
             out.push_chars(&[chars[i], chars[j]], folded.positions[i], i, j + 1);
         }

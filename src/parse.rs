@@ -49,6 +49,7 @@ impl Kind {
         }
     }
 
+    /// The kind whose [`Kind::letter`] this is.
     pub fn from_letter(letter: char) -> Option<Kind> {
         [
             Kind::Heading,

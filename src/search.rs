@@ -819,19 +819,17 @@ mod tests {
             "超過235萬元至440萬元者。",
             "第1，2，3項所定之金額為235元。",
         ]);
-        let mut found = texts_found(&store, "\"235萬元至440萬元\"");
-        found.sort();
+        let sorted = |mut texts: Vec<String>| {
+            texts.sort();
+            texts
+        };
         assert_eq!(
-            found,
+            sorted(texts_found(&store, "\"235萬元至440萬元\"")),
             vec![
                 "超過2,350,000元至4,400,000元者，課徵340,000元。",
                 "超過235萬元至440萬元者。"
             ]
         );
-        let sorted = |mut texts: Vec<String>| {
-            texts.sort();
-            texts
-        };
         assert_eq!(
             sorted(texts_found(&store, "\"2,350,000元至\"")),
             sorted(texts_found(&store, "\"235萬元至\"")),
