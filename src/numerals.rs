@@ -1,5 +1,6 @@
-//! Chinese numerals → integers: `十二` → 12, `一百零五` → 105, `三千` → 3000, `九十八` → 98,
-//! `二〇一七` → 2017 (digit by digit). Used for ROC dates and so that 第十二條 meets 第12條.
+//! Chinese numerals ↔ integers: `十二` → 12, `一百零五` → 105, `三千` → 3000, `九十八` → 98,
+//! `二〇一七` → 2017 (digit by digit), and back. Used for ROC dates and so that 第十二條 meets
+//! 第12條: [`spellings`] gives a query word's other ways of writing its numbers.
 
 const DIGITS: &str = "〇零一二三四五六七八九";
 
@@ -79,6 +80,141 @@ pub fn chinese_to_number(run: &str) -> Option<u64> {
     total.checked_add(section)?.checked_add(digit.unwrap_or(0))
 }
 
+/// `n` in Chinese numerals as it is read (12 → 十二, 105 → 一百零五, 10005 → 一万零五), with
+/// the folded 万 and 亿; `None` for 0 and beyond 9999 亿.
+pub fn number_to_chinese(n: u64) -> Option<String> {
+    if n == 0 || n >= 1_000_000_000_000 {
+        return None;
+    }
+    let groups = [
+        (n / 100_000_000, "亿"),
+        (n / 10_000 % 10_000, "万"),
+        (n % 10_000, ""),
+    ];
+    let mut out = String::new();
+    let mut skipped_zero = false;
+    for (group, unit) in groups {
+        if group == 0 {
+            skipped_zero |= !out.is_empty();
+            continue;
+        }
+        if !out.is_empty() && (group < 1000 || skipped_zero) {
+            out.push('零');
+        }
+        push_group(group, out.is_empty(), &mut out);
+        out.push_str(unit);
+        skipped_zero = false;
+    }
+    Some(out)
+}
+
+/// The Chinese numeral of digit `d` (0 → 〇).
+fn digit_char(d: u32) -> char {
+    "〇一二三四五六七八九"
+        .chars()
+        .nth(d as usize)
+        .unwrap_or('〇')
+}
+
+/// A group below 10,000 (千 百 十 and ones), with 零 for inner zeros; a leading 一十 is 十.
+fn push_group(group: u64, leading: bool, out: &mut String) {
+    let digits = [group / 1000, group / 100 % 10, group / 10 % 10, group % 10];
+    let units = ["千", "百", "十", ""];
+    let mut emitted = false;
+    let mut zero = false;
+    for (i, &d) in digits.iter().enumerate() {
+        if d == 0 {
+            zero |= emitted;
+            continue;
+        }
+        if zero {
+            out.push('零');
+            zero = false;
+        }
+        if !(leading && !emitted && i == 2 && d == 1) {
+            out.push(digit_char(d as u32));
+        }
+        out.push_str(units[i]);
+        emitted = true;
+    }
+}
+
+/// The other spellings of a folded query word's numbers: its Arabic numbers as read in
+/// Chinese (第12条 → 第十二条) and, for three digits or more, digit by digit (105年 → 一〇五年);
+/// its Chinese numerals in Arabic digits (一百零五年 → 105年). Numbers with separators
+/// (3,500, 12.5) and lone 一 千 百 万 亿 (統一, 千萬) are left as they are.
+pub fn spellings(word: &[char]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let digit_runs = |to: &dyn Fn(&[char]) -> Option<String>| -> Option<String> {
+        respell(word, |c| c.is_ascii_digit(), to)
+    };
+    let reading = |run: &[char]| -> Option<String> {
+        let text: String = run.iter().collect();
+        if run.len() > 1 && run[0] == '0' {
+            return None;
+        }
+        number_to_chinese(text.parse().ok()?)
+    };
+    let by_digit = |run: &[char]| -> Option<String> {
+        (run.len() >= 3).then(|| {
+            run.iter()
+                .filter_map(|c| c.to_digit(10))
+                .map(digit_char)
+                .collect()
+        })
+    };
+    out.extend(digit_runs(&reading));
+    out.extend(digit_runs(&by_digit));
+    let to_digits = |run: &[char]| -> Option<String> {
+        if run.len() == 1 && matches!(run[0], '一' | '千' | '百' | '万' | '亿') {
+            return None;
+        }
+        let text: String = run.iter().collect();
+        chinese_to_number(&text).map(|v| v.to_string())
+    };
+    out.extend(respell(word, is_numeral_char, &to_digits));
+    let original: String = word.iter().collect();
+    out.retain(|s| *s != original);
+    out.dedup();
+    out
+}
+
+/// `word` with every maximal run of chars that `in_run` accepts replaced by `to(run)`, or
+/// `None` when no run was replaced. A digit run touching a separator (3,500, 12.5) stays.
+fn respell(
+    word: &[char],
+    in_run: impl Fn(char) -> bool,
+    to: &dyn Fn(&[char]) -> Option<String>,
+) -> Option<String> {
+    let mut out = String::new();
+    let mut replaced = false;
+    let mut i = 0;
+    while i < word.len() {
+        if !in_run(word[i]) {
+            out.push(word[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < word.len() && in_run(word[i]) {
+            i += 1;
+        }
+        let run = &word[start..i];
+        let separated =
+            |k: Option<&char>| k.is_some_and(|c| matches!(c, '.' | ',' | ':' | '/' | '-'));
+        let touches_separator = run[0].is_ascii_digit()
+            && (start > 0 && separated(word.get(start - 1)) || separated(word.get(i)));
+        match to(run).filter(|_| !touches_separator) {
+            Some(spelled) => {
+                out.push_str(&spelled);
+                replaced = true;
+            }
+            None => out.extend(run),
+        }
+    }
+    replaced.then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,5 +240,38 @@ mod tests {
         assert_eq!(chinese_to_number("一九四九"), Some(1949));
         assert_eq!(chinese_to_number("五百五五"), None);
         assert_eq!(chinese_to_number("中"), None);
+    }
+
+    #[test]
+    fn numbers_back_to_chinese() {
+        for (v, s) in [
+            (12, "十二"),
+            (10, "十"),
+            (105, "一百零五"),
+            (110, "一百一十"),
+            (2016, "二千零一十六"),
+            (3000, "三千"),
+            (10_005, "一万零五"),
+            (120_000, "十二万"),
+            (100_000_000, "一亿"),
+            (3_500_000_000, "三十五亿"),
+        ] {
+            assert_eq!(number_to_chinese(v).as_deref(), Some(s), "{v}");
+            assert_eq!(chinese_to_number(s), Some(v), "{s}");
+        }
+        assert_eq!(number_to_chinese(0), None);
+    }
+
+    #[test]
+    fn spellings_of_numbers_in_words() {
+        let spell = |w: &str| spellings(&w.chars().collect::<Vec<_>>());
+        assert_eq!(spell("第12条"), vec!["第十二条"]);
+        assert_eq!(spell("105年度"), vec!["一百零五年度", "一〇五年度"]);
+        assert_eq!(spell("一百零五年度"), vec!["105年度"]);
+        assert_eq!(spell("第十二条"), vec!["第12条"]);
+        assert!(spell("3,500").is_empty());
+        assert!(spell("12.5").is_empty());
+        assert!(spell("统一").is_empty());
+        assert!(spell("台北市").is_empty());
     }
 }

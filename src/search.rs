@@ -18,14 +18,15 @@ use anyhow::Result;
 use serde::Serialize;
 use tantivy::collector::{Count, DocSetCollector, FacetCollector, TopDocs};
 use tantivy::query::{
-    Bm25StatisticsProvider, BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery, TermSetQuery,
+    Bm25StatisticsProvider, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query,
+    RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::analyzer::{Folded, gram_terms, is_han, is_significant, query_pieces};
 use crate::index::Store;
+use crate::numerals::spellings;
 use crate::passage::Passage;
 use crate::snippet::{Snippet, make_snippet};
 use crate::sum_query::{Anchor, Candidates, Clause, ReportKeys, SumQuery};
@@ -40,6 +41,12 @@ const CONTEXT_WEIGHT: f32 = 0.2;
 /// Bonus for each query word found in the title of the passage's report: a report about
 /// 大眾捷運 makes its table rows answers to a query that names 大眾捷運.
 const TITLE_WORD: f32 = 4.0;
+/// BM25 of a word found in another spelling of its numbers (第十二條 for 第12條), relative
+/// to the spelling typed: the typed one ranks first when all else is equal.
+const OTHER_SPELLING: f32 = 0.9;
+/// A spelling some term of which is in at most 1/N of the passages is rare enough that
+/// the other spellings of its numbers are searched too.
+const RARE_SPELLING_SHARE: u64 = 200;
 /// A word in more than 1/N of all passages is too common to score on its own.
 const COMMON_TERM_SHARE: u64 = 20;
 /// A word whose bigrams are all in more than 1/N of the passages is matched without positions.
@@ -312,15 +319,7 @@ impl Searching<'_> {
             return (pairs, 1.0);
         }
         let last = pairs.len() - 1;
-        let docs = Bm25StatisticsProvider::total_num_docs(self).unwrap_or(0);
-        // tantivy's BM25 idf (crate-private there), so the scale is exact.
-        let idf = |term: &Term| {
-            let df = Bm25StatisticsProvider::doc_freq(self, term)
-                .unwrap_or(0)
-                .min(docs);
-            let x = ((docs - df) as f32 + 0.5) / (df as f32 + 0.5);
-            (1.0 + x).ln()
-        };
+        let idf = |term: &Term| self.idf(term);
         let full: f32 = pairs.iter().map(|(_, t)| idf(t)).sum();
         let kept: Vec<(usize, Term)> = pairs
             .into_iter()
@@ -329,6 +328,26 @@ impl Searching<'_> {
         let cover: f32 = kept.iter().map(|(_, t)| idf(t)).sum();
         let scale = if cover > 0.0 { full / cover } else { 1.0 };
         (kept, scale)
+    }
+
+    /// tantivy's BM25 idf of `term` (crate-private there), so that scales computed with it
+    /// are exact.
+    fn idf(&self, term: &Term) -> f32 {
+        let docs = Bm25StatisticsProvider::total_num_docs(self).unwrap_or(0);
+        let df = Bm25StatisticsProvider::doc_freq(self, term)
+            .unwrap_or(0)
+            .min(docs);
+        let x = ((docs - df) as f32 + 0.5) / (df as f32 + 0.5);
+        (1.0 + x).ln()
+    }
+
+    /// The idf sum of the terms a passage holding `folded` whole has in `field`: the weight of
+    /// its phrase.
+    fn phrase_weight(&self, field: Field, folded: &Folded) -> f32 {
+        one_per_position(gram_terms(folded))
+            .iter()
+            .map(|t| self.idf(&Term::from_field_text(field, &t.text)))
+            .sum()
     }
 
     /// Dictionary words contained in the query word, each as a BM25 term query. Words found
@@ -383,11 +402,55 @@ impl Searching<'_> {
 
     /// The word's whole-run matches in the passage text and in its context, built once and
     /// shared by its scoring clauses and, for `-word`, the exclusion.
+    /// A word with numbers is held whole in any of its spellings (第12條, 第十二條), unless
+    /// the spelling typed is common: it then fills the page on its own, and every other
+    /// spelling would double the cost of the search.
     fn whole_word(&self, folded: &Folded) -> Option<WholeWord> {
         let f = &self.store.fields;
+        let mut others = spellings(&folded.chars);
+        let rare = self.searcher.num_docs() / RARE_SPELLING_SHARE;
+        let typed_is_rare = || {
+            one_per_position(gram_terms(folded))
+                .iter()
+                .any(|t| self.doc_freq(f.body_grams, &t.text) <= rare)
+        };
+        if !others.is_empty() && !typed_is_rare() {
+            others.clear();
+        }
+        if others.is_empty() {
+            return Some((
+                self.phrase(f.body_grams, folded)?,
+                self.phrase(f.context_grams, folded)?.0,
+            ));
+        }
+        let others: Vec<Folded> = others.iter().map(|s| Folded::new(s)).collect();
+        let mut bodies: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut contexts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // Another spelling earns less BM25 than the one typed: 二百三十五万 has more and
+        // rarer bigrams than 235万, which would otherwise outrank the spelling asked for.
+        let typed = self.phrase_weight(f.body_grams, folded);
+        for (n, spelling) in std::iter::once(folded).chain(&others).enumerate() {
+            if let Some((query, scale)) = self.phrase(f.body_grams, spelling) {
+                let weight = self.phrase_weight(f.body_grams, spelling);
+                let fair = match n {
+                    0 => 1.0,
+                    _ => OTHER_SPELLING * typed / weight.max(typed),
+                };
+                bodies.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(query, scale * fair)),
+                ));
+            }
+            if let Some((query, _)) = self.phrase(f.context_grams, spelling) {
+                contexts.push((Occur::Should, query));
+            }
+        }
+        if bodies.is_empty() || contexts.is_empty() {
+            return None;
+        }
         Some((
-            self.phrase(f.body_grams, folded)?,
-            self.phrase(f.context_grams, folded)?.0,
+            (Box::new(BooleanQuery::new(bodies)), 1.0),
+            Box::new(BooleanQuery::new(contexts)),
         ))
     }
 
@@ -641,11 +704,15 @@ impl Searching<'_> {
             let total = top_docs.len();
             (top_docs, total, None)
         };
+        // Snippets mark a word in any spelling of its numbers, as it was matched.
         let words: Vec<String> = prepared
             .words
             .iter()
             .filter(|w| !w.excluded)
-            .map(|w| w.text.clone())
+            .flat_map(|w| {
+                let others = spellings(&Folded::new(&w.text).chars);
+                std::iter::once(w.text.clone()).chain(others)
+            })
             .collect();
         let mut hits = Vec::with_capacity(top_docs.len());
         for (score, address) in top_docs {
@@ -847,6 +914,25 @@ mod tests {
         texts.extend(std::iter::repeat_n("其他無關的段落。", 200));
         let (_dir, store) = index_of(&texts);
         assert_eq!(texts_found(&store, "\"第3條\""), vec!["依第3條規定辦理。"]);
+    }
+
+    #[test]
+    fn rare_numbers_are_found_in_either_spelling() {
+        let mut texts = vec!["依第十二條規定辦理。", "本條例第12條所定。", "一百零五年度預算。"];
+        // Enough other passages that these numbers are rare (a common spelling is searched
+        // as typed only).
+        texts.extend(std::iter::repeat_n("其他無關的段落。", 600));
+        let (_dir, store) = index_of(&texts);
+        assert_eq!(
+            texts_found(&store, "\"第12條\""),
+            vec!["本條例第12條所定。", "依第十二條規定辦理。"],
+            "the spelling typed first"
+        );
+        assert_eq!(
+            texts_found(&store, "\"第十二條\""),
+            vec!["依第十二條規定辦理。", "本條例第12條所定。"]
+        );
+        assert_eq!(texts_found(&store, "\"105年度\""), vec!["一百零五年度預算。"]);
     }
 
     #[test]
