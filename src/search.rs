@@ -918,7 +918,11 @@ mod tests {
 
     #[test]
     fn rare_numbers_are_found_in_either_spelling() {
-        let mut texts = vec!["依第十二條規定辦理。", "本條例第12條所定。", "一百零五年度預算。"];
+        let mut texts = vec![
+            "依第十二條規定辦理。",
+            "本條例第12條所定。",
+            "一百零五年度預算。",
+        ];
         // Enough other passages that these numbers are rare (a common spelling is searched
         // as typed only).
         texts.extend(std::iter::repeat_n("其他無關的段落。", 600));
@@ -932,7 +936,10 @@ mod tests {
             texts_found(&store, "\"第十二條\""),
             vec!["依第十二條規定辦理。", "本條例第12條所定。"]
         );
-        assert_eq!(texts_found(&store, "\"105年度\""), vec!["一百零五年度預算。"]);
+        assert_eq!(
+            texts_found(&store, "\"105年度\""),
+            vec!["一百零五年度預算。"]
+        );
     }
 
     #[test]
