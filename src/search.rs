@@ -171,6 +171,9 @@ pub fn parse_query(query: &str) -> Vec<QueryWord> {
 struct Prepared {
     words: Vec<QueryWord>,
     report_bonuses: Vec<(u64, f32)>,
+    /// What snippets mark: the words sought, each in any spelling of its numbers, as it may
+    /// have been matched.
+    marked: Vec<String>,
 }
 
 /// Which passages a search considers, from the narrowest to all.
@@ -431,10 +434,12 @@ impl Searching<'_> {
         let typed = self.phrase_weight(f.body_grams, folded);
         for (n, spelling) in std::iter::once(folded).chain(&others).enumerate() {
             if let Some((query, scale)) = self.phrase(f.body_grams, spelling) {
-                let weight = self.phrase_weight(f.body_grams, spelling);
                 let fair = match n {
                     0 => 1.0,
-                    _ => OTHER_SPELLING * typed / weight.max(typed),
+                    _ => {
+                        let weight = self.phrase_weight(f.body_grams, spelling);
+                        OTHER_SPELLING * typed / weight.max(typed)
+                    }
                 };
                 bodies.push((
                     Occur::Should,
@@ -634,9 +639,17 @@ impl Searching<'_> {
             Vec::new()
         };
         let several_words = positive_words.len() > 1;
+        let marked = positive_words
+            .iter()
+            .flat_map(|w| {
+                let others = spellings(&Folded::new(&w.text).chars);
+                std::iter::once(w.text.clone()).chain(others)
+            })
+            .collect();
         let prepared = Prepared {
             words,
             report_bonuses,
+            marked,
         };
         if !request.facets {
             let limit = request.limit.clamp(1, MAX_LIMIT);
@@ -704,20 +717,10 @@ impl Searching<'_> {
             let total = top_docs.len();
             (top_docs, total, None)
         };
-        // Snippets mark a word in any spelling of its numbers, as it was matched.
-        let words: Vec<String> = prepared
-            .words
-            .iter()
-            .filter(|w| !w.excluded)
-            .flat_map(|w| {
-                let others = spellings(&Folded::new(&w.text).chars);
-                std::iter::once(w.text.clone()).chain(others)
-            })
-            .collect();
         let mut hits = Vec::with_capacity(top_docs.len());
         for (score, address) in top_docs {
             let passage = self.passage(address)?;
-            let Snippet { text, highlights } = make_snippet(&passage.text, &words);
+            let Snippet { text, highlights } = make_snippet(&passage.text, &prepared.marked);
             hits.push(Hit {
                 passage,
                 snippet: text,
