@@ -7,20 +7,10 @@
 //! [`sum_query`], ordered by [`top`]), [`snippet`] highlighted fragments, [`locate`]
 //! quotation → source passage, [`cli`] and [`output`] the command line.
 
-pub mod analyzer;
+pub mod analysis;
 pub mod cli;
 pub mod corpus;
-pub mod decode;
-pub mod fold;
-pub mod formats;
 pub mod index;
 pub mod ingest;
-pub mod locate;
-pub mod numerals;
-pub mod output;
-pub mod parse;
-pub mod passage;
+pub mod report;
 pub mod search;
-pub mod snippet;
-pub mod sum_query;
-pub mod top;

@@ -903,13 +903,13 @@ fn report_text() -> impl Strategy<Value = String> {
 }
 
 fn check_report(text: &str) -> Result<(), TestCaseError> {
-    let report = baogao::parse::parse(text);
+    let report = baogao::report::parse::parse(text);
     prop_assert_eq!(
-        &baogao::parse::parse(text),
+        &baogao::report::parse::parse(text),
         &report,
         "parse is deterministic"
     );
-    use baogao::parse::Kind;
+    use baogao::report::parse::Kind;
     for (i, b) in report.blocks.iter().enumerate() {
         prop_assert_eq!(Kind::parse(b.kind.as_str()), Some(b.kind));
         if b.kind == Kind::Table {
@@ -931,12 +931,15 @@ fn check_report(text: &str) -> Result<(), TestCaseError> {
             prop_assert_eq!(&b.text, &b.cells.join("\t"));
         }
     }
-    let passages = baogao::passage::passages("r", &report);
+    let passages = baogao::report::passage::passages("r", &report);
     let mut ids = std::collections::HashSet::new();
     for (i, p) in passages.iter().enumerate() {
         prop_assert!(ids.insert(p.id.clone()), "duplicate passage id {}", p.id);
         prop_assert_eq!(p.seq, i as u64);
-        prop_assert_eq!(baogao::passage::split_id(&p.id).map(|(r, _)| r), Some("r"));
+        prop_assert_eq!(
+            baogao::report::passage::split_id(&p.id).map(|(r, _)| r),
+            Some("r")
+        );
     }
     Ok(())
 }
@@ -951,7 +954,7 @@ proptest! {
             &["utf-8", "big5", "gbk", "gb18030", "utf-16le", "utf-16be", "shift_jis",
               "latin1", "klingon", ""][..])),
     ) {
-        if let Ok(d) = baogao::decode::decode(&bytes, label) {
+        if let Ok(d) = baogao::ingest::decode::decode(&bytes, label) {
             prop_assert!(!d.text.trim().is_empty());
             prop_assert_eq!(d.replacements, d.text.matches('\u{fffd}').count());
         }
@@ -977,7 +980,7 @@ proptest! {
             let at = i.index(bytes.len() + 1);
             bytes.insert(at, 0);
         }
-        if let Ok(d) = baogao::decode::decode(&bytes, None) {
+        if let Ok(d) = baogao::ingest::decode::decode(&bytes, None) {
             prop_assert!(!d.text.trim().is_empty());
             check_report(&d.text)?;
         }

@@ -17,7 +17,7 @@ use tantivy::IndexWriter;
 
 use crate::index::{ReportInfo, Store, now_rfc3339};
 use crate::ingest::{Ingested, ingest_bytes, read_report_file};
-use crate::passage::passages;
+use crate::report::passage::passages;
 
 /// Text handed to the writer between two commits during a long `index` run, so a killed
 /// run keeps most of its work.

@@ -17,11 +17,11 @@ use tantivy::Term;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
-use crate::analyzer::{Folded, gram_terms, is_significant};
-use crate::passage::Passage;
+use crate::analysis::analyzer::{Folded, gram_terms, is_significant};
+use crate::report::passage::Passage;
 use crate::search::Searching;
-use crate::snippet::{MARK_CLOSE, MARK_OPEN};
-use crate::top::TopHits;
+use crate::search::snippet::{MARK_CLOSE, MARK_OPEN};
+use crate::search::top::TopHits;
 
 /// Below this share of the quote kept by the best alignment, a passage is not the source.
 pub const MIN_SIMILARITY: f32 = 0.7;

@@ -1,7 +1,7 @@
 //! Analysis: original text → search terms with positions and byte offsets.
 //!
 //! The same steps run when indexing and when querying. First every character is folded
-//! one-to-one ([`crate::fold`]: width, case, compatibility ideographs, Traditional →
+//! one-to-one ([`crate::analysis::fold`]: width, case, compatibility ideographs, Traditional →
 //! Simplified, variants), so offsets map back to the original by index. Then the folded text
 //! is cut into runs: Han runs go to jieba-rs in search mode (overlapping words), alphanumeric
 //! runs become number/word tokens (`3,500` → `3500`, `2016.08.08` also as `2016` `08` `08`,
@@ -21,8 +21,8 @@ use std::sync::{Arc, OnceLock};
 use jieba_rs::Jieba;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-use crate::fold::fold_char;
-use crate::numerals::{chinese_to_number, is_numeral_char};
+use crate::analysis::fold::fold_char;
+use crate::analysis::numerals::{chinese_to_number, is_numeral_char};
 
 /// Name under which the word analyzer is registered in tantivy.
 pub const WORDS: &str = "baogao_words";

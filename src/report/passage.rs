@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-use crate::parse::{Kind, Report};
+use crate::report::parse::{Kind, Report};
 
 /// One indexed unit, exactly as search hits, `get` and `locate` show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -195,7 +195,7 @@ pub fn split_id(id: &str) -> Option<(&str, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::parse;
+    use crate::report::parse::parse;
 
     const SAMPLE: &str = include_str!("../corpus/taipei-shanghai-city-exchange-2017.txt");
 

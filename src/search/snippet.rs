@@ -5,7 +5,7 @@
 //! in characters (not bytes), fragments are cut at sentence ends (。！？；), and overlapping
 //! search-mode tokens cannot put a boundary inside a character.
 
-use crate::analyzer::{Folded, UnitKey, units};
+use crate::analysis::analyzer::{Folded, UnitKey, units};
 
 /// A passage shorter than this (in chars) is shown whole.
 const WHOLE_CHARS: usize = 160;

@@ -543,7 +543,7 @@ fn read_number(chars: &[char], i: usize) -> Option<(u32, usize)> {
             break;
         }
     }
-    let value = crate::numerals::chinese_to_number(&run)?;
+    let value = crate::analysis::numerals::chinese_to_number(&run)?;
     u32::try_from(value).ok().map(|v| (v, j))
 }
 

@@ -4,7 +4,7 @@
 //! `<meta http-equiv … content="…; charset=…">` (or an XML declaration's `encoding=`) in the
 //! first 2 KB — except that a page declared in a legacy encoding whose bytes are valid
 //! UTF-8 (with non-ASCII) is read as UTF-8, a common mis-declaration after a site moved to
-//! UTF-8; else the same detection as plain text ([`crate::decode::decode`]).
+//! UTF-8; else the same detection as plain text ([`crate::ingest::decode::decode`]).
 //!
 //! Extraction (html5ever via `scraper`, walked without recursion):
 //! - dropped: `head`, `script`, `style`, `noscript`, `template`, `nav`, `aside`, `iframe`,
@@ -29,7 +29,7 @@ use encoding_rs::{UTF_8, UTF_16BE, UTF_16LE};
 use scraper::{Html, Node};
 
 use super::{Extracted, FormatError, GridCell, collapse_whitespace, render_table};
-use crate::decode::{self, DecodeError, Decoded};
+use crate::ingest::decode::{self, DecodeError, Decoded};
 
 /// How far the `<meta charset>` prescan looks.
 const PRESCAN_LEN: usize = 2048;
@@ -471,8 +471,8 @@ fn data_table(table: NodeRef<'_, Node>) -> Option<(Option<String>, Vec<String>)>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::formats::{Format, detect, extract as extract_any};
-    use crate::parse::{Kind, parse};
+    use crate::ingest::formats::{Format, detect, extract as extract_any};
+    use crate::report::parse::{Kind, parse};
     use std::path::Path;
 
     const PAGE: &str = r#"<!DOCTYPE html>
@@ -558,7 +558,7 @@ mod tests {
             "本研究旨在探討臺北市與上海市的城市交流，說明雙城論壇的舉辦方式&合作成果。"
         );
         assert_eq!(para.section, vec!["壹、研究背景"]);
-        let (_, cells) = crate::formats::testing::table_rows(&r.blocks);
+        let (_, cells) = crate::ingest::formats::testing::table_rows(&r.blocks);
         assert_eq!(
             cells,
             vec![
@@ -569,7 +569,7 @@ mod tests {
             "{}",
             e.text
         );
-        crate::formats::testing::assert_sample_table(&r, &["區域", "城市", "交流次數"]);
+        crate::ingest::formats::testing::assert_sample_table(&r, &["區域", "城市", "交流次數"]);
     }
 
     #[test]

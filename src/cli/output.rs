@@ -14,15 +14,15 @@ use anyhow::Result;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::analyzer::{Folded, gram_terms, jieba, word_terms};
+use crate::analysis::analyzer::{Folded, gram_terms, jieba, word_terms};
 use crate::corpus::Summary;
 use crate::index::ReportInfo;
 use crate::ingest::Ingested;
-use crate::locate::Located;
-use crate::parse::Kind;
-use crate::passage::Passage;
+use crate::report::parse::Kind;
+use crate::report::passage::Passage;
 use crate::search::Outcome;
-use crate::snippet::{MARK_CLOSE, MARK_OPEN};
+use crate::search::locate::Located;
+use crate::search::snippet::{MARK_CLOSE, MARK_OPEN};
 
 const BOLD_RED: &str = "\x1b[1;31m";
 const DIM: &str = "\x1b[2m";
@@ -200,7 +200,7 @@ impl Printer {
         let normalized = folded.text();
         let words = word_terms(&jieba(), &folded);
         let grams = gram_terms(&folded);
-        let show = |terms: &[crate::analyzer::Term]| -> Vec<serde_json::Value> {
+        let show = |terms: &[crate::analysis::analyzer::Term]| -> Vec<serde_json::Value> {
             terms
                 .iter()
                 .map(|t| json!({"term": t.text, "position": t.position, "start": t.char_start, "end": t.char_end}))

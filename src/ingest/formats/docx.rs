@@ -19,7 +19,7 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use super::{Extracted, FormatError, GridCell, extracted, render_table};
-use crate::decode::DecodeError;
+use crate::ingest::decode::DecodeError;
 
 /// Largest `word/document.xml` we inflate (a zip bomb guard).
 const MAX_XML_BYTES: u64 = 256 << 20;
@@ -419,8 +419,8 @@ fn render(pieces: Vec<Piece>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::formats::{Format, extract as extract_any};
-    use crate::parse::{Kind, parse};
+    use crate::ingest::formats::{Format, extract as extract_any};
+    use crate::report::parse::{Kind, parse};
     use std::io::Write;
 
     fn docx_with(document_xml: &str) -> Vec<u8> {
@@ -498,7 +498,7 @@ mod tests {
     fn docx_paragraphs_and_tables_parse_like_text() {
         let bytes = sample_docx();
         assert_eq!(
-            crate::formats::detect(&bytes, std::path::Path::new("x.bin")),
+            crate::ingest::formats::detect(&bytes, std::path::Path::new("x.bin")),
             Format::Docx
         );
         let e = extract_any(Format::Docx, &bytes, None).unwrap();
@@ -519,7 +519,7 @@ mod tests {
             "本研究旨在探討臺北市與上海市的城市交流，說明雙城論壇的舉辦方式&合作成果。"
         );
         assert_eq!(para.section, vec!["壹、研究背景"]);
-        let (_, cells) = crate::formats::testing::table_rows(&r.blocks);
+        let (_, cells) = crate::ingest::formats::testing::table_rows(&r.blocks);
         assert_eq!(
             cells,
             vec![
@@ -528,7 +528,7 @@ mod tests {
                 vec!["南部", "高雄市 5"],
             ]
         );
-        crate::formats::testing::assert_sample_table(&r, &["區域", "城市", "交流次數"]);
+        crate::ingest::formats::testing::assert_sample_table(&r, &["區域", "城市", "交流次數"]);
     }
 
     #[test]

@@ -24,9 +24,9 @@ use tantivy::{
     TantivyDocument, Term,
 };
 
-use crate::analyzer::{self, GramTokenizer, WordTokenizer};
-use crate::parse::Kind;
-use crate::passage::{Passage, first_id};
+use crate::analysis::analyzer::{self, GramTokenizer, WordTokenizer};
+use crate::report::parse::Kind;
+use crate::report::passage::{Passage, first_id};
 
 /// Memory the writer may buffer before flushing a segment, across all its threads.
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
@@ -578,8 +578,8 @@ mod tests {
             "{}\n\n重複的段落。\n\n重複的段落。\n",
             include_str!("../corpus/taipei-shanghai-city-exchange-2017.txt")
         );
-        let report = crate::parse::parse(&text);
-        let mut list = crate::passage::passages("r", &report);
+        let report = crate::report::parse::parse(&text);
+        let mut list = crate::report::passage::passages("r", &report);
         assert!(list.iter().any(|p| p.id.ends_with("-2")));
         assert!(list.iter().any(|p| p.kind == "table_row"));
         assert!(list.iter().any(|p| p.section.len() > 1));

@@ -1,4 +1,4 @@
-//! Reports as they arrive: plain text, PDF, DOCX and HTML → the plain text [`crate::parse`]
+//! Reports as they arrive: plain text, PDF, DOCX and HTML → the plain text [`crate::report::parse`]
 //! reads.
 //!
 //! [`detect`] looks at the content (magic bytes, zip entries, leading HTML tags); the file
@@ -7,7 +7,7 @@
 //! headings on their own line, tables as consecutive TAB-separated rows (header row first,
 //! empty leading cells meaning "same as above") preceded by their `表X …` caption.
 //!
-//! - text: [`crate::decode::decode`] unchanged;
+//! - text: [`crate::ingest::decode::decode`] unchanged;
 //! - PDF: the `pdftotext` program of poppler-utils (run with `-layout`), then [`pdf`]
 //!   post-processing: page headers/footers and page numbers removed, column blocks turned
 //!   into TAB-separated rows, printed lines of one paragraph re-joined;
@@ -20,7 +20,7 @@
 use std::fmt;
 use std::path::Path;
 
-use crate::decode::{self, DecodeError};
+use crate::ingest::decode::{self, DecodeError};
 
 pub mod docx;
 pub mod html;
@@ -64,7 +64,7 @@ impl fmt::Display for Format {
     }
 }
 
-/// The text of one file, ready for [`crate::parse::parse`].
+/// The text of one file, ready for [`crate::report::parse::parse`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Extracted {
     pub text: String,
@@ -325,7 +325,7 @@ fn looks_like_html(ascii: &str) -> bool {
 /// Helpers shared by the format modules' tests.
 #[cfg(test)]
 pub(crate) mod testing {
-    use crate::parse::{Block, Kind, Report};
+    use crate::report::parse::{Block, Kind, Report};
 
     /// The fixtures' table 表一 under 貳、交流現況: its caption, headers and source note.
     pub fn assert_sample_table(report: &Report, headers: &[&str]) {

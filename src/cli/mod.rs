@@ -4,6 +4,8 @@
 //! (JSON Lines with `--json`), everything else (progress, warnings, errors) to stderr.
 //! Errors print on one line as `baogao: FILE: cause`.
 
+pub mod output;
+
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,10 +13,10 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::cli::output::Printer;
 use crate::corpus::{self, AddRequest, Progress, Quiet, Summary};
 use crate::index::Store;
 use crate::ingest::{ingest_bytes, read_report_file};
-use crate::output::Printer;
 use crate::search::{MAX_LIMIT, MAX_OFFSET, Request, Searching};
 
 /// baogao (報告): search Chinese research reports — Traditional or Simplified, any encoding.
@@ -441,7 +443,7 @@ fn cmd_search(out: &mut Printer, cli: &Cli, request: &Request, json: bool) -> Re
         bail!("--offset {}: at most {MAX_OFFSET}", request.offset);
     }
     if let Some(kind) = &request.kind
-        && crate::parse::Kind::parse(kind).is_none()
+        && crate::report::parse::Kind::parse(kind).is_none()
     {
         bail!("unknown kind '{kind}' (paragraph, table_row, list_item, heading, caption, note)");
     }
@@ -469,7 +471,7 @@ fn cmd_add(
         bail!("--id can only be given with a single file");
     }
     if let Some(label) = encoding
-        && crate::decode::encoding_for_label(label).is_none()
+        && crate::ingest::decode::encoding_for_label(label).is_none()
     {
         bail!("unknown encoding label '{label}'");
     }
@@ -537,7 +539,7 @@ fn cmd_get(out: &mut Printer, cli: &Cli, ids: &[String], context: u64, json: boo
 fn cmd_locate(out: &mut Printer, cli: &Cli, quote: &str, limit: usize, json: bool) -> Result<u8> {
     let (store, searcher) = open(cli)?;
     let searching = Searching::new(&store, &searcher);
-    let found = crate::locate::locate(&searching, quote, limit)?;
+    let found = crate::search::locate::locate(&searching, quote, limit)?;
     if found.is_empty() {
         eprintln!("baogao: no passage matches this quotation closely enough");
         return Ok(1);

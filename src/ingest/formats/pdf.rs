@@ -22,7 +22,7 @@ use std::io::{ErrorKind, Write};
 use std::process::{Command, Stdio};
 
 use super::{Extracted, FormatError, extracted};
-use crate::parse::join_into;
+use crate::report::parse::join_into;
 
 /// The poppler-utils program used.
 const PDFTOTEXT: &str = "pdftotext";
@@ -749,8 +749,8 @@ fn table_at(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::formats::{Format, FormatError, detect};
-    use crate::parse::{Kind, parse};
+    use crate::ingest::formats::{Format, FormatError, detect};
+    use crate::report::parse::{Kind, parse};
     use std::path::Path;
 
     fn fixture(name: &str) -> Vec<u8> {
@@ -775,7 +775,7 @@ mod tests {
         require_pdftotext();
         let bytes = fixture("report-2pages.pdf");
         assert_eq!(detect(&bytes, Path::new("x")), Format::Pdf);
-        let e = crate::formats::extract(Format::Pdf, &bytes, None).unwrap();
+        let e = crate::ingest::formats::extract(Format::Pdf, &bytes, None).unwrap();
         assert_eq!(e.encoding, "pdf");
         assert_eq!(e.replacements, 0);
         assert!(
@@ -812,7 +812,7 @@ mod tests {
         );
         let p = r.blocks.iter().find(|b| b.kind == Kind::Paragraph).unwrap();
         assert_eq!(p.section, vec!["壹、研究背景"]);
-        let (_, cells) = crate::formats::testing::table_rows(&r.blocks);
+        let (_, cells) = crate::ingest::formats::testing::table_rows(&r.blocks);
         assert_eq!(
             cells,
             vec![
@@ -823,7 +823,10 @@ mod tests {
             "{}",
             e.text
         );
-        crate::formats::testing::assert_sample_table(&r, &["區域", "城市", "交流次數", "備註"]);
+        crate::ingest::formats::testing::assert_sample_table(
+            &r,
+            &["區域", "城市", "交流次數", "備註"],
+        );
     }
 
     #[test]

@@ -10,6 +10,11 @@
 //! first and BM25 orders the rest. Passages of reports whose title holds some of the words
 //! get a smaller bonus per word.
 
+pub mod locate;
+pub mod snippet;
+pub mod sum_query;
+pub mod top;
+
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
@@ -24,13 +29,13 @@ use tantivy::query::{
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use crate::analyzer::{Folded, gram_terms, is_han, is_significant, query_pieces};
+use crate::analysis::analyzer::{Folded, gram_terms, is_han, is_significant, query_pieces};
+use crate::analysis::numerals::spellings;
 use crate::index::Store;
-use crate::numerals::spellings;
-use crate::passage::Passage;
-use crate::snippet::{Snippet, make_snippet};
-use crate::sum_query::{Anchor, Candidates, Clause, ReportKeys, SumQuery};
-use crate::top::TopHits;
+use crate::report::passage::Passage;
+use crate::search::snippet::{Snippet, make_snippet};
+use crate::search::sum_query::{Anchor, Candidates, Clause, ReportKeys, SumQuery};
+use crate::search::top::TopHits;
 
 /// Bonus for a word found whole in the passage text.
 const WHOLE_WORD_BODY: f32 = 8.0;
@@ -743,7 +748,7 @@ impl Searching<'_> {
     /// The passage with this id, or `None`. Ids are not indexed: the report's passages are
     /// read and the one with the id picked.
     pub fn get(&self, id: &str) -> Result<Option<Passage>> {
-        let Some((report, _)) = crate::passage::split_id(id) else {
+        let Some((report, _)) = crate::report::passage::split_id(id) else {
             return Ok(None);
         };
         let query = TermQuery::new(self.store.report_term(report), IndexRecordOption::Basic);
@@ -798,7 +803,9 @@ impl Searching<'_> {
 /// The terms that a passage holding the word must have at each position: where several
 /// share one (a number's value, its digits as written, its parts), the one covering most of
 /// the word from the earliest char, so `235万` asks for 2350000, which `2,350,000` also gives.
-fn one_per_position(mut terms: Vec<crate::analyzer::Term>) -> Vec<crate::analyzer::Term> {
+fn one_per_position(
+    mut terms: Vec<crate::analysis::analyzer::Term>,
+) -> Vec<crate::analysis::analyzer::Term> {
     terms.sort_by(|a, b| {
         (a.position, a.char_start)
             .cmp(&(b.position, b.char_start))

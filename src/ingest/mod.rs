@@ -1,15 +1,17 @@
 //! Ingestion: a file's bytes → a parsed [`Report`] plus how it was read (format, encoding,
 //! replacement characters). The format is chosen by content; text goes through
-//! [`crate::decode`], PDF/DOCX/HTML through [`crate::formats`], and all of them through the
+//! [`crate::ingest::decode`], PDF/DOCX/HTML through [`crate::ingest::formats`], and all of them through the
 //! same parser.
+
+pub mod decode;
+pub mod formats;
 
 use std::io::Read;
 use std::path::Path;
 
 use anyhow::{Result, anyhow, bail};
 
-use crate::formats;
-use crate::parse::{Report, parse};
+use crate::report::parse::{Report, parse};
 
 /// A file read and parsed.
 #[derive(Debug, Clone)]

@@ -1,0 +1,5 @@
+//! Analysis: text → terms.
+
+pub mod analyzer;
+pub mod fold;
+pub mod numerals;

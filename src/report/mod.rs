@@ -1,0 +1,4 @@
+//! Report model: text → report.
+
+pub mod parse;
+pub mod passage;
