@@ -576,7 +576,7 @@ mod tests {
         let store = Store::open_for_write(dir.path()).unwrap();
         let text = format!(
             "{}\n\n重複的段落。\n\n重複的段落。\n",
-            include_str!("../corpus/taipei-shanghai-city-exchange-2017.txt")
+            include_str!("../../corpus/taipei-shanghai-city-exchange-2017.txt")
         );
         let report = crate::report::parse::parse(&text);
         let mut list = crate::report::passage::passages("r", &report);

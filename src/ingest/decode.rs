@@ -590,7 +590,7 @@ static COMPAT: [(u16, char); 460] = [
 mod tests {
     use super::*;
 
-    const CORPUS: &str = include_str!("../corpus/taipei-shanghai-city-exchange-2017.txt");
+    const CORPUS: &str = include_str!("../../corpus/taipei-shanghai-city-exchange-2017.txt");
 
     /// About `max_bytes` of the Traditional Chinese corpus, cut at a char boundary.
     fn sample(max_bytes: usize) -> &'static str {
@@ -815,51 +815,51 @@ mod tests {
     const TWINS: &[(&str, &[u8], &[u8], &str)] = &[
         (
             "py-big5",
-            include_bytes!("../tests/fixtures/py-big5.txt"),
-            include_bytes!("../tests/fixtures/py-big5-utf8.txt"),
+            include_bytes!("../../tests/fixtures/py-big5.txt"),
+            include_bytes!("../../tests/fixtures/py-big5-utf8.txt"),
             "big5",
         ),
         (
             "py-gbk",
-            include_bytes!("../tests/fixtures/py-gbk.txt"),
-            include_bytes!("../tests/fixtures/py-gbk-utf8.txt"),
+            include_bytes!("../../tests/fixtures/py-gbk.txt"),
+            include_bytes!("../../tests/fixtures/py-gbk-utf8.txt"),
             "gbk",
         ),
         (
             "py-gb2312",
-            include_bytes!("../tests/fixtures/py-gb2312.txt"),
-            include_bytes!("../tests/fixtures/py-gb2312-utf8.txt"),
+            include_bytes!("../../tests/fixtures/py-gb2312.txt"),
+            include_bytes!("../../tests/fixtures/py-gb2312-utf8.txt"),
             "gbk",
         ),
         (
             "py-gb18030",
-            include_bytes!("../tests/fixtures/py-gb18030.txt"),
-            include_bytes!("../tests/fixtures/py-gb18030-utf8.txt"),
+            include_bytes!("../../tests/fixtures/py-gb18030.txt"),
+            include_bytes!("../../tests/fixtures/py-gb18030-utf8.txt"),
             "gb18030",
         ),
         (
             "cp950-A0010007",
-            include_bytes!("../tests/fixtures/cp950-A0010007.txt"),
-            include_bytes!("../tests/fixtures/cp950-A0010007-utf8.txt"),
+            include_bytes!("../../tests/fixtures/cp950-A0010007.txt"),
+            include_bytes!("../../tests/fixtures/cp950-A0010007-utf8.txt"),
             "big5",
         ),
         (
             "cp950-crlf-A0010007",
-            include_bytes!("../tests/fixtures/cp950-crlf-A0010007.txt"),
-            include_bytes!("../tests/fixtures/cp950-crlf-A0010007-utf8.txt"),
+            include_bytes!("../../tests/fixtures/cp950-crlf-A0010007.txt"),
+            include_bytes!("../../tests/fixtures/cp950-crlf-A0010007-utf8.txt"),
             "big5",
         ),
         (
             // From the gb18030/ sample folder, but every character is in GBK.
             "gb18030-00090",
-            include_bytes!("../tests/fixtures/gb18030-00090.txt"),
-            include_bytes!("../tests/fixtures/gb18030-00090-utf8.txt"),
+            include_bytes!("../../tests/fixtures/gb18030-00090.txt"),
+            include_bytes!("../../tests/fixtures/gb18030-00090-utf8.txt"),
             "gbk",
         ),
         (
             "gbk-00150",
-            include_bytes!("../tests/fixtures/gbk-00150.txt"),
-            include_bytes!("../tests/fixtures/gbk-00150-utf8.txt"),
+            include_bytes!("../../tests/fixtures/gbk-00150.txt"),
+            include_bytes!("../../tests/fixtures/gbk-00150-utf8.txt"),
             "gbk",
         ),
     ];
@@ -884,18 +884,18 @@ mod tests {
     #[test]
     fn real_crlf_file_keeps_crlf() {
         let d = ok(
-            include_bytes!("../tests/fixtures/cp950-crlf-A0010007.txt"),
+            include_bytes!("../../tests/fixtures/cp950-crlf-A0010007.txt"),
             None,
         );
         assert!(d.text.contains("\r\n"));
-        let lf = ok(include_bytes!("../tests/fixtures/cp950-A0010007.txt"), None);
+        let lf = ok(include_bytes!("../../tests/fixtures/cp950-A0010007.txt"), None);
         assert_eq!(d.text.replace("\r\n", "\n"), lf.text);
     }
 
     #[test]
     fn big5hkscs_fixture_with_forced_label() {
-        let legacy = include_bytes!("../tests/fixtures/py-big5hkscs.txt");
-        let twin = include_bytes!("../tests/fixtures/py-big5hkscs-utf8.txt");
+        let legacy = include_bytes!("../../tests/fixtures/py-big5hkscs.txt");
+        let twin = include_bytes!("../../tests/fixtures/py-big5hkscs-utf8.txt");
         for label in ["big5-hkscs", "big5hkscs", "Big5_HKSCS"] {
             let d = ok(legacy, Some(label));
             assert_eq!(

@@ -1195,7 +1195,7 @@ fn trim_trailing_empty(mut cells: Vec<String>) -> Vec<String> {
 mod tests {
     use super::*;
 
-    const SAMPLE: &str = include_str!("../corpus/taipei-shanghai-city-exchange-2017.txt");
+    const SAMPLE: &str = include_str!("../../corpus/taipei-shanghai-city-exchange-2017.txt");
 
     fn sample() -> Report {
         parse(SAMPLE)

@@ -197,7 +197,7 @@ mod tests {
     use super::*;
     use crate::report::parse::parse;
 
-    const SAMPLE: &str = include_str!("../corpus/taipei-shanghai-city-exchange-2017.txt");
+    const SAMPLE: &str = include_str!("../../corpus/taipei-shanghai-city-exchange-2017.txt");
 
     #[test]
     fn ids_are_unique_and_stable() {
