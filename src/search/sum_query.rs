@@ -84,6 +84,9 @@ impl Clone for Clause {
 #[derive(Debug)]
 pub struct SumQuery {
     pub candidates: Candidates,
+    /// Keep only the candidates of one match level: with [`Candidates::SomeWord`], those
+    /// that do not hold every word; with [`Candidates::AnyPart`], those holding no word whole.
+    pub exclusive: bool,
     pub clauses: Vec<Clause>,
     pub required: Option<Box<dyn Query>>,
     pub excluded: Option<Box<dyn Query>>,
@@ -98,6 +101,7 @@ impl Clone for SumQuery {
     fn clone(&self) -> SumQuery {
         SumQuery {
             candidates: self.candidates,
+            exclusive: self.exclusive,
             clauses: self.clauses.clone(),
             required: self.required.as_ref().map(|q| q.box_clone()),
             excluded: self.excluded.as_ref().map(|q| q.box_clone()),
@@ -131,6 +135,7 @@ impl Query for SumQuery {
         }
         Ok(Box::new(SumWeight {
             candidates: self.candidates,
+            exclusive: self.exclusive,
             clauses,
             required: filter(&self.required)?,
             excluded: filter(&self.excluded)?,
@@ -155,6 +160,7 @@ struct ClauseWeight {
 
 struct SumWeight {
     candidates: Candidates,
+    exclusive: bool,
     clauses: Vec<ClauseWeight>,
     required: Option<Box<dyn Weight>>,
     excluded: Option<Box<dyn Weight>>,
@@ -180,7 +186,10 @@ impl Weight for SumWeight {
                         words.resize(n + 1, Vec::new());
                     }
                     words[n].push(i);
-                    generators.push(i);
+                    // Passages holding a word are never partial matches.
+                    if !(self.exclusive && self.candidates == Candidates::AnyPart) {
+                        generators.push(i);
+                    }
                 }
                 Anchor::Part if self.candidates == Candidates::AnyPart => generators.push(i),
                 _ => {}
@@ -192,6 +201,12 @@ impl Weight for SumWeight {
             });
         }
         let every_word = self.candidates == Candidates::EveryWord;
+        let level_check = match (self.exclusive, self.candidates) {
+            (true, Candidates::SomeWord) => LevelCheck::NotEveryWord,
+            (true, Candidates::AnyPart) => LevelCheck::NoWord,
+            _ => LevelCheck::None,
+        };
+        let all_words = words.clone();
         let must_hold: Vec<Vec<usize>> = if every_word {
             words
         } else {
@@ -219,6 +234,8 @@ impl Weight for SumWeight {
             live,
             every_word,
             must_hold,
+            level_check,
+            all_words,
             generators,
             required: filter(&self.required)?,
             excluded: filter(&self.excluded)?,
@@ -249,6 +266,16 @@ impl Weight for SumWeight {
     }
 }
 
+/// Which candidates a scorer keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LevelCheck {
+    None,
+    /// Those that do not hold every word.
+    NotEveryWord,
+    /// Those holding no word.
+    NoWord,
+}
+
 struct ClauseScorer {
     scorer: Box<dyn Scorer>,
     bonus: Score,
@@ -263,6 +290,10 @@ struct SumScorer {
     every_word: bool,
     /// The clauses holding each word that every candidate must hold.
     must_hold: Vec<Vec<usize>>,
+    /// Which candidates belong to the level sought.
+    level_check: LevelCheck,
+    /// The clauses holding each word.
+    all_words: Vec<Vec<usize>>,
     /// Clauses any of which makes a candidate, unless `every_word`.
     generators: Vec<usize>,
     required: Option<Box<dyn Scorer>>,
@@ -302,6 +333,15 @@ impl SumScorer {
                     continue;
                 }
             }
+            let in_level = match self.level_check {
+                LevelCheck::None => true,
+                LevelCheck::NotEveryWord => self.words_held(doc) < self.all_words.len(),
+                LevelCheck::NoWord => self.words_held(doc) == 0,
+            };
+            if !in_level {
+                target = doc + 1;
+                continue;
+            }
             if let Some(required) = &mut self.required {
                 let next = reach(required.as_mut(), doc);
                 if next != doc {
@@ -317,6 +357,18 @@ impl SumScorer {
             }
             return doc;
         }
+    }
+
+    /// How many words `doc` holds whole.
+    fn words_held(&mut self, doc: DocId) -> usize {
+        let clauses = &mut self.clauses;
+        self.all_words
+            .iter()
+            .filter(|word| {
+                word.iter()
+                    .any(|&i| reach(clauses[i].scorer.as_mut(), doc) == doc)
+            })
+            .count()
     }
 
     fn first_generated(&mut self, target: DocId) -> DocId {

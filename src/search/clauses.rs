@@ -1,0 +1,179 @@
+//! Clause building: a query plan, the filters of a request and a match level → one
+//! [`SumQuery`] whose candidates are the passages of that level and whose clauses score them.
+//!
+//! The clauses are the same for every level, so a passage earns the same score whichever
+//! level's query finds it: a word held whole earns a bonus (its share of the query's rarity,
+//! see [`PlannedWord::share`]) plus the BM25 of its run, in the text and, weighted less, in the
+//! context (heading, or a table row's caption and headers); the dictionary words inside it earn
+//! their BM25.
+
+use tantivy::Term;
+use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, TermQuery, TermSetQuery};
+use tantivy::schema::IndexRecordOption;
+
+use crate::search::plan::{Plan, PlannedWord, WholeWord};
+use crate::search::sum_query::{Anchor, Candidates, Clause, SumQuery};
+use crate::search::{Level, Request, Searching};
+
+/// Bonus for a word found whole in the passage text (times the word's share).
+const WHOLE_WORD_BODY: f32 = 8.0;
+/// Bonus for a word found whole in the passage's context only (times the word's share).
+const WHOLE_WORD_CONTEXT: f32 = 7.0;
+/// Weight of BM25 on the passage's context relative to its text.
+const CONTEXT_WEIGHT: f32 = 0.2;
+
+/// Which passages a built query finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Scope {
+    /// The passages of one match level.
+    Level(Level),
+    /// Every match, whatever its level (facet counts).
+    Any,
+}
+
+impl Searching<'_> {
+    /// The query for `scope`: words, phrases, exclusions and filters.
+    pub(super) fn build(&self, request: &Request, plan: &Plan, scope: Scope) -> Box<dyn Query> {
+        let mut required: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut excluded: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut clauses: Vec<Clause> = Vec::new();
+        let mut required_words = Vec::new();
+        let mut whole_words = 0;
+        for word in &plan.words {
+            let whole = word.whole.as_ref();
+            if word.excluded {
+                if let Some(whole) = whole {
+                    excluded.push((Occur::Should, anywhere(whole)));
+                }
+                continue;
+            }
+            match whole {
+                Some(whole) if word.required => {
+                    required_words.push(whole_words);
+                    required.push((Occur::Must, self.in_passage(whole)));
+                }
+                None if word.required || scope == Scope::Level(Level::All) => {
+                    // No passage holds this word whole.
+                    return Box::new(EmptyQuery);
+                }
+                _ => {}
+            }
+            clauses.extend(word_clauses(word, whole_words));
+            if whole.is_some() {
+                whole_words += 1;
+            }
+        }
+        let has_parts = clauses.iter().any(|c| c.anchor == Anchor::Part);
+        let anchored = match scope {
+            Scope::Level(Level::Partial) => has_parts,
+            Scope::Any => has_parts || whole_words > 0,
+            _ => whole_words > 0,
+        };
+        if !anchored {
+            return Box::new(EmptyQuery);
+        }
+        if !self.filters(request, &mut required) {
+            return Box::new(EmptyQuery);
+        }
+        let boolean = |clauses: Vec<(Occur, Box<dyn Query>)>| {
+            (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+        };
+        let (candidates, exclusive) = match scope {
+            Scope::Level(Level::All) => (Candidates::EveryWord, false),
+            Scope::Level(Level::Some) => (Candidates::SomeWord, true),
+            Scope::Level(Level::Partial) => (Candidates::AnyPart, true),
+            Scope::Any => (Candidates::AnyPart, false),
+        };
+        Box::new(SumQuery {
+            candidates,
+            exclusive,
+            clauses,
+            required: boolean(required),
+            excluded: boolean(excluded),
+            required_words,
+            report_bonuses: plan.report_bonuses.clone(),
+        })
+    }
+
+    /// Adds the request's filters to `required`; false when a filter can match nothing.
+    fn filters(&self, request: &Request, required: &mut Vec<(Occur, Box<dyn Query>)>) -> bool {
+        let store = self.store;
+        let mut filter = |term: Term| {
+            required.push((
+                Occur::Must,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+            ))
+        };
+        if let Some(kind) = &request.kind {
+            filter(store.kind_term(kind));
+        }
+        if let Some(report) = &request.report {
+            filter(store.report_term(report));
+        }
+        if let Some(year) = &request.year {
+            filter(store.year_term(year));
+        }
+        if let Some(section) = &request.section {
+            let terms = self.section_terms(section);
+            if terms.is_empty() {
+                return false;
+            }
+            required.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+        }
+        true
+    }
+
+    /// A quoted phrase's match: in the passage's own text, or for a table row in its caption
+    /// or column headers (its context), never in a heading above the passage alone.
+    fn in_passage(&self, whole: &WholeWord) -> Box<dyn Query> {
+        let row_context: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+            (Occur::Must, whole.1.box_clone()),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    self.store.kind_term("table_row"),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+        ]));
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Should, whole.0.0.box_clone()),
+            (Occur::Should, row_context),
+        ]))
+    }
+}
+
+/// A word's whole run in the text or the context.
+fn anywhere(whole: &WholeWord) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Should, whole.0.0.box_clone()),
+        (Occur::Should, whole.1.box_clone()),
+    ]))
+}
+
+/// The scoring clauses of one word (whole-word number `n`); a passage's score sums those it
+/// matches. Holding the whole run earns the bonus plus its BM25 (as a phrase in the text, its
+/// bigrams in the context): a passage holding it more often, or holding a rarer word, ranks
+/// higher.
+fn word_clauses(word: &PlannedWord, n: usize) -> Vec<Clause> {
+    let mut clauses = Vec::new();
+    if let Some(((body, body_scale), context)) = &word.whole {
+        clauses.push(Clause {
+            query: body.box_clone(),
+            bonus: WHOLE_WORD_BODY * word.share,
+            weight: *body_scale * word.run_factor,
+            anchor: Anchor::Word(n),
+        });
+        clauses.push(Clause {
+            query: context.box_clone(),
+            bonus: WHOLE_WORD_CONTEXT * word.share,
+            weight: (CONTEXT_WEIGHT + 1.0) * word.run_factor,
+            anchor: Anchor::Word(n),
+        });
+    }
+    clauses.extend(word.parts.iter().map(|(query, piece)| {
+        let anchor = if *piece { Anchor::Part } else { Anchor::Never };
+        Clause::scored(query.box_clone(), anchor)
+    }));
+    clauses
+}
