@@ -2,8 +2,8 @@
 //! [`SumQuery`] whose candidates are the passages of that level and whose clauses score them.
 //!
 //! The clauses are the same for every level, so a passage earns the same score whichever
-//! level's query finds it: a word held whole earns a bonus (its share of the query's rarity,
-//! see [`PlannedWord::share`]) plus the BM25 of its run, in the text and, weighted less, in the
+//! level's query finds it: a word held whole earns a bonus proportional to its idf (how
+//! rare it is in the index) plus the BM25 of its run, in the text and, weighted less, in the
 //! context (heading, or a table row's caption and headers); the dictionary words inside it earn
 //! their BM25.
 
@@ -15,10 +15,12 @@ use crate::search::plan::{Plan, PlannedWord, WholeWord};
 use crate::search::sum_query::{Anchor, Candidates, Clause, SumQuery};
 use crate::search::{Level, Request, Searching};
 
-/// Bonus for a word found whole in the passage text (times the word's share).
-const WHOLE_WORD_BODY: f32 = 8.0;
-/// Bonus for a word found whole in the passage's context only (times the word's share).
-const WHOLE_WORD_CONTEXT: f32 = 7.0;
+/// Bonus for a word found whole in the passage text, per unit of the word's idf: holding a
+/// word counts for more than how often or in how short a passage it is held (BM25's part),
+/// and a rare word for more than a common one.
+const WHOLE_WORD_BODY_PER_IDF: f32 = 4.0;
+/// The same for a word found whole in the passage's context.
+const WHOLE_WORD_CONTEXT_PER_IDF: f32 = 3.5;
 /// Weight of BM25 on the passage's context relative to its text.
 const CONTEXT_WEIGHT: f32 = 0.2;
 
@@ -39,6 +41,7 @@ impl Searching<'_> {
         let mut clauses: Vec<Clause> = Vec::new();
         let mut required_words = Vec::new();
         let mut whole_words = 0;
+        let mut title_keys = Vec::new();
         for word in &plan.words {
             let whole = word.whole.as_ref();
             if word.excluded {
@@ -61,6 +64,7 @@ impl Searching<'_> {
             clauses.extend(word_clauses(word, whole_words));
             if whole.is_some() {
                 whole_words += 1;
+                title_keys.push(word.title_keys.clone());
             }
         }
         let has_parts = clauses.iter().any(|c| c.anchor == Anchor::Part);
@@ -91,6 +95,7 @@ impl Searching<'_> {
             required: boolean(required),
             excluded: boolean(excluded),
             required_words,
+            title_keys,
             report_bonuses: plan.report_bonuses.clone(),
         })
     }
@@ -127,7 +132,7 @@ impl Searching<'_> {
     /// or column headers (its context), never in a heading above the passage alone.
     fn in_passage(&self, whole: &WholeWord) -> Box<dyn Query> {
         let row_context: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-            (Occur::Must, whole.1.box_clone()),
+            (Occur::Must, whole.context.box_clone()),
             (
                 Occur::Must,
                 Box::new(TermQuery::new(
@@ -136,19 +141,25 @@ impl Searching<'_> {
                 )),
             ),
         ]));
-        Box::new(BooleanQuery::new(vec![
-            (Occur::Should, whole.0.0.box_clone()),
-            (Occur::Should, row_context),
-        ]))
+        let mut clauses = in_text(whole);
+        clauses.push((Occur::Should, row_context));
+        Box::new(BooleanQuery::new(clauses))
     }
 }
 
 /// A word's whole run in the text or the context.
 fn anywhere(whole: &WholeWord) -> Box<dyn Query> {
-    Box::new(BooleanQuery::new(vec![
-        (Occur::Should, whole.0.0.box_clone()),
-        (Occur::Should, whole.1.box_clone()),
-    ]))
+    let mut clauses = in_text(whole);
+    clauses.push((Occur::Should, whole.context.box_clone()));
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// A word's whole run in the text, in any spelling.
+fn in_text(whole: &WholeWord) -> Vec<(Occur, Box<dyn Query>)> {
+    whole
+        .bodies()
+        .map(|(query, _, _)| (Occur::Should, query.box_clone()))
+        .collect()
 }
 
 /// The scoring clauses of one word (whole-word number `n`); a passage's score sums those it
@@ -157,16 +168,18 @@ fn anywhere(whole: &WholeWord) -> Box<dyn Query> {
 /// higher.
 fn word_clauses(word: &PlannedWord, n: usize) -> Vec<Clause> {
     let mut clauses = Vec::new();
-    if let Some(((body, body_scale), context)) = &word.whole {
+    if let Some(whole) = &word.whole {
+        for (body, scale, share) in whole.bodies() {
+            clauses.push(Clause {
+                query: body.box_clone(),
+                bonus: WHOLE_WORD_BODY_PER_IDF * word.rarity * share,
+                weight: scale * word.run_factor,
+                anchor: Anchor::Word(n),
+            });
+        }
         clauses.push(Clause {
-            query: body.box_clone(),
-            bonus: WHOLE_WORD_BODY * word.share,
-            weight: *body_scale * word.run_factor,
-            anchor: Anchor::Word(n),
-        });
-        clauses.push(Clause {
-            query: context.box_clone(),
-            bonus: WHOLE_WORD_CONTEXT * word.share,
+            query: whole.context.box_clone(),
+            bonus: WHOLE_WORD_CONTEXT_PER_IDF * word.rarity,
             weight: (CONTEXT_WEIGHT + 1.0) * word.run_factor,
             anchor: Anchor::Word(n),
         });

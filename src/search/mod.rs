@@ -33,9 +33,7 @@ use std::ops::Bound;
 use anyhow::Result;
 use serde::Serialize;
 use tantivy::collector::{DocSetCollector, TopDocs};
-use tantivy::query::{
-    Bm25StatisticsProvider, BooleanQuery, Occur, Query, RangeQuery, TermQuery,
-};
+use tantivy::query::{Bm25StatisticsProvider, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
@@ -244,7 +242,6 @@ impl Searching<'_> {
         Ok(out)
     }
 }
-
 
 /// Folded letters, digits and ideographs of `text`.
 fn significant_text(text: &str) -> String {

@@ -9,11 +9,11 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+use tantivy::Term;
 use tantivy::query::{
     Bm25StatisticsProvider, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::Term;
 
 use crate::analysis::analyzer::{Folded, gram_terms, is_han, is_significant, query_pieces};
 use crate::analysis::numerals::spellings;
@@ -21,9 +21,10 @@ use crate::search::Searching;
 use crate::search::query::{QueryWord, parse_query};
 use crate::search::sum_query::ReportKeys;
 
-/// Bonus for each query word found in the title of the passage's report: a report about
-/// 大眾捷運 makes its table rows answers to a query that names 大眾捷運.
-const TITLE_WORD: f32 = 4.0;
+/// Bonus for each query word found in the title of the passage's report, per unit of the
+/// word's idf: a report about 大眾捷運 makes its table rows answers to a query that names
+/// 大眾捷運.
+const TITLE_WORD_PER_IDF: f32 = 2.0;
 /// BM25 of a word found in another spelling of its numbers (第十二條 for 第12條), relative
 /// to the spelling typed: the typed one ranks first when all else is equal.
 const OTHER_SPELLING: f32 = 0.9;
@@ -43,19 +44,63 @@ const SENTENCE_HAN_CHARS: usize = MAX_WORD_CHARS + 1;
 /// Words that ask rather than say, and particles: a question's content is the rest. Listed
 /// as typed (Traditional); compared after folding.
 const QUESTION_WORDS: &[&str] = &[
-    "什麼", "甚麼", "什麽", "為什麼", "為甚麼", "哪", "哪一", "哪個", "哪些", "哪裡", "哪裏",
-    "哪兒", "哪種", "哪位", "哪年", "哪天", "哪國", "哪一個", "哪一種", "哪一年", "哪一位",
-    "誰", "何", "何時", "何處", "何者", "何種", "何人", "何地", "為何", "如何", "多少",
-    "多久", "幾", "幾個", "幾年", "幾次", "幾位", "是否", "是不是", "有沒有", "能否", "可否",
-    "嗎", "呢", "吧", "啊", "呀", "請問",
+    "什麼",
+    "甚麼",
+    "什麽",
+    "為什麼",
+    "為甚麼",
+    "哪",
+    "哪一",
+    "哪個",
+    "哪些",
+    "哪裡",
+    "哪裏",
+    "哪兒",
+    "哪種",
+    "哪位",
+    "哪年",
+    "哪天",
+    "哪國",
+    "哪一個",
+    "哪一種",
+    "哪一年",
+    "哪一位",
+    "誰",
+    "何",
+    "何時",
+    "何處",
+    "何者",
+    "何種",
+    "何人",
+    "何地",
+    "為何",
+    "如何",
+    "多少",
+    "多久",
+    "幾",
+    "幾個",
+    "幾年",
+    "幾次",
+    "幾位",
+    "是否",
+    "是不是",
+    "有沒有",
+    "能否",
+    "可否",
+    "嗎",
+    "呢",
+    "吧",
+    "啊",
+    "呀",
+    "請問",
 ];
 /// Function words dropped from a question (not from a keyword query: `的` typed alone is
 /// searched).
 const PARTICLES: &[&str] = &[
-    "的", "了", "是", "在", "與", "和", "及", "之", "被", "將", "把", "由", "於", "對", "從",
-    "所", "而", "也", "都", "就", "又", "還", "其", "此", "該", "這", "那", "這個", "那個",
-    "有", "為", "以", "等", "要", "會", "能", "可以", "則", "即", "並", "或", "且", "個",
-    "位", "曾", "已", "得", "到", "給", "讓", "使", "中", "一", "上", "下",
+    "的", "了", "是", "在", "與", "和", "及", "之", "被", "將", "把", "由", "於", "對", "從", "所",
+    "而", "也", "都", "就", "又", "還", "其", "此", "該", "這", "那", "這個", "那個", "有", "為",
+    "以", "等", "要", "會", "能", "可以", "則", "即", "並", "或", "且", "個", "位", "曾", "已",
+    "得", "到", "給", "讓", "使", "中", "一", "上", "下",
 ];
 /// Characters whose presence inside a query word makes it a question.
 const QUESTION_MARKS: &[char] = &['？', '?'];
@@ -71,9 +116,27 @@ fn stop_words() -> &'static (HashSet<String>, HashSet<String>) {
     })
 }
 
-/// A word's whole-run queries: in the passage text (and the factor that brings a shortened
-/// phrase's BM25 back to the full phrase's), in its context.
-pub(super) type WholeWord = ((Box<dyn Query>, f32), Box<dyn Query>);
+/// A word's whole-run queries.
+pub(super) struct WholeWord {
+    /// In the passage text, as typed, with the factor that brings a shortened phrase's BM25
+    /// back to the full phrase's.
+    pub body: (Box<dyn Query>, f32),
+    /// In the passage text, in the other spellings of its numbers (第十二條 for 第12條).
+    pub other_spellings: Option<Box<dyn Query>>,
+    /// In the passage's context, in any spelling.
+    pub context: Box<dyn Query>,
+}
+
+impl WholeWord {
+    /// The text queries, each with its share of the bonus: the spelling typed ranks first.
+    pub fn bodies(&self) -> impl Iterator<Item = (&dyn Query, f32, f32)> {
+        std::iter::once((self.body.0.as_ref(), self.body.1, 1.0)).chain(
+            self.other_spellings
+                .iter()
+                .map(|q| (q.as_ref(), 1.0, OTHER_SPELLING)),
+        )
+    }
+}
 
 /// One query word, analysed.
 pub(super) struct PlannedWord {
@@ -86,14 +149,14 @@ pub(super) struct PlannedWord {
     /// How rare holding the word whole is: the BM25 idf of its rarest term (a passage
     /// holding the word holds that term).
     pub rarity: f32,
+    /// Keys of the reports whose title holds the word, sorted: their passages hold it in
+    /// their context (when the query has several words).
+    pub title_keys: Vec<u64>,
     /// The dictionary words inside it, each with whether holding it is a partial match.
     pub parts: Vec<(Box<dyn Query>, bool)>,
     /// Brings the BM25 of the word's run (whose idf is the sum of its terms') to the word's
     /// own rarity: a word counts as one term, however many bigrams spell it.
     pub run_factor: f32,
-    /// Share of the whole-word bonus: the word's rarity over the mean rarity of the query's
-    /// words, so rare, decisive words count for more than common ones.
-    pub share: f32,
 }
 
 /// Everything one search needs to know about its query.
@@ -133,7 +196,7 @@ impl Searching<'_> {
         }
         typed.truncate(crate::search::query::MAX_QUERY_WORDS);
         let num_docs = self.searcher.num_docs();
-        let mut words: Vec<PlannedWord> = typed
+        let words: Vec<PlannedWord> = typed
             .into_iter()
             .map(|w| {
                 let folded = Folded::new(&w.text);
@@ -146,10 +209,14 @@ impl Searching<'_> {
                 let rarity = idf(df, num_docs);
                 let run_weight = self.phrase_weight(self.store.fields.body_grams, &folded);
                 PlannedWord {
-                    run_factor: if run_weight > 0.0 { rarity / run_weight } else { 1.0 },
+                    title_keys: Vec::new(),
+                    run_factor: if run_weight > 0.0 {
+                        rarity / run_weight
+                    } else {
+                        1.0
+                    },
                     parts,
                     rarity,
-                    share: 1.0,
                     text: w.text,
                     folded,
                     whole,
@@ -158,22 +225,6 @@ impl Searching<'_> {
                 }
             })
             .collect();
-        let rarities: Vec<f32> = words
-            .iter()
-            .filter(|w| !w.excluded && w.whole.is_some())
-            .map(|w| w.rarity)
-            .collect();
-        let mean = rarities.iter().sum::<f32>() / rarities.len().max(1) as f32;
-        if mean > 0.0 {
-            for w in &mut words {
-                w.share = w.rarity / mean;
-            }
-        }
-        if std::env::var("BAOGAO_DEBUG_PLAN").is_ok() {
-            for w in &words {
-                eprintln!("plan: {} rarity {:.2} share {:.2} parts {}", w.text, w.rarity, w.share, w.parts.len());
-            }
-        }
         let mut plan = Plan {
             words,
             report_bonuses: Vec::new(),
@@ -181,7 +232,7 @@ impl Searching<'_> {
         };
         // Title bonuses only add to the score of passages that are candidates anyway.
         if plan.positive().count() > 1 {
-            plan.report_bonuses = self.title_bonuses(&plan);
+            plan.report_bonuses = self.title_bonuses(&mut plan);
         }
         plan.marked = plan
             .positive()
@@ -194,7 +245,11 @@ impl Searching<'_> {
     /// itself when the dictionary has it).
     fn whole_doc_freq(&self, folded: &Folded) -> u64 {
         let f = &self.store.fields;
-        let key: String = folded.chars.iter().filter(|c| is_significant(**c)).collect();
+        let key: String = folded
+            .chars
+            .iter()
+            .filter(|c| is_significant(**c))
+            .collect();
         let as_word = self.doc_freq(f.body_words, &key);
         if as_word > 0 {
             return as_word;
@@ -245,7 +300,10 @@ impl Searching<'_> {
                     _ => kept.push((s, e)),
                 }
             }
-            parts.extend(kept.into_iter().map(|(s, e)| original(start + s, start + e)));
+            parts.extend(
+                kept.into_iter()
+                    .map(|(s, e)| original(start + s, start + e)),
+            );
         }
         let mut seen = HashSet::new();
         parts.retain(|p| seen.insert(Folded::new(p).chars));
@@ -415,7 +473,11 @@ impl Searching<'_> {
         texts.sort();
         texts.dedup();
         // The word itself is its whole run's to score.
-        let key: String = folded.chars.iter().filter(|c| is_significant(**c)).collect();
+        let key: String = folded
+            .chars
+            .iter()
+            .filter(|c| is_significant(**c))
+            .collect();
         texts.retain(|t| *t != key);
         texts
             .into_iter()
@@ -447,27 +509,25 @@ impl Searching<'_> {
         if !others.is_empty() && !typed_is_rare() {
             others.clear();
         }
+        let body = self.phrase(f.body_grams, folded)?;
+        let context = self.phrase(f.context_grams, folded)?.0;
         if others.is_empty() {
-            return Some((
-                self.phrase(f.body_grams, folded)?,
-                self.phrase(f.context_grams, folded)?.0,
-            ));
+            return Some(WholeWord {
+                body,
+                other_spellings: None,
+                context,
+            });
         }
         let others: Vec<Folded> = others.iter().map(|s| Folded::new(s)).collect();
         let mut bodies: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut contexts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut contexts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, context)];
         // Another spelling earns less BM25 than the one typed: 二百三十五万 has more and
         // rarer bigrams than 235万, which would otherwise outrank the spelling asked for.
         let typed = self.phrase_weight(f.body_grams, folded);
-        for (n, spelling) in std::iter::once(folded).chain(&others).enumerate() {
+        for spelling in &others {
             if let Some((query, scale)) = self.phrase(f.body_grams, spelling) {
-                let fair = match n {
-                    0 => 1.0,
-                    _ => {
-                        let weight = self.phrase_weight(f.body_grams, spelling);
-                        OTHER_SPELLING * typed / weight.max(typed)
-                    }
-                };
+                let weight = self.phrase_weight(f.body_grams, spelling);
+                let fair = OTHER_SPELLING * typed / weight.max(typed);
                 bodies.push((
                     Occur::Should,
                     Box::new(BoostQuery::new(query, scale * fair)),
@@ -477,29 +537,33 @@ impl Searching<'_> {
                 contexts.push((Occur::Should, query));
             }
         }
-        if bodies.is_empty() || contexts.is_empty() {
-            return None;
-        }
-        Some((
-            (Box::new(BooleanQuery::new(bodies)), 1.0),
-            Box::new(BooleanQuery::new(contexts)),
-        ))
+        Some(WholeWord {
+            body,
+            other_spellings: (!bodies.is_empty())
+                .then(|| Box::new(BooleanQuery::new(bodies)) as Box<dyn Query>),
+            context: Box::new(BooleanQuery::new(contexts)),
+        })
     }
 
     /// Score bonuses for the passages of reports whose title contains some of the words:
-    /// (report key, [`TITLE_WORD`] × the word's share per word found in its title), sorted by key.
-    fn title_bonuses(&self, plan: &Plan) -> Vec<(u64, f32)> {
+    /// (report key, [`TITLE_WORD_PER_IDF`] × the word's idf per word found in its title), sorted by key.
+    /// Also records, in each word, the keys of the reports whose title holds it.
+    fn title_bonuses(&self, plan: &mut Plan) -> Vec<(u64, f32)> {
         let field = self.store.fields.title_grams;
         // The report's key comes from a column, not the stored document: no block of the doc
         // store is decompressed for this.
         let mut bonuses: Vec<(u64, f32)> = Vec::new();
-        for word in plan.positive() {
+        for word in plan.words.iter_mut().filter(|w| !w.excluded) {
             let Some((query, _)) = self.phrase(field, &word.folded) else {
                 continue;
             };
-            if let Ok(keys) = self.searcher.search(&query, &ReportKeys) {
-                let bonus = TITLE_WORD * word.share;
-                bonuses.extend(keys.into_iter().map(|key| (key, bonus)));
+            if let Ok(mut keys) = self.searcher.search(&query, &ReportKeys) {
+                let bonus = TITLE_WORD_PER_IDF * word.rarity;
+                bonuses.extend(keys.iter().map(|&key| (key, bonus)));
+                keys.sort_unstable();
+                keys.dedup();
+                keys.retain(|&key| key != 0);
+                word.title_keys = keys;
             }
         }
         bonuses.sort_by_key(|&(key, _)| key);

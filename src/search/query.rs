@@ -96,7 +96,13 @@ mod tests {
 
     #[test]
     fn ime_quotes_are_phrases() {
-        for q in ["「湖山水庫」", "『湖山水庫』", "“湖山水庫”", "＂湖山水庫＂", "\"湖山水庫\""] {
+        for q in [
+            "「湖山水庫」",
+            "『湖山水庫』",
+            "“湖山水庫”",
+            "＂湖山水庫＂",
+            "\"湖山水庫\"",
+        ] {
             let w = parse_query(q);
             assert_eq!(w.len(), 1, "{q}");
             assert_eq!(w[0].text, "湖山水庫", "{q}");
@@ -118,8 +124,20 @@ mod tests {
     #[test]
     fn hostile_queries_parse() {
         for q in [
-            "\"", "-", "- -", "\"unbalanced", "title:x", "((", "😀", "\u{200b}", "\u{0}\u{1}",
-            "１２３", "「", "－", "『』", "-「",
+            "\"",
+            "-",
+            "- -",
+            "\"unbalanced",
+            "title:x",
+            "((",
+            "😀",
+            "\u{200b}",
+            "\u{0}\u{1}",
+            "１２３",
+            "「",
+            "－",
+            "『』",
+            "-「",
         ] {
             let _ = parse_query(q);
         }

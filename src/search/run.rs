@@ -56,7 +56,10 @@ impl Searching<'_> {
                 &(TopHits::new(wanted - matched, 0), Count),
                 self,
             )?;
-            ranked.extend(top.into_iter().map(|(score, address)| (level, score, address)));
+            ranked.extend(
+                top.into_iter()
+                    .map(|(score, address)| (level, score, address)),
+            );
             matched += count;
         }
         let (total, facets) = match request.facets {
@@ -90,8 +93,9 @@ impl Searching<'_> {
         let query = self.build(request, plan, Scope::Any);
         let f = &self.store.fields;
         let collector = |field: Field| {
-            let mut c =
-                FacetCollector::for_field(self.store.index.schema().get_field_name(field).to_string());
+            let mut c = FacetCollector::for_field(
+                self.store.index.schema().get_field_name(field).to_string(),
+            );
             c.add_facet(Facet::root());
             c
         };

@@ -93,6 +93,10 @@ pub struct SumQuery {
     /// Words (the `n` of [`Anchor::Word`]) every candidate must hold whole, whatever
     /// `candidates` says.
     pub required_words: Vec<usize>,
+    /// For each word (the `n` of [`Anchor::Word`]), the keys of the reports whose title holds
+    /// it, sorted: their passages hold the word for the match level, if they hold another
+    /// word themselves.
+    pub title_keys: Vec<Vec<u64>>,
     /// (report key, bonus), sorted by key (see [`crate::index::report_key`]).
     pub report_bonuses: Vec<(u64, Score)>,
 }
@@ -106,6 +110,7 @@ impl Clone for SumQuery {
             required: self.required.as_ref().map(|q| q.box_clone()),
             excluded: self.excluded.as_ref().map(|q| q.box_clone()),
             required_words: self.required_words.clone(),
+            title_keys: self.title_keys.clone(),
             report_bonuses: self.report_bonuses.clone(),
         }
     }
@@ -140,6 +145,7 @@ impl Query for SumQuery {
             required: filter(&self.required)?,
             excluded: filter(&self.excluded)?,
             required_words: self.required_words.clone(),
+            title_keys: self.title_keys.clone(),
             report_bonuses: self.report_bonuses.clone(),
         }))
     }
@@ -165,6 +171,7 @@ struct SumWeight {
     required: Option<Box<dyn Weight>>,
     excluded: Option<Box<dyn Weight>>,
     required_words: Vec<usize>,
+    title_keys: Vec<Vec<u64>>,
     report_bonuses: Vec<(u64, Score)>,
 }
 
@@ -200,13 +207,18 @@ impl Weight for SumWeight {
                 factor: clause.factor,
             });
         }
-        let every_word = self.candidates == Candidates::EveryWord;
+        let titled = self.title_keys.iter().any(|keys| !keys.is_empty());
+        // A word held by the report's title has no postings to leapfrog over: candidates
+        // holding every word are then found among those holding some word.
+        let every_word = self.candidates == Candidates::EveryWord && !titled;
         let level_check = match (self.exclusive, self.candidates) {
+            (_, Candidates::EveryWord) if titled => LevelCheck::EveryWord,
             (true, Candidates::SomeWord) => LevelCheck::NotEveryWord,
             (true, Candidates::AnyPart) => LevelCheck::NoWord,
             _ => LevelCheck::None,
         };
         let all_words = words.clone();
+        let words_len = words.len();
         let must_hold: Vec<Vec<usize>> = if every_word {
             words
         } else {
@@ -215,7 +227,7 @@ impl Weight for SumWeight {
                 .map(|&n| words.get(n).cloned().unwrap_or_default())
                 .collect()
         };
-        if every_word && must_hold.is_empty()
+        if self.candidates == Candidates::EveryWord && words_len == 0
             || must_hold
                 .iter()
                 .any(|w| w.iter().all(|&i| !live.contains(&i)))
@@ -240,7 +252,9 @@ impl Weight for SumWeight {
             required: filter(&self.required)?,
             excluded: filter(&self.excluded)?,
             prior,
-            report_keys: (!self.report_bonuses.is_empty()).then(|| KeyColumn::open(reader)),
+            report_keys: (!self.report_bonuses.is_empty() || titled)
+                .then(|| KeyColumn::open(reader)),
+            title_keys: self.title_keys.clone(),
             report_bonuses: self
                 .report_bonuses
                 .iter()
@@ -270,7 +284,9 @@ impl Weight for SumWeight {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum LevelCheck {
     None,
-    /// Those that do not hold every word.
+    /// Those holding every word, in themselves or their report's title.
+    EveryWord,
+    /// Those that do not hold every word (in themselves or their report's title).
     NotEveryWord,
     /// Those holding no word.
     NoWord,
@@ -294,6 +310,8 @@ struct SumScorer {
     level_check: LevelCheck,
     /// The clauses holding each word.
     all_words: Vec<Vec<usize>>,
+    /// See [`SumQuery::title_keys`].
+    title_keys: Vec<Vec<u64>>,
     /// Clauses any of which makes a candidate, unless `every_word`.
     generators: Vec<usize>,
     required: Option<Box<dyn Scorer>>,
@@ -335,8 +353,9 @@ impl SumScorer {
             }
             let in_level = match self.level_check {
                 LevelCheck::None => true,
-                LevelCheck::NotEveryWord => self.words_held(doc) < self.all_words.len(),
-                LevelCheck::NoWord => self.words_held(doc) == 0,
+                LevelCheck::EveryWord => self.words_held(doc, true) == self.all_words.len(),
+                LevelCheck::NotEveryWord => self.words_held(doc, true) < self.all_words.len(),
+                LevelCheck::NoWord => self.words_held(doc, false) == 0,
             };
             if !in_level {
                 target = doc + 1;
@@ -359,13 +378,25 @@ impl SumScorer {
         }
     }
 
-    /// How many words `doc` holds whole.
-    fn words_held(&mut self, doc: DocId) -> usize {
+    /// How many words `doc` holds whole, counting those its report's title holds when
+    /// `with_title`.
+    fn words_held(&mut self, doc: DocId, with_title: bool) -> usize {
+        let report = match (&self.report_keys, with_title) {
+            (Some(keys), true) => Some(report_key_of(keys.get(doc))),
+            _ => None,
+        };
         let clauses = &mut self.clauses;
+        let title_keys = &self.title_keys;
         self.all_words
             .iter()
-            .filter(|word| {
-                word.iter()
+            .enumerate()
+            .filter(|(n, word)| {
+                report.is_some_and(|key| {
+                    title_keys
+                        .get(*n)
+                        .is_some_and(|keys| keys.binary_search(&key).is_ok())
+                }) || word
+                    .iter()
                     .any(|&i| reach(clauses[i].scorer.as_mut(), doc) == doc)
             })
             .count()
