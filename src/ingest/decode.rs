@@ -888,7 +888,10 @@ mod tests {
             None,
         );
         assert!(d.text.contains("\r\n"));
-        let lf = ok(include_bytes!("../../tests/fixtures/cp950-A0010007.txt"), None);
+        let lf = ok(
+            include_bytes!("../../tests/fixtures/cp950-A0010007.txt"),
+            None,
+        );
         assert_eq!(d.text.replace("\r\n", "\n"), lf.text);
     }
 
