@@ -280,7 +280,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             cmd_search(&mut out, cli, &request, *json)?
         }
         Command::Analyze { text, json } => {
-            out.analysis(&text.join(" "), *json)?;
+            out.analysis(&crate::analysis::explain::explain(&text.join(" ")), *json)?;
             0
         }
         Command::Add {
