@@ -11,6 +11,7 @@
 //! get a smaller bonus per word.
 
 pub mod locate;
+pub mod request;
 pub mod snippet;
 pub mod sum_query;
 pub mod top;
