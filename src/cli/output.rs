@@ -232,7 +232,7 @@ impl Printer {
             let failed: Vec<_> = s
                 .failed
                 .iter()
-                .map(|(f, c)| json!({"file": f, "error": c}))
+                .map(|f| json!({"file": f.file, "error": f.cause}))
                 .collect();
             return self.json_line(&json!({
                 "added": s.added, "replaced": s.replaced, "unchanged": s.unchanged,
