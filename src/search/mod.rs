@@ -125,7 +125,7 @@ pub struct QueryWord {
 }
 
 /// Splits a query into words: whitespace separates, `"…"` (or `“…”`) groups a phrase that
-/// must match, a leading `-` excludes. Unbalanced quotes run to the end.
+/// must match, a leading `-` (or full-width `－`) excludes. Unbalanced quotes run to the end.
 pub fn parse_query(query: &str) -> Vec<QueryWord> {
     let mut words = Vec::new();
     let mut chars = query.chars().peekable();
@@ -135,7 +135,7 @@ pub fn parse_query(query: &str) -> Vec<QueryWord> {
             continue;
         }
         let mut excluded = false;
-        if c == '-' {
+        if matches!(c, '-' | '－') {
             chars.next();
             excluded = true;
         }
