@@ -110,13 +110,25 @@ impl Run for Command {
 
 /// Entry point used by `main`.
 pub fn main() -> ExitCode {
-    let args = args::exclusions_as_words(std::env::args_os().collect());
+    let args = match args::prepare(std::env::args_os().collect()) {
+        Ok(args) => args,
+        Err(unknown) => {
+            eprintln!("baogao: {}", one_line(&unknown.to_string()));
+            return ExitCode::from(2);
+        }
+    };
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
+            use clap::error::ErrorKind;
+            // Help and version go to stdout (exit 0); help asked for by omission stays whole.
+            if !e.use_stderr() || e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                let _ = e.print();
+                return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            }
+            let line = args::clap_error_line(&e.render().to_string());
+            eprintln!("baogao: {}", one_line(&line));
+            return ExitCode::from(2);
         }
     };
     match run(&cli) {

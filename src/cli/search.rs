@@ -4,7 +4,7 @@ use anyhow::Result;
 use clap::Args;
 
 use crate::cli::output::Printer;
-use crate::cli::{Cli, Run, open};
+use crate::cli::{Cli, Run, one_line, open};
 use crate::search::request::{InvalidRequest, ValidRequest};
 use crate::search::{Request, Searching};
 
@@ -12,6 +12,7 @@ use crate::search::{Request, Searching};
 pub struct Search {
     #[arg(required = true)]
     pub query: Vec<String>,
+    /// Hits to show, 1 to 10000 (with --facets every match is counted anyway).
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
     #[arg(long, default_value_t = 0)]
@@ -25,7 +26,8 @@ pub struct Search {
     /// Only passages of this report id.
     #[arg(long)]
     pub report: Option<String>,
-    /// Only reports dated in this year (YYYY).
+    /// Only reports dated in this year: YYYY, or an ROC year (106 or 民國106 = 2017; any
+    /// year below 1000 is an ROC year, + 1911).
     #[arg(long)]
     pub year: Option<String>,
     /// Only passages under a section heading containing this text.
@@ -57,6 +59,16 @@ impl Run for Search {
     fn run(&self, cli: &Cli, out: &mut Printer) -> Result<u8> {
         let request = self.request()?;
         let (store, searcher) = open(cli)?;
+        if let Some(report) = &request.report
+            && searcher.doc_freq(&store.report_term(report))? == 0
+        {
+            // Exit 1 like every unknown id (`get`, `remove`): nothing to show, said why.
+            eprintln!(
+                "baogao: --report {}: no such report (baogao reports lists them)",
+                one_line(report)
+            );
+            return Ok(1);
+        }
         let searching = Searching::new(&store, &searcher);
         let outcome = searching.run(&request)?;
         out.hits(&outcome, request.offset, self.json)?;

@@ -36,10 +36,16 @@ impl fmt::Display for InvalidRequest {
 impl std::error::Error for InvalidRequest {}
 
 impl Request {
-    /// Checks every field: no empty filter (it would match every passage), the page within
-    /// bounds, a known passage kind.
-    pub fn validated(self) -> Result<ValidRequest, InvalidRequest> {
+    /// Checks every field: a query, no empty filter (it would match every passage), the page
+    /// within bounds, a known passage kind, a year.
+    ///
+    /// Refuses a blank query and `limit` 0; `year` comes back as four digits (an ROC year
+    /// such as `106` or `民國106年` becomes `2017`).
+    pub fn validated(mut self) -> Result<ValidRequest, InvalidRequest> {
         let invalid = |msg: String| Err(InvalidRequest(msg));
+        if self.query.trim().is_empty() {
+            return invalid("empty query".to_string());
+        }
         for (flag, value) in [
             ("--kind", &self.kind),
             ("--report", &self.report),
@@ -49,6 +55,11 @@ impl Request {
             if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
                 return invalid(format!("{flag}: empty value"));
             }
+        }
+        if self.limit == 0 {
+            return invalid(
+                "--limit 0: at least 1 (--facets counts every match anyway)".to_string(),
+            );
         }
         if self.limit > MAX_LIMIT {
             return invalid(format!("--limit {}: at most {MAX_LIMIT}", self.limit));
@@ -63,7 +74,52 @@ impl Request {
                 "unknown kind '{kind}' (paragraph, table_row, list_item, heading, caption, note)"
             ));
         }
+        if let Some(year) = &self.year {
+            match gregorian_year(year) {
+                Some(y) => self.year = Some(y.to_string()),
+                None => {
+                    return invalid(format!(
+                        "--year {year}: not a year (2017, or an ROC year: 106, 民國106)"
+                    ));
+                }
+            }
+        }
         Ok(ValidRequest(self))
+    }
+}
+
+/// Gregorian years from this on are taken as they are; a smaller number is an ROC (民國)
+/// year, counted from 1912.
+const FIRST_GREGORIAN_YEAR: u32 = 1000;
+/// ROC year 1 is 1912.
+const ROC_OFFSET: u32 = 1911;
+
+/// A year as typed → the Gregorian year: `2017`, `２０１７`, `106`, `民國106`, `民国106年`.
+pub fn gregorian_year(typed: &str) -> Option<u32> {
+    let text = typed.trim();
+    let (roc, text) = match text.strip_prefix("民國").or(text.strip_prefix("民国")) {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, text),
+    };
+    let text = text.strip_suffix('年').unwrap_or(text);
+    if text.is_empty() || text.chars().count() > 4 {
+        return None;
+    }
+    let mut year = 0;
+    for c in text.chars() {
+        // Full-width digits are digits too.
+        let c = match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32)?,
+            c => c,
+        };
+        year = year * 10 + c.to_digit(10)?;
+    }
+    match year {
+        0 => None,
+        y if roc || y < FIRST_GREGORIAN_YEAR => {
+            (y < FIRST_GREGORIAN_YEAR).then_some(y + ROC_OFFSET)
+        }
+        y => Some(y),
     }
 }
 
@@ -108,6 +164,58 @@ mod tests {
             ..request()
         };
         assert!(r.validated().is_ok());
+    }
+
+    #[test]
+    fn a_blank_query_and_an_empty_page_are_refused() {
+        let r = Request {
+            query: " \t".to_string(),
+            ..request()
+        };
+        assert_eq!(refusal(r), "empty query");
+        let r = Request {
+            limit: 0,
+            ..request()
+        };
+        assert!(refusal(r).starts_with("--limit 0: at least 1"));
+    }
+
+    #[test]
+    fn years_are_gregorian_or_roc() {
+        for (typed, year) in [
+            ("2017", 2017),
+            (" 2016 ", 2016),
+            ("２０１７", 2017),
+            ("106", 2017),
+            ("1", 1912),
+            ("民國106", 2017),
+            ("民国 105年", 2016),
+            ("106年", 2017),
+        ] {
+            assert_eq!(gregorian_year(typed), Some(year), "{typed}");
+        }
+        for typed in [
+            "abc",
+            "",
+            "0",
+            "20170",
+            "民國2017",
+            "2017-01",
+            "-106",
+            "１０６ｘ",
+        ] {
+            assert_eq!(gregorian_year(typed), None, "{typed}");
+        }
+        let r = Request {
+            year: Some("106".to_string()),
+            ..request()
+        };
+        assert_eq!(r.validated().unwrap().year.as_deref(), Some("2017"));
+        let r = Request {
+            year: Some("abc".to_string()),
+            ..request()
+        };
+        assert!(refusal(r).starts_with("--year abc: not a year"));
     }
 
     #[test]
