@@ -508,3 +508,113 @@ fn analyze_shows_folding_and_terms() {
         "{terms:?}"
     );
 }
+
+/// Runs `search ARGS` on an indexed sample: (exit code, stdout, the one stderr line).
+fn refused(w: &Work, args: &[&str]) -> (i32, String, String) {
+    let mut all = vec!["search"];
+    all.extend_from_slice(args);
+    let (code, stdout, stderr) = w.run(&all);
+    assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+    assert!(stderr.starts_with("baogao: "), "{args:?}: {stderr}");
+    (code, stdout, stderr)
+}
+
+fn indexed_sample() -> Work {
+    let w = Work::with_sample();
+    let (code, _, stderr) = w.run(&["index"]);
+    assert_eq!(code, 0, "{stderr}");
+    w
+}
+
+#[test]
+fn mistyped_options_are_refused_not_searched() {
+    let w = indexed_sample();
+    for (args, named, suggested) in [
+        (&["交流", "--lim", "1"][..], "'--lim'", Some("'--limit'")),
+        (&["交流", "-n", "2"], "'-n'", None),
+        (&["交流", "--jsno"], "'--jsno'", Some("'--json'")),
+        (&["-json", "交流"], "'-json'", Some("'--json'")),
+        (&["交流", "--lim=1"], "'--lim=1'", Some("'--limit'")),
+    ] {
+        let (code, stdout, stderr) = refused(&w, args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?}: {stdout}");
+        assert!(stderr.contains(named), "{args:?}: {stderr}");
+        if let Some(s) = suggested {
+            assert!(stderr.contains(s), "{args:?}: {stderr}");
+        }
+    }
+    // Values clap refuses are one line too.
+    for args in [&["交流", "--limit", "abc"][..], &["交流", "--year"]] {
+        let (code, _, stderr) = refused(&w, args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn words_starting_with_a_hyphen_are_still_excluded() {
+    let w = indexed_sample();
+    let all = w.search(&["--limit", "100", "交流"]);
+    assert!(all.iter().any(|h| h.text.contains("上海")));
+    for args in [
+        &["--limit", "100", "交流", "-上海"][..],
+        &["--limit", "100", "交流", "－上海"],
+        &["--limit", "100", "-上海", "交流"],
+        &["--limit", "100", "交流", "--", "-上海"],
+    ] {
+        let hits = w.search(args);
+        assert!(!hits.is_empty(), "{args:?}");
+        assert!(hits.iter().all(|h| !h.text.contains("上海")), "{args:?}");
+    }
+    // Not close to any option: a word (`-ECFA`, `-2016`); close to one: searchable after `--`.
+    for args in [
+        &["交流", "-ECFA"][..],
+        &["交流", "-2016"],
+        &["交流", "--", "-json"],
+    ] {
+        assert!(!w.search(args).is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn invalid_values_fail_loudly() {
+    let w = indexed_sample();
+    for (args, says) in [
+        (&[""][..], "empty query"),
+        (&["  "], "empty query"),
+        (&["--year", "abc", "交流"], "--year abc"),
+        (&["--year", "20170", "交流"], "--year 20170"),
+        (&["--limit", "0", "交流"], "--limit 0"),
+        (&["--kind", "tabel", "交流"], "tabel"),
+    ] {
+        let (code, stdout, stderr) = refused(&w, args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stdout.is_empty());
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+    // An unknown report is an unknown id: exit 1, said on stderr.
+    let (code, stdout, stderr) = refused(&w, &["--report", "nosuch", "交流"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("nosuch") && stderr.contains("no such report"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn roc_years_are_accepted() {
+    let w = indexed_sample();
+    let ids = |year: &str| -> Vec<String> {
+        w.search(&["--year", year, "--limit", "5", "交流"])
+            .into_iter()
+            .map(|h| h.id)
+            .collect()
+    };
+    let gregorian = ids("2017");
+    assert_eq!(gregorian.len(), 5);
+    for roc in ["106", "民國106", "民國106年"] {
+        assert_eq!(ids(roc), gregorian, "{roc}");
+    }
+    assert!(ids("105").is_empty());
+}

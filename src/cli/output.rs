@@ -14,7 +14,8 @@ use anyhow::Result;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::analysis::analyzer::{Folded, gram_terms, jieba, word_terms};
+use crate::analysis::analyzer::Term;
+use crate::analysis::explain::Explanation;
 use crate::corpus::Summary;
 use crate::index::ReportInfo;
 use crate::ingest::Ingested;
@@ -195,12 +196,8 @@ impl Printer {
         Ok(())
     }
 
-    pub fn analysis(&mut self, text: &str, json: bool) -> Result<()> {
-        let folded = Folded::new(text);
-        let normalized = folded.text();
-        let words = word_terms(&jieba(), &folded);
-        let grams = gram_terms(&folded);
-        let show = |terms: &[crate::analysis::analyzer::Term]| -> Vec<serde_json::Value> {
+    pub fn analysis(&mut self, e: &Explanation, json: bool) -> Result<()> {
+        let show = |terms: &[Term]| -> Vec<serde_json::Value> {
             terms
                 .iter()
                 .map(|t| json!({"term": t.text, "position": t.position, "start": t.char_start, "end": t.char_end}))
@@ -208,19 +205,21 @@ impl Printer {
         };
         if json {
             return self.json_line(&json!({
-                "text": text,
-                "normalized": normalized,
-                "words": show(&words),
-                "grams": show(&grams),
+                "text": e.text,
+                "normalized": e.normalized,
+                "words": show(&e.words),
+                "grams": show(&e.grams),
             }));
         }
-        self.line(&format!("normalized: {normalized}"))?;
-        let w: Vec<String> = words
+        self.line(&format!("normalized: {}", e.normalized))?;
+        let w: Vec<String> = e
+            .words
             .iter()
             .map(|t| format!("{}@{}", t.text, t.position))
             .collect();
         self.line(&format!("words: {}", w.join(" ")))?;
-        let g: Vec<String> = grams
+        let g: Vec<String> = e
+            .grams
             .iter()
             .map(|t| format!("{}@{}", t.text, t.position))
             .collect();
@@ -233,7 +232,7 @@ impl Printer {
             let failed: Vec<_> = s
                 .failed
                 .iter()
-                .map(|(f, c)| json!({"file": f, "error": c}))
+                .map(|f| json!({"file": f.file, "error": f.cause}))
                 .collect();
             return self.json_line(&json!({
                 "added": s.added, "replaced": s.replaced, "unchanged": s.unchanged,

@@ -19,6 +19,9 @@ use crate::index::{ReportInfo, Store, now_rfc3339};
 use crate::ingest::{Ingested, ingest_bytes, read_report_file};
 use crate::report::passage::passages;
 
+mod failure;
+pub use failure::Failure;
+
 /// Text handed to the writer between two commits during a long `index` run, so a killed
 /// run keeps most of its work.
 const COMMIT_EVERY_BYTES: u64 = 64 * 1024 * 1024;
@@ -159,8 +162,7 @@ pub struct Summary {
     pub replaced: Vec<String>,
     pub removed: Vec<String>,
     pub unchanged: usize,
-    /// (file, one-line cause)
-    pub failed: Vec<(String, String)>,
+    pub failed: Vec<Failure>,
     pub bytes_indexed: u64,
     pub passages: usize,
 }
@@ -360,9 +362,10 @@ pub fn update_with(
                         summary.added.push(file.id.clone());
                     }
                 }
-                Err(e) => summary
-                    .failed
-                    .push((file.path.display().to_string(), format!("{e:#}"))),
+                Err(e) => summary.failed.push(Failure::new(
+                    file.path.display().to_string(),
+                    format!("{e:#}"),
+                )),
             }
         }
         if since_commit >= COMMIT_EVERY_BYTES && !rebuild {
@@ -503,8 +506,7 @@ pub fn add(
         .with_context(|| format!("{}: cannot create corpus folder", corpus.display()))?;
 
     // Validate everything first (in parallel): nothing is touched for a bad file.
-    // Errors are (file, cause): a file name holding ": " stays whole.
-    let checked: Vec<Result<Checked, (String, String)>> = requests
+    let checked: Vec<Result<Checked, Failure>> = requests
         .par_iter()
         .map(|r| {
             let shown = r.path.display().to_string();
@@ -515,7 +517,7 @@ pub fn add(
                     id_for_relative_path(&name)
                 }
             };
-            let fail = |e: anyhow::Error| (shown.clone(), format!("{e:#}"));
+            let fail = |e: anyhow::Error| Failure::new(shown.clone(), format!("{e:#}"));
             if !is_safe_id(&id) {
                 return Err(fail(anyhow!(
                     "unsafe report id '{id}' (use letters, digits, CJK, '-', '_', '.')"
@@ -547,9 +549,10 @@ pub fn add(
             }) => {
                 let shown = request.path.display().to_string();
                 if let Some(other) = ids_in_batch.insert(id.clone(), shown.clone()) {
-                    summary
-                        .failed
-                        .push((shown, format!("report id '{id}' is also given by {other}")));
+                    summary.failed.push(Failure::new(
+                        shown,
+                        format!("report id '{id}' is also given by {other}"),
+                    ));
                     continue;
                 }
                 good.push((request, id, bytes, ingested));

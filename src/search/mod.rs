@@ -21,6 +21,7 @@ pub mod clauses;
 pub mod locate;
 pub mod plan;
 pub mod query;
+pub mod request;
 pub mod run;
 pub mod snippet;
 pub mod sum_query;

@@ -1,0 +1,49 @@
+//! `baogao add FILE…`: copy report files into the corpus and index them.
+
+use std::path::PathBuf;
+
+use anyhow::{Result, bail};
+use clap::Args;
+
+use crate::cli::output::Printer;
+use crate::cli::{Cli, Run, report_failures};
+use crate::corpus::{self, AddRequest};
+
+#[derive(Args, Debug)]
+pub struct Add {
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Report id (only with a single file); default: the file name without extension.
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Encoding label instead of detection.
+    #[arg(long)]
+    pub encoding: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl Run for Add {
+    fn run(&self, cli: &Cli, out: &mut Printer) -> Result<u8> {
+        if self.id.is_some() && self.files.len() > 1 {
+            bail!("--id can only be given with a single file");
+        }
+        if let Some(label) = &self.encoding
+            && crate::ingest::decode::encoding_for_label(label).is_none()
+        {
+            bail!("unknown encoding label '{label}'");
+        }
+        let requests: Vec<AddRequest> = self
+            .files
+            .iter()
+            .map(|f| AddRequest {
+                path: f.clone(),
+                id: self.id.clone(),
+            })
+            .collect();
+        let summary = corpus::add(&cli.index, &cli.corpus, &requests, self.encoding.as_deref())?;
+        report_failures(&summary);
+        out.add_summary(&summary, self.json)?;
+        Ok(if summary.failed.is_empty() { 0 } else { 2 })
+    }
+}

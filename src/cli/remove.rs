@@ -1,0 +1,27 @@
+//! `baogao remove ID…`: take reports out of the index and the corpus.
+
+use anyhow::Result;
+use clap::Args;
+
+use crate::cli::output::Printer;
+use crate::cli::{Cli, Run, one_line};
+use crate::corpus;
+
+#[derive(Args, Debug)]
+pub struct Remove {
+    #[arg(required = true)]
+    pub ids: Vec<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl Run for Remove {
+    fn run(&self, cli: &Cli, out: &mut Printer) -> Result<u8> {
+        let (removed, missing) = corpus::remove(&cli.index, &cli.corpus, &self.ids)?;
+        for id in &missing {
+            eprintln!("baogao: {}: no such report", one_line(id));
+        }
+        out.removed(&removed, self.json)?;
+        Ok(if missing.is_empty() { 0 } else { 1 })
+    }
+}

@@ -1,0 +1,22 @@
+//! `baogao reports`: list the indexed reports.
+
+use anyhow::Result;
+use clap::Args;
+
+use crate::cli::output::Printer;
+use crate::cli::{Cli, Run, open};
+
+#[derive(Args, Debug)]
+pub struct Reports {
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl Run for Reports {
+    fn run(&self, cli: &Cli, out: &mut Printer) -> Result<u8> {
+        let (store, searcher) = open(cli)?;
+        let reports = store.reports(&searcher)?;
+        out.reports(&reports, self.json)?;
+        Ok(if reports.is_empty() { 1 } else { 0 })
+    }
+}
