@@ -137,15 +137,12 @@ pub fn decode(bytes: &[u8], forced_label: Option<&str>) -> Result<Decoded, Decod
     //    otherwise often read as "plausible" CJK in UTF-16, and no UTF-16 text holds
     //    U+0000 (a run of NUL padding does).
     if memchr_nul(bytes) {
-        if has_stray_nuls(bytes) {
-            return Err(nul_error());
-        }
         return match sniff_utf16(bytes) {
-            Some(enc) if !has_nul_unit(bytes) => finish(
+            Some(enc) => finish(
                 enc.decode_without_bom_handling(bytes).0,
                 canonical_name(enc),
             ),
-            _ => Err(nul_error()),
+            None => Err(nul_error()),
         };
     }
 
@@ -303,8 +300,7 @@ fn has_nul_unit(bytes: &[u8]) -> bool {
 }
 
 fn memchr_nul(bytes: &[u8]) -> bool {
-    // `<[u8]>::contains` is memchr-backed in std.
-    bytes.contains(&0)
+    memchr::memchr(0, bytes).is_some()
 }
 
 /// More than 10% of the first 64 KB are C0 controls other than
@@ -349,9 +345,20 @@ fn binary_signature(bytes: &[u8]) -> Option<&'static str> {
         .map(|&(_, kind)| kind)
 }
 
-/// UTF-16 without BOM: decode the first 4 KB in both byte orders and keep the
-/// order that reads as text (mostly ASCII/CJK). `None` if neither does.
-fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
+/// Whether `bytes` are UTF-16, and in which byte order: by the byte-order mark, else (only
+/// when they hold NUL bytes, as UTF-16 text with any ASCII does, but neither stray NULs in
+/// 8-bit text nor a U+0000 code unit) by decoding the first 4 KB in both byte orders and
+/// keeping the order that reads as text (mostly ASCII/CJK). `None` if neither does. The one
+/// UTF-16 sniffer: [`decode`] and the format detection share it.
+pub fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
+    match Encoding::for_bom(bytes) {
+        Some((enc, _)) if enc == UTF_16LE || enc == UTF_16BE => return Some(enc),
+        Some(_) => return None,
+        None => {}
+    }
+    if !memchr_nul(bytes) || has_stray_nuls(bytes) || has_nul_unit(bytes) {
+        return None;
+    }
     let probe = &bytes[..bytes.len().min(UTF16_PROBE_LEN) & !1];
     if probe.is_empty() {
         return None;
@@ -745,7 +752,10 @@ mod tests {
             None,
         );
         assert!(d.text.contains("\r\n"));
-        let lf = ok(include_bytes!("../../tests/fixtures/cp950-A0010007.txt"), None);
+        let lf = ok(
+            include_bytes!("../../tests/fixtures/cp950-A0010007.txt"),
+            None,
+        );
         assert_eq!(d.text.replace("\r\n", "\n"), lf.text);
     }
 
