@@ -734,18 +734,6 @@ pub fn remove(
     Ok((removed, missing))
 }
 
-/// A short cause for an I/O error, without the OS error number.
-pub fn io_cause(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => {
-            let s = e.to_string();
-            s.split(" (os error").next().unwrap_or(&s).to_lowercase()
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
