@@ -36,6 +36,8 @@ fn too_large(size: u64) -> anyhow::Error {
 }
 
 /// `1.0 GiB`, `300.5 MiB`, `12.0 KiB`, `17 bytes`.
+/// (Not `indicatif::HumanBytes`: it writes `1.00 GiB` and `17 B`, and the messages keep
+/// their wording.)
 pub fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
     let mut value = bytes as f64;
