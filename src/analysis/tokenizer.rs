@@ -1,11 +1,13 @@
 //! tantivy adapters: the word and bigram analyses as tantivy tokenizers.
 
+use std::sync::Arc;
+
+use jieba_rs::Jieba;
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
 use super::analyzer::{gram_terms_into, word_terms_into};
 use super::terms::Terms;
 use super::units::Folded;
-use jieba_rs::Jieba;
-use std::sync::Arc;
-use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 /// Buffers a tokenizer reuses from one text to the next.
 #[derive(Clone)]
