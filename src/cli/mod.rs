@@ -443,7 +443,7 @@ fn cmd_search(out: &mut Printer, cli: &Cli, request: &Request, json: bool) -> Re
         bail!("--offset {}: at most {MAX_OFFSET}", request.offset);
     }
     if let Some(kind) = &request.kind
-        && crate::report::parse::Kind::parse(kind).is_none()
+        && crate::report::parse::Kind::from_name(kind).is_none()
     {
         bail!("unknown kind '{kind}' (paragraph, table_row, list_item, heading, caption, note)");
     }

@@ -325,7 +325,7 @@ impl Store {
         if !context.is_empty() {
             doc.add_text(f.context_grams, &context);
         }
-        let kind = Kind::parse(&p.kind).ok_or_else(|| anyhow!("unknown kind {}", p.kind))?;
+        let kind = Kind::from_name(&p.kind).ok_or_else(|| anyhow!("unknown kind {}", p.kind))?;
         let derived = first_id(&p.report, kind, p.table.as_deref(), &p.text);
         let stored = StoredPassage {
             report: p.report.clone(),

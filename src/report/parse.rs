@@ -15,8 +15,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Kind of a block, as shown in `parse --json` and used as a search facet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     Heading,
     Paragraph,
@@ -28,57 +27,50 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in declaration order, with its name (JSON, `--kind`, the index's kind
+    /// field) and the letter that stands for it in passage ids and the doc store. The one
+    /// place either is spelled.
+    const TABLE: [(Kind, &'static str, char); 7] = [
+        (Kind::Heading, "heading", 'h'),
+        (Kind::Paragraph, "paragraph", 'p'),
+        (Kind::ListItem, "list_item", 'l'),
+        (Kind::Table, "table", 't'),
+        (Kind::TableRow, "table_row", 'r'),
+        (Kind::Caption, "caption", 'c'),
+        (Kind::Note, "note", 'n'),
+    ];
+
+    /// The kind's name: `heading`, `list_item`, …
     pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Heading => "heading",
-            Kind::Paragraph => "paragraph",
-            Kind::ListItem => "list_item",
-            Kind::Table => "table",
-            Kind::TableRow => "table_row",
-            Kind::Caption => "caption",
-            Kind::Note => "note",
-        }
+        Self::TABLE[self as usize].1
     }
 
     /// The letter that stands for the kind in passage ids.
     pub fn letter(self) -> char {
-        match self {
-            Kind::Heading => 'h',
-            Kind::Paragraph => 'p',
-            Kind::ListItem => 'l',
-            Kind::Table => 't',
-            Kind::TableRow => 'r',
-            Kind::Caption => 'c',
-            Kind::Note => 'n',
-        }
+        Self::TABLE[self as usize].2
+    }
+
+    /// The kind whose [`Kind::as_str`] this is.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Self::TABLE
+            .iter()
+            .find(|row| row.1 == name)
+            .map(|row| row.0)
     }
 
     /// The kind whose [`Kind::letter`] this is.
     pub fn from_letter(letter: char) -> Option<Kind> {
-        [
-            Kind::Heading,
-            Kind::Paragraph,
-            Kind::ListItem,
-            Kind::Table,
-            Kind::TableRow,
-            Kind::Caption,
-            Kind::Note,
-        ]
-        .into_iter()
-        .find(|k| k.letter() == letter)
+        Self::TABLE
+            .iter()
+            .find(|row| row.2 == letter)
+            .map(|row| row.0)
     }
+}
 
-    pub fn parse(s: &str) -> Option<Kind> {
-        Some(match s {
-            "heading" => Kind::Heading,
-            "paragraph" => Kind::Paragraph,
-            "list_item" => Kind::ListItem,
-            "table" => Kind::Table,
-            "table_row" => Kind::TableRow,
-            "caption" => Kind::Caption,
-            "note" => Kind::Note,
-            _ => return None,
-        })
+/// A kind serializes as its name.
+impl Serialize for Kind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -192,6 +184,19 @@ pub(super) fn is_row(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kind_table_round_trips() {
+        for (i, &(kind, name, letter)) in Kind::TABLE.iter().enumerate() {
+            assert_eq!(kind as usize, i);
+            assert_eq!((kind.as_str(), kind.letter()), (name, letter));
+            assert_eq!(Kind::from_name(name), Some(kind));
+            assert_eq!(Kind::from_letter(letter), Some(kind));
+            assert_eq!(serde_json::to_string(&kind).unwrap(), format!("\"{name}\""));
+        }
+        assert_eq!(Kind::from_name("figure"), None);
+        assert_eq!(Kind::from_letter('x'), None);
+    }
 
     const SAMPLE: &str = include_str!("../../corpus/taipei-shanghai-city-exchange-2017.txt");
 
