@@ -911,7 +911,7 @@ fn check_report(text: &str) -> Result<(), TestCaseError> {
     );
     use baogao::report::parse::Kind;
     for (i, b) in report.blocks.iter().enumerate() {
-        prop_assert_eq!(Kind::parse(b.kind.as_str()), Some(b.kind));
+        prop_assert_eq!(Kind::from_name(b.kind.as_str()), Some(b.kind));
         if b.kind == Kind::Table {
             // A table block (caption or headers, maybe empty) has rows: the text of a table
             // without rows would be in no passage. (Exception: a header row followed only by

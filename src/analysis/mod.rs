@@ -1,6 +1,16 @@
-//! Analysis: text → terms.
+//! Analysis: original text → search terms with positions and byte offsets, the same when
+//! indexing and when querying.
+//!
+//! [`fold`] folds each character one-to-one (its table is generated); `units` keeps the
+//! folded text with its offsets and cuts it into runs; [`analyzer`] turns runs into word
+//! terms (jieba) and bigram terms, with `numbers` and [`numerals`] for number values,
+//! `terms` as the buffer they are written to, and `tokenizer` handing them to tantivy.
 
 pub mod analyzer;
 pub mod explain;
 pub mod fold;
+mod numbers;
 pub mod numerals;
+mod terms;
+mod tokenizer;
+mod units;

@@ -325,7 +325,7 @@ impl Store {
         if !context.is_empty() {
             doc.add_text(f.context_grams, &context);
         }
-        let kind = Kind::parse(&p.kind).ok_or_else(|| anyhow!("unknown kind {}", p.kind))?;
+        let kind = Kind::from_name(&p.kind).ok_or_else(|| anyhow!("unknown kind {}", p.kind))?;
         let derived = first_id(&p.report, kind, p.table.as_deref(), &p.text);
         let stored = StoredPassage {
             report: p.report.clone(),
@@ -544,26 +544,17 @@ pub fn now_rfc3339() -> String {
     rfc3339(secs)
 }
 
+/// `secs` after the Unix epoch as RFC 3339 UTC (`2023-11-14T22:13:20Z`). Empty past the
+/// year 9999, which RFC 3339 cannot write.
 pub fn rfc3339(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = if m <= 2 { y + 1 } else { y };
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    i64::try_from(secs)
+        .ok()
+        .and_then(|secs| time::OffsetDateTime::from_unix_timestamp(secs).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -626,5 +617,7 @@ mod tests {
     fn rfc3339_dates() {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
+        assert_eq!(rfc3339(951_825_599), "2000-02-29T11:59:59Z");
+        assert_eq!(rfc3339(253_402_300_799), "9999-12-31T23:59:59Z");
     }
 }

@@ -27,8 +27,6 @@
 //! text that is more than 20% U+FFFD is refused as binary.
 //!
 //! Everything is linear in the input size; detection only looks at a prefix.
-//! [`fold_compat_ideograph`] is a small helper for the indexer: it maps CJK
-//! compatibility ideographs (U+F900–U+FAFF) to their unified ideographs.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -139,15 +137,12 @@ pub fn decode(bytes: &[u8], forced_label: Option<&str>) -> Result<Decoded, Decod
     //    otherwise often read as "plausible" CJK in UTF-16, and no UTF-16 text holds
     //    U+0000 (a run of NUL padding does).
     if memchr_nul(bytes) {
-        if has_stray_nuls(bytes) {
-            return Err(nul_error());
-        }
         return match sniff_utf16(bytes) {
-            Some(enc) if !has_nul_unit(bytes) => finish(
+            Some(enc) => finish(
                 enc.decode_without_bom_handling(bytes).0,
                 canonical_name(enc),
             ),
-            _ => Err(nul_error()),
+            None => Err(nul_error()),
         };
     }
 
@@ -305,8 +300,7 @@ fn has_nul_unit(bytes: &[u8]) -> bool {
 }
 
 fn memchr_nul(bytes: &[u8]) -> bool {
-    // `<[u8]>::contains` is memchr-backed in std.
-    bytes.contains(&0)
+    memchr::memchr(0, bytes).is_some()
 }
 
 /// More than 10% of the first 64 KB are C0 controls other than
@@ -351,9 +345,20 @@ fn binary_signature(bytes: &[u8]) -> Option<&'static str> {
         .map(|&(_, kind)| kind)
 }
 
-/// UTF-16 without BOM: decode the first 4 KB in both byte orders and keep the
-/// order that reads as text (mostly ASCII/CJK). `None` if neither does.
-fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
+/// Whether `bytes` are UTF-16, and in which byte order: by the byte-order mark, else (only
+/// when they hold NUL bytes, as UTF-16 text with any ASCII does, but neither stray NULs in
+/// 8-bit text nor a U+0000 code unit) by decoding the first 4 KB in both byte orders and
+/// keeping the order that reads as text (mostly ASCII/CJK). `None` if neither does. The one
+/// UTF-16 sniffer: [`decode`] and the format detection share it.
+pub fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
+    match Encoding::for_bom(bytes) {
+        Some((enc, _)) if enc == UTF_16LE || enc == UTF_16BE => return Some(enc),
+        Some(_) => return None,
+        None => {}
+    }
+    if !memchr_nul(bytes) || has_stray_nuls(bytes) || has_nul_unit(bytes) {
+        return None;
+    }
     let probe = &bytes[..bytes.len().min(UTF16_PROBE_LEN) & !1];
     if probe.is_empty() {
         return None;
@@ -444,147 +449,6 @@ fn has_gb18030_four_byte(bytes: &[u8]) -> bool {
     }
     false
 }
-
-/// Maps a CJK compatibility ideograph (U+F900–U+FAFF) to the unified
-/// ideograph it canonically decomposes to (e.g. U+F900 豈 → U+8C48 豈).
-/// Every other character, including the twelve unified ideographs that live
-/// in that block (U+FA0E 﨎 …), is returned unchanged.
-pub fn fold_compat_ideograph(c: char) -> char {
-    let cp = c as u32;
-    if !(0xF900..=0xFAFF).contains(&cp) {
-        return c;
-    }
-    let key = cp as u16;
-    match COMPAT.binary_search_by_key(&key, |&(k, _)| k) {
-        Ok(i) => COMPAT[i].1,
-        Err(_) => c,
-    }
-}
-
-/// Canonical decompositions of the CJK compatibility ideographs U+F900–U+FAFF
-/// (code point, unified ideograph), sorted by code point. Generated with
-/// Python 3.11.7 (`unicodedata.unidata_version` 14.0.0): every code point in
-/// the range whose `unicodedata.normalize('NFD', ch)` is a different single
-/// character. These decompositions are frozen by Unicode's normalization
-/// stability policy.
-#[rustfmt::skip]
-static COMPAT: [(u16, char); 460] = [
-    (0xF900, '\u{8C48}'), (0xF901, '\u{66F4}'), (0xF902, '\u{8ECA}'), (0xF903, '\u{8CC8}'),
-    (0xF904, '\u{6ED1}'), (0xF905, '\u{4E32}'), (0xF906, '\u{53E5}'), (0xF907, '\u{9F9C}'),
-    (0xF908, '\u{9F9C}'), (0xF909, '\u{5951}'), (0xF90A, '\u{91D1}'), (0xF90B, '\u{5587}'),
-    (0xF90C, '\u{5948}'), (0xF90D, '\u{61F6}'), (0xF90E, '\u{7669}'), (0xF90F, '\u{7F85}'),
-    (0xF910, '\u{863F}'), (0xF911, '\u{87BA}'), (0xF912, '\u{88F8}'), (0xF913, '\u{908F}'),
-    (0xF914, '\u{6A02}'), (0xF915, '\u{6D1B}'), (0xF916, '\u{70D9}'), (0xF917, '\u{73DE}'),
-    (0xF918, '\u{843D}'), (0xF919, '\u{916A}'), (0xF91A, '\u{99F1}'), (0xF91B, '\u{4E82}'),
-    (0xF91C, '\u{5375}'), (0xF91D, '\u{6B04}'), (0xF91E, '\u{721B}'), (0xF91F, '\u{862D}'),
-    (0xF920, '\u{9E1E}'), (0xF921, '\u{5D50}'), (0xF922, '\u{6FEB}'), (0xF923, '\u{85CD}'),
-    (0xF924, '\u{8964}'), (0xF925, '\u{62C9}'), (0xF926, '\u{81D8}'), (0xF927, '\u{881F}'),
-    (0xF928, '\u{5ECA}'), (0xF929, '\u{6717}'), (0xF92A, '\u{6D6A}'), (0xF92B, '\u{72FC}'),
-    (0xF92C, '\u{90CE}'), (0xF92D, '\u{4F86}'), (0xF92E, '\u{51B7}'), (0xF92F, '\u{52DE}'),
-    (0xF930, '\u{64C4}'), (0xF931, '\u{6AD3}'), (0xF932, '\u{7210}'), (0xF933, '\u{76E7}'),
-    (0xF934, '\u{8001}'), (0xF935, '\u{8606}'), (0xF936, '\u{865C}'), (0xF937, '\u{8DEF}'),
-    (0xF938, '\u{9732}'), (0xF939, '\u{9B6F}'), (0xF93A, '\u{9DFA}'), (0xF93B, '\u{788C}'),
-    (0xF93C, '\u{797F}'), (0xF93D, '\u{7DA0}'), (0xF93E, '\u{83C9}'), (0xF93F, '\u{9304}'),
-    (0xF940, '\u{9E7F}'), (0xF941, '\u{8AD6}'), (0xF942, '\u{58DF}'), (0xF943, '\u{5F04}'),
-    (0xF944, '\u{7C60}'), (0xF945, '\u{807E}'), (0xF946, '\u{7262}'), (0xF947, '\u{78CA}'),
-    (0xF948, '\u{8CC2}'), (0xF949, '\u{96F7}'), (0xF94A, '\u{58D8}'), (0xF94B, '\u{5C62}'),
-    (0xF94C, '\u{6A13}'), (0xF94D, '\u{6DDA}'), (0xF94E, '\u{6F0F}'), (0xF94F, '\u{7D2F}'),
-    (0xF950, '\u{7E37}'), (0xF951, '\u{964B}'), (0xF952, '\u{52D2}'), (0xF953, '\u{808B}'),
-    (0xF954, '\u{51DC}'), (0xF955, '\u{51CC}'), (0xF956, '\u{7A1C}'), (0xF957, '\u{7DBE}'),
-    (0xF958, '\u{83F1}'), (0xF959, '\u{9675}'), (0xF95A, '\u{8B80}'), (0xF95B, '\u{62CF}'),
-    (0xF95C, '\u{6A02}'), (0xF95D, '\u{8AFE}'), (0xF95E, '\u{4E39}'), (0xF95F, '\u{5BE7}'),
-    (0xF960, '\u{6012}'), (0xF961, '\u{7387}'), (0xF962, '\u{7570}'), (0xF963, '\u{5317}'),
-    (0xF964, '\u{78FB}'), (0xF965, '\u{4FBF}'), (0xF966, '\u{5FA9}'), (0xF967, '\u{4E0D}'),
-    (0xF968, '\u{6CCC}'), (0xF969, '\u{6578}'), (0xF96A, '\u{7D22}'), (0xF96B, '\u{53C3}'),
-    (0xF96C, '\u{585E}'), (0xF96D, '\u{7701}'), (0xF96E, '\u{8449}'), (0xF96F, '\u{8AAA}'),
-    (0xF970, '\u{6BBA}'), (0xF971, '\u{8FB0}'), (0xF972, '\u{6C88}'), (0xF973, '\u{62FE}'),
-    (0xF974, '\u{82E5}'), (0xF975, '\u{63A0}'), (0xF976, '\u{7565}'), (0xF977, '\u{4EAE}'),
-    (0xF978, '\u{5169}'), (0xF979, '\u{51C9}'), (0xF97A, '\u{6881}'), (0xF97B, '\u{7CE7}'),
-    (0xF97C, '\u{826F}'), (0xF97D, '\u{8AD2}'), (0xF97E, '\u{91CF}'), (0xF97F, '\u{52F5}'),
-    (0xF980, '\u{5442}'), (0xF981, '\u{5973}'), (0xF982, '\u{5EEC}'), (0xF983, '\u{65C5}'),
-    (0xF984, '\u{6FFE}'), (0xF985, '\u{792A}'), (0xF986, '\u{95AD}'), (0xF987, '\u{9A6A}'),
-    (0xF988, '\u{9E97}'), (0xF989, '\u{9ECE}'), (0xF98A, '\u{529B}'), (0xF98B, '\u{66C6}'),
-    (0xF98C, '\u{6B77}'), (0xF98D, '\u{8F62}'), (0xF98E, '\u{5E74}'), (0xF98F, '\u{6190}'),
-    (0xF990, '\u{6200}'), (0xF991, '\u{649A}'), (0xF992, '\u{6F23}'), (0xF993, '\u{7149}'),
-    (0xF994, '\u{7489}'), (0xF995, '\u{79CA}'), (0xF996, '\u{7DF4}'), (0xF997, '\u{806F}'),
-    (0xF998, '\u{8F26}'), (0xF999, '\u{84EE}'), (0xF99A, '\u{9023}'), (0xF99B, '\u{934A}'),
-    (0xF99C, '\u{5217}'), (0xF99D, '\u{52A3}'), (0xF99E, '\u{54BD}'), (0xF99F, '\u{70C8}'),
-    (0xF9A0, '\u{88C2}'), (0xF9A1, '\u{8AAA}'), (0xF9A2, '\u{5EC9}'), (0xF9A3, '\u{5FF5}'),
-    (0xF9A4, '\u{637B}'), (0xF9A5, '\u{6BAE}'), (0xF9A6, '\u{7C3E}'), (0xF9A7, '\u{7375}'),
-    (0xF9A8, '\u{4EE4}'), (0xF9A9, '\u{56F9}'), (0xF9AA, '\u{5BE7}'), (0xF9AB, '\u{5DBA}'),
-    (0xF9AC, '\u{601C}'), (0xF9AD, '\u{73B2}'), (0xF9AE, '\u{7469}'), (0xF9AF, '\u{7F9A}'),
-    (0xF9B0, '\u{8046}'), (0xF9B1, '\u{9234}'), (0xF9B2, '\u{96F6}'), (0xF9B3, '\u{9748}'),
-    (0xF9B4, '\u{9818}'), (0xF9B5, '\u{4F8B}'), (0xF9B6, '\u{79AE}'), (0xF9B7, '\u{91B4}'),
-    (0xF9B8, '\u{96B8}'), (0xF9B9, '\u{60E1}'), (0xF9BA, '\u{4E86}'), (0xF9BB, '\u{50DA}'),
-    (0xF9BC, '\u{5BEE}'), (0xF9BD, '\u{5C3F}'), (0xF9BE, '\u{6599}'), (0xF9BF, '\u{6A02}'),
-    (0xF9C0, '\u{71CE}'), (0xF9C1, '\u{7642}'), (0xF9C2, '\u{84FC}'), (0xF9C3, '\u{907C}'),
-    (0xF9C4, '\u{9F8D}'), (0xF9C5, '\u{6688}'), (0xF9C6, '\u{962E}'), (0xF9C7, '\u{5289}'),
-    (0xF9C8, '\u{677B}'), (0xF9C9, '\u{67F3}'), (0xF9CA, '\u{6D41}'), (0xF9CB, '\u{6E9C}'),
-    (0xF9CC, '\u{7409}'), (0xF9CD, '\u{7559}'), (0xF9CE, '\u{786B}'), (0xF9CF, '\u{7D10}'),
-    (0xF9D0, '\u{985E}'), (0xF9D1, '\u{516D}'), (0xF9D2, '\u{622E}'), (0xF9D3, '\u{9678}'),
-    (0xF9D4, '\u{502B}'), (0xF9D5, '\u{5D19}'), (0xF9D6, '\u{6DEA}'), (0xF9D7, '\u{8F2A}'),
-    (0xF9D8, '\u{5F8B}'), (0xF9D9, '\u{6144}'), (0xF9DA, '\u{6817}'), (0xF9DB, '\u{7387}'),
-    (0xF9DC, '\u{9686}'), (0xF9DD, '\u{5229}'), (0xF9DE, '\u{540F}'), (0xF9DF, '\u{5C65}'),
-    (0xF9E0, '\u{6613}'), (0xF9E1, '\u{674E}'), (0xF9E2, '\u{68A8}'), (0xF9E3, '\u{6CE5}'),
-    (0xF9E4, '\u{7406}'), (0xF9E5, '\u{75E2}'), (0xF9E6, '\u{7F79}'), (0xF9E7, '\u{88CF}'),
-    (0xF9E8, '\u{88E1}'), (0xF9E9, '\u{91CC}'), (0xF9EA, '\u{96E2}'), (0xF9EB, '\u{533F}'),
-    (0xF9EC, '\u{6EBA}'), (0xF9ED, '\u{541D}'), (0xF9EE, '\u{71D0}'), (0xF9EF, '\u{7498}'),
-    (0xF9F0, '\u{85FA}'), (0xF9F1, '\u{96A3}'), (0xF9F2, '\u{9C57}'), (0xF9F3, '\u{9E9F}'),
-    (0xF9F4, '\u{6797}'), (0xF9F5, '\u{6DCB}'), (0xF9F6, '\u{81E8}'), (0xF9F7, '\u{7ACB}'),
-    (0xF9F8, '\u{7B20}'), (0xF9F9, '\u{7C92}'), (0xF9FA, '\u{72C0}'), (0xF9FB, '\u{7099}'),
-    (0xF9FC, '\u{8B58}'), (0xF9FD, '\u{4EC0}'), (0xF9FE, '\u{8336}'), (0xF9FF, '\u{523A}'),
-    (0xFA00, '\u{5207}'), (0xFA01, '\u{5EA6}'), (0xFA02, '\u{62D3}'), (0xFA03, '\u{7CD6}'),
-    (0xFA04, '\u{5B85}'), (0xFA05, '\u{6D1E}'), (0xFA06, '\u{66B4}'), (0xFA07, '\u{8F3B}'),
-    (0xFA08, '\u{884C}'), (0xFA09, '\u{964D}'), (0xFA0A, '\u{898B}'), (0xFA0B, '\u{5ED3}'),
-    (0xFA0C, '\u{5140}'), (0xFA0D, '\u{55C0}'), (0xFA10, '\u{585A}'), (0xFA12, '\u{6674}'),
-    (0xFA15, '\u{51DE}'), (0xFA16, '\u{732A}'), (0xFA17, '\u{76CA}'), (0xFA18, '\u{793C}'),
-    (0xFA19, '\u{795E}'), (0xFA1A, '\u{7965}'), (0xFA1B, '\u{798F}'), (0xFA1C, '\u{9756}'),
-    (0xFA1D, '\u{7CBE}'), (0xFA1E, '\u{7FBD}'), (0xFA20, '\u{8612}'), (0xFA22, '\u{8AF8}'),
-    (0xFA25, '\u{9038}'), (0xFA26, '\u{90FD}'), (0xFA2A, '\u{98EF}'), (0xFA2B, '\u{98FC}'),
-    (0xFA2C, '\u{9928}'), (0xFA2D, '\u{9DB4}'), (0xFA2E, '\u{90DE}'), (0xFA2F, '\u{96B7}'),
-    (0xFA30, '\u{4FAE}'), (0xFA31, '\u{50E7}'), (0xFA32, '\u{514D}'), (0xFA33, '\u{52C9}'),
-    (0xFA34, '\u{52E4}'), (0xFA35, '\u{5351}'), (0xFA36, '\u{559D}'), (0xFA37, '\u{5606}'),
-    (0xFA38, '\u{5668}'), (0xFA39, '\u{5840}'), (0xFA3A, '\u{58A8}'), (0xFA3B, '\u{5C64}'),
-    (0xFA3C, '\u{5C6E}'), (0xFA3D, '\u{6094}'), (0xFA3E, '\u{6168}'), (0xFA3F, '\u{618E}'),
-    (0xFA40, '\u{61F2}'), (0xFA41, '\u{654F}'), (0xFA42, '\u{65E2}'), (0xFA43, '\u{6691}'),
-    (0xFA44, '\u{6885}'), (0xFA45, '\u{6D77}'), (0xFA46, '\u{6E1A}'), (0xFA47, '\u{6F22}'),
-    (0xFA48, '\u{716E}'), (0xFA49, '\u{722B}'), (0xFA4A, '\u{7422}'), (0xFA4B, '\u{7891}'),
-    (0xFA4C, '\u{793E}'), (0xFA4D, '\u{7949}'), (0xFA4E, '\u{7948}'), (0xFA4F, '\u{7950}'),
-    (0xFA50, '\u{7956}'), (0xFA51, '\u{795D}'), (0xFA52, '\u{798D}'), (0xFA53, '\u{798E}'),
-    (0xFA54, '\u{7A40}'), (0xFA55, '\u{7A81}'), (0xFA56, '\u{7BC0}'), (0xFA57, '\u{7DF4}'),
-    (0xFA58, '\u{7E09}'), (0xFA59, '\u{7E41}'), (0xFA5A, '\u{7F72}'), (0xFA5B, '\u{8005}'),
-    (0xFA5C, '\u{81ED}'), (0xFA5D, '\u{8279}'), (0xFA5E, '\u{8279}'), (0xFA5F, '\u{8457}'),
-    (0xFA60, '\u{8910}'), (0xFA61, '\u{8996}'), (0xFA62, '\u{8B01}'), (0xFA63, '\u{8B39}'),
-    (0xFA64, '\u{8CD3}'), (0xFA65, '\u{8D08}'), (0xFA66, '\u{8FB6}'), (0xFA67, '\u{9038}'),
-    (0xFA68, '\u{96E3}'), (0xFA69, '\u{97FF}'), (0xFA6A, '\u{983B}'), (0xFA6B, '\u{6075}'),
-    (0xFA6C, '\u{242EE}'), (0xFA6D, '\u{8218}'), (0xFA70, '\u{4E26}'), (0xFA71, '\u{51B5}'),
-    (0xFA72, '\u{5168}'), (0xFA73, '\u{4F80}'), (0xFA74, '\u{5145}'), (0xFA75, '\u{5180}'),
-    (0xFA76, '\u{52C7}'), (0xFA77, '\u{52FA}'), (0xFA78, '\u{559D}'), (0xFA79, '\u{5555}'),
-    (0xFA7A, '\u{5599}'), (0xFA7B, '\u{55E2}'), (0xFA7C, '\u{585A}'), (0xFA7D, '\u{58B3}'),
-    (0xFA7E, '\u{5944}'), (0xFA7F, '\u{5954}'), (0xFA80, '\u{5A62}'), (0xFA81, '\u{5B28}'),
-    (0xFA82, '\u{5ED2}'), (0xFA83, '\u{5ED9}'), (0xFA84, '\u{5F69}'), (0xFA85, '\u{5FAD}'),
-    (0xFA86, '\u{60D8}'), (0xFA87, '\u{614E}'), (0xFA88, '\u{6108}'), (0xFA89, '\u{618E}'),
-    (0xFA8A, '\u{6160}'), (0xFA8B, '\u{61F2}'), (0xFA8C, '\u{6234}'), (0xFA8D, '\u{63C4}'),
-    (0xFA8E, '\u{641C}'), (0xFA8F, '\u{6452}'), (0xFA90, '\u{6556}'), (0xFA91, '\u{6674}'),
-    (0xFA92, '\u{6717}'), (0xFA93, '\u{671B}'), (0xFA94, '\u{6756}'), (0xFA95, '\u{6B79}'),
-    (0xFA96, '\u{6BBA}'), (0xFA97, '\u{6D41}'), (0xFA98, '\u{6EDB}'), (0xFA99, '\u{6ECB}'),
-    (0xFA9A, '\u{6F22}'), (0xFA9B, '\u{701E}'), (0xFA9C, '\u{716E}'), (0xFA9D, '\u{77A7}'),
-    (0xFA9E, '\u{7235}'), (0xFA9F, '\u{72AF}'), (0xFAA0, '\u{732A}'), (0xFAA1, '\u{7471}'),
-    (0xFAA2, '\u{7506}'), (0xFAA3, '\u{753B}'), (0xFAA4, '\u{761D}'), (0xFAA5, '\u{761F}'),
-    (0xFAA6, '\u{76CA}'), (0xFAA7, '\u{76DB}'), (0xFAA8, '\u{76F4}'), (0xFAA9, '\u{774A}'),
-    (0xFAAA, '\u{7740}'), (0xFAAB, '\u{78CC}'), (0xFAAC, '\u{7AB1}'), (0xFAAD, '\u{7BC0}'),
-    (0xFAAE, '\u{7C7B}'), (0xFAAF, '\u{7D5B}'), (0xFAB0, '\u{7DF4}'), (0xFAB1, '\u{7F3E}'),
-    (0xFAB2, '\u{8005}'), (0xFAB3, '\u{8352}'), (0xFAB4, '\u{83EF}'), (0xFAB5, '\u{8779}'),
-    (0xFAB6, '\u{8941}'), (0xFAB7, '\u{8986}'), (0xFAB8, '\u{8996}'), (0xFAB9, '\u{8ABF}'),
-    (0xFABA, '\u{8AF8}'), (0xFABB, '\u{8ACB}'), (0xFABC, '\u{8B01}'), (0xFABD, '\u{8AFE}'),
-    (0xFABE, '\u{8AED}'), (0xFABF, '\u{8B39}'), (0xFAC0, '\u{8B8A}'), (0xFAC1, '\u{8D08}'),
-    (0xFAC2, '\u{8F38}'), (0xFAC3, '\u{9072}'), (0xFAC4, '\u{9199}'), (0xFAC5, '\u{9276}'),
-    (0xFAC6, '\u{967C}'), (0xFAC7, '\u{96E3}'), (0xFAC8, '\u{9756}'), (0xFAC9, '\u{97DB}'),
-    (0xFACA, '\u{97FF}'), (0xFACB, '\u{980B}'), (0xFACC, '\u{983B}'), (0xFACD, '\u{9B12}'),
-    (0xFACE, '\u{9F9C}'), (0xFACF, '\u{2284A}'), (0xFAD0, '\u{22844}'), (0xFAD1, '\u{233D5}'),
-    (0xFAD2, '\u{3B9D}'), (0xFAD3, '\u{4018}'), (0xFAD4, '\u{4039}'), (0xFAD5, '\u{25249}'),
-    (0xFAD6, '\u{25CD0}'), (0xFAD7, '\u{27ED3}'), (0xFAD8, '\u{9F43}'), (0xFAD9, '\u{9F8E}'),
-];
 
 #[cfg(test)]
 mod tests {
@@ -1164,36 +1028,6 @@ mod tests {
             if let Ok(d) = decode(text.as_bytes(), None) {
                 proptest::prop_assert_eq!(d.text, text);
             }
-        }
-    }
-
-    // ---- compatibility ideographs ---------------------------------------------
-
-    #[test]
-    fn compat_ideographs_fold() {
-        assert_eq!(fold_compat_ideograph('\u{F900}'), '\u{8C48}'); // 豈 → 豈
-        assert_eq!(fold_compat_ideograph('\u{F907}'), '\u{9F9C}'); // 龜 → 龜
-        assert_eq!(fold_compat_ideograph('\u{FA6C}'), '\u{242EE}');
-        assert_eq!(fold_compat_ideograph('\u{FAD9}'), '\u{9F8E}');
-        // Unified ideographs inside the block, and everything else, unchanged.
-        for c in [
-            '\u{FA0E}', '\u{FA29}', '\u{FADA}', '\u{FAFF}', '\u{8C48}', 'a', '\u{F8FF}', '\u{FB00}',
-        ] {
-            assert_eq!(fold_compat_ideograph(c), c);
-        }
-    }
-
-    #[test]
-    fn compat_table_is_sorted_and_in_range() {
-        assert_eq!(COMPAT.len(), 460);
-        assert!(COMPAT.windows(2).all(|w| w[0].0 < w[1].0));
-        for &(k, v) in COMPAT.iter() {
-            assert!((0xF900..=0xFAFF).contains(&k));
-            assert!(!(0xF900..=0xFAFF).contains(&(v as u32)));
-            assert_eq!(
-                fold_compat_ideograph(char::from_u32(u32::from(k)).unwrap()),
-                v
-            );
         }
     }
 }

@@ -36,6 +36,8 @@ fn too_large(size: u64) -> anyhow::Error {
 }
 
 /// `1.0 GiB`, `300.5 MiB`, `12.0 KiB`, `17 bytes`.
+/// (Not `indicatif::HumanBytes`: it writes `1.00 GiB` and `17 B`, and the messages keep
+/// their wording.)
 pub fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
     let mut value = bytes as f64;
@@ -58,7 +60,7 @@ pub fn human_size(bytes: u64) -> String {
 /// [`MAX_REPORT_BYTES`] (looked up before reading, and enforced while reading in case the
 /// file grows). Errors are the bare cause; callers name the file.
 pub fn read_report_file(path: &Path) -> Result<Vec<u8>> {
-    let cause = |e: std::io::Error| anyhow!(crate::corpus::io_cause(&e));
+    let cause = |e: std::io::Error| anyhow!(io_cause(&e));
     let meta = std::fs::metadata(path).map_err(cause)?;
     if meta.is_dir() {
         bail!("is a folder, not a file");
@@ -78,6 +80,18 @@ pub fn read_report_file(path: &Path) -> Result<Vec<u8>> {
         return Err(too_large(bytes.len() as u64));
     }
     Ok(bytes)
+}
+
+/// A short cause for an I/O error, without the OS error number.
+pub fn io_cause(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => {
+            let s = e.to_string();
+            s.split(" (os error").next().unwrap_or(&s).to_lowercase()
+        }
+    }
 }
 
 /// Reads `bytes` (from `path`, used for messages and as a format hint) into a report.

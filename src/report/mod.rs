@@ -1,4 +1,13 @@
-//! Report model: text → report.
+//! Report model: the plain text of one report → a [`parse::Report`] (title, date,
+//! metadata, blocks in document order) → citable [`passage`]s with stable ids.
+//!
+//! [`parse`] holds the model and runs the steps: `front_matter` (title, date, metadata),
+//! `lines` (what each line is), `blocks` (lines → blocks, tables and page breaks
+//! repaired); `dates` reads dates for the front matter.
 
+mod blocks;
+mod dates;
+mod front_matter;
+mod lines;
 pub mod parse;
 pub mod passage;

@@ -68,7 +68,7 @@ impl Request {
             return invalid(format!("--offset {}: at most {MAX_OFFSET}", self.offset));
         }
         if let Some(kind) = &self.kind
-            && Kind::parse(kind).is_none()
+            && Kind::from_name(kind).is_none()
         {
             return invalid(format!(
                 "unknown kind '{kind}' (paragraph, table_row, list_item, heading, caption, note)"

@@ -28,7 +28,7 @@ use ego_tree::iter::Edge;
 use encoding_rs::{UTF_8, UTF_16BE, UTF_16LE};
 use scraper::{Html, Node};
 
-use super::{Extracted, FormatError, GridCell, collapse_whitespace, render_table};
+use super::{Extracted, FormatError, GridCell, collapse_whitespace, find, render_table};
 use crate::ingest::decode::{self, DecodeError, Decoded};
 
 /// How far the `<meta charset>` prescan looks.
@@ -116,10 +116,6 @@ fn declared_charset(head: &[u8]) -> Option<String> {
         from = end.max(start + 1);
     }
     None
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -132,7 +132,7 @@ pub fn detect(bytes: &[u8], path: &Path) -> Format {
         return Format::Html;
     }
     let trimmed = ascii.trim_start();
-    let binary = head.contains(&0) && !is_utf16(head);
+    let binary = head.contains(&0) && decode::sniff_utf16(head).is_none();
     match ext.as_str() {
         "html" | "htm" | "xhtml" | "shtml" | "asp" | "aspx" | "php" | "jsp"
             if trimmed.starts_with('<') =>
@@ -261,31 +261,17 @@ fn is_cjk(c: char) -> bool {
         | 0xFE30..=0xFE4F | 0xFF01..=0xFF60 | 0x20000..=0x3FFFF)
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// UTF-16 without or with BOM: NUL bytes in every other position of the first bytes.
-fn is_utf16(head: &[u8]) -> bool {
-    if head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff]) {
-        return true;
-    }
-    let pairs = head.len().min(64) / 2;
-    if pairs < 2 {
-        return false;
-    }
-    let even = (0..pairs).filter(|&k| head[2 * k] == 0).count();
-    let odd = (0..pairs).filter(|&k| head[2 * k + 1] == 0).count();
-    even * 10 >= pairs * 9 || odd * 10 >= pairs * 9
+/// Where `needle` first occurs in `haystack`.
+pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(haystack, needle)
 }
 
 /// The first KB as ASCII lowercase (non-ASCII bytes become `#`), read as UTF-16 when it
 /// looks like UTF-16, without a BOM.
 fn sniff_ascii(head: &[u8]) -> String {
     let mut body = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-    let units: Vec<u8> = if is_utf16(body) {
-        let le = body.starts_with(&[0xff, 0xfe])
-            || (!body.starts_with(&[0xfe, 0xff]) && body.get(1) == Some(&0));
+    let units: Vec<u8> = if let Some(enc) = decode::sniff_utf16(body) {
+        let le = enc == encoding_rs::UTF_16LE;
         if body.starts_with(&[0xff, 0xfe]) || body.starts_with(&[0xfe, 0xff]) {
             body = &body[2..];
         }

@@ -35,11 +35,7 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, FormatError> {
 }
 
 fn extract_with(program: &str, bytes: &[u8]) -> Result<Extracted, FormatError> {
-    if !bytes.starts_with(b"%PDF-")
-        && !bytes[..bytes.len().min(1024)]
-            .windows(5)
-            .any(|w| w == b"%PDF-")
-    {
+    if super::find(&bytes[..bytes.len().min(1024)], b"%PDF-").is_none() {
         return Err(FormatError::Corrupt("not a PDF (no %PDF- header)".into()));
     }
     let (raw, stderr) = run_pdftotext(program, bytes)?;

@@ -1,0 +1,160 @@
+//! The reports of a corpus folder: report files found under `--corpus` → their ids.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+/// Whether `id` is a safe report id: letters, digits, CJK, `-`, `_`, `.`; not empty, not
+/// `.`/`..`, no path separators.
+pub fn is_safe_id(id: &str) -> bool {
+    !id.is_empty()
+        && id != "."
+        && id != ".."
+        && !id.starts_with('.')
+        && id.chars().count() <= 200
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// The report id a corpus file gets: its path relative to the corpus without extension,
+/// folders joined by `.`, unsafe characters replaced by `_`.
+pub fn id_for_relative_path(relative: &Path) -> String {
+    let mut parts: Vec<String> = relative
+        .parent()
+        .into_iter()
+        .flat_map(|p| p.components())
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let stem = relative
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    parts.push(stem);
+    let joined = parts.join(".");
+    let cleaned: String = joined
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim_start_matches('.').to_string();
+    if cleaned.is_empty() {
+        "_".to_string()
+    } else {
+        cleaned
+    }
+}
+
+/// A file found in the corpus.
+#[derive(Debug, Clone)]
+pub struct CorpusFile {
+    pub id: String,
+    pub path: PathBuf,
+    pub relative: String,
+    pub size: u64,
+    pub mtime: u64,
+}
+
+pub(super) fn mtime_nanos(meta: &fs::Metadata) -> u64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
+/// All report files under `corpus`, sorted by relative path, with unique ids (a later file
+/// whose id is taken gets `-2`, `-3`, …; sorting makes that deterministic).
+pub fn scan(corpus: &Path) -> Result<Vec<CorpusFile>> {
+    let mut found = Vec::new();
+    walk(corpus, corpus, &mut found)
+        .with_context(|| format!("{}: cannot read corpus folder", corpus.display()))?;
+    found.sort_by(|a: &CorpusFile, b| a.relative.cmp(&b.relative));
+    let mut taken: HashSet<String> = HashSet::new();
+    for file in &mut found {
+        if !taken.insert(file.id.clone()) {
+            let base = file.id.clone();
+            let mut n = 2;
+            while !taken.insert(format!("{base}-{n}")) {
+                n += 1;
+            }
+            file.id = format!("{base}-{n}");
+        }
+    }
+    Ok(found)
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<CorpusFile>) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        // Hidden files, temporary files of an interrupted `add`, and notes about the folder.
+        if name.starts_with('.') || name.ends_with(".baogao-tmp") {
+            continue;
+        }
+        let path = entry.path();
+        let meta = match fs::metadata(&path) {
+            Ok(m) => m,
+            Err(_) => continue,
+        };
+        if meta.is_dir() {
+            walk(root, &path, out)?;
+        } else if meta.is_file() && is_report_file(&path) {
+            let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            out.push(CorpusFile {
+                id: id_for_relative_path(&relative),
+                relative: relative.to_string_lossy().replace('\\', "/"),
+                path,
+                size: meta.len(),
+                mtime: mtime_nanos(&meta),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// File extensions `index` treats as reports; other files in the corpus (manifests, notes)
+/// are left alone. Files without an extension are tried as text.
+pub const REPORT_EXTENSIONS: &[&str] = &["txt", "text", "pdf", "docx", "html", "htm", "xhtml"];
+
+fn is_report_file(path: &Path) -> bool {
+    path.extension().is_none_or(|e| {
+        let e = e.to_string_lossy().to_ascii_lowercase();
+        REPORT_EXTENSIONS.contains(&e.as_str())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_ids() {
+        for ok in ["report-1", "報告_2017", "a.b", "x"] {
+            assert!(is_safe_id(ok), "{ok}");
+        }
+        for bad in ["", "..", "../x", "/abs", "a/b", "a b", ".hidden", "a\\b"] {
+            assert!(!is_safe_id(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ids_from_paths() {
+        assert_eq!(
+            id_for_relative_path(Path::new("mojlaw/A0010077.txt")),
+            "mojlaw.A0010077"
+        );
+        assert_eq!(
+            id_for_relative_path(Path::new("my report.txt")),
+            "my_report"
+        );
+        assert_eq!(id_for_relative_path(Path::new("報告.pdf")), "報告");
+    }
+}
