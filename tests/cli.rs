@@ -32,6 +32,9 @@ struct Hit {
     snippet: String,
     score: f32,
     highlights: Vec<[usize; 2]>,
+    /// "all" | "some" | "partial"
+    #[serde(rename = "match")]
+    level: String,
 }
 
 impl Work {
@@ -617,4 +620,136 @@ fn roc_years_are_accepted() {
         assert_eq!(ids(roc), gregorian, "{roc}");
     }
     assert!(ids("105").is_empty());
+}
+
+/// Queries of every kind: one word, several, a typo, a phrase, an exclusion, a question,
+/// numbers, Simplified, a word found nowhere whole.
+const ORDER_QUERIES: &[&str] = &[
+    "交流",
+    "雙城論壇 交流成果",
+    "美國 姊妹市 波士頓",
+    "雙成論壇",
+    "\"雙城論壇\" 上海",
+    "交流 -上海",
+    "臺北市與上海市的雙城論壇是在哪一年開始舉辦的？",
+    "2016 年 兩岸貿易",
+    "两岸城市交流 风险",
+    "城市 外交 網絡 合作 機制",
+    "上海",
+    "姊妹市",
+];
+
+fn ids_scores(hits: &[Hit]) -> Vec<(String, String)> {
+    hits.iter()
+        .map(|h| (h.id.clone(), format!("{:.4}", h.score)))
+        .collect()
+}
+
+#[test]
+fn the_order_depends_on_the_query_only() {
+    let w = indexed_sample();
+    for q in ORDER_QUERIES {
+        let words: Vec<&str> = q.split(' ').collect();
+        let with = |extra: &[&str]| {
+            let mut args = words.clone();
+            args.extend_from_slice(extra);
+            w.search(&args)
+        };
+        let all = with(&["--limit", "70"]);
+        assert!(!all.is_empty(), "{q}: no hits");
+        // Pages concatenate to the one large page: every passage once, in the same order,
+        // with the same score.
+        let mut paged = Vec::new();
+        for offset in (0..70).step_by(10) {
+            paged.extend(with(&["--limit", "10", "--offset", &offset.to_string()]));
+        }
+        assert_eq!(ids_scores(&paged), ids_scores(&all), "{q}: pages");
+        for limit in [1, 3, 7] {
+            let page = with(&["--limit", &limit.to_string()]);
+            let n = limit.min(all.len());
+            assert_eq!(
+                ids_scores(&page),
+                ids_scores(&all[..n]),
+                "{q}: --limit {limit}"
+            );
+        }
+        // Counting facets does not reorder.
+        assert_eq!(
+            ids_scores(&with(&["--limit", "70", "--facets"])),
+            ids_scores(&all),
+            "{q}: --facets"
+        );
+        // Match levels come in order: all, some, partial.
+        let rank = |h: &Hit| match h.level.as_str() {
+            "all" => 0,
+            "some" => 1,
+            "partial" => 2,
+            other => panic!("{q}: match {other}"),
+        };
+        assert!(
+            all.windows(2).all(|p| rank(&p[0]) <= rank(&p[1])),
+            "{q}: levels"
+        );
+    }
+}
+
+#[test]
+fn one_shared_character_is_not_a_match() {
+    let w = indexed_sample();
+    // 雙成論壇 is a typo: no passage holds it; partial hits must share 論壇 (two chars),
+    // never only 成.
+    let hits = w.search(&["雙成論壇", "--limit", "50"]);
+    assert!(!hits.is_empty());
+    for h in &hits {
+        assert_eq!(h.level, "partial", "{}", h.text);
+        assert!(!h.highlights.is_empty(), "nothing marked in {}", h.text);
+        assert!(
+            h.text.contains("論壇") || h.text.contains("雙成"),
+            "{}",
+            h.text
+        );
+    }
+    let (code, stdout, _) = w.run(&["search", "雙成論壇", "--limit", "2"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.starts_with("沒有完全符合的結果；以下為部分符合："),
+        "{stdout}"
+    );
+    // A query whose words are found whole says nothing of the kind.
+    let (_, stdout, _) = w.run(&["search", "雙城論壇", "--limit", "2"]);
+    assert!(!stdout.contains("部分符合"), "{stdout}");
+}
+
+#[test]
+fn quoted_phrases_are_held_by_the_passage_itself() {
+    let w = indexed_sample();
+    for quoted in ["\"雙城論壇\"", "「雙城論壇」", "『雙城論壇』", "“雙城論壇”"]
+    {
+        let hits = w.search(&[quoted, "--limit", "100"]);
+        assert!(hits.len() > 5, "{quoted}");
+        for h in &hits {
+            // A table row's context (caption, headers and the heading the table sits
+            // under) gives its cells their meaning; any other passage must hold the phrase
+            // in its own text.
+            let own = h.text.contains("雙城論壇")
+                || (h.kind == "table_row"
+                    && (h.table.as_deref().is_some_and(|t| t.contains("雙城論壇"))
+                        || h.headers.iter().any(|x| x.contains("雙城論壇"))
+                        || h.section.last().is_some_and(|s| s.contains("雙城論壇"))));
+            assert!(own, "{quoted}: {} ({})", h.text, h.kind);
+        }
+    }
+}
+
+#[test]
+fn questions_find_their_answer() {
+    let w = indexed_sample();
+    // Typed as a sentence: question words and particles do not decide.
+    let hits = w.search(&["臺北與上海已簽署多少項交流合作備忘錄？", "--limit", "3"]);
+    assert!(
+        hits.iter()
+            .any(|h| h.text.contains("已簽署 30 項「交流合作備忘錄」")),
+        "{:?}",
+        hits.iter().map(|h| &h.text).collect::<Vec<_>>()
+    );
 }

@@ -21,9 +21,9 @@ use crate::index::ReportInfo;
 use crate::ingest::Ingested;
 use crate::report::parse::Kind;
 use crate::report::passage::Passage;
-use crate::search::Outcome;
 use crate::search::locate::Located;
 use crate::search::snippet::{MARK_CLOSE, MARK_OPEN};
+use crate::search::{Level, Outcome};
 
 const BOLD_RED: &str = "\x1b[1;31m";
 const DIM: &str = "\x1b[2m";
@@ -155,6 +155,18 @@ impl Printer {
             return Ok(());
         }
         for (i, hit) in outcome.hits.iter().enumerate() {
+            let first_partial = hit.level == Level::Partial
+                && (i == 0 || outcome.hits[i - 1].level != Level::Partial);
+            if first_partial {
+                // Said before the hits that hold only parts of the query's words, so that
+                // nobody mistakes them for answers.
+                let notice = match offset + i {
+                    0 => "沒有完全符合的結果；以下為部分符合：",
+                    _ => "以下為部分符合：",
+                };
+                self.line(&self.paint(DIM, notice))?;
+                self.line("")?;
+            }
             let p = &hit.passage;
             let mut place = vec![p.title.clone()];
             place.extend(p.section.iter().cloned());

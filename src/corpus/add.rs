@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow};
 use rayon::prelude::*;
 
+use super::Failure;
 use super::reports::{CorpusFile, id_for_relative_path, is_safe_id, mtime_nanos};
 use super::update::update;
 use super::{Quiet, Summary, open_for_write, touch_stamp, write_report};
-use super::Failure;
 use crate::index::{ReportInfo, Store};
 use crate::ingest::{Ingested, ingest_bytes, read_report_file};
 

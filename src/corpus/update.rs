@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 
+use super::Failure;
 use super::add::remove_stale_temp_files;
 use super::reports::{CorpusFile, scan};
 use super::{Progress, STAMP, Summary, open_for_write, touch_stamp, write_report};
-use super::Failure;
 use crate::index::{ReportInfo, Store};
 use crate::ingest::{Ingested, ingest_bytes, read_report_file};
 

@@ -420,4 +420,50 @@ mod tests {
         assert_eq!(found[0], "雙城論壇的交流成果豐碩。");
         assert_eq!(found.len(), 3);
     }
+
+    fn levels_found(store: &Store, query: &str) -> Vec<(Level, String)> {
+        let searcher = store.reader().unwrap().searcher();
+        let searching = Searching::new(store, &searcher);
+        let request = Request {
+            query: query.to_string(),
+            limit: 10,
+            ..Request::default()
+        };
+        let hits = searching.run(&request).unwrap().hits;
+        hits.into_iter()
+            .map(|h| (h.level, h.passage.text))
+            .collect()
+    }
+
+    #[test]
+    fn one_shared_character_is_not_a_partial_match() {
+        let (_dir, store) = index_of(&["成功的關鍵。", "論壇舉行。", "雙城論壇舉行。"]);
+        let mut found = levels_found(&store, "雙成論壇");
+        found.sort();
+        assert_eq!(
+            found,
+            vec![
+                (Level::Partial, "論壇舉行。".to_string()),
+                (Level::Partial, "雙城論壇舉行。".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn levels_rank_before_scores() {
+        let (_dir, store) =
+            index_of(&["交流交流交流交流，交流。", "雙城論壇的交流。", "雙城論壇。"]);
+        let found = levels_found(&store, "雙城論壇 交流");
+        assert_eq!(found[0], (Level::All, "雙城論壇的交流。".to_string()));
+        assert!(found[1..].iter().all(|(level, _)| *level == Level::Some));
+    }
+
+    #[test]
+    fn question_words_do_not_decide() {
+        let mut texts = vec!["梵語的學術研究由德國學者開創。"];
+        texts.extend(std::iter::repeat_n("這是什麼？哪一個地區？", 30));
+        let (_dir, store) = index_of(&texts);
+        let found = levels_found(&store, "哪一地區對梵語的學術研究是什麼？");
+        assert_eq!(found[0].1, "梵語的學術研究由德國學者開創。");
+    }
 }

@@ -300,10 +300,13 @@ impl Searching<'_> {
                     _ => kept.push((s, e)),
                 }
             }
-            parts.extend(
-                kept.into_iter()
-                    .map(|(s, e)| original(start + s, start + e)),
-            );
+            for (s, e) in kept {
+                // Joined characters may spell a question word the dictionary lacks (多少).
+                let word: String = chars[start + s..start + e].iter().collect();
+                if !stops.contains(&word) && !questions.contains(&word) {
+                    parts.push(original(start + s, start + e));
+                }
+            }
         }
         let mut seen = HashSet::new();
         parts.retain(|p| seen.insert(Folded::new(p).chars));

@@ -604,10 +604,12 @@ mod tests {
     ) -> SumQuery {
         SumQuery {
             candidates,
+            exclusive: false,
             clauses,
             required,
             excluded,
             required_words: Vec::new(),
+            title_keys: Vec::new(),
             report_bonuses: Vec::new(),
         }
     }
