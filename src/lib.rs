@@ -1,11 +1,24 @@
-//! baogao (報告): a command-line search engine for Chinese research reports.
+//! baogao (報告): a search engine for Chinese research reports.
 //!
-//! Pipeline, one module per stage: [`decode`] bytes → text, [`formats`] PDF/DOCX/HTML → text,
-//! [`parse`] text → report model, [`passage`] report → citable passages with stable ids,
-//! [`fold`] one-to-one character folding, [`analyzer`] terms for tantivy, [`index`] the
-//! on-disk index, [`corpus`] corpus folder ↔ index, [`search`] ranked hits (scored by
-//! [`sum_query`], ordered by [`top`]), [`snippet`] highlighted fragments, [`locate`]
-//! quotation → source passage, [`cli`] and [`output`] the command line.
+//! Two flows, one folder per stage (see `ARCHITECTURE.md`):
+//!
+//! ```text
+//! write:  file bytes ─ ingest ─▶ text ─ report ─▶ Report ─▶ passages with ids
+//!                     (decode, formats)   (parse)            (passage)
+//!                                                                │ analysis (fold, numbers,
+//!                                                                ▼ jieba words, bigrams)
+//!         corpus/ ◀──── corpus (update, add, remove) ────▶ index/ (tantivy)
+//!
+//! read:   query ─ search::query ─▶ words ─ plan ─▶ analysed words ─ clauses ─▶ one query
+//!         per match level ─ run ─▶ ranked hits (sum_query scores, top orders) ─ snippet ─▶
+//!         Outcome ─ cli::output ─▶ stdout (plain or JSON Lines)
+//! ```
+//!
+//! [`ingest`] bytes → text, [`report`] text → report model and passages, [`analysis`] text →
+//! terms (the same at index and query time), [`index`] passages ↔ tantivy documents,
+//! [`corpus`] the corpus folder kept in step with its index, [`search`] query → ranked hits
+//! (and [`search::locate`] quotation → source passage), [`cli`] arguments → one unit per
+//! command → output. The library never prints; the CLI does.
 
 pub mod analysis;
 pub mod cli;

@@ -25,6 +25,8 @@ use crate::search::sum_query::ReportKeys;
 /// word's idf: a report about 大眾捷運 makes its table rows answers to a query that names
 /// 大眾捷運.
 const TITLE_WORD_PER_IDF: f32 = 2.0;
+/// Most reports whose title may hold a word for the match level (see [`PlannedWord::title_keys`]).
+const MAX_TITLED_REPORTS: usize = 1000;
 /// BM25 of a word found in another spelling of its numbers (第十二條 for 第12條), relative
 /// to the spelling typed: the typed one ranks first when all else is equal.
 const OTHER_SPELLING: f32 = 0.9;
@@ -566,7 +568,12 @@ impl Searching<'_> {
                 keys.sort_unstable();
                 keys.dedup();
                 keys.retain(|&key| key != 0);
-                word.title_keys = keys;
+                // A word in the titles of many reports (行政院) says little about a
+                // passage's subject, and would make the `all` level read every passage of
+                // the query's words instead of leapfrogging between them.
+                if keys.len() <= MAX_TITLED_REPORTS {
+                    word.title_keys = keys;
+                }
             }
         }
         bonuses.sort_by_key(|&(key, _)| key);
