@@ -5,7 +5,6 @@ use clap::Args;
 
 use crate::cli::output::Printer;
 use crate::cli::{Cli, Run, open};
-use crate::search::Searching;
 use crate::search::locate::locate;
 
 #[derive(Args, Debug)]
@@ -21,8 +20,7 @@ pub struct Locate {
 impl Run for Locate {
     fn run(&self, cli: &Cli, out: &mut Printer) -> Result<u8> {
         let (store, searcher) = open(cli)?;
-        let searching = Searching::new(&store, &searcher);
-        let found = locate(&searching, &self.quote.join(" "), self.limit)?;
+        let found = locate(&store, &searcher, &self.quote.join(" "), self.limit)?;
         if found.is_empty() {
             eprintln!("baogao: no passage matches this quotation closely enough");
             return Ok(1);

@@ -13,13 +13,13 @@ use std::collections::HashSet;
 
 use anyhow::Result;
 use serde::Serialize;
-use tantivy::Term;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
+use tantivy::{Searcher, TantivyDocument, Term};
 
 use crate::analysis::analyzer::{Folded, gram_terms, is_significant};
+use crate::index::Store;
 use crate::report::passage::Passage;
-use crate::search::Searching;
 use crate::search::snippet::{MARK_CLOSE, MARK_OPEN};
 use crate::search::top::TopHits;
 
@@ -98,7 +98,12 @@ fn align(quote: &[char], passage: &[char]) -> (usize, usize, usize) {
 }
 
 /// Finds the sources of `quote`, best first; empty when nothing matches well enough.
-pub fn locate(searching: &Searching, quote: &str, limit: usize) -> Result<Vec<Located>> {
+pub fn locate(
+    store: &Store,
+    searcher: &Searcher,
+    quote: &str,
+    limit: usize,
+) -> Result<Vec<Located>> {
     let (mut key, _) = significant(quote);
     key.truncate(MAX_QUOTE_CHARS);
     if key.len() < MIN_QUOTE_CHARS {
@@ -110,7 +115,7 @@ pub fn locate(searching: &Searching, quote: &str, limit: usize) -> Result<Vec<Lo
         .map(|t| t.text)
         .collect();
     let unique: HashSet<&String> = grams.iter().collect();
-    let field = searching.store.fields.body_grams;
+    let field = store.fields.body_grams;
     let clauses: Vec<(Occur, Box<dyn Query>)> = unique
         .iter()
         .map(|g| {
@@ -127,13 +132,12 @@ pub fn locate(searching: &Searching, quote: &str, limit: usize) -> Result<Vec<Lo
         return Ok(Vec::new());
     }
     let query = BooleanQuery::new(clauses);
-    let found = searching
-        .searcher
-        .search(&query, &TopHits::new(CANDIDATES, 0))?;
+    let found = searcher.search(&query, &TopHits::new(CANDIDATES, 0))?;
 
     let mut located = Vec::new();
     for (_, address) in found {
-        let passage = searching.passage(address)?;
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let passage = store.passage(&doc)?;
         let (chars, index) = significant(&passage.text);
         if chars.is_empty() {
             continue;
