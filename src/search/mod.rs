@@ -284,19 +284,9 @@ mod tests {
     }
 
     fn texts_found(store: &Store, query: &str) -> Vec<String> {
-        let searcher = store.reader().unwrap().searcher();
-        let searching = Searching::new(store, &searcher);
-        let request = Request {
-            query: query.to_string(),
-            limit: 10,
-            ..Request::default()
-        };
-        searching
-            .run(&request)
-            .unwrap()
-            .hits
+        levels_found(store, query)
             .into_iter()
-            .map(|h| h.passage.text)
+            .map(|(_, text)| text)
             .collect()
     }
 

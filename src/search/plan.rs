@@ -268,7 +268,8 @@ impl Searching<'_> {
     /// whole; question words and particles dropped.
     fn content_words(&self, text: &str) -> Vec<String> {
         let folded = Folded::new(text);
-        let (questions, stops) = stop_words();
+        // Question words and particles, both lists.
+        let (_, stops) = stop_words();
         let original = |start: usize, end: usize| {
             text[folded.byte_offsets[start]..folded.byte_offsets[end]].to_string()
         };
@@ -294,7 +295,7 @@ impl Searching<'_> {
             let mut kept: Vec<(usize, usize)> = Vec::new();
             for (s, e) in self.cut(&chars[start..i]) {
                 let word: String = chars[start + s..start + e].iter().collect();
-                if stops.contains(&word) || questions.contains(&word) {
+                if stops.contains(&word) {
                     continue;
                 }
                 match kept.last_mut() {
@@ -305,7 +306,7 @@ impl Searching<'_> {
             for (s, e) in kept {
                 // Joined characters may spell a question word the dictionary lacks (多少).
                 let word: String = chars[start + s..start + e].iter().collect();
-                if !stops.contains(&word) && !questions.contains(&word) {
+                if !stops.contains(&word) {
                     parts.push(original(start + s, start + e));
                 }
             }
