@@ -35,6 +35,8 @@ struct Hit {
     /// "all" | "some" | "partial"
     #[serde(rename = "match")]
     level: String,
+    #[serde(default)]
+    also: Vec<String>,
 }
 
 impl Work {
@@ -752,4 +754,34 @@ fn questions_find_their_answer() {
         "{:?}",
         hits.iter().map(|h| &h.text).collect::<Vec<_>>()
     );
+}
+
+/// Repeats of one text in a report (list markers and spaces aside) take one hit, which lists
+/// the others; pages agree with one large page on it.
+#[test]
+fn repeated_passages_take_one_slot() {
+    let w = Work::new();
+    fs::write(
+        w.corpus().join("repeats.txt"),
+        "重複測試報告\n\n第一章 緣起\n\n一、本計畫經費由臺北市政府編列。\n\n二、其他說明事項另定之。\n\n\
+         第二章 經費\n\n(1) 本計畫經費由臺北市政府編列。\n\n本計畫經費由中央政府編列。\n",
+    )
+    .unwrap();
+    let hits = w.search(&["--limit", "20", "經費", "編列"]);
+    let repeated: Vec<&Hit> = hits
+        .iter()
+        .filter(|h| h.text.contains("臺北市政府"))
+        .collect();
+    assert_eq!(repeated.len(), 1, "{hits:?}");
+    assert_eq!(repeated[0].also.len(), 1);
+    assert_ne!(repeated[0].also[0], repeated[0].id);
+    assert!(hits.iter().all(|h| !repeated[0].also.contains(&h.id)));
+    let one_page: Vec<String> = hits.iter().map(|h| h.id.clone()).collect();
+    let mut paged = Vec::new();
+    for offset in 0..one_page.len() + 1 {
+        let offset = offset.to_string();
+        let page = w.search(&["--limit", "1", "--offset", &offset, "經費", "編列"]);
+        paged.extend(page.into_iter().map(|h| h.id));
+    }
+    assert_eq!(paged, one_page);
 }

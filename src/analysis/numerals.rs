@@ -165,6 +165,14 @@ pub fn spellings(word: &[char]) -> Vec<String> {
     };
     out.extend(digit_runs(&reading));
     out.extend(digit_runs(&by_digit));
+    // A date as often written: the year digit by digit, month and day read (104年12月 →
+    // 一〇四年十二月).
+    let mixed = |run: &[char]| match run.len() >= 3 {
+        true => by_digit(run),
+        false => reading(run),
+    };
+    out.extend(digit_runs(&mixed));
+    out.extend(percent_spelling(word));
     let to_digits = |run: &[char]| -> Option<String> {
         if run.len() == 1 && matches!(run[0], '一' | '千' | '百' | '万' | '亿') {
             return None;
@@ -174,9 +182,63 @@ pub fn spellings(word: &[char]) -> Vec<String> {
     };
     out.extend(respell(word, is_numeral_char, &to_digits));
     let original: String = word.iter().collect();
-    out.retain(|s| *s != original);
-    out.dedup();
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|s| *s != original && seen.insert(s.clone()));
     out
+}
+
+/// `word` with its percentages written the other way: 9% → 百分之九, 百分之十五 → 15%;
+/// `None` when it has none. Decimals (12.5%) are left as they are.
+fn percent_spelling(word: &[char]) -> Option<String> {
+    const PER_CENT: [char; 3] = ['百', '分', '之'];
+    let mut out = String::new();
+    let mut replaced = false;
+    let mut i = 0;
+    while i < word.len() {
+        if word[i..].starts_with(&PER_CENT) {
+            let start = i + PER_CENT.len();
+            let end = start
+                + word[start..]
+                    .iter()
+                    .take_while(|c| is_numeral_char(**c))
+                    .count();
+            let run: String = word[start..end].iter().collect();
+            if let Some(value) = chinese_to_number(&run) {
+                out.push_str(&format!("{value}%"));
+                replaced = true;
+                i = end;
+                continue;
+            }
+        }
+        if word[i].is_ascii_digit() {
+            let start = i;
+            let end = start
+                + word[start..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_digit())
+                    .count();
+            let decimal = start > 0 && matches!(word[start - 1], '.' | ',');
+            let percent = matches!(word.get(end), Some('%' | '％'));
+            let text: String = word[start..end].iter().collect();
+            let reading = text.parse().ok().and_then(number_to_chinese);
+            match reading.filter(|_| percent && !decimal) {
+                Some(reading) => {
+                    out.push_str("百分之");
+                    out.push_str(&reading);
+                    replaced = true;
+                    i = end + 1;
+                }
+                None => {
+                    out.push_str(&text);
+                    i = end;
+                }
+            }
+            continue;
+        }
+        out.push(word[i]);
+        i += 1;
+    }
+    replaced.then_some(out)
 }
 
 /// `word` with every maximal run of chars that `in_run` accepts replaced by `to(run)`, or
@@ -269,6 +331,12 @@ mod tests {
         assert_eq!(spell("105年度"), vec!["一百零五年度", "一〇五年度"]);
         assert_eq!(spell("一百零五年度"), vec!["105年度"]);
         assert_eq!(spell("第十二条"), vec!["第12条"]);
+        assert!(spell("104年12月").contains(&"一〇四年十二月".to_string()));
+        assert!(spell("一〇四年十二月").contains(&"104年12月".to_string()));
+        assert!(spell("104年1月1日").contains(&"一百零四年一月一日".to_string()));
+        assert!(spell("9%至15%").contains(&"百分之九至百分之十五".to_string()));
+        assert!(spell("百分之九至百分之十五").contains(&"9%至15%".to_string()));
+        assert!(!spell("12.5%").iter().any(|s| s.contains("百分之")));
         assert!(spell("3,500").is_empty());
         assert!(spell("12.5").is_empty());
         assert!(spell("统一").is_empty());

@@ -184,6 +184,10 @@ impl Printer {
             self.line(&self.paint(DIM, &about))?;
             let snippet = self.highlight(&hit.snippet);
             self.line(&format!("   {snippet}"))?;
+            if !hit.also.is_empty() {
+                let also = format!("   同文另見：{}", hit.also.join("、"));
+                self.line(&self.paint(DIM, &also))?;
+            }
             self.line("")?;
         }
         if let Some(f) = &outcome.facets {

@@ -26,7 +26,7 @@ use tantivy::{
 
 use crate::analysis::analyzer::{self, GramTokenizer, WordTokenizer};
 use crate::report::parse::Kind;
-use crate::report::passage::{Passage, first_id};
+use crate::report::passage::{Passage, first_id, same_text_key};
 
 /// Memory the writer may buffer before flushing a segment, across all its threads.
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
@@ -62,6 +62,8 @@ pub struct Fields {
     /// that opens in constant time, so a search can tell a candidate's report without the
     /// report facet's dictionary, and order equal scores without the doc store.
     pub key: Field,
+    /// [`same_text_key`] of passages: repeats of one text in a report take one hit.
+    pub same_text: Field,
 }
 
 impl Fields {
@@ -105,6 +107,7 @@ impl Fields {
             stored: b.add_text_field("stored", STORED),
             prior: b.add_u64_field(PRIOR_FIELD, FAST),
             key: b.add_u64_field(KEY_FIELD, FAST),
+            same_text: b.add_u64_field(SAME_TEXT_FIELD, FAST | INDEXED),
         };
         (b.build(), fields)
     }
@@ -319,6 +322,7 @@ impl Store {
         doc.add_u64(f.seq, p.seq);
         doc.add_u64(f.prior, kind_prior(&p.kind));
         doc.add_u64(f.key, KeyColumn::encode(passage_key(&p.report, p.seq)));
+        doc.add_u64(f.same_text, same_text_key(&p.text));
         doc.add_text(f.body_words, &p.text);
         doc.add_text(f.body_grams, &p.text);
         let context = p.context();
@@ -463,6 +467,8 @@ pub const PRIOR_FIELD: &str = "prior";
 
 /// Name of the [`Fields::key`] column.
 pub const KEY_FIELD: &str = "key";
+/// The fast field of [`Fields::same_text`].
+pub const SAME_TEXT_FIELD: &str = "same_text";
 
 /// A report id as 48 bits of its BLAKE3 hash. Among a million reports some two share a key
 /// with probability about 0.002; a shared key would only lend one report's title bonus to

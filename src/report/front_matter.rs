@@ -225,6 +225,8 @@ fn find_title(lines: &[&str], window: usize, skip: &mut [bool]) -> String {
             let cont = line.chars().count() <= 20
                 && so_far <= 30
                 && !ends_sentence(lines[*parts.last().unwrap()].trim())
+                // A sentence under the title is the text's first line, not the title's last.
+                && !ends_sentence(line)
                 && !looks_like_heading(line);
             if cont {
                 parts.push(i);

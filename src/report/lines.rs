@@ -22,7 +22,7 @@ const CHINESE_NUMERALS: &str = "〇零一二三四五六七八九十百";
 
 /// Recognizes an outline marker at the start of a line: its family and the marker length
 /// (in chars, including trailing separator and spaces).
-pub(super) fn outline_marker(line: &str) -> Option<(Family, usize)> {
+pub(crate) fn outline_marker(line: &str) -> Option<(Family, usize)> {
     let chars: Vec<char> = line.chars().take(24).collect();
     let mut i = 0;
     let skip_spaces = |i: &mut usize| {

@@ -74,6 +74,27 @@ pub fn first_id(report_id: &str, kind: Kind, table: Option<&str>, text: &str) ->
     format!("{report_id}#{}{}", kind.letter(), hash_hex(table, text))
 }
 
+/// What makes two passages of one report the same to a reader: their text without its list
+/// marker (`一、`, `(1)`) and spaces. Hashed: search shows one of them and lists the others.
+pub fn same_text_key(text: &str) -> u64 {
+    let trimmed = text.trim_start();
+    let body = match crate::report::lines::outline_marker(trimmed) {
+        Some((_, marker_chars)) => {
+            let start = trimmed
+                .char_indices()
+                .nth(marker_chars)
+                .map_or(trimmed.len(), |(i, _)| i);
+            &trimmed[start..]
+        }
+        None => trimmed,
+    };
+    let squeezed: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+    let hash = blake3::hash(squeezed.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&hash.as_bytes()[..8]);
+    u64::from_le_bytes(first)
+}
+
 fn hash_hex(table: Option<&str>, text: &str) -> String {
     let mut hasher = blake3::Hasher::new();
     if let Some(t) = table {
@@ -198,6 +219,14 @@ mod tests {
     use crate::report::parse::parse;
 
     const SAMPLE: &str = include_str!("../../corpus/taipei-shanghai-city-exchange-2017.txt");
+
+    #[test]
+    fn list_markers_and_spaces_do_not_make_passages_differ() {
+        let key = same_text_key("本計畫經費由市府編列。");
+        assert_eq!(same_text_key("一、本計畫經費由市府編列。"), key);
+        assert_eq!(same_text_key("(1) 本計畫 經費由市府編列。"), key);
+        assert_ne!(same_text_key("本計畫經費由中央編列。"), key);
+    }
 
     #[test]
     fn ids_are_unique_and_stable() {

@@ -21,6 +21,10 @@ use crate::search::{Level, Request, Searching};
 const WHOLE_WORD_BODY_PER_IDF: f32 = 4.0;
 /// The same for a word found whole in the passage's context.
 const WHOLE_WORD_CONTEXT_PER_IDF: f32 = 3.5;
+/// Bonus for neighbouring words of a question held together, per unit of the idf of the
+/// bigrams they make together: those bigrams count as BM25 would count them in a passage
+/// holding them once or twice, not as a word held whole.
+const TOGETHER_PER_IDF: f32 = 2.0;
 /// Weight of BM25 on the passage's context relative to its text.
 const CONTEXT_WEIGHT: f32 = 0.2;
 
@@ -67,6 +71,12 @@ impl Searching<'_> {
                 title_keys.push(word.title_keys.clone());
             }
         }
+        clauses.extend(plan.together.iter().map(|(query, extra)| Clause {
+            query: query.box_clone(),
+            bonus: TOGETHER_PER_IDF * extra,
+            weight: 0.0,
+            anchor: Anchor::Never,
+        }));
         let has_parts = clauses.iter().any(|c| c.anchor == Anchor::Part);
         let anchored = match scope {
             Scope::Level(Level::Partial) => has_parts,

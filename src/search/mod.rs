@@ -86,6 +86,10 @@ pub struct Hit {
     pub highlights: Vec<[usize; 2]>,
     #[serde(rename = "match")]
     pub level: Level,
+    /// Ids of the report's other passages with this text (list markers and spaces aside),
+    /// in document order: they take no place of their own in the hits.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
 }
 
 /// Facet counts over all matches.
@@ -455,5 +459,67 @@ mod tests {
         let (_dir, store) = index_of(&texts);
         let found = levels_found(&store, "哪一地區對梵語的學術研究是什麼？");
         assert_eq!(found[0].1, "梵語的學術研究由德國學者開創。");
+    }
+
+    #[test]
+    fn numbers_in_dates_and_percentages_meet() {
+        let (_dir, store) = index_of(&[
+            "本辦法自一百零四年一月一日起施行。",
+            "另有條文自104年7月1日起實施。",
+            "稅率由百分之九至百分之十五不等。",
+            "預算增加9%至15%之間。",
+            "民國一○四年十二月完成驗收。",
+        ]);
+        let first = |query: &str| levels_found(&store, query).into_iter().next();
+        assert_eq!(
+            first("104年1月1日"),
+            Some((Level::All, "本辦法自一百零四年一月一日起施行。".to_string()))
+        );
+        // The same numbers in another order are no match of the whole date.
+        assert!(
+            levels_found(&store, "104年1月1日")
+                .iter()
+                .all(|(level, text)| *level != Level::All || !text.contains("7月"))
+        );
+        // Both spellings are whole matches; the one typed ranks first.
+        assert_eq!(
+            levels_found(&store, "9%至15%")[..2],
+            [
+                (Level::All, "預算增加9%至15%之間。".to_string()),
+                (Level::All, "稅率由百分之九至百分之十五不等。".to_string())
+            ]
+        );
+        let found = texts_found(&store, "百分之九至百分之十五");
+        assert!(found.contains(&"預算增加9%至15%之間。".to_string()));
+        assert!(
+            levels_found(&store, "百分之十五")
+                .contains(&(Level::All, "預算增加9%至15%之間。".to_string()))
+        );
+        assert_eq!(
+            first("104年12月"),
+            Some((Level::All, "民國一○四年十二月完成驗收。".to_string()))
+        );
+    }
+
+    #[test]
+    fn a_lone_character_of_a_question_keeps_its_particle() {
+        let (_dir, store) = index_of(&[
+            "伽利略被譽為科學之父。",
+            "科學方法是一套技術，父母都贊成。",
+            "心理學之父是馮特。",
+        ]);
+        let found = levels_found(&store, "科學之父是誰?");
+        assert_eq!(found[0], (Level::All, "伽利略被譽為科學之父。".to_string()));
+        assert!(found[1..].iter().all(|(level, _)| *level != Level::All));
+    }
+
+    #[test]
+    fn neighbouring_question_words_rank_higher_together() {
+        let (_dir, store) = index_of(&[
+            "南寧會議於一九五八年舉行。",
+            "會議在南寧以外的地方舉行，與廣西南寧無關。",
+        ]);
+        let found = texts_found(&store, "南寧會議在哪一年舉行?");
+        assert_eq!(found[0], "南寧會議於一九五八年舉行。");
     }
 }

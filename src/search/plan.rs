@@ -33,10 +33,15 @@ const OTHER_SPELLING: f32 = 0.9;
 /// A spelling some term of which is in at most 1/N of the passages is rare enough that
 /// the other spellings of its numbers are searched too.
 const RARE_SPELLING_SHARE: u64 = 200;
+/// ... and a spelling some term of which is in at most this many passages: in a small
+/// index every spelling is searched.
+const MIN_RARE_SPELLING_DOCS: u64 = 1000;
 /// A word in more than 1/N of all passages is too common to score on its own.
 const COMMON_TERM_SHARE: u64 = 20;
 /// A word whose bigrams are all in more than 1/N of the passages is matched without positions.
 const COMMON_PHRASE_SHARE: u64 = 50;
+/// ... and in more than this many: positions are cheap to read in a small index.
+const MIN_COMMON_DOCS: u64 = 1000;
 /// Longest substring of a query word looked up as a dictionary word.
 const MAX_WORD_CHARS: usize = 8;
 /// A word of at least this many Han characters is read as a sentence: no dictionary word
@@ -164,6 +169,8 @@ pub(super) struct PlannedWord {
 /// Everything one search needs to know about its query.
 pub(super) struct Plan {
     pub words: Vec<PlannedWord>,
+    /// Neighbouring words of a question held together, each with its bonus.
+    pub together: Vec<(Box<dyn Query>, f32)>,
     /// (report key, bonus) for the reports whose title holds query words, sorted by key.
     pub report_bonuses: Vec<(u64, f32)>,
     /// What snippets mark: the words sought, each in any spelling of its numbers, as it may
@@ -181,6 +188,9 @@ impl Searching<'_> {
     /// Analyses the query once for all the queries of one search.
     pub(super) fn plan(&self, query: &str) -> Plan {
         let mut typed: Vec<QueryWord> = Vec::new();
+        // (first word, second word, the two as typed together) for neighbouring words of a
+        // question.
+        let mut neighbours: Vec<(String, String, String)> = Vec::new();
         for word in parse_query(query) {
             if word.excluded || word.required || !is_sentence(&word.text) {
                 typed.push(word);
@@ -189,12 +199,32 @@ impl Searching<'_> {
             let parts = self.content_words(&word.text);
             if parts.is_empty() {
                 typed.push(word);
+                continue;
             }
-            typed.extend(parts.into_iter().map(|text| QueryWord {
-                text,
-                required: false,
-                excluded: false,
-            }));
+            // Content words next to each other in the question.
+            for pair in parts.windows(2) {
+                let Some(gap) = word.text.get(pair[0].2..pair[1].1) else {
+                    continue;
+                };
+                if gap.is_empty() {
+                    neighbours.push((
+                        word.text[pair[0].1..pair[0].2].to_string(),
+                        word.text[pair[1].1..pair[1].2].to_string(),
+                        word.text[pair[0].1..pair[1].2].to_string(),
+                    ));
+                }
+            }
+            let mut seen = HashSet::new();
+            typed.extend(
+                parts
+                    .into_iter()
+                    .filter(|(text, _, _)| seen.insert(Folded::new(text).chars))
+                    .map(|(text, _, _)| QueryWord {
+                        text,
+                        required: false,
+                        excluded: false,
+                    }),
+            );
         }
         typed.truncate(crate::search::query::MAX_QUERY_WORDS);
         let num_docs = self.searcher.num_docs();
@@ -227,8 +257,10 @@ impl Searching<'_> {
                 }
             })
             .collect();
+        let together = self.together(&neighbours);
         let mut plan = Plan {
             words,
+            together,
             report_bonuses: Vec::new(),
             marked: Vec::new(),
         };
@@ -241,6 +273,22 @@ impl Searching<'_> {
             .flat_map(|w| std::iter::once(w.text.clone()).chain(spellings(&w.folded.chars)))
             .collect();
         plan
+    }
+
+    /// Neighbouring words of a question found next to each other (南寧 會議 as 南寧會議): the
+    /// bigrams the two make together, beyond those each makes alone, count as a word would
+    /// (bonus in proportion to their idf), as BM25 over bigrams would count them.
+    fn together(&self, neighbours: &[(String, String, String)]) -> Vec<(Box<dyn Query>, f32)> {
+        let field = self.store.fields.body_grams;
+        let weight = |text: &str| self.phrase_weight(field, &Folded::new(text));
+        neighbours
+            .iter()
+            .filter_map(|(first, second, both)| {
+                let extra = weight(both) - weight(first) - weight(second);
+                let (query, _) = self.phrase(field, &Folded::new(both))?;
+                (extra > 0.0).then_some((query, extra))
+            })
+            .collect()
     }
 
     /// Documents holding the word whole, at most: those holding its rarest term (the word
@@ -266,7 +314,7 @@ impl Searching<'_> {
     /// The content words of a sentence, as typed: Han runs cut into the index's dictionary
     /// words (the cut whose words are likeliest, as jieba cuts), letters and digits kept
     /// whole; question words and particles dropped.
-    fn content_words(&self, text: &str) -> Vec<String> {
+    fn content_words(&self, text: &str) -> Vec<(String, usize, usize)> {
         let folded = Folded::new(text);
         // Question words and particles, both lists.
         let (_, stops) = stop_words();
@@ -287,15 +335,19 @@ impl Searching<'_> {
                 i += 1;
             }
             if !han {
-                parts.push(original(start, i));
+                parts.push((start, i));
                 continue;
             }
             // Content words, with runs of single characters joined: a name the dictionary
             // does not know (陸特, 雷頓) is cut into its characters.
+            let cut = self.cut(&chars[start..i]);
+            let stop = |k: usize| {
+                let (s, e) = cut[k];
+                stops.contains(&chars[start + s..start + e].iter().collect::<String>())
+            };
             let mut kept: Vec<(usize, usize)> = Vec::new();
-            for (s, e) in self.cut(&chars[start..i]) {
-                let word: String = chars[start + s..start + e].iter().collect();
-                if stops.contains(&word) {
+            for (k, &(s, e)) in cut.iter().enumerate() {
+                if stop(k) {
                     continue;
                 }
                 match kept.last_mut() {
@@ -303,23 +355,67 @@ impl Searching<'_> {
                     _ => kept.push((s, e)),
                 }
             }
+            // A single character left alone (父 of 科學之父) is no word the index can hold
+            // whole: it takes the particle beside it (之父), the side more passages hold.
+            let (questions, _) = stop_words();
+            let particle = |k: usize| {
+                let (s, e) = cut[k];
+                let word: String = chars[start + s..start + e].iter().collect();
+                e - s == 1 && stop(k) && !questions.contains(&word)
+            };
+            // Characters before this are taken by earlier words: a particle between two
+            // single characters goes to one of them only.
+            let mut taken = 0;
+            for n in 0..kept.len() {
+                let next_start = kept.get(n + 1).map_or(usize::MAX, |w| w.0);
+                let word = &mut kept[n];
+                let Some(k) = cut.iter().position(|&(s, _)| s == word.0) else {
+                    continue;
+                };
+                if word.1 - word.0 != 1 {
+                    taken = word.1;
+                    continue;
+                }
+                let pair_df = |s: usize, e: usize| {
+                    let pair: String = chars[start + s..start + e].iter().collect();
+                    self.doc_freq(self.store.fields.body_grams, &pair)
+                };
+                let left = (k > 0 && particle(k - 1) && word.0 > taken)
+                    .then(|| pair_df(word.0 - 1, word.1));
+                let right = (k + 1 < cut.len() && particle(k + 1) && word.1 < next_start)
+                    .then(|| pair_df(word.0, word.1 + 1));
+                match (left, right) {
+                    (Some(l), r) if l > 0 && l >= r.unwrap_or(0) => word.0 -= 1,
+                    (_, Some(r)) if r > 0 => word.1 += 1,
+                    _ => {}
+                }
+                taken = word.1;
+            }
             for (s, e) in kept {
                 // Joined characters may spell a question word the dictionary lacks (多少).
                 let word: String = chars[start + s..start + e].iter().collect();
                 if !stops.contains(&word) {
-                    parts.push(original(start + s, start + e));
+                    parts.push((start + s, start + e));
                 }
             }
         }
-        let mut seen = HashSet::new();
-        parts.retain(|p| seen.insert(Folded::new(p).chars));
         parts
+            .into_iter()
+            .map(|(s, e)| {
+                (
+                    original(s, e),
+                    folded.byte_offsets[s],
+                    folded.byte_offsets[e],
+                )
+            })
+            .collect()
     }
 
     /// The likeliest cut of a Han run into dictionary words: the one maximising the sum of
     /// log(document frequency / documents), each char alone being always allowed.
     fn cut(&self, run: &[char]) -> Vec<(usize, usize)> {
         let field = self.store.fields.body_words;
+        let (questions, _) = stop_words();
         let total = (self.searcher.num_docs() as f64).max(1.0);
         let n = run.len();
         let mut best = vec![f64::NEG_INFINITY; n + 1];
@@ -331,7 +427,11 @@ impl Searching<'_> {
             }
             for len in 1..=MAX_WORD_CHARS.min(n - start) {
                 let word: String = run[start..start + len].iter().collect();
-                let df = self.doc_freq(field, &word);
+                // A question word is a word whether or not the index holds it (哪一年).
+                let df = match questions.contains(&word) {
+                    true => total as u64,
+                    false => self.doc_freq(field, &word),
+                };
                 if len > 1 && df == 0 {
                     continue;
                 }
@@ -362,9 +462,15 @@ impl Searching<'_> {
         // Positions make the match exact; for a word whose every bigram is in a large share
         // of the index (行政院), reading them costs more than it is worth: all bigrams
         // present is then enough.
+        // Only for bigrams: the same numbers and single characters in another order
+        // (104年7月1日 for 104年1月1日) would be a false match.
         let common = || {
-            let max_df = self.searcher.num_docs() / COMMON_PHRASE_SHARE;
-            terms.iter().all(|t| self.doc_freq(field, &t.text) > max_df)
+            let max_df = (self.searcher.num_docs() / COMMON_PHRASE_SHARE).max(MIN_COMMON_DOCS);
+            terms.iter().all(|t| {
+                t.text.chars().count() == 2
+                    && t.text.chars().all(is_han)
+                    && self.doc_freq(field, &t.text) > max_df
+            })
         };
         if field == self.store.fields.body_grams && !common() {
             let pairs: Vec<(usize, Term)> = terms
@@ -506,7 +612,7 @@ impl Searching<'_> {
     pub(super) fn whole_word(&self, folded: &Folded) -> Option<WholeWord> {
         let f = &self.store.fields;
         let mut others = spellings(&folded.chars);
-        let rare = self.searcher.num_docs() / RARE_SPELLING_SHARE;
+        let rare = (self.searcher.num_docs() / RARE_SPELLING_SHARE).max(MIN_RARE_SPELLING_DOCS);
         let typed_is_rare = || {
             one_per_position(gram_terms(folded))
                 .iter()

@@ -8,17 +8,25 @@
 //! read when the earlier ones do not fill `offset + limit`; this is exact, since no passage of
 //! a later level can rank above one of an earlier level.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use anyhow::Result;
-use tantivy::collector::{Count, FacetCollector};
+use tantivy::Term;
+use tantivy::collector::{Count, DocSetCollector, FacetCollector};
+use tantivy::columnar::Column;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
 use tantivy::schema::{Facet, Field};
 use tantivy::{DocAddress, Score};
 
+use crate::index::{KeyColumn, SAME_TEXT_FIELD, report_key_of};
 use crate::search::clauses::Scope;
 use crate::search::snippet::{Snippet, make_snippet};
 use crate::search::top::TopHits;
 use crate::search::{Facets, Hit, Level, MAX_LIMIT, MAX_OFFSET, Outcome, Request, Searching};
+
+/// A match: its level, its score and where it is.
+type Ranked = (Level, Score, DocAddress);
 
 impl Searching<'_> {
     /// Runs a search (see the module documentation).
@@ -44,24 +52,17 @@ impl Searching<'_> {
         } else {
             &[Level::All, Level::Partial]
         };
-        let mut ranked: Vec<(Level, Score, DocAddress)> = Vec::new();
-        let mut matched = 0;
-        for &level in levels {
-            if matched >= wanted {
-                break;
+        // Repeats of a passage already ranked are folded into it; while they leave the page
+        // short, more is read. Folding follows the one order, so every page agrees on it.
+        let mut budget = wanted;
+        let (ranked, matched) = loop {
+            let (ranked, matched, complete) = self.ranked(request, &plan, levels, budget)?;
+            let kept = self.without_repeats(ranked);
+            if kept.len() >= wanted || complete {
+                break (kept, matched);
             }
-            let query = self.build(request, &plan, Scope::Level(level));
-            let (top, count) = self.searcher.search_with_statistics_provider(
-                &query,
-                &(TopHits::new(wanted - matched, 0), Count),
-                self,
-            )?;
-            ranked.extend(
-                top.into_iter()
-                    .map(|(score, address)| (level, score, address)),
-            );
-            matched += count;
-        }
+            budget = budget.saturating_mul(2);
+        };
         let (total, facets) = match request.facets {
             true => {
                 let (total, facets) = self.facets(request, &plan)?;
@@ -73,12 +74,14 @@ impl Searching<'_> {
         for (level, score, address) in ranked.into_iter().skip(offset).take(limit) {
             let passage = self.passage(address)?;
             let Snippet { text, highlights } = make_snippet(&passage.text, &plan.marked);
+            let also = self.repeats_of(address, &passage.report)?;
             hits.push(Hit {
                 passage,
                 snippet: text,
                 score,
                 highlights,
                 level,
+                also,
             });
         }
         Ok(Outcome {
@@ -86,6 +89,100 @@ impl Searching<'_> {
             total,
             facets,
         })
+    }
+
+    /// The best `budget` matches, level by level, with the number of matches of the levels
+    /// read and whether those are all the matches there are.
+    fn ranked(
+        &self,
+        request: &Request,
+        plan: &super::plan::Plan,
+        levels: &[Level],
+        budget: usize,
+    ) -> Result<(Vec<Ranked>, usize, bool)> {
+        let mut ranked: Vec<Ranked> = Vec::new();
+        let mut matched = 0;
+        for (n, &level) in levels.iter().enumerate() {
+            if matched >= budget {
+                return Ok((ranked, matched, false));
+            }
+            let query = self.build(request, plan, Scope::Level(level));
+            let (top, count) = self.searcher.search_with_statistics_provider(
+                &query,
+                &(TopHits::new(budget - matched, 0), Count),
+                self,
+            )?;
+            ranked.extend(
+                top.into_iter()
+                    .map(|(score, address)| (level, score, address)),
+            );
+            matched += count;
+            if n + 1 == levels.len() {
+                let complete = ranked.len() == matched;
+                return Ok((ranked, matched, complete));
+            }
+        }
+        Ok((ranked, matched, true))
+    }
+
+    /// `ranked` without the passages whose text (list markers and spaces aside) a passage of
+    /// the same report ranked above them has.
+    fn without_repeats(&self, ranked: Vec<Ranked>) -> Vec<Ranked> {
+        let mut columns: HashMap<u32, (KeyColumn, Option<Column<u64>>)> = HashMap::new();
+        let mut seen: HashSet<(u64, u64)> = HashSet::new();
+        ranked
+            .into_iter()
+            .filter(|&(_, _, address)| {
+                let (keys, same) = columns.entry(address.segment_ord).or_insert_with(|| {
+                    let segment = self.searcher.segment_reader(address.segment_ord);
+                    let same = segment.fast_fields().u64(SAME_TEXT_FIELD).ok();
+                    (KeyColumn::open(segment), same)
+                });
+                let Some(text_key) = same.as_ref().and_then(|c| c.first(address.doc_id)) else {
+                    return true;
+                };
+                seen.insert((report_key_of(keys.get(address.doc_id)), text_key))
+            })
+            .collect()
+    }
+
+    /// Ids of the other passages of `report` with the text of the one at `address`, in
+    /// document order.
+    fn repeats_of(&self, address: DocAddress, report: &str) -> Result<Vec<String>> {
+        let segment = self.searcher.segment_reader(address.segment_ord);
+        let Some(text_key) = segment
+            .fast_fields()
+            .u64(SAME_TEXT_FIELD)
+            .ok()
+            .and_then(|c| c.first(address.doc_id))
+        else {
+            return Ok(Vec::new());
+        };
+        let f = &self.store.fields;
+        let query = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(f.same_text, text_key),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>,
+            ),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    self.store.report_term(report),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+        ]);
+        let found = self.searcher.search(&query, &DocSetCollector)?;
+        let mut repeats = Vec::new();
+        for other in found.into_iter().filter(|a| *a != address) {
+            let passage = self.passage(other)?;
+            repeats.push((passage.seq, passage.id));
+        }
+        repeats.sort();
+        Ok(repeats.into_iter().map(|(_, id)| id).collect())
     }
 
     /// The number of matches at any level, and their facet counts.
