@@ -20,6 +20,7 @@ mod remove;
 mod reports;
 mod search;
 
+use std::borrow::Cow;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +28,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::analysis::synonyms::{self, Synonyms};
 use crate::cli::output::Printer;
 use crate::corpus::{self, Quiet, Summary};
 use crate::index::Store;
@@ -221,6 +223,35 @@ fn ensure_index(cli: &Cli) -> Result<()> {
             Ok(())
         }
         Err(e) => Err(e),
+    }
+}
+
+/// The built-in synonym table merged with the corpus's `synonyms.txt`, when there is one. A
+/// file that cannot be read or holds a bad line is said on stderr and left out.
+fn corpus_synonyms(cli: &Cli) -> Cow<'static, Synonyms> {
+    let builtin = Synonyms::builtin();
+    let path = cli.corpus.join(synonyms::FILE_NAME);
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Cow::Borrowed(builtin),
+        Err(e) => {
+            eprintln!(
+                "baogao: warning: {}: {}; searching without it",
+                one_line(&path.display().to_string()),
+                crate::ingest::io_cause(&e)
+            );
+            return Cow::Borrowed(builtin);
+        }
+    };
+    match Synonyms::parse(&text) {
+        Ok(user) => Cow::Owned(builtin.merged(&user)),
+        Err(bad) => {
+            eprintln!(
+                "baogao: warning: {}: {bad}; searching without it",
+                one_line(&path.display().to_string())
+            );
+            Cow::Borrowed(builtin)
+        }
     }
 }
 

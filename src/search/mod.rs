@@ -39,6 +39,7 @@ use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::analysis::analyzer::{Folded, is_significant};
+use crate::analysis::synonyms::Synonyms;
 use crate::index::Store;
 use crate::report::passage::Passage;
 
@@ -55,9 +56,17 @@ pub struct Request {
     pub query: String,
     pub limit: usize,
     pub offset: usize,
-    pub kind: Option<String>,
-    pub report: Option<String>,
+    /// Passage kinds, any of them (none: every kind).
+    pub kinds: Vec<String>,
+    /// Report ids, any of them (none: every report).
+    pub reports: Vec<String>,
+    /// Organisations (agency or commissioning body), any of them.
+    pub organisations: Vec<String>,
     pub year: Option<String>,
+    /// First day, `YYYY-MM-DD` (once validated; see [`crate::report::roc::date_bound`]).
+    pub from: Option<String>,
+    /// Last day, `YYYY-MM-DD`.
+    pub to: Option<String>,
     pub section: Option<String>,
     pub facets: bool,
 }
@@ -111,6 +120,8 @@ pub struct Outcome {
 pub struct Searching<'a> {
     pub store: &'a Store,
     pub searcher: &'a Searcher,
+    /// Word groups a query word is also searched as (see [`plan::alternatives`]).
+    pub synonyms: &'a Synonyms,
     /// Document frequencies already looked up during the current search: building the query
     /// and weighting BM25 ask for the same terms, tier after tier.
     doc_freqs: RefCell<HashMap<Term, u64>>,
@@ -121,8 +132,18 @@ impl<'a> Searching<'a> {
         Searching {
             store,
             searcher,
+            synonyms: Synonyms::builtin(),
             doc_freqs: RefCell::new(HashMap::new()),
         }
+    }
+}
+
+impl<'a> Searching<'a> {
+    /// Searches with these synonym groups (the built-in table merged with the corpus's own)
+    /// instead of the built-in table alone.
+    pub fn with_synonyms(mut self, synonyms: &'a Synonyms) -> Searching<'a> {
+        self.synonyms = synonyms;
+        self
     }
 }
 
@@ -206,6 +227,22 @@ impl Searching<'_> {
             }
         }
         Ok(None)
+    }
+
+    /// Every passage of `report`, in document order.
+    pub fn report_passages(&self, report: &str) -> Result<Vec<Passage>> {
+        let query = TermQuery::new(self.store.report_term(report), IndexRecordOption::Basic);
+        let addresses = self.searcher.search(&query, &DocSetCollector)?;
+        let mut out = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: TantivyDocument = self.searcher.doc(address)?;
+            // The report document shares the report facet; it is no passage.
+            if let Ok(p) = self.store.passage(&doc) {
+                out.push(p);
+            }
+        }
+        out.sort_by_key(|p| p.seq);
+        Ok(out)
     }
 
     /// Passages of `report` with `seq` in `[from, to]`, in document order.
