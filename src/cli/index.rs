@@ -10,6 +10,9 @@ use crate::cli::{Cli, Run, report_failures};
 use crate::corpus::{self, Progress};
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "範例 (examples):\n  baogao index                 index new and changed files of corpus/\n  baogao index --json          one summary object, for nightly scripts\n  baogao index --rebuild       start over (after an upgrade that changed the index)"
+)]
 pub struct Index {
     /// Start over: drop the index and index every report again.
     #[arg(long)]

@@ -44,6 +44,11 @@ impl Printer {
         }
     }
 
+    /// Standard output itself, for output that is neither plain nor JSON lines.
+    pub fn raw(&mut self) -> &mut dyn Write {
+        &mut self.out
+    }
+
     pub fn flush(&mut self) -> Result<()> {
         self.out.flush()?;
         Ok(())
@@ -235,7 +240,13 @@ impl Printer {
         Ok(())
     }
 
-    pub fn analysis(&mut self, e: &Explanation, json: bool) -> Result<()> {
+    /// `analyze`: the terms, then what each query word is also searched as.
+    pub fn analysis(
+        &mut self,
+        e: &Explanation,
+        expansions: &[(String, Vec<String>)],
+        json: bool,
+    ) -> Result<()> {
         let show = |terms: &[Term]| -> Vec<serde_json::Value> {
             terms
                 .iter()
@@ -248,6 +259,7 @@ impl Printer {
                 "normalized": e.normalized,
                 "words": show(&e.words),
                 "grams": show(&e.grams),
+                "expansions": expansions.iter().map(|(w, also)| json!({"word": w, "also": also})).collect::<Vec<_>>(),
             }));
         }
         self.line(&format!("normalized: {}", e.normalized))?;
@@ -263,6 +275,9 @@ impl Printer {
             .map(|t| format!("{}@{}", t.text, t.position))
             .collect();
         self.line(&format!("grams: {}", g.join(" ")))?;
+        for (word, also) in expansions {
+            self.line(&format!("also: {word} → {}", also.join(" ")))?;
+        }
         Ok(())
     }
 
