@@ -65,11 +65,11 @@ mod tests {
     #[test]
     fn passages_get_the_first_page_they_appear_on() {
         let pages = [
-            "報告標題\n\n第一段，在第一頁開始，\n".to_string(),
-            "接著在第二頁結束。\n\n第二段只在第二頁。\n".to_string(),
-            "第三段   在   第三頁。\n".to_string(),
+            "報告標題\n\n本報告旨在探討兩岸交流，在第一頁開始，\n".to_string(),
+            "接著在第二頁結束。\n\n城市交流的成果只在第二頁。\n".to_string(),
+            "研究建議   在   第三頁。\n".to_string(),
         ];
-        let text = "報告標題\n\n第一段，在第一頁開始，接著在第二頁結束。\n\n第二段只在第二頁。\n\n第三段在第三頁。\n";
+        let text = "報告標題\n\n本報告旨在探討兩岸交流，在第一頁開始，接著在第二頁結束。\n\n城市交流的成果只在第二頁。\n\n研究建議在第三頁。\n";
         let mut list = passages("r", &parse(text));
         place_on_pages(&mut list, &pages);
         let page_of = |start: &str| {
@@ -77,9 +77,9 @@ mod tests {
                 .find(|p| p.text.starts_with(start))
                 .and_then(|p| p.page)
         };
-        assert_eq!(page_of("第一段"), Some(1));
-        assert_eq!(page_of("第二段"), Some(2));
-        assert_eq!(page_of("第三段"), Some(3));
+        assert_eq!(page_of("本報告"), Some(1), "{list:?}");
+        assert_eq!(page_of("城市交流"), Some(2));
+        assert_eq!(page_of("研究建議"), Some(3));
     }
 
     #[test]
