@@ -39,19 +39,36 @@ fn roc_and_gregorian_year_words_meet_typed_form_first() {
     assert_eq!(code, 0);
     let found = texts(&out);
     // The sample writes its years the Gregorian way: 106年 finds 2017年.
-    assert!(found.iter().any(|t| t.contains("2017年") || t.contains("2017 年")), "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|t| t.contains("2017年") || t.contains("2017 年")),
+        "{found:?}"
+    );
     let (code, out, _) = w.run(&["search", "--json", "--limit", "50", "民國106年"]);
     assert_eq!(code, 0);
     let roc = texts(&out);
-    assert!(roc.iter().any(|t| t.contains("2017 年") || t.contains("2017年")));
+    assert!(
+        roc.iter()
+            .any(|t| t.contains("2017 年") || t.contains("2017年"))
+    );
     // The first hits highlight the form they hold.
     for hit in json_lines(&out).iter().take(3) {
-        assert!(hit["snippet"].as_str().unwrap().contains("<mark>2017 年</mark>"), "{hit}");
+        assert!(
+            hit["snippet"]
+                .as_str()
+                .unwrap()
+                .contains("<mark>2017 年</mark>"),
+            "{hit}"
+        );
     }
     // Typed form first: a passage holding 2017年 itself ranks above those holding 106年.
     let (_, out, _) = w.run(&["search", "--json", "--limit", "3", "2017年"]);
     let first = &texts(&out)[0];
-    assert!(first.contains("2017年") || first.contains("2017 年"), "{first}");
+    assert!(
+        first.contains("2017年") || first.contains("2017 年"),
+        "{first}"
+    );
 }
 
 #[test]
@@ -80,12 +97,23 @@ fn filters_repeat_or_within_and_across() {
             })
             .collect()
     };
-    let both = ids(&["--report", SAMPLE_ID, "--report", "hushan-2016", "水庫", "交流"]);
+    let both = ids(&[
+        "--report",
+        SAMPLE_ID,
+        "--report",
+        "hushan-2016",
+        "水庫",
+        "交流",
+    ]);
     assert!(both.iter().any(|(r, _)| r == SAMPLE_ID));
     assert!(both.iter().any(|(r, _)| r == "hushan-2016"));
     let kinds = ids(&["--kind", "table_row", "--kind", "caption", "交流"]);
     assert!(!kinds.is_empty());
-    assert!(kinds.iter().all(|(_, k)| k == "table_row" || k == "caption"));
+    assert!(
+        kinds
+            .iter()
+            .all(|(_, k)| k == "table_row" || k == "caption")
+    );
     assert!(kinds.iter().any(|(_, k)| k == "caption"));
     assert!(kinds.iter().any(|(_, k)| k == "table_row"));
     // AND across filters: table rows of the sample only.
@@ -188,11 +216,20 @@ fn get_report_id_prints_the_whole_report_in_order() {
 
 #[test]
 fn pdf_passages_carry_their_page() {
-    if std::process::Command::new("pdftotext").arg("-v").output().is_err() {
+    if std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_err()
+    {
         panic!("pdftotext is required: apt-get install -y poppler-utils poppler-data");
     }
     let w = Work::new();
-    let (code, _, err) = w.run(&["add", "tests/fixtures/formats/report-2pages.pdf", "--id", "r"]);
+    let (code, _, err) = w.run(&[
+        "add",
+        "tests/fixtures/formats/report-2pages.pdf",
+        "--id",
+        "r",
+    ]);
     assert_eq!(code, 0, "{err}");
     let (_, out, _) = w.run(&["get", "--json", "r"]);
     let lines = json_lines(&out);
@@ -227,7 +264,12 @@ fn agency_short_forms_find_full_names_and_back() {
     let hits = json_lines(&out);
     assert_eq!(hits[0]["match"], "all");
     assert!(hits[0]["text"].as_str().unwrap().contains("臺北市政府"));
-    assert!(hits[0]["snippet"].as_str().unwrap().contains("<mark>臺北市政府</mark>"));
+    assert!(
+        hits[0]["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("<mark>臺北市政府</mark>")
+    );
     let (_, out, _) = w.run(&["analyze", "北市府", "民國106年"]);
     assert!(out.contains("also: 北市府 → 臺北市政府"), "{out}");
     assert!(out.contains("also: 民國106年 → 2017年 106年"), "{out}");
@@ -243,7 +285,11 @@ fn the_corpus_synonyms_file_is_read_at_query_time_and_is_no_report() {
     assert_eq!(code, 0);
     assert!(texts(&out).iter().any(|t| t.contains("維爾紐斯")));
     let (_, reports, _) = w.run(&["reports", "--json"]);
-    assert_eq!(json_lines(&reports).len(), 1, "synonyms.txt is not a report");
+    assert_eq!(
+        json_lines(&reports).len(),
+        1,
+        "synonyms.txt is not a report"
+    );
     // A bad file is said (one line, naming it) and searched without.
     fs::write(w.corpus().join("synonyms.txt"), "維城會\n").unwrap();
     let (code, _, err) = w.run(&["search", "--json", "維爾紐斯"]);
@@ -315,7 +361,12 @@ fn index_json_prints_one_summary_object() {
     assert_eq!(s["added"], 1);
     assert_eq!(s["passages"], 363);
     assert!(s["seconds"].as_f64().unwrap() >= 0.0);
-    assert!(s["failed"][0]["file"].as_str().unwrap().ends_with("broken.txt"));
+    assert!(
+        s["failed"][0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("broken.txt")
+    );
     assert!(!s["failed"][0]["error"].as_str().unwrap().is_empty());
     assert!(err.contains("broken.txt"), "{err}");
     let (_, out, _) = w.run(&["index", "--json"]);

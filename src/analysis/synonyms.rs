@@ -147,11 +147,27 @@ mod tests {
         assert!(Synonyms::parse(AGENCIES).is_ok());
         let table = Synonyms::builtin();
         assert_eq!(table.alternatives("北市府"), ["臺北市政府", "臺北市府"]);
-        assert!(table.alternatives("衛生福利部").contains(&"衛福部".to_string()));
-        assert!(table.alternatives("陸委會").contains(&"大陸委員會".to_string()));
-        assert!(table.alternatives("环保署").contains(&"環境保護署".to_string()));
+        assert!(
+            table
+                .alternatives("衛生福利部")
+                .contains(&"衛福部".to_string())
+        );
+        assert!(
+            table
+                .alternatives("陸委會")
+                .contains(&"大陸委員會".to_string())
+        );
+        assert!(
+            table
+                .alternatives("环保署")
+                .contains(&"環境保護署".to_string())
+        );
         // Folded: 台 and 臺 are one word.
-        assert!(table.alternatives("台北市政府").contains(&"北市府".to_string()));
+        assert!(
+            table
+                .alternatives("台北市政府")
+                .contains(&"北市府".to_string())
+        );
         // A short form of two agencies over time finds both.
         let nsc = table.alternatives("國科會");
         assert!(nsc.contains(&"國家科學及技術委員會".to_string()));
@@ -161,7 +177,10 @@ mod tests {
 
     #[test]
     fn user_files_take_several_separators_and_comments() {
-        let s = Synonyms::parse("# 同義詞\n雙城論壇, 上海台北城市論壇\n\nECFA、兩岸經濟合作架構協議 # 協議\n").unwrap();
+        let s = Synonyms::parse(
+            "# 同義詞\n雙城論壇, 上海台北城市論壇\n\nECFA、兩岸經濟合作架構協議 # 協議\n",
+        )
+        .unwrap();
         assert_eq!(s.alternatives("双城论坛"), ["上海台北城市論壇"]);
         assert_eq!(s.alternatives("ecfa"), ["兩岸經濟合作架構協議"]);
         let merged = Synonyms::builtin().merged(&s);
@@ -172,7 +191,13 @@ mod tests {
     #[test]
     fn a_line_of_one_word_is_refused_with_its_number() {
         let e = Synonyms::parse("甲 乙\n丙\n").unwrap_err();
-        assert_eq!(e, BadLine { line: 2, cause: "a group needs at least two words" });
+        assert_eq!(
+            e,
+            BadLine {
+                line: 2,
+                cause: "a group needs at least two words"
+            }
+        );
         assert_eq!(e.to_string(), "line 2: a group needs at least two words");
         assert!(Synonyms::parse("甲 ！！\n").is_err());
     }

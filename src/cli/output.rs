@@ -205,7 +205,9 @@ impl Printer {
                 "   {} · {} · {}",
                 p.id,
                 p.kind,
-                p.date.as_deref().map_or_else(|| "-".to_string(), with_roc_year)
+                p.date
+                    .as_deref()
+                    .map_or_else(|| "-".to_string(), with_roc_year)
             );
             if let Some(page) = p.page {
                 about.push_str(&format!(" · 頁 {page}"));

@@ -95,6 +95,9 @@ mod tests {
     fn long_passages_are_quoted_to_a_sentence_end() {
         let text = format!("{}。{}", "甲".repeat(80), "乙".repeat(100));
         let cited = citation(&passage(&text, None), None);
-        assert!(cited.starts_with(&format!("「{}。…」", "甲".repeat(80))), "{cited}");
+        assert!(
+            cited.starts_with(&format!("「{}。…」", "甲".repeat(80))),
+            "{cited}"
+        );
     }
 }

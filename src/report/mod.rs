@@ -7,11 +7,11 @@
 //! years and dates.
 
 mod blocks;
+pub mod citation;
 mod dates;
 mod front_matter;
 mod lines;
-pub mod parse;
-pub mod citation;
 pub mod pages;
+pub mod parse;
 pub mod passage;
 pub mod roc;

@@ -27,7 +27,11 @@ pub fn place_on_pages(passages: &mut [Passage], pages: &[String]) {
     let page_at = |at: usize| starts.partition_point(|&s| s <= at) as u32;
     let mut cursor = 0;
     for passage in passages.iter_mut() {
-        let significant: Vec<char> = passage.text.chars().filter(|c| c.is_alphanumeric()).collect();
+        let significant: Vec<char> = passage
+            .text
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect();
         if significant.is_empty() {
             continue;
         }

@@ -145,14 +145,14 @@ pub fn date_bound(typed: &str, bound: Bound) -> Option<String> {
 /// `YYYY-MM-DD` → `YYYYMMDD` as a number, which orders as the dates do.
 pub fn day_number(date: &str) -> Option<u64> {
     let digits: String = date.get(..10)?.chars().filter(|c| *c != '-').collect();
-    (digits.len() == 8)
-        .then(|| digits.parse().ok())
-        .flatten()
+    (digits.len() == 8).then(|| digits.parse().ok()).flatten()
 }
 
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -178,7 +178,16 @@ mod tests {
         assert_eq!(year_spellings("中華民國 1年"), ["1912年", "1年"]);
         assert_eq!(year_spellings("106年"), ["2017年", "民國106年"]);
         assert_eq!(year_spellings("2017年"), ["106年"]);
-        for word in ["2017", "106", "10年", "0106年", "3000年", "1900年", "年", "雙城論壇"] {
+        for word in [
+            "2017",
+            "106",
+            "10年",
+            "0106年",
+            "3000年",
+            "1900年",
+            "年",
+            "雙城論壇",
+        ] {
             assert!(year_spellings(word).is_empty(), "{word}");
         }
     }
@@ -196,7 +205,16 @@ mod tests {
         assert_eq!(end("2016-02").as_deref(), Some("2016-02-29"));
         assert_eq!(start("２０１７．１２．２５").as_deref(), Some("2017-12-25"));
         assert_eq!(end("2017-12-25").as_deref(), Some("2017-12-25"));
-        for bad in ["", "abc", "2017-13", "2017-02-30", "0", "民國2017", "2017--03", "1/2/3/4"] {
+        for bad in [
+            "",
+            "abc",
+            "2017-13",
+            "2017-02-30",
+            "0",
+            "民國2017",
+            "2017--03",
+            "1/2/3/4",
+        ] {
             assert_eq!(start(bad), None, "{bad}");
         }
     }

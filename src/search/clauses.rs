@@ -7,12 +7,10 @@
 //! context (heading, or a table row's caption and headers); the dictionary words inside it earn
 //! their BM25.
 
-use tantivy::Term;
 use std::ops::Bound;
+use tantivy::Term;
 
-use tantivy::query::{
-    BooleanQuery, EmptyQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery,
-};
+use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery};
 use tantivy::schema::IndexRecordOption;
 
 use crate::report::roc::day_number;
@@ -111,8 +109,16 @@ impl Searching<'_> {
         let store = self.store;
         let any_of = |terms: Vec<Term>| -> Box<dyn Query> { Box::new(TermSetQuery::new(terms)) };
         for terms in [
-            request.kinds.iter().map(|k| store.kind_term(k)).collect::<Vec<_>>(),
-            request.reports.iter().map(|r| store.report_term(r)).collect(),
+            request
+                .kinds
+                .iter()
+                .map(|k| store.kind_term(k))
+                .collect::<Vec<_>>(),
+            request
+                .reports
+                .iter()
+                .map(|r| store.report_term(r))
+                .collect(),
             request
                 .organisations
                 .iter()

@@ -118,7 +118,6 @@ impl Request {
     }
 }
 
-
 /// A year as typed → the Gregorian year: `2017`, `２０１７`, `106`, `民國106`, `民国106年`.
 pub fn gregorian_year(typed: &str) -> Option<u32> {
     let text = typed.trim();
