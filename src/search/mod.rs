@@ -486,6 +486,44 @@ mod tests {
     }
 
     #[test]
+    fn synonyms_and_other_calendars_match_the_typed_form_first() {
+        let (_dir, store) = index_of(&[
+            "衛生福利部公告長照政策。",
+            "衛福部公告長照政策。",
+            "民國106年度預算案。",
+            "2017年度預算案。",
+            "無關的段落。",
+        ]);
+        assert_eq!(
+            texts_found(&store, "衛福部"),
+            vec!["衛福部公告長照政策。", "衛生福利部公告長照政策。"]
+        );
+        assert_eq!(
+            texts_found(&store, "衛生福利部"),
+            vec!["衛生福利部公告長照政策。", "衛福部公告長照政策。"]
+        );
+        assert_eq!(
+            texts_found(&store, "2017年"),
+            vec!["2017年度預算案。", "民國106年度預算案。"]
+        );
+        assert_eq!(
+            texts_found(&store, "民國106年"),
+            vec!["民國106年度預算案。", "2017年度預算案。"]
+        );
+        // The user's groups come on top of the built-in table.
+        let user = Synonyms::parse("長照 長期照顧\n").unwrap();
+        let merged = Synonyms::builtin().merged(&user);
+        let searcher = store.reader().unwrap().searcher();
+        let searching = Searching::new(&store, &searcher).with_synonyms(&merged);
+        let request = Request {
+            query: "長期照顧".to_string(),
+            limit: 10,
+            ..Request::default()
+        };
+        assert_eq!(searching.run(&request).unwrap().hits.len(), 2);
+    }
+
+    #[test]
     fn question_words_do_not_decide() {
         let mut texts = vec!["梵語的學術研究由德國學者開創。"];
         texts.extend(std::iter::repeat_n("這是什麼？哪一個地區？", 30));
