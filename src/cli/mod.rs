@@ -1,8 +1,9 @@
 //! Command line: arguments → one unit per command (its arguments and its `run`) → exit code.
 //!
 //! [`args`] prepares the raw arguments for clap, each command lives in its own file
-//! (`parse`, `index`, `search`, `analyze`, `add`, `remove`, `reports`, `get`, `locate`), and
-//! [`output`] prints what they return.
+//! (`parse`, `index`, `search`, `analyze`, `add`, `remove`, `reports`, `get`, `locate`),
+//! [`output`] prints what they return, and [`generate`] writes shell completions and the man
+//! page (`--generate`). The corpus's `synonyms.txt` is read here, for `search` and `analyze`.
 //!
 //! Exit codes: 0 success or hits, 1 no hits or an unknown id, 2 error. Results go to stdout
 //! (JSON Lines with `--json`), everything else (progress, warnings, errors) to stderr.
