@@ -29,6 +29,11 @@ struct Hit {
     #[serde(default)]
     table_note: Option<String>,
     seq: u64,
+    /// The report's file in the corpus.
+    file: String,
+    /// First page, for PDF reports.
+    #[serde(default)]
+    page: Option<u32>,
     snippet: String,
     score: f32,
     highlights: Vec<[usize; 2]>,

@@ -781,8 +781,8 @@ proptest! {
         let Some(outcome) = run_query(&Request {
             query,
             limit: 10,
-            kind: kind.clone(),
-            report: report.clone(),
+            kinds: kind.clone().into_iter().collect(),
+            reports: report.clone().into_iter().collect(),
             year,
             section,
             facets: true,

@@ -5,12 +5,15 @@
 //! folded text with its offsets and cuts it into runs; [`analyzer`] turns runs into word
 //! terms (jieba) and bigram terms, with `numbers` and [`numerals`] for number values,
 //! `terms` as the buffer they are written to, and `tokenizer` handing them to tantivy.
+//! [`synonyms`] holds word groups (agency short forms, the corpus's `synonyms.txt`) that a
+//! query word is also searched as; it changes no term.
 
 pub mod analyzer;
 pub mod explain;
 pub mod fold;
 mod numbers;
 pub mod numerals;
+pub mod synonyms;
 mod terms;
 mod tokenizer;
 mod units;

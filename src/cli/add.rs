@@ -10,15 +10,20 @@ use crate::cli::{Cli, Run, report_failures};
 use crate::corpus::{self, AddRequest};
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "範例 (examples):\n  baogao add 報告.pdf\n  baogao add --id hushan-2016 公報.txt\n  baogao add 報告一.docx 報告二.html --json"
+)]
 pub struct Add {
+    /// Report files to copy into the corpus (text, PDF, DOCX, HTML).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Report id (only with a single file); default: the file name without extension.
     #[arg(long)]
     pub id: Option<String>,
-    /// Encoding label instead of detection.
+    /// Encoding label instead of detection (big5, gbk, utf-16le, …).
     #[arg(long)]
     pub encoding: Option<String>,
+    /// One JSON summary object: added, replaced, unchanged, failed, passages.
     #[arg(long)]
     pub json: bool,
 }

@@ -10,10 +10,17 @@ use crate::cli::{Cli, Run, report_failures};
 use crate::corpus::{self, Progress};
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "範例 (examples):\n  baogao index                 index new and changed files of corpus/\n  baogao index --json          one summary object, for nightly scripts\n  baogao index --rebuild       start over (after an upgrade that changed the index)"
+)]
 pub struct Index {
     /// Start over: drop the index and index every report again.
     #[arg(long)]
     pub rebuild: bool,
+    /// Print one JSON summary object on stdout (counts, failures with file and cause,
+    /// seconds) instead of the line on stderr: for nightly scripts.
+    #[arg(long)]
+    pub json: bool,
 }
 
 impl Run for Index {
@@ -21,7 +28,7 @@ impl Run for Index {
         let started = std::time::Instant::now();
         let summary = corpus::update(&cli.index, &cli.corpus, self.rebuild, &Bar::new())?;
         report_failures(&summary);
-        out.index_summary(&summary, started.elapsed())?;
+        out.index_summary(&summary, started.elapsed(), self.json)?;
         Ok(if summary.failed.is_empty() { 0 } else { 2 })
     }
 }

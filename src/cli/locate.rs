@@ -8,11 +8,17 @@ use crate::cli::{Cli, Run, open};
 use crate::search::locate::locate;
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "範例 (examples):\n  baogao locate 两岸贸易总额为1178.9亿美元\n  baogao locate --json 「臺北市已經與33國47個城市締結姐妹市」"
+)]
 pub struct Locate {
+    /// The quotation, as pasted (punctuation, spacing and script may differ).
     #[arg(required = true)]
     pub quote: Vec<String>,
+    /// Most sources to show.
     #[arg(long, default_value_t = 5)]
     pub limit: usize,
+    /// JSON Lines: one object per source.
     #[arg(long)]
     pub json: bool,
 }

@@ -1,8 +1,9 @@
 //! Command line: arguments → one unit per command (its arguments and its `run`) → exit code.
 //!
 //! [`args`] prepares the raw arguments for clap, each command lives in its own file
-//! (`parse`, `index`, `search`, `analyze`, `add`, `remove`, `reports`, `get`, `locate`), and
-//! [`output`] prints what they return.
+//! (`parse`, `index`, `search`, `analyze`, `add`, `remove`, `reports`, `get`, `locate`),
+//! [`output`] prints what they return, and [`generate`] writes shell completions and the man
+//! page (`--generate`). The corpus's `synonyms.txt` is read here, for `search` and `analyze`.
 //!
 //! Exit codes: 0 success or hits, 1 no hits or an unknown id, 2 error. Results go to stdout
 //! (JSON Lines with `--json`), everything else (progress, warnings, errors) to stderr.
@@ -11,6 +12,7 @@
 mod add;
 mod analyze;
 pub mod args;
+pub mod generate;
 mod get;
 mod index;
 mod locate;
@@ -20,6 +22,7 @@ mod remove;
 mod reports;
 mod search;
 
+use std::borrow::Cow;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +30,8 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::analysis::synonyms::{self, Synonyms};
+use crate::cli::generate::Generate;
 use crate::cli::output::Printer;
 use crate::corpus::{self, Quiet, Summary};
 use crate::index::Store;
@@ -41,9 +46,26 @@ pub use remove::Remove;
 pub use reports::Reports;
 pub use search::Search;
 
+const EXAMPLES: &str = "\
+快速上手 (quick start):
+  把報告放進 corpus/ 資料夾，或：  baogao add 報告.pdf
+  搜尋：                          baogao search 雙城論壇 交流 --year 2017
+  引用：                          baogao get --cite ID      (ID 為搜尋結果第二行的段落編號)
+  整份報告：                      baogao get REPORT_ID
+
+Each command has its own help with examples: baogao search --help.
+Exit codes: 0 success or hits, 1 no hits or not found, 2 error (one line on stderr).";
+
 /// baogao (報告): search Chinese research reports — Traditional or Simplified, any encoding.
 #[derive(Parser, Debug)]
-#[command(name = "baogao", version, about, long_about = None)]
+#[command(
+    name = "baogao",
+    version,
+    about,
+    long_about = None,
+    after_help = EXAMPLES,
+    arg_required_else_help = true
+)]
 pub struct Cli {
     /// Index folder.
     #[arg(long, global = true, env = "BAOGAO_INDEX", default_value = "index")]
@@ -54,8 +76,11 @@ pub struct Cli {
     /// Colors: auto means stdout is a terminal and NO_COLOR is unset.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Print shell completions or the man page to stdout and exit.
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub generate: Option<Generate>,
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -67,23 +92,23 @@ pub enum ColorChoice {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Decode and parse one file and print its structure (touches no index).
+    /// 解析 Decode and parse one file and print its structure (touches no index).
     Parse(Parse),
-    /// Build or update the index from every report in the corpus.
+    /// 建立索引 Build or update the index from every report in the corpus.
     Index(Index),
-    /// Search: whitespace-separated words, "quoted phrases", -excluded words.
+    /// 搜尋 Search: words, "quoted phrases", -excluded words; filters by kind, report, org, date.
     Search(Search),
-    /// Show how a text is normalized and cut into search terms.
+    /// 分析 Show how a text is normalized, cut into search terms and expanded.
     Analyze(Analyze),
-    /// Copy report files into the corpus (bytes unchanged) and index them.
+    /// 新增 Copy report files into the corpus (bytes unchanged) and index them.
     Add(Add),
-    /// Take reports out of the index and the corpus.
+    /// 移除 Take reports out of the index and the corpus.
     Remove(Remove),
-    /// List the indexed reports.
+    /// 報告清單 List the indexed reports.
     Reports(Reports),
-    /// Print passages by id, exactly as stored.
+    /// 取出 Print passages by id (or whole reports), exactly as stored; --cite for a citation.
     Get(Get),
-    /// Find the passage(s) a quotation came from.
+    /// 出處 Find the passage(s) a quotation came from.
     Locate(Locate),
 }
 
@@ -167,7 +192,15 @@ fn use_color(choice: ColorChoice) -> bool {
 /// Runs one command.
 pub fn run(cli: &Cli) -> Result<ExitCode> {
     let mut out = Printer::new(use_color(cli.color));
-    let code = cli.command.run(cli, &mut out)?;
+    if let Some(kind) = cli.generate {
+        generate::generate(kind, out.raw())?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(command) = &cli.command else {
+        bail!("no command given (search, add, get, index …); baogao --help lists them");
+    };
+    let code = command.run(cli, &mut out)?;
     out.flush()?;
     Ok(ExitCode::from(code))
 }
@@ -221,6 +254,35 @@ fn ensure_index(cli: &Cli) -> Result<()> {
             Ok(())
         }
         Err(e) => Err(e),
+    }
+}
+
+/// The built-in synonym table merged with the corpus's `synonyms.txt`, when there is one. A
+/// file that cannot be read or holds a bad line is said on stderr and left out.
+fn corpus_synonyms(cli: &Cli) -> Cow<'static, Synonyms> {
+    let builtin = Synonyms::builtin();
+    let path = cli.corpus.join(synonyms::FILE_NAME);
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Cow::Borrowed(builtin),
+        Err(e) => {
+            eprintln!(
+                "baogao: warning: {}: {}; searching without it",
+                one_line(&path.display().to_string()),
+                crate::ingest::io_cause(&e)
+            );
+            return Cow::Borrowed(builtin);
+        }
+    };
+    match Synonyms::parse(&text) {
+        Ok(user) => Cow::Owned(builtin.merged(&user)),
+        Err(bad) => {
+            eprintln!(
+                "baogao: warning: {}: {bad}; searching without it",
+                one_line(&path.display().to_string())
+            );
+            Cow::Borrowed(builtin)
+        }
     }
 }
 

@@ -21,6 +21,7 @@ use crate::index::ReportInfo;
 use crate::ingest::Ingested;
 use crate::report::parse::Kind;
 use crate::report::passage::Passage;
+use crate::report::roc::with_roc_year;
 use crate::search::locate::Located;
 use crate::search::snippet::{MARK_CLOSE, MARK_OPEN};
 use crate::search::{Level, Outcome};
@@ -41,6 +42,11 @@ impl Printer {
             out: BufWriter::new(std::io::stdout()),
             color,
         }
+    }
+
+    /// Standard output itself, for output that is neither plain nor JSON lines.
+    pub fn raw(&mut self) -> &mut dyn Write {
+        &mut self.out
     }
 
     pub fn flush(&mut self) -> Result<()> {
@@ -129,7 +135,30 @@ impl Printer {
         Ok(())
     }
 
-    pub fn index_summary(&mut self, s: &Summary, took: std::time::Duration) -> Result<()> {
+    /// What `index` did: one line on stderr, or with `--json` one object on stdout.
+    pub fn index_summary(
+        &mut self,
+        s: &Summary,
+        took: std::time::Duration,
+        json: bool,
+    ) -> Result<()> {
+        if json {
+            let failed: Vec<_> = s
+                .failed
+                .iter()
+                .map(|f| json!({"file": f.file, "error": f.cause}))
+                .collect();
+            return self.json_line(&json!({
+                "added": s.added.len(),
+                "replaced": s.replaced.len(),
+                "unchanged": s.unchanged,
+                "removed": s.removed.len(),
+                "failed": failed,
+                "passages": s.passages,
+                "bytes": s.bytes_indexed,
+                "seconds": (took.as_secs_f64() * 1000.0).round() / 1000.0,
+            }));
+        }
         eprintln!(
             "baogao: indexed {} new and {} changed reports ({} passages, {:.1} MiB) in {:.1}s; {} unchanged, {} removed, {} failed",
             s.added.len(),
@@ -176,8 +205,13 @@ impl Printer {
                 "   {} · {} · {}",
                 p.id,
                 p.kind,
-                p.date.as_deref().unwrap_or("-")
+                p.date
+                    .as_deref()
+                    .map_or_else(|| "-".to_string(), with_roc_year)
             );
+            if let Some(page) = p.page {
+                about.push_str(&format!(" · 頁 {page}"));
+            }
             if let Some(t) = &p.table {
                 about.push_str(&format!(" · {t}"));
             }
@@ -212,7 +246,13 @@ impl Printer {
         Ok(())
     }
 
-    pub fn analysis(&mut self, e: &Explanation, json: bool) -> Result<()> {
+    /// `analyze`: the terms, then what each query word is also searched as.
+    pub fn analysis(
+        &mut self,
+        e: &Explanation,
+        expansions: &[(String, Vec<String>)],
+        json: bool,
+    ) -> Result<()> {
         let show = |terms: &[Term]| -> Vec<serde_json::Value> {
             terms
                 .iter()
@@ -225,6 +265,7 @@ impl Printer {
                 "normalized": e.normalized,
                 "words": show(&e.words),
                 "grams": show(&e.grams),
+                "expansions": expansions.iter().map(|(w, also)| json!({"word": w, "also": also})).collect::<Vec<_>>(),
             }));
         }
         self.line(&format!("normalized: {}", e.normalized))?;
@@ -240,6 +281,9 @@ impl Printer {
             .map(|t| format!("{}@{}", t.text, t.position))
             .collect();
         self.line(&format!("grams: {}", g.join(" ")))?;
+        for (word, also) in expansions {
+            self.line(&format!("also: {word} → {}", also.join(" ")))?;
+        }
         Ok(())
     }
 
@@ -298,6 +342,34 @@ impl Printer {
         Ok(())
     }
 
+    /// The title line `get` prints above a report's passages (plain output only: every JSON
+    /// passage carries its title and date).
+    pub fn report_heading(&mut self, info: &ReportInfo, json: bool) -> Result<()> {
+        if json {
+            return Ok(());
+        }
+        let mut line = format!("《{}》", info.title);
+        if let Some(org) = &info.organisation {
+            line.push_str(&format!(" · {org}"));
+        }
+        if let Some(date) = &info.date {
+            line.push_str(&format!(" · {}", with_roc_year(date)));
+        }
+        line.push_str(&format!(" · {}", info.file));
+        self.line(&self.paint(BOLD, &line))?;
+        self.line("")
+    }
+
+    /// A citation line of `get --cite`; with `--json` the passage with a `citation` field.
+    pub fn citation(&mut self, p: &Passage, citation: &str, json: bool) -> Result<()> {
+        if json {
+            let mut value = serde_json::to_value(p)?;
+            value["citation"] = json!(citation);
+            return self.json_line(&value);
+        }
+        self.line(citation)
+    }
+
     /// Passages of `get`; `focus` is the id asked for (others are its context).
     pub fn passages(&mut self, passages: &[Passage], focus: &str, json: bool) -> Result<()> {
         for p in passages {
@@ -311,7 +383,13 @@ impl Printer {
                 }
             } else {
                 let marker = if p.id == focus { "▶" } else { " " };
-                let head = format!("{marker} {} · {} · {}", p.id, p.kind, p.section.join(" › "));
+                let mut head = format!("{marker} {} · {}", p.id, p.kind);
+                if let Some(page) = p.page {
+                    head.push_str(&format!(" · 頁 {page}"));
+                }
+                if !p.section.is_empty() {
+                    head.push_str(&format!(" · {}", p.section.join(" › ")));
+                }
                 self.line(&self.paint(DIM, &head))?;
                 self.line(&p.text)?;
                 self.line("")?;

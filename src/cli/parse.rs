@@ -10,7 +10,11 @@ use crate::cli::{Cli, Run};
 use crate::ingest::{ingest_bytes, read_report_file};
 
 #[derive(Args, Debug)]
+#[command(
+    after_help = "範例 (examples):\n  baogao parse 報告.pdf\n  baogao parse --encoding big5 公報.txt --json"
+)]
 pub struct Parse {
+    /// The report file (text, PDF, DOCX or HTML).
     pub file: PathBuf,
     /// One JSON object instead of the outline.
     #[arg(long)]

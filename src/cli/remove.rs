@@ -8,9 +8,12 @@ use crate::cli::{Cli, Run, one_line};
 use crate::corpus;
 
 #[derive(Args, Debug)]
+#[command(after_help = "範例 (examples):\n  baogao remove hushan-2016")]
 pub struct Remove {
-    #[arg(required = true)]
+    /// Report ids to remove (`baogao reports` lists them).
+    #[arg(required = true, value_name = "ID")]
     pub ids: Vec<String>,
+    /// One JSON object: {"removed": […]}.
     #[arg(long)]
     pub json: bool,
 }

@@ -7,7 +7,9 @@ use crate::cli::output::Printer;
 use crate::cli::{Cli, Run, open};
 
 #[derive(Args, Debug)]
+#[command(after_help = "範例 (examples):\n  baogao reports\n  baogao reports --json")]
 pub struct Reports {
+    /// JSON Lines: one object per report.
     #[arg(long)]
     pub json: bool,
 }

@@ -68,7 +68,11 @@ fn write_report(
     previous: Option<&ReportInfo>,
 ) -> Result<usize> {
     let report = &ingested.report;
-    let list = passages(&file.id, report);
+    let mut list = passages(&file.id, report);
+    crate::report::pages::place_on_pages(&mut list, &ingested.pages);
+    for p in &mut list {
+        p.file = Some(file.relative.clone());
+    }
     let organisation = report.meta.organisation().map(str::to_string);
     writer.delete_term(store.report_term(&file.id));
     for p in &list {

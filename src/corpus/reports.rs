@@ -99,6 +99,10 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<CorpusFile>) -> std::io::Result<(
         if name.starts_with('.') || name.ends_with(".baogao-tmp") {
             continue;
         }
+        // The corpus's synonym groups, read at query time: not a report.
+        if dir == root && name == crate::analysis::synonyms::FILE_NAME {
+            continue;
+        }
         let path = entry.path();
         let meta = match fs::metadata(&path) {
             Ok(m) => m,

@@ -48,6 +48,8 @@ pub struct Fields {
     pub year: Field,
     pub section: Field,
     pub org: Field,
+    /// The report's date as `YYYYMMDD`, on passages of dated reports: `--from`/`--to`.
+    pub day: Field,
     pub seq: Field,
     pub body_words: Field,
     pub body_grams: Field,
@@ -97,6 +99,7 @@ impl Fields {
             year: b.add_facet_field("year", FacetOptions::default()),
             section: b.add_facet_field("section", FacetOptions::default()),
             org: b.add_facet_field("org", FacetOptions::default()),
+            day: b.add_u64_field("day", INDEXED),
             seq: b.add_u64_field("seq", INDEXED),
             body_words: b.add_text_field("body_words", words),
             body_grams: b.add_text_field("body_grams", body_grams),
@@ -212,7 +215,7 @@ impl Store {
                 .with_context(|| format!("{}: cannot open index", dir.display()))?;
             if check_schema(&index, dir).is_err() {
                 bail!(
-                    "{}: the index was built by another version of baogao; run `baogao index --rebuild`",
+                    "{}: this index was built by another version of baogao (its fields differ); rebuild it from the corpus with `baogao index --rebuild`",
                     dir.display()
                 );
             }
@@ -300,6 +303,10 @@ impl Store {
         Term::from_facet(self.fields.year, &Store::facet(year))
     }
 
+    pub fn org_term(&self, organisation: &str) -> Term {
+        Term::from_facet(self.fields.org, &Store::facet(organisation))
+    }
+
     /// The tantivy document of a passage.
     pub fn passage_doc(&self, p: &Passage, organisation: Option<&str>) -> Result<TantivyDocument> {
         let f = &self.fields;
@@ -318,6 +325,9 @@ impl Store {
         }
         if let Some(org) = organisation {
             doc.add_facet(f.org, Store::facet(org));
+        }
+        if let Some(day) = p.date.as_deref().and_then(crate::report::roc::day_number) {
+            doc.add_u64(f.day, day);
         }
         doc.add_u64(f.seq, p.seq);
         doc.add_u64(f.prior, kind_prior(&p.kind));
@@ -343,6 +353,8 @@ impl Store {
             headers: p.headers.clone(),
             table_note: p.table_note.clone(),
             id: (p.id != derived).then(|| p.id.clone()),
+            file: p.file.clone(),
+            page: p.page,
         };
         doc.add_text(f.stored, serde_json::to_string(&stored)?);
         Ok(doc)
@@ -420,6 +432,8 @@ impl Store {
             table_note: stored.table_note,
             lead: None,
             seq: stored.seq,
+            file: stored.file,
+            page: stored.page,
         })
     }
 
@@ -460,6 +474,10 @@ struct StoredPassage {
     /// The id, when it is not [`first_id`] (a repeated passage).
     #[serde(rename = "i", default, skip_serializing_if = "Option::is_none")]
     id: Option<String>,
+    #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
+    file: Option<String>,
+    #[serde(rename = "g", default, skip_serializing_if = "Option::is_none")]
+    page: Option<u32>,
 }
 
 /// Name of the [`Fields::prior`] column.
@@ -536,7 +554,7 @@ fn check_schema(index: &Index, dir: &Path) -> Result<()> {
         Ok(())
     } else {
         bail!(
-            "{}: index built by another version of baogao; run `baogao index --rebuild`",
+            "{}: this index was built by another version of baogao (its fields differ); rebuild it from the corpus with `baogao index --rebuild`",
             dir.display()
         )
     }

@@ -20,6 +20,8 @@ pub struct Ingested {
     pub format: String,
     pub encoding: String,
     pub replacements: usize,
+    /// The text of each page (PDF), for [`crate::report::pages`]; empty for other formats.
+    pub pages: Vec<String>,
 }
 
 /// Largest file accepted as a report. Reading, decoding and parsing hold a few copies of the
@@ -111,6 +113,7 @@ pub fn ingest_bytes(bytes: &[u8], path: &Path, forced_encoding: Option<&str>) ->
         format: format.name().to_string(),
         encoding: extracted.encoding,
         replacements: extracted.replacements,
+        pages: extracted.pages,
     })
 }
 

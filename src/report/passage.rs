@@ -40,6 +40,12 @@ pub struct Passage {
     pub lead: Option<String>,
     /// Position of the passage in its report (0-based, document order).
     pub seq: u64,
+    /// The report's file, relative to the corpus folder (set when indexed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// First page the passage appears on (1-based), for reports that have pages (PDF).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
 }
 
 impl Passage {
@@ -163,6 +169,8 @@ pub fn passages(report_id: &str, report: &Report) -> Vec<Passage> {
                 table_note: block.table_note.clone(),
                 lead: item_lead.map(str::to_string),
                 seq: out.len() as u64,
+                file: None,
+                page: None,
             });
         }
     }

@@ -7,10 +7,13 @@
 //! context (heading, or a table row's caption and headers); the dictionary words inside it earn
 //! their BM25.
 
+use std::ops::Bound;
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, TermQuery, TermSetQuery};
+
+use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery};
 use tantivy::schema::IndexRecordOption;
 
+use crate::report::roc::day_number;
 use crate::search::plan::{Plan, PlannedWord, WholeWord};
 use crate::search::sum_query::{Anchor, Candidates, Clause, SumQuery};
 use crate::search::{Level, Request, Searching};
@@ -111,22 +114,54 @@ impl Searching<'_> {
     }
 
     /// Adds the request's filters to `required`; false when a filter can match nothing.
+    /// Values of one filter are alternatives (any kind listed), filters all apply.
     fn filters(&self, request: &Request, required: &mut Vec<(Occur, Box<dyn Query>)>) -> bool {
         let store = self.store;
-        let mut filter = |term: Term| {
-            required.push((
-                Occur::Must,
-                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-            ))
-        };
-        if let Some(kind) = &request.kind {
-            filter(store.kind_term(kind));
-        }
-        if let Some(report) = &request.report {
-            filter(store.report_term(report));
+        let any_of = |terms: Vec<Term>| -> Box<dyn Query> { Box::new(TermSetQuery::new(terms)) };
+        for terms in [
+            request
+                .kinds
+                .iter()
+                .map(|k| store.kind_term(k))
+                .collect::<Vec<_>>(),
+            request
+                .reports
+                .iter()
+                .map(|r| store.report_term(r))
+                .collect(),
+            request
+                .organisations
+                .iter()
+                .map(|o| store.org_term(o))
+                .collect(),
+        ] {
+            if !terms.is_empty() {
+                required.push((Occur::Must, any_of(terms)));
+            }
         }
         if let Some(year) = &request.year {
-            filter(store.year_term(year));
+            required.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    store.year_term(year),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        if request.from.is_some() || request.to.is_some() {
+            let day = |date: &Option<String>| date.as_deref().map(day_number);
+            let bound = |value: Option<Option<u64>>| match value {
+                None => Ok(Bound::Unbounded),
+                Some(Some(day)) => Ok(Bound::Included(Term::from_field_u64(store.fields.day, day))),
+                // Not a date: library callers that skipped validation match nothing.
+                Some(None) => Err(()),
+            };
+            match (bound(day(&request.from)), bound(day(&request.to))) {
+                (Ok(from), Ok(to)) => {
+                    required.push((Occur::Must, Box::new(RangeQuery::new(from, to))));
+                }
+                _ => return false,
+            }
         }
         if let Some(section) = &request.section {
             let terms = self.section_terms(section);

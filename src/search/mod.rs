@@ -39,6 +39,7 @@ use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::analysis::analyzer::{Folded, is_significant};
+use crate::analysis::synonyms::Synonyms;
 use crate::index::Store;
 use crate::report::passage::Passage;
 
@@ -55,9 +56,17 @@ pub struct Request {
     pub query: String,
     pub limit: usize,
     pub offset: usize,
-    pub kind: Option<String>,
-    pub report: Option<String>,
+    /// Passage kinds, any of them (none: every kind).
+    pub kinds: Vec<String>,
+    /// Report ids, any of them (none: every report).
+    pub reports: Vec<String>,
+    /// Organisations (agency or commissioning body), any of them.
+    pub organisations: Vec<String>,
     pub year: Option<String>,
+    /// First day, `YYYY-MM-DD` (once validated; see [`crate::report::roc::date_bound`]).
+    pub from: Option<String>,
+    /// Last day, `YYYY-MM-DD`.
+    pub to: Option<String>,
     pub section: Option<String>,
     pub facets: bool,
 }
@@ -115,6 +124,8 @@ pub struct Outcome {
 pub struct Searching<'a> {
     pub store: &'a Store,
     pub searcher: &'a Searcher,
+    /// Word groups a query word is also searched as (see [`plan::alternatives`]).
+    pub synonyms: &'a Synonyms,
     /// Document frequencies already looked up during the current search: building the query
     /// and weighting BM25 ask for the same terms, tier after tier.
     doc_freqs: RefCell<HashMap<Term, u64>>,
@@ -125,8 +136,18 @@ impl<'a> Searching<'a> {
         Searching {
             store,
             searcher,
+            synonyms: Synonyms::builtin(),
             doc_freqs: RefCell::new(HashMap::new()),
         }
+    }
+}
+
+impl<'a> Searching<'a> {
+    /// Searches with these synonym groups (the built-in table merged with the corpus's own)
+    /// instead of the built-in table alone.
+    pub fn with_synonyms(mut self, synonyms: &'a Synonyms) -> Searching<'a> {
+        self.synonyms = synonyms;
+        self
     }
 }
 
@@ -210,6 +231,22 @@ impl Searching<'_> {
             }
         }
         Ok(None)
+    }
+
+    /// Every passage of `report`, in document order.
+    pub fn report_passages(&self, report: &str) -> Result<Vec<Passage>> {
+        let query = TermQuery::new(self.store.report_term(report), IndexRecordOption::Basic);
+        let addresses = self.searcher.search(&query, &DocSetCollector)?;
+        let mut out = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: TantivyDocument = self.searcher.doc(address)?;
+            // The report document shares the report facet; it is no passage.
+            if let Ok(p) = self.store.passage(&doc) {
+                out.push(p);
+            }
+        }
+        out.sort_by_key(|p| p.seq);
+        Ok(out)
     }
 
     /// Passages of `report` with `seq` in `[from, to]`, in document order.
@@ -450,6 +487,44 @@ mod tests {
         let found = levels_found(&store, "雙城論壇 交流");
         assert_eq!(found[0], (Level::All, "雙城論壇的交流。".to_string()));
         assert!(found[1..].iter().all(|(level, _)| *level == Level::Some));
+    }
+
+    #[test]
+    fn synonyms_and_other_calendars_match_the_typed_form_first() {
+        let (_dir, store) = index_of(&[
+            "衛生福利部公告長照政策。",
+            "衛福部公告長照政策。",
+            "民國106年度預算案。",
+            "2017年度預算案。",
+            "無關的段落。",
+        ]);
+        assert_eq!(
+            texts_found(&store, "衛福部"),
+            vec!["衛福部公告長照政策。", "衛生福利部公告長照政策。"]
+        );
+        assert_eq!(
+            texts_found(&store, "衛生福利部"),
+            vec!["衛生福利部公告長照政策。", "衛福部公告長照政策。"]
+        );
+        assert_eq!(
+            texts_found(&store, "2017年"),
+            vec!["2017年度預算案。", "民國106年度預算案。"]
+        );
+        assert_eq!(
+            texts_found(&store, "民國106年"),
+            vec!["民國106年度預算案。", "2017年度預算案。"]
+        );
+        // The user's groups come on top of the built-in table.
+        let user = Synonyms::parse("長照 長期照顧\n").unwrap();
+        let merged = Synonyms::builtin().merged(&user);
+        let searcher = store.reader().unwrap().searcher();
+        let searching = Searching::new(&store, &searcher).with_synonyms(&merged);
+        let request = Request {
+            query: "長期照顧".to_string(),
+            limit: 10,
+            ..Request::default()
+        };
+        assert_eq!(searching.run(&request).unwrap().hits.len(), 2);
     }
 
     #[test]

@@ -17,6 +17,8 @@ use tantivy::schema::{Field, IndexRecordOption};
 
 use crate::analysis::analyzer::{Folded, gram_terms, is_han, is_significant, query_pieces};
 use crate::analysis::numerals::spellings;
+use crate::analysis::synonyms::Synonyms;
+use crate::report::roc::year_spellings;
 use crate::search::Searching;
 use crate::search::query::{QueryWord, parse_query};
 use crate::search::sum_query::ReportKeys;
@@ -232,7 +234,7 @@ impl Searching<'_> {
             .into_iter()
             .map(|w| {
                 let folded = Folded::new(&w.text);
-                let whole = self.whole_word(&folded);
+                let whole = self.whole_word(&w.text, &folded);
                 let df = self.whole_doc_freq(&folded);
                 let parts = match w.excluded {
                     true => Vec::new(),
@@ -270,7 +272,11 @@ impl Searching<'_> {
         }
         plan.marked = plan
             .positive()
-            .flat_map(|w| std::iter::once(w.text.clone()).chain(spellings(&w.folded.chars)))
+            .flat_map(|w| {
+                std::iter::once(w.text.clone())
+                    .chain(spellings(&w.folded.chars))
+                    .chain(alternatives(&w.text, self.synonyms))
+            })
             .collect();
         plan
     }
@@ -609,7 +615,10 @@ impl Searching<'_> {
     /// A word with numbers is held whole in any of its spellings (第12條, 第十二條), unless
     /// the spelling typed is common: it then fills the page on its own, and every other
     /// spelling would double the cost of the search.
-    pub(super) fn whole_word(&self, folded: &Folded) -> Option<WholeWord> {
+    /// A year word is also held in its other calendar, and a word of a synonym group as any
+    /// other word of it (see [`alternatives`]), whatever their frequency: they name the same
+    /// thing, and the spelling typed still ranks first.
+    pub(super) fn whole_word(&self, typed: &str, folded: &Folded) -> Option<WholeWord> {
         let f = &self.store.fields;
         let mut others = spellings(&folded.chars);
         let rare = (self.searcher.num_docs() / RARE_SPELLING_SHARE).max(MIN_RARE_SPELLING_DOCS);
@@ -621,6 +630,7 @@ impl Searching<'_> {
         if !others.is_empty() && !typed_is_rare() {
             others.clear();
         }
+        others.extend(alternatives(typed, self.synonyms));
         let body = self.phrase(f.body_grams, folded)?;
         let context = self.phrase(f.context_grams, folded)?.0;
         if others.is_empty() {
@@ -727,6 +737,16 @@ fn is_sentence(text: &str) -> bool {
         .0
         .iter()
         .any(|q| q.chars().count() > 1 && folded.contains(q.as_str()))
+}
+
+/// What a query word is also searched as, besides its number spellings: a year word in its
+/// other calendar (`民國106年` → `2017年`, `106年`), then the other words of its synonym groups
+/// (`北市府` → `臺北市政府` …). `analyze` shows them.
+pub fn alternatives(typed: &str, synonyms: &Synonyms) -> Vec<String> {
+    let folded: String = Folded::new(typed).chars.iter().collect();
+    let mut out = year_spellings(&folded);
+    out.extend(synonyms.alternatives(typed));
+    out
 }
 
 /// tantivy's BM25 idf (crate-private there), so that scales computed with it are exact.

@@ -10,6 +10,7 @@ use std::fmt;
 use std::ops::Deref;
 
 use crate::report::parse::Kind;
+use crate::report::roc::{Bound, FIRST_GREGORIAN_YEAR, ROC_OFFSET, date_bound};
 use crate::search::{MAX_LIMIT, MAX_OFFSET, Request};
 
 /// A request that passed [`Request::validated`].
@@ -37,19 +38,30 @@ impl std::error::Error for InvalidRequest {}
 
 impl Request {
     /// Checks every field: a query, no empty filter (it would match every passage), the page
-    /// within bounds, a known passage kind, a year.
+    /// within bounds, known passage kinds, a year, dates in either calendar.
     ///
     /// Refuses a blank query and `limit` 0; `year` comes back as four digits (an ROC year
-    /// such as `106` or `民國106年` becomes `2017`).
+    /// such as `106` or `民國106年` becomes `2017`), `from` and `to` as `YYYY-MM-DD` (a year
+    /// or month stands for its first day in `from`, its last in `to`).
     pub fn validated(mut self) -> Result<ValidRequest, InvalidRequest> {
         let invalid = |msg: String| Err(InvalidRequest(msg));
         if self.query.trim().is_empty() {
             return invalid("empty query".to_string());
         }
+        let lists = [
+            ("--kind", &self.kinds),
+            ("--report", &self.reports),
+            ("--org", &self.organisations),
+        ];
+        for (flag, values) in lists {
+            if values.iter().any(|v| v.trim().is_empty()) {
+                return invalid(format!("{flag}: empty value"));
+            }
+        }
         for (flag, value) in [
-            ("--kind", &self.kind),
-            ("--report", &self.report),
             ("--year", &self.year),
+            ("--from", &self.from),
+            ("--to", &self.to),
             ("--section", &self.section),
         ] {
             if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
@@ -67,9 +79,7 @@ impl Request {
         if self.offset > MAX_OFFSET {
             return invalid(format!("--offset {}: at most {MAX_OFFSET}", self.offset));
         }
-        if let Some(kind) = &self.kind
-            && Kind::from_name(kind).is_none()
-        {
+        if let Some(kind) = self.kinds.iter().find(|k| Kind::from_name(k).is_none()) {
             return invalid(format!(
                 "unknown kind '{kind}' (paragraph, table_row, list_item, heading, caption, note)"
             ));
@@ -84,15 +94,29 @@ impl Request {
                 }
             }
         }
+        for (flag, value, bound) in [
+            ("--from", &mut self.from, Bound::Start),
+            ("--to", &mut self.to, Bound::End),
+        ] {
+            if let Some(typed) = value {
+                match date_bound(typed, bound) {
+                    Some(date) => *value = Some(date),
+                    None => {
+                        return invalid(format!(
+                            "{flag} {typed}: not a date (2017-12-25, 2017-12, 2017, or ROC: 106/12/25, 民國106年12月)"
+                        ));
+                    }
+                }
+            }
+        }
+        if let (Some(from), Some(to)) = (&self.from, &self.to)
+            && from > to
+        {
+            return invalid(format!("--from {from} is after --to {to}"));
+        }
         Ok(ValidRequest(self))
     }
 }
-
-/// Gregorian years from this on are taken as they are; a smaller number is an ROC (民國)
-/// year, counted from 1912.
-const FIRST_GREGORIAN_YEAR: u32 = 1000;
-/// ROC year 1 is 1912.
-const ROC_OFFSET: u32 = 1911;
 
 /// A year as typed → the Gregorian year: `2017`, `２０１７`, `106`, `民國106`, `民国106年`.
 pub fn gregorian_year(typed: &str) -> Option<u32> {
@@ -155,15 +179,20 @@ mod tests {
         };
         assert_eq!(refusal(r), "--section: empty value");
         let r = Request {
-            kind: Some("tabel".to_string()),
+            kinds: vec!["table_row".to_string(), "tabel".to_string()],
             ..request()
         };
         assert!(refusal(r).starts_with("unknown kind 'tabel'"));
         let r = Request {
-            kind: Some("table_row".to_string()),
+            kinds: vec!["table_row".to_string(), "paragraph".to_string()],
             ..request()
         };
         assert!(r.validated().is_ok());
+        let r = Request {
+            organisations: vec!["臺北市政府".to_string(), " ".to_string()],
+            ..request()
+        };
+        assert_eq!(refusal(r), "--org: empty value");
     }
 
     #[test]
@@ -216,6 +245,29 @@ mod tests {
             ..request()
         };
         assert!(refusal(r).starts_with("--year abc: not a year"));
+    }
+
+    #[test]
+    fn date_ranges_take_either_calendar_and_must_be_in_order() {
+        let r = Request {
+            from: Some("民國106年3月".to_string()),
+            to: Some("2017".to_string()),
+            ..request()
+        };
+        let valid = r.validated().unwrap();
+        assert_eq!(valid.from.as_deref(), Some("2017-03-01"));
+        assert_eq!(valid.to.as_deref(), Some("2017-12-31"));
+        let r = Request {
+            from: Some("2018".to_string()),
+            to: Some("106".to_string()),
+            ..request()
+        };
+        assert_eq!(refusal(r), "--from 2018-01-01 is after --to 2017-12-31");
+        let r = Request {
+            to: Some("2017-13-01".to_string()),
+            ..request()
+        };
+        assert!(refusal(r).starts_with("--to 2017-13-01: not a date"));
     }
 
     #[test]

@@ -35,9 +35,13 @@ impl Searching<'_> {
         // process would run it.
         self.doc_freqs.borrow_mut().clear();
         let blank = |v: &Option<String>| v.as_deref().is_some_and(|v| v.trim().is_empty());
-        if blank(&request.kind)
-            || blank(&request.report)
+        let any_blank = |v: &[String]| v.iter().any(|v| v.trim().is_empty());
+        if any_blank(&request.kinds)
+            || any_blank(&request.reports)
+            || any_blank(&request.organisations)
             || blank(&request.year)
+            || blank(&request.from)
+            || blank(&request.to)
             || blank(&request.section)
         {
             return Ok(Outcome::default());

@@ -50,6 +50,7 @@ pub fn extract(bytes: &[u8], forced_label: Option<&str>) -> Result<Extracted, Fo
         text,
         encoding: decoded.encoding,
         replacements,
+        pages: Vec::new(),
     })
 }
 

@@ -73,6 +73,8 @@ pub struct Extracted {
     pub encoding: String,
     /// Number of U+FFFD replacement characters in `text`.
     pub replacements: usize,
+    /// The text of each page, for formats that have pages (PDF); empty otherwise.
+    pub pages: Vec<String>,
 }
 
 /// Why a file could not be turned into text.
@@ -159,6 +161,7 @@ pub fn extract(
                 text: d.text,
                 encoding: d.encoding,
                 replacements: d.replacements,
+                pages: Vec::new(),
             })
         }
         Format::Pdf => pdf::extract(bytes),
@@ -174,6 +177,7 @@ fn extracted(text: String, encoding: &str) -> Extracted {
         text,
         encoding: encoding.to_string(),
         replacements,
+        pages: Vec::new(),
     }
 }
 

@@ -49,7 +49,10 @@ fn extract_with(program: &str, bytes: &[u8]) -> Result<Extracted, FormatError> {
         }
         return Err(FormatError::NoTextLayer);
     }
-    Ok(extracted(text, "pdf"))
+    let mut out = extracted(text, "pdf");
+    // pdftotext ends every page with a form feed; passages are later placed on these pages.
+    out.pages = raw.split('\x0c').map(str::to_string).collect();
+    Ok(out)
 }
 
 /// Runs `pdftotext -layout` with the PDF on stdin; returns (stdout, stderr).

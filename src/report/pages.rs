@@ -1,0 +1,95 @@
+//! Pages: passages and the page texts of their report (PDF) → each passage's first page.
+//!
+//! The parser works on the text of the whole document (paragraphs re-joined across page
+//! breaks, headers and footers removed), so a passage does not know its page. It is found
+//! again in the pages: the passage's first letters, digits and ideographs (spaces, TABs and
+//! punctuation aside, as pdftotext lays cells out with spaces) are looked for in the pages'
+//! own, from where the previous passage was found, since passages come in document order.
+
+use crate::report::passage::Passage;
+
+/// Letters, digits and ideographs looked for: enough to tell one passage from another.
+const PROBE_CHARS: usize = 12;
+
+/// Sets `page` (1-based) on every passage found in `pages`; a passage not found (its text
+/// was filled down from a row above, or rewritten) keeps `None`.
+pub fn place_on_pages(passages: &mut [Passage], pages: &[String]) {
+    if pages.is_empty() {
+        return;
+    }
+    // Every page's significant chars, concatenated, with where each page starts.
+    let mut text: Vec<char> = Vec::new();
+    let mut starts: Vec<usize> = Vec::with_capacity(pages.len());
+    for page in pages {
+        starts.push(text.len());
+        text.extend(page.chars().filter(|c| c.is_alphanumeric()));
+    }
+    let page_at = |at: usize| starts.partition_point(|&s| s <= at) as u32;
+    let mut cursor = 0;
+    for passage in passages.iter_mut() {
+        let significant: Vec<char> = passage
+            .text
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect();
+        if significant.is_empty() {
+            continue;
+        }
+        let head = &significant[..significant.len().min(PROBE_CHARS)];
+        let tail = &significant[significant.len().saturating_sub(PROBE_CHARS)..];
+        // A table row's first cells may be filled down from the row above: its last ones are
+        // its own.
+        let found = find(&text, head, cursor)
+            .or_else(|| find(&text, head, 0))
+            .or_else(|| find(&text, tail, cursor))
+            .or_else(|| find(&text, tail, 0));
+        if let Some(at) = found {
+            passage.page = Some(page_at(at));
+            cursor = at;
+        }
+    }
+}
+
+fn find(haystack: &[char], needle: &[char], from: usize) -> Option<usize> {
+    if needle.is_empty() || from >= haystack.len() {
+        return None;
+    }
+    haystack[from..]
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| from + i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::parse::parse;
+    use crate::report::passage::passages;
+
+    #[test]
+    fn passages_get_the_first_page_they_appear_on() {
+        let pages = [
+            "報告標題\n\n本報告旨在探討兩岸交流，在第一頁開始，\n".to_string(),
+            "接著在第二頁結束。\n\n城市交流的成果只在第二頁。\n".to_string(),
+            "研究建議   在   第三頁。\n".to_string(),
+        ];
+        let text = "報告標題\n\n本報告旨在探討兩岸交流，在第一頁開始，接著在第二頁結束。\n\n城市交流的成果只在第二頁。\n\n研究建議在第三頁。\n";
+        let mut list = passages("r", &parse(text));
+        place_on_pages(&mut list, &pages);
+        let page_of = |start: &str| {
+            list.iter()
+                .find(|p| p.text.starts_with(start))
+                .and_then(|p| p.page)
+        };
+        assert_eq!(page_of("本報告"), Some(1), "{list:?}");
+        assert_eq!(page_of("城市交流"), Some(2));
+        assert_eq!(page_of("研究建議"), Some(3));
+    }
+
+    #[test]
+    fn no_pages_no_page_numbers() {
+        let mut list = passages("r", &parse("標題\n\n一段文字。\n"));
+        place_on_pages(&mut list, &[]);
+        assert!(list.iter().all(|p| p.page.is_none()));
+    }
+}

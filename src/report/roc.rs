@@ -1,0 +1,228 @@
+//! ROC (民國) calendar: a year word or a date as staff type it → its Gregorian (or ROC)
+//! counterpart, and a report's ISO date → the ROC year shown beside it.
+//!
+//! Taiwanese government documents count years from 1912 (民國元年 = ROC year 1): 民國106年
+//! is 2017. Both calendars appear in the reports and in what staff type, so a query year word
+//! also matches its other calendar ([`year_spellings`]), date filters accept either
+//! ([`date_bound`]) and dates are shown in both ([`with_roc_year`]).
+
+/// ROC year 1 is 1912.
+pub const ROC_OFFSET: u32 = 1911;
+/// Gregorian years from this on are taken as they are; a smaller number is an ROC year.
+pub const FIRST_GREGORIAN_YEAR: u32 = 1000;
+/// A bare `N年` (no 民國 before it) is read as an ROC year only from 民國38年 (1949, when
+/// the ROC government moved to Taiwan and its documents start): below that, `10年`, `30年`
+/// are far likelier to be durations.
+const FIRST_BARE_ROC_YEAR: u32 = 38;
+/// … and up to 民國199年 (2110); four-digit years from 1912 to this are given their ROC form.
+const LAST_ROC_YEAR: u32 = 199;
+
+/// `2017-12-25` → `2017-12-25（民國106年）`; a date before 1912, or not starting with a
+/// four-digit year, stays as it is.
+pub fn with_roc_year(date: &str) -> String {
+    match date.get(..4).and_then(|y| y.parse::<u32>().ok()) {
+        Some(year) if year > ROC_OFFSET => format!("{date}（民國{}年）", year - ROC_OFFSET),
+        _ => date.to_string(),
+    }
+}
+
+/// The other-calendar spellings of a query word that is a year, typed form excluded:
+/// `民國106年` → `2017年`, `106年`; `106年` → `2017年`, `民國106年`; `2017年` → `106年`
+/// (which `民國106年` also holds). A word that is no year gets none. Works on the folded
+/// form (`民国`, full-width digits already half-width) as well as on the typed one.
+pub fn year_spellings(word: &str) -> Vec<String> {
+    let text = word.trim();
+    let (roc, rest) = match strip_roc_prefix(text) {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let Some(digits) = rest.strip_suffix('年') else {
+        return Vec::new();
+    };
+    if digits.is_empty() || digits.len() > 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
+    // A leading zero (`0106年`) is not how anyone writes a year.
+    if digits.starts_with('0') {
+        return Vec::new();
+    }
+    let Ok(n) = digits.parse::<u32>() else {
+        return Vec::new();
+    };
+    if roc && (1..=LAST_ROC_YEAR).contains(&n) {
+        vec![format!("{}年", n + ROC_OFFSET), format!("{n}年")]
+    } else if !roc && (FIRST_BARE_ROC_YEAR..=LAST_ROC_YEAR).contains(&n) {
+        vec![format!("{}年", n + ROC_OFFSET), format!("民國{n}年")]
+    } else if !roc && (ROC_OFFSET + 1..=ROC_OFFSET + LAST_ROC_YEAR).contains(&n) {
+        vec![format!("{}年", n - ROC_OFFSET)]
+    } else {
+        Vec::new()
+    }
+}
+
+fn strip_roc_prefix(text: &str) -> Option<&str> {
+    ["中華民國", "中华民国", "民國", "民国"]
+        .iter()
+        .find_map(|p| text.strip_prefix(p))
+        .map(str::trim_start)
+}
+
+/// Which end of a date range a typed date bounds: a year or a month stands for its first
+/// day at the start and its last day at the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    Start,
+    End,
+}
+
+/// A date as typed → `YYYY-MM-DD` (the day it bounds): `2017`, `2017-03`, `2017-03-05`,
+/// `2017/3/5`, `2017.3.5`, `106`, `106/3/5`, `民國106年3月5日`, `106年3月`, full-width digits
+/// too. A year below 1000 is an ROC year. `None`: not a date.
+pub fn date_bound(typed: &str, bound: Bound) -> Option<String> {
+    let text = typed.trim();
+    let (roc, rest) = match strip_roc_prefix(text) {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let mut parts: Vec<u32> = Vec::new();
+    let mut current: Option<u32> = None;
+    let mut previous_separator = false;
+    for c in rest.chars() {
+        let c = match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32)?,
+            c => c,
+        };
+        if let Some(d) = c.to_digit(10) {
+            let value = current.unwrap_or(0).checked_mul(10)?.checked_add(d)?;
+            if value > 9999 {
+                return None;
+            }
+            current = Some(value);
+            previous_separator = false;
+        } else if matches!(c, '-' | '/' | '.' | '年' | '月' | '日' | '－' | '／' | '．') {
+            // Two separators in a row (`2017--03`) or one before any digit is no date.
+            if previous_separator {
+                return None;
+            }
+            parts.push(current.take()?);
+            previous_separator = true;
+        } else {
+            return None;
+        }
+    }
+    if let Some(value) = current {
+        parts.push(value);
+    }
+    if parts.is_empty() || parts.len() > 3 {
+        return None;
+    }
+    let year = match parts[0] {
+        0 => return None,
+        y if roc || y < FIRST_GREGORIAN_YEAR => {
+            if y >= FIRST_GREGORIAN_YEAR {
+                return None;
+            }
+            y + ROC_OFFSET
+        }
+        y => y,
+    };
+    let month = match parts.get(1) {
+        Some(&m) if (1..=12).contains(&m) => m,
+        Some(_) => return None,
+        None if bound == Bound::Start => 1,
+        None => 12,
+    };
+    let last_day = days_in_month(year, month);
+    let day = match parts.get(2) {
+        Some(&d) if (1..=last_day).contains(&d) => d,
+        Some(_) => return None,
+        None if bound == Bound::Start => 1,
+        None => last_day,
+    };
+    Some(format!("{year:04}-{month:02}-{day:02}"))
+}
+
+/// `YYYY-MM-DD` → `YYYYMMDD` as a number, which orders as the dates do.
+pub fn day_number(date: &str) -> Option<u64> {
+    let digits: String = date.get(..10)?.chars().filter(|c| *c != '-').collect();
+    (digits.len() == 8).then(|| digits.parse().ok()).flatten()
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_show_their_roc_year() {
+        assert_eq!(with_roc_year("2017-12-25"), "2017-12-25（民國106年）");
+        assert_eq!(with_roc_year("1912-01-01"), "1912-01-01（民國1年）");
+        assert_eq!(with_roc_year("1900-01-01"), "1900-01-01");
+        assert_eq!(with_roc_year("-"), "-");
+    }
+
+    #[test]
+    fn year_words_meet_their_other_calendar() {
+        assert_eq!(year_spellings("民國106年"), ["2017年", "106年"]);
+        assert_eq!(year_spellings("民国106年"), ["2017年", "106年"]);
+        assert_eq!(year_spellings("中華民國 1年"), ["1912年", "1年"]);
+        assert_eq!(year_spellings("106年"), ["2017年", "民國106年"]);
+        assert_eq!(year_spellings("2017年"), ["106年"]);
+        for word in [
+            "2017",
+            "106",
+            "10年",
+            "0106年",
+            "3000年",
+            "1900年",
+            "年",
+            "雙城論壇",
+        ] {
+            assert!(year_spellings(word).is_empty(), "{word}");
+        }
+    }
+
+    #[test]
+    fn dates_are_read_in_either_calendar() {
+        let start = |t: &str| date_bound(t, Bound::Start);
+        let end = |t: &str| date_bound(t, Bound::End);
+        assert_eq!(start("2017").as_deref(), Some("2017-01-01"));
+        assert_eq!(end("2017").as_deref(), Some("2017-12-31"));
+        assert_eq!(start("106").as_deref(), Some("2017-01-01"));
+        assert_eq!(end("民國106年").as_deref(), Some("2017-12-31"));
+        assert_eq!(start("106/3/5").as_deref(), Some("2017-03-05"));
+        assert_eq!(start("民國106年3月5日").as_deref(), Some("2017-03-05"));
+        assert_eq!(end("2016-02").as_deref(), Some("2016-02-29"));
+        assert_eq!(start("２０１７．１２．２５").as_deref(), Some("2017-12-25"));
+        assert_eq!(end("2017-12-25").as_deref(), Some("2017-12-25"));
+        for bad in [
+            "",
+            "abc",
+            "2017-13",
+            "2017-02-30",
+            "0",
+            "民國2017",
+            "2017--03",
+            "1/2/3/4",
+        ] {
+            assert_eq!(start(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn day_numbers_order_as_dates() {
+        assert_eq!(day_number("2017-12-25"), Some(20171225));
+        assert!(day_number("2016-04-01") < day_number("2017-01-01"));
+        assert_eq!(day_number("2017"), None);
+    }
+}
