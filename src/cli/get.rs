@@ -31,15 +31,7 @@ impl Run for Get {
         for id in &self.ids {
             match searching.get(id)? {
                 Some(p) => {
-                    let around = if context > 0 {
-                        searching.range(
-                            &p.report,
-                            p.seq.saturating_sub(context),
-                            p.seq.saturating_add(context),
-                        )?
-                    } else {
-                        vec![p.clone()]
-                    };
+                    let around = searching.around(&p, context)?;
                     out.passages(&around, &p.id, self.json)?;
                 }
                 None => {

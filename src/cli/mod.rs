@@ -1,7 +1,8 @@
 //! Command line: arguments → one unit per command (its arguments and its `run`) → exit code.
 //!
 //! [`args`] prepares the raw arguments for clap, each command lives in its own file
-//! (`parse`, `index`, `search`, `analyze`, `add`, `remove`, `reports`, `get`, `locate`), and
+//! (`parse`, `index`, `search`, `analyze`, `add`, `remove`, `reports`, `get`, `locate`,
+//! `serve`), and
 //! [`output`] prints what they return.
 //!
 //! Exit codes: 0 success or hits, 1 no hits or an unknown id, 2 error. Results go to stdout
@@ -19,6 +20,7 @@ mod parse;
 mod remove;
 mod reports;
 mod search;
+mod serve;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -40,6 +42,7 @@ pub use parse::Parse;
 pub use remove::Remove;
 pub use reports::Reports;
 pub use search::Search;
+pub use serve::Serve;
 
 /// baogao (報告): search Chinese research reports — Traditional or Simplified, any encoding.
 #[derive(Parser, Debug)]
@@ -85,6 +88,8 @@ pub enum Command {
     Get(Get),
     /// Find the passage(s) a quotation came from.
     Locate(Locate),
+    /// Serve a search page and a JSON API over HTTP (127.0.0.1:7700 by default).
+    Serve(Serve),
 }
 
 /// One command: its arguments, run against the global options; returns the exit code.
@@ -104,6 +109,7 @@ impl Run for Command {
             Command::Reports(c) => c.run(cli, out),
             Command::Get(c) => c.run(cli, out),
             Command::Locate(c) => c.run(cli, out),
+            Command::Serve(c) => c.run(cli, out),
         }
     }
 }
