@@ -21,13 +21,15 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::corpus::{self, AddRequest, REPORT_EXTENSIONS, is_safe_id};
 use crate::report::passage::Passage;
 use crate::search::locate::{Located, locate as locate_quote};
 use crate::search::request::ValidRequest;
-use crate::search::{Outcome, Request, Searching};
+use crate::index::ReportInfo;
+use crate::search::{Facets, Hit, Outcome, Request, Searching};
 use crate::serve::{ADD_TIME, Refusal, Shared, blocking, blocking_within, same_token};
 
 /// Parameters of a search, shared by the page and the API.
@@ -156,21 +158,51 @@ pub fn passage_around(
 pub async fn search(
     State(shared): State<Arc<Shared>>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Result<Json<Value>, Refusal> {
+) -> Result<Json<SearchBody>, Refusal> {
     let request = search_parameters(query)?.search_request(false)?;
     let outcome = blocking(&shared, move |s| run_search(s, &request)).await?;
-    let mut body = json!({"hits": outcome.hits, "total": outcome.total});
-    if let Some(facets) = outcome.facets {
-        body["facets"] = json!(facets);
-    }
-    Ok(Json(body))
+    Ok(Json(SearchBody {
+        hits: outcome.hits,
+        facets: outcome.facets,
+        total: outcome.total,
+    }))
+}
+
+/// The answer of `GET /api/search`: the hits serialized as `search --json` prints them
+/// (fields in the same order), then the facet counts and the total of the facet line.
+#[derive(Serialize)]
+pub struct SearchBody {
+    pub hits: Vec<Hit>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<Facets>,
+    pub total: usize,
+}
+
+/// The answer of `GET /api/passages/{id}`: the passage and its context, in document order.
+#[derive(Serialize)]
+pub struct PassageBody {
+    pub passage: Passage,
+    pub before: Vec<Passage>,
+    pub after: Vec<Passage>,
+}
+
+/// The answer of `GET /api/reports`: the objects of `reports --json`.
+#[derive(Serialize)]
+pub struct ReportsBody {
+    pub reports: Vec<ReportInfo>,
+}
+
+/// The answer of `GET /api/locate`: the objects of `locate --json`, best first.
+#[derive(Serialize)]
+pub struct SourcesBody {
+    pub sources: Vec<Located>,
 }
 
 pub async fn passage(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Result<Json<Value>, Refusal> {
+) -> Result<Json<PassageBody>, Refusal> {
     let context = parameters(query, &["context"])?.number("context", 0u64)?;
     if context > MAX_CONTEXT {
         return Err(Refusal::BadRequest(format!(
@@ -179,22 +211,26 @@ pub async fn passage(
     }
     let (passage, before, after) =
         blocking(&shared, move |s| passage_around(s, &id, context)).await?;
-    Ok(Json(json!({"passage": passage, "before": before, "after": after})))
+    Ok(Json(PassageBody {
+        passage,
+        before,
+        after,
+    }))
 }
 
 pub async fn reports(
     State(shared): State<Arc<Shared>>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Result<Json<Value>, Refusal> {
+) -> Result<Json<ReportsBody>, Refusal> {
     parameters(query, &[])?;
     let reports = blocking(&shared, |s| Ok(s.store.reports(&s.searcher())?)).await?;
-    Ok(Json(json!({"reports": reports})))
+    Ok(Json(ReportsBody { reports }))
 }
 
 pub async fn locate(
     State(shared): State<Arc<Shared>>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Result<Json<Value>, Refusal> {
+) -> Result<Json<SourcesBody>, Refusal> {
     let parameters = parameters(query, &["q", "limit"])?;
     let quote = parameters.text("q").unwrap_or("").to_string();
     if quote.trim().is_empty() {
@@ -210,7 +246,7 @@ pub async fn locate(
         Ok(locate_quote(&s.store, &s.searcher(), &quote, limit)?)
     })
     .await?;
-    Ok(Json(json!({"sources": sources})))
+    Ok(Json(SourcesBody { sources }))
 }
 
 /// Uploads go to a folder of their own under the system's temporary folder, named by the

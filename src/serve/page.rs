@@ -217,9 +217,14 @@ fn layout(title: &str, body: &str) -> String {
 }
 
 fn error_page(refusal: &Refusal) -> Response {
+    error_page_for("", &Filters::default(), refusal)
+}
+
+/// The refusal under the query box, which keeps what was typed.
+fn error_page_for(q: &str, filters: &Filters, refusal: &Refusal) -> Response {
     let body = format!(
         "{}<p class=\"error\">{}</p>",
-        search_form("", &Filters::default()),
+        search_form(q, filters),
         escape(&refusal.message())
     );
     (refusal.status(), Html(layout("錯誤 — 報告搜尋", &body))).into_response()
@@ -497,12 +502,12 @@ pub async fn search(
     }
     let request = match parameters.search_request(true) {
         Ok(r) => r,
-        Err(refusal) => return error_page(&refusal),
+        Err(refusal) => return error_page_for(&q, &filters, &refusal),
     };
     let (offset, limit) = (request.offset, request.limit);
     let outcome = match blocking(&shared, move |s| run_search(s, &request)).await {
         Ok(o) => o,
-        Err(refusal) => return error_page(&refusal),
+        Err(refusal) => return error_page_for(&q, &filters, &refusal),
     };
     let body = format!(
         "{}{}",
