@@ -32,7 +32,7 @@ const MAX_PAGE_CONTEXT: u64 = 20;
 
 const STYLE: &str = r#"
 *{box-sizing:border-box}
-body{margin:0;font:16px/1.6 "Noto Sans CJK TC","Noto Sans TC","PingFang TC","Microsoft JhengHei",sans-serif;color:#1d232a;background:#fafaf7}
+body{margin:0;font:16px/1.6 "Noto Sans CJK TC","Noto Sans TC","PingFang TC","Microsoft JhengHei","WenQuanYi Micro Hei",sans-serif;color:#1d232a;background:#fafaf7}
 header{background:#23395d;color:#fff;padding:.6rem 1rem}
 header a{color:#fff;text-decoration:none}
 header nav{display:flex;gap:1rem;align-items:baseline;flex-wrap:wrap;max-width:72rem;margin:0 auto}
@@ -567,16 +567,16 @@ pub async fn passage(
         body.push_str(&passage_block(b, "context"));
     }
     body.push_str(&passage_block(&p, "focus"));
-    for a in &after {
-        body.push_str(&passage_block(a, "context"));
-    }
     let _ = write!(
         body,
         "<label class=\"copy\">段落編號<input readonly value=\"{}\"></label>\
-         <label class=\"copy\">引用<textarea readonly rows=\"3\">{}</textarea></label>",
+         <label class=\"copy\">引用<textarea readonly rows=\"2\">{}</textarea></label>",
         escape(&p.id),
         escape(&citation(&p))
     );
+    for a in &after {
+        body.push_str(&passage_block(a, "context"));
+    }
     Html(layout(&format!("{} — 報告搜尋", p.id), &body)).into_response()
 }
 
