@@ -134,7 +134,11 @@ impl Browser {
     }
 
     fn click(&self, element: &str) {
-        self.session("POST", &format!("/element/{element}/click"), Some(json!({})));
+        self.session(
+            "POST",
+            &format!("/element/{element}/click"),
+            Some(json!({})),
+        );
     }
 
     fn type_into(&self, element: &str, text: &str) {
@@ -146,7 +150,10 @@ impl Browser {
     }
 
     fn current_url(&self) -> String {
-        self.session("GET", "/url", None).as_str().unwrap().to_string()
+        self.session("GET", "/url", None)
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 }
 
@@ -190,7 +197,10 @@ fn a_browser_searches_sees_highlights_and_narrows_by_a_facet() {
     browser.click(&button[0]);
 
     let marks = browser.wait_for("li.hit mark");
-    assert!(browser.current_url().contains("q=%E9%9B%99"), "the form was submitted");
+    assert!(
+        browser.current_url().contains("q=%E9%9B%99"),
+        "the form was submitted"
+    );
     let marked: Vec<String> = marks.iter().map(|m| browser.text(m)).collect();
     assert!(marked.iter().any(|m| m == "雙城論壇"), "{marked:?}");
     let total = browser.text(&browser.find_all("p.total")[0]);
@@ -219,7 +229,10 @@ fn a_browser_searches_sees_highlights_and_narrows_by_a_facet() {
     browser.click(&chip[0]);
     let deadline = Instant::now() + Duration::from_secs(20);
     while browser.current_url().contains("kind=") {
-        assert!(Instant::now() < deadline, "the chip did not undo the filter");
+        assert!(
+            Instant::now() < deadline,
+            "the chip did not undo the filter"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     let total = browser.text(&browser.wait_for("p.total")[0]);

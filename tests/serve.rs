@@ -57,7 +57,11 @@ fn the_api_returns_the_cli_hits_in_the_cli_order() {
         assert_eq!(body["total"], facet_line["total"], "{q}");
         // Byte for byte: fields in the same order, scores printed alike.
         let first_line = raw.lines().next().unwrap();
-        assert!(answer.body.starts_with(&format!("{{\"hits\":[{first_line},")));
+        assert!(
+            answer
+                .body
+                .starts_with(&format!("{{\"hits\":[{first_line},"))
+        );
     }
     assert_eq!(server.stop(), 0, "the server stops cleanly on SIGTERM");
 }
@@ -81,16 +85,26 @@ fn bad_parameters_are_400_and_unknown_ids_404() {
         ("api/locate?q=", "empty quotation"),
         ("api/locate?q=兩岸貿易總額&limit=0", "limit=0"),
     ] {
-        let url = url.replace("交流", &enc("交流")).replace("上海", &enc("上海"));
+        let url = url
+            .replace("交流", &enc("交流"))
+            .replace("上海", &enc("上海"));
         let url = url.replace("兩岸貿易總額", &enc("兩岸貿易總額"));
         let answer = server.get(&url);
         assert_eq!(answer.status, 400, "{url}: {}", answer.body);
-        assert!(answer.header("content-type").unwrap().contains("application/json"));
+        assert!(
+            answer
+                .header("content-type")
+                .unwrap()
+                .contains("application/json")
+        );
         let error = answer.json()["error"].as_str().unwrap().to_string();
         assert!(error.contains(says), "{url}: {error}");
     }
     for url in [
-        format!("api/passages/{}", enc("taipei-shanghai-city-exchange-2017#pffffff")),
+        format!(
+            "api/passages/{}",
+            enc("taipei-shanghai-city-exchange-2017#pffffff")
+        ),
         format!("api/passages/{}", enc("nope")),
         format!("api/search?q={}&report=nope", enc("交流")),
         "api/nothing".to_string(),
@@ -109,7 +123,9 @@ fn passages_reports_and_locate_answer_as_the_cli_does() {
     let work = Work::with_sample();
     let server = work.serve(&[]);
     let id = "taipei-shanghai-city-exchange-2017#rb98636";
-    let body = server.get(&format!("api/passages/{}?context=1", enc(id))).json();
+    let body = server
+        .get(&format!("api/passages/{}?context=1", enc(id)))
+        .json();
     let cli = cli_lines(&work, &["get", "--json", "--context", "1", id]);
     assert_eq!(cli.len(), 3);
     assert_eq!(body["passage"], cli[1]);
@@ -138,8 +154,14 @@ fn passages_reports_and_locate_answer_as_the_cli_does() {
     let page = server.get(&format!("p/{}", enc(id)));
     assert_eq!(page.status, 200);
     assert!(page.body.contains(&format!("value=\"{id}\"")));
-    assert!(page.body.contains("《兩岸城市交流之機遇與風險評估》（2017-12-25，民國106年12月25日）"));
-    assert!(page.body.contains("<td>波士頓市</td>"), "the row is shown as cells");
+    assert!(
+        page.body
+            .contains("《兩岸城市交流之機遇與風險評估》（2017-12-25，民國106年12月25日）")
+    );
+    assert!(
+        page.body.contains("<td>波士頓市</td>"),
+        "the row is shown as cells"
+    );
     let list = server.get("reports");
     assert!(list.body.contains("兩岸城市交流之機遇與風險評估"));
     assert!(list.body.contains("民國106年12月25日"));
@@ -179,7 +201,10 @@ fn facet_links_narrow_chips_undo_and_pages_keep_one_order() {
     assert!(page.body.contains("<mark>"), "hits are highlighted");
     assert!(page.body.contains("共 75 筆符合"));
     let facet = "/?q=%E9%9B%99%E5%9F%8E%E8%AB%96%E5%A3%87&amp;kind=table_row";
-    assert!(page.body.contains(facet), "a kind facet links to the narrowed search");
+    assert!(
+        page.body.contains(facet),
+        "a kind facet links to the narrowed search"
+    );
     let narrowed = server.get(&facet.replace("&amp;", "&"));
     let kinds: Vec<&str> = narrowed
         .body
@@ -190,7 +215,11 @@ fn facet_links_narrow_chips_undo_and_pages_keep_one_order() {
     assert!(!kinds.is_empty());
     assert!(kinds.iter().all(|k| *k == "表格列"), "{kinds:?}");
     assert!(narrowed.body.contains("共 31 筆符合"));
-    assert!(narrowed.body.contains("class=\"chip\" href=\"/?q=%E9%9B%99%E5%9F%8E%E8%AB%96%E5%A3%87\""));
+    assert!(
+        narrowed
+            .body
+            .contains("class=\"chip\" href=\"/?q=%E9%9B%99%E5%9F%8E%E8%AB%96%E5%A3%87\"")
+    );
 
     // Two pages of 10 are the first 20 hits of the API, in its order.
     let ids = |body: &str| -> Vec<String> {
@@ -200,8 +229,12 @@ fn facet_links_narrow_chips_undo_and_pages_keep_one_order() {
             .collect()
     };
     let first = ids(&page.body);
-    let second = ids(&server.get(&format!("?q={}&offset=10", enc("雙城論壇"))).body);
-    let api = server.get(&format!("api/search?q={}&limit=20", enc("雙城論壇"))).json();
+    let second = ids(&server
+        .get(&format!("?q={}&offset=10", enc("雙城論壇")))
+        .body);
+    let api = server
+        .get(&format!("api/search?q={}&limit=20", enc("雙城論壇")))
+        .json();
     let api_ids: Vec<String> = api["hits"]
         .as_array()
         .unwrap()
@@ -223,7 +256,12 @@ fn a_read_only_server_refuses_uploads() {
         &bytes,
     );
     assert_eq!(answer.status, 403, "{}", answer.body);
-    assert!(answer.json()["error"].as_str().unwrap().contains("--allow-add"));
+    assert!(
+        answer.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("--allow-add")
+    );
     assert!(!work.corpus().join("hushan.txt").exists());
 }
 
@@ -238,7 +276,12 @@ fn uploads_need_the_token_and_are_checked_like_add() {
     let server = work.serve(&["--allow-add", "--token", "s3cret"]);
     let bytes = std::fs::read(GAZETTE).unwrap();
     let url = format!("{}api/reports?id=hushan&name=gazette.txt", server.url);
-    for auth in [None, Some("Bearer wrong"), Some("s3cret"), Some("Bearer s3cre")] {
+    for auth in [
+        None,
+        Some("Bearer wrong"),
+        Some("s3cret"),
+        Some("Bearer s3cre"),
+    ] {
         let headers: Vec<(&str, &str)> = auth.map(|a| ("Authorization", a)).into_iter().collect();
         let answer = request("POST", &url, &headers, &bytes);
         assert_eq!(answer.status, 401, "{auth:?}: {}", answer.body);
@@ -248,7 +291,11 @@ fn uploads_need_the_token_and_are_checked_like_add() {
     // Checked like `add`: an unsafe id, a binary file, an unknown extension are refused.
     for (url, body, says) in [
         ("api/reports?id=..%2Fx", &bytes[..], "unsafe"),
-        ("api/reports?id=bin", &[0u8, 159, 146, 150, 0, 1, 2][..], "bin"),
+        (
+            "api/reports?id=bin",
+            &[0u8, 159, 146, 150, 0, 1, 2][..],
+            "bin",
+        ),
         ("api/reports?id=x&name=a.exe", &bytes[..], "extension"),
         ("api/reports?id=x", &b""[..], "empty upload"),
     ] {
@@ -257,13 +304,19 @@ fn uploads_need_the_token_and_are_checked_like_add() {
         let error = answer.json()["error"].as_str().unwrap().to_string();
         assert!(error.contains(says), "{url}: {error}");
     }
-    let names: Vec<_> = std::fs::read_dir(work.corpus()).unwrap().flatten().collect();
+    let names: Vec<_> = std::fs::read_dir(work.corpus())
+        .unwrap()
+        .flatten()
+        .collect();
     assert_eq!(names.len(), 1, "nothing was written for refused uploads");
 
     let answer = request("POST", &url, &ok, &bytes);
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert_eq!(answer.json()["added"], serde_json::json!(["hushan"]));
-    assert_eq!(std::fs::read(work.corpus().join("hushan.txt")).unwrap(), bytes);
+    assert_eq!(
+        std::fs::read(work.corpus().join("hushan.txt")).unwrap(),
+        bytes
+    );
     let found = server.get(&format!("api/search?q={}&report=hushan", enc("湖山水庫")));
     assert_eq!(found.status, 200);
     assert!(!found.json()["hits"].as_array().unwrap().is_empty());
@@ -284,7 +337,11 @@ fn searches_during_an_add_never_fail_and_see_the_new_report() {
     let mut during = 0;
     let status = loop {
         let answer = server.get(&search);
-        assert_eq!(answer.status, 200, "a search failed during add: {}", answer.body);
+        assert_eq!(
+            answer.status, 200,
+            "a search failed during add: {}",
+            answer.body
+        );
         during += 1;
         if let Some(status) = child.try_wait().unwrap() {
             break status;

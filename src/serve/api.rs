@@ -25,16 +25,17 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::corpus::{self, AddRequest, REPORT_EXTENSIONS, is_safe_id};
+use crate::index::ReportInfo;
 use crate::report::passage::Passage;
 use crate::search::locate::{Located, locate as locate_quote};
 use crate::search::request::ValidRequest;
-use crate::index::ReportInfo;
 use crate::search::{Facets, Hit, Outcome, Request, Searching};
 use crate::serve::{ADD_TIME, Refusal, Shared, blocking, blocking_within, same_token};
 
 /// Parameters of a search, shared by the page and the API.
-const SEARCH_PARAMETERS: &[&str] =
-    &["q", "limit", "offset", "kind", "report", "year", "section", "facets"];
+const SEARCH_PARAMETERS: &[&str] = &[
+    "q", "limit", "offset", "kind", "report", "year", "section", "facets",
+];
 /// Hits per page when `limit` is not given (as in the CLI).
 pub const DEFAULT_LIMIT: usize = 10;
 /// Context passages `GET /api/passages/{id}` returns at most on each side.
@@ -64,7 +65,9 @@ impl Parameters {
                 )));
             }
             if map.insert(name.clone(), value).is_some() {
-                return Err(Refusal::BadRequest(format!("parameter '{name}' given twice")));
+                return Err(Refusal::BadRequest(format!(
+                    "parameter '{name}' given twice"
+                )));
             }
         }
         Ok(Parameters(map))
@@ -78,9 +81,10 @@ impl Parameters {
     pub fn number<T: std::str::FromStr>(&self, name: &str, default: T) -> Result<T, Refusal> {
         match self.text(name) {
             None => Ok(default),
-            Some(v) => v.trim().parse().map_err(|_| {
-                Refusal::BadRequest(format!("{name}={v}: not a whole number"))
-            }),
+            Some(v) => v
+                .trim()
+                .parse()
+                .map_err(|_| Refusal::BadRequest(format!("{name}={v}: not a whole number"))),
         }
     }
 
@@ -96,7 +100,11 @@ impl Parameters {
     /// The search these parameters ask for, checked by the CLI's own validator. Filters given
     /// empty in a URL (a form's blank field) are absent.
     pub fn search_request(&self, facets: bool) -> Result<ValidRequest, Refusal> {
-        let filter = |name: &str| self.text(name).filter(|v| !v.is_empty()).map(str::to_string);
+        let filter = |name: &str| {
+            self.text(name)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
         Request {
             query: self.text("q").unwrap_or("").to_string(),
             limit: self.number("limit", DEFAULT_LIMIT)?,
@@ -132,7 +140,9 @@ pub fn run_search(shared: &Shared, request: &ValidRequest) -> Result<Outcome, Re
     if let Some(report) = &request.report
         && shared.store.report(&searcher, report)?.is_none()
     {
-        return Err(Refusal::NotFound(format!("report {report}: no such report")));
+        return Err(Refusal::NotFound(format!(
+            "report {report}: no such report"
+        )));
     }
     Ok(Searching::new(&shared.store, &searcher).run(request)?)
 }

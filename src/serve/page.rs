@@ -306,7 +306,11 @@ fn chips(q: &str, filters: &Filters, limit: usize) -> String {
     let mut out = String::from("<div class=\"chips\">");
     for (name, label) in FILTERS {
         if let Some(value) = filters.0.get(name) {
-            let shown = if *name == "kind" { kind_label(value) } else { value.as_str() };
+            let shown = if *name == "kind" {
+                kind_label(value)
+            } else {
+                value.as_str()
+            };
             let _ = write!(
                 out,
                 "<a class=\"chip\" href=\"{}\" title=\"取消此條件\">{label}：{} ✕</a>",
@@ -343,7 +347,11 @@ fn hit_html(hit: &Hit) -> String {
     if p.kind == "table_row" && !p.cells.is_empty() {
         out.push_str(&row_table(p, &hit.highlights));
     } else {
-        let _ = write!(out, "<p class=\"snippet\">{}</p>", snippet_html(&hit.snippet));
+        let _ = write!(
+            out,
+            "<p class=\"snippet\">{}</p>",
+            snippet_html(&hit.snippet)
+        );
     }
     out.push_str("</li>");
     out
@@ -370,7 +378,11 @@ fn row_table(p: &Passage, highlights: &[[usize; 2]]) -> String {
         let len = cell.chars().count();
         let end = (start + len).min(chars.len());
         let from = start.min(end);
-        let _ = write!(out, "<td>{}</td>", marked_range(&chars, from, end, highlights));
+        let _ = write!(
+            out,
+            "<td>{}</td>",
+            marked_range(&chars, from, end, highlights)
+        );
         start = end + 1;
     }
     out.push_str("</tr></tbody></table>");
@@ -401,7 +413,11 @@ fn facets_html(q: &str, filters: &Filters, outcome: &Outcome, limit: usize) -> S
         items.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         let _ = write!(out, "<h2>{label}</h2><ul class=\"facet\">");
         for (value, count) in items.into_iter().take(FACET_VALUES) {
-            let shown = if name == Some("kind") { kind_label(value) } else { value.as_str() };
+            let shown = if name == Some("kind") {
+                kind_label(value)
+            } else {
+                value.as_str()
+            };
             match name {
                 Some(name) if filters.0.get(name) != Some(value) => {
                     let _ = write!(
@@ -426,7 +442,13 @@ fn facets_html(q: &str, filters: &Filters, outcome: &Outcome, limit: usize) -> S
     out
 }
 
-fn results_html(q: &str, filters: &Filters, outcome: &Outcome, offset: usize, limit: usize) -> String {
+fn results_html(
+    q: &str,
+    filters: &Filters,
+    outcome: &Outcome,
+    offset: usize,
+    limit: usize,
+) -> String {
     let mut out = String::from("<div class=\"layout\"><section aria-label=\"結果\">");
     out.push_str(&chips(q, filters, limit));
     if outcome.hits.is_empty() {
@@ -561,7 +583,11 @@ pub async fn passage(
         "<h1>{}</h1><p class=\"meta\">{} · <a href=\"{}\">在此報告中搜尋</a></p>",
         escape(&p.title),
         date_html(p.date.as_deref()),
-        escape(&Filters::default().with("report", &p.report).link("", 0, DEFAULT_LIMIT))
+        escape(
+            &Filters::default()
+                .with("report", &p.report)
+                .link("", 0, DEFAULT_LIMIT)
+        )
     );
     for b in &before {
         body.push_str(&passage_block(b, "context"));
@@ -590,7 +616,11 @@ fn reports_html(reports: &[ReportInfo]) -> String {
         let _ = write!(
             out,
             "<tr><td><a href=\"{}\">{}</a><div class=\"meta\">{}</div></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&Filters::default().with("report", &r.id).link("", 0, DEFAULT_LIMIT)),
+            escape(
+                &Filters::default()
+                    .with("report", &r.id)
+                    .link("", 0, DEFAULT_LIMIT)
+            ),
             escape(&r.title),
             escape(&r.id),
             date_html(r.date.as_deref()),
@@ -641,7 +671,10 @@ mod tests {
         assert_eq!(url_encode("r#p1 &x=<"), "r%23p1%20%26x%3D%3C");
         assert_eq!(url_encode("雙"), "%E9%9B%99");
         let filters = Filters::default().with("kind", "table_row");
-        assert_eq!(filters.link("a b", 20, 10), "/?q=a%20b&kind=table_row&offset=20");
+        assert_eq!(
+            filters.link("a b", 20, 10),
+            "/?q=a%20b&kind=table_row&offset=20"
+        );
     }
 
     #[test]
@@ -658,6 +691,9 @@ mod tests {
         let highlights = [[3, 5], [6, 9]];
         assert_eq!(marked_range(&chars, 0, 2, &highlights), "美洲");
         assert_eq!(marked_range(&chars, 3, 5, &highlights), "<mark>美國</mark>");
-        assert_eq!(marked_range(&chars, 6, 10, &highlights), "<mark>波士頓</mark>市");
+        assert_eq!(
+            marked_range(&chars, 6, 10, &highlights),
+            "<mark>波士頓</mark>市"
+        );
     }
 }

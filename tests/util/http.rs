@@ -14,8 +14,7 @@ pub struct Response {
 
 impl Response {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -34,7 +33,9 @@ pub fn request(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -
         None => (rest, "/"),
     };
     let mut stream = TcpStream::connect(authority).expect("connect");
-    stream.set_read_timeout(Some(Duration::from_secs(120))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(120)))
+        .unwrap();
     let mut head = format!(
         "{method} {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()
@@ -187,7 +188,11 @@ impl Server {
     }
 
     pub fn get(&self, path_and_query: &str) -> Response {
-        get(&format!("{}{}", self.url, path_and_query.trim_start_matches('/')))
+        get(&format!(
+            "{}{}",
+            self.url,
+            path_and_query.trim_start_matches('/')
+        ))
     }
 
     /// Sends SIGTERM and waits: the server should stop cleanly (exit 0).

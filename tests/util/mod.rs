@@ -64,7 +64,9 @@ impl Work {
     /// `baogao … serve --port 0 ARGS…`, started and listening.
     pub fn serve(&self, args: &[&str]) -> http::Server {
         let mut c = self.cmd();
-        c.env_remove("BAOGAO_TOKEN").args(["serve", "--port", "0"]).args(args);
+        c.env_remove("BAOGAO_TOKEN")
+            .args(["serve", "--port", "0"])
+            .args(args);
         http::Server::start(c)
     }
 
