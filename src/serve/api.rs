@@ -336,3 +336,53 @@ pub async fn add(
     }
     Ok(Json(summary.to_json()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parameters(pairs: &[(&str, &str)]) -> Result<Parameters, Refusal> {
+        let pairs = pairs
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
+        Parameters::new(pairs, SEARCH_PARAMETERS)
+    }
+
+    fn refusal(r: Result<impl Sized, Refusal>) -> String {
+        match r {
+            Err(Refusal::BadRequest(m)) => m,
+            Err(other) => panic!("not a 400: {other:?}"),
+            Ok(_) => panic!("accepted"),
+        }
+    }
+
+    #[test]
+    fn unknown_and_repeated_parameters_are_refused() {
+        assert!(refusal(parameters(&[("q", "a"), ("lmit", "2")])).contains("'lmit'"));
+        assert!(refusal(parameters(&[("q", "a"), ("q", "b")])).contains("twice"));
+    }
+
+    #[test]
+    fn values_become_the_cli_request() {
+        let p =
+            parameters(&[("q", "交流"), ("limit", "3"), ("kind", ""), ("year", "106")]).unwrap();
+        let request = p.search_request(false).unwrap();
+        assert_eq!((request.limit, request.offset), (3, 0));
+        assert_eq!(request.kind, None, "a blank form field is no filter");
+        assert_eq!(
+            request.year.as_deref(),
+            Some("2017"),
+            "the CLI's validator ran"
+        );
+        assert!(!request.facets);
+        let p = parameters(&[("q", "交流"), ("facets", "1")]).unwrap();
+        assert!(p.search_request(false).unwrap().facets);
+        let p = parameters(&[("q", "交流"), ("limit", "2x")]).unwrap();
+        assert!(refusal(p.search_request(false)).contains("limit=2x"));
+        let p = parameters(&[("q", "交流"), ("facets", "yes")]).unwrap();
+        assert!(refusal(p.search_request(false)).contains("facets=yes"));
+        let p = parameters(&[("q", " ")]).unwrap();
+        assert_eq!(refusal(p.search_request(false)), "empty query");
+    }
+}

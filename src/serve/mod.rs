@@ -78,8 +78,9 @@ pub struct Shared {
     pub index_dir: PathBuf,
     pub corpus_dir: PathBuf,
     pub options: Options,
-    /// Search slots: a burst of requests queues here instead of starting a thread each.
-    slots: Semaphore,
+    /// Search slots: a burst of requests queues here instead of starting a thread each. A
+    /// slot is held until the work ends, even when its request has already been answered 503.
+    slots: Arc<Semaphore>,
 }
 
 impl Shared {
@@ -160,15 +161,18 @@ where
     T: Send + 'static,
     F: FnOnce(&Shared) -> Result<T, Refusal> + Send + 'static,
 {
-    let permit = tokio::time::timeout(QUEUE_TIME, shared.slots.acquire())
+    let slots = Arc::clone(&shared.slots);
+    let permit = tokio::time::timeout(QUEUE_TIME, slots.acquire_owned())
         .await
         .map_err(|_| Refusal::Busy)?
         .map_err(|_| Refusal::Busy)?;
     let shared = Arc::clone(shared);
-    let task = tokio::task::spawn_blocking(move || work(&shared));
-    let done = tokio::time::timeout(limit, task).await;
-    drop(permit);
-    match done {
+    let task = tokio::task::spawn_blocking(move || {
+        let answer = work(&shared);
+        drop(permit);
+        answer
+    });
+    match tokio::time::timeout(limit, task).await {
         Ok(Ok(result)) => result,
         Ok(Err(e)) => Err(Refusal::Internal(format!("search failed: {e}"))),
         Err(_) => Err(Refusal::Busy),
@@ -216,7 +220,7 @@ pub fn serve(
         reader,
         index_dir,
         corpus_dir,
-        slots: Semaphore::new(threads * 2),
+        slots: Arc::new(Semaphore::new(threads * 2)),
         options: options.clone(),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
