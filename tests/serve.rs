@@ -84,6 +84,7 @@ fn bad_parameters_are_400_and_unknown_ids_404() {
         ("api/passages/x%23p1?context=many", "context=many"),
         ("api/locate?q=", "empty quotation"),
         ("api/locate?q=兩岸貿易總額&limit=0", "limit=0"),
+        ("api/passages/%FF%FE", "UTF-8"),
     ] {
         let url = url
             .replace("交流", &enc("交流"))

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -210,9 +210,10 @@ pub struct SourcesBody {
 
 pub async fn passage(
     State(shared): State<Arc<Shared>>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Json<PassageBody>, Refusal> {
+    let Path(id) = id.map_err(|e| Refusal::BadRequest(e.body_text()))?;
     let context = parameters(query, &["context"])?.number("context", 0u64)?;
     if context > MAX_CONTEXT {
         return Err(Refusal::BadRequest(format!(

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
@@ -563,9 +563,13 @@ fn passage_block(p: &Passage, class: &str) -> String {
 /// `GET /p/{id}`: a passage in its context, its id and its citation.
 pub async fn passage(
     State(shared): State<Arc<Shared>>,
-    Path(id): Path<String>,
+    id: Result<Path<String>, PathRejection>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
+    let id = match id {
+        Ok(Path(id)) => id,
+        Err(e) => return error_page(&Refusal::BadRequest(e.body_text())),
+    };
     let context = match api::parameters(query, &["context"])
         .and_then(|p| p.number("context", PAGE_CONTEXT))
     {
