@@ -363,3 +363,33 @@ fn searches_during_an_add_never_fail_and_see_the_new_report() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+#[test]
+fn bad_server_options_are_one_line_and_exit_2() {
+    let work = Work::with_sample();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    for (args, says) in [
+        (
+            vec!["serve", "--port", port.as_str()],
+            "cannot listen on 127.0.0.1:",
+        ),
+        (
+            vec!["serve", "--host", "nowhere"],
+            "--host nowhere: not an IP address",
+        ),
+        (
+            vec!["serve", "--port", "0", "--allow-add", "--token", " "],
+            "--token: empty",
+        ),
+    ] {
+        let (code, out, err) = work.run(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty());
+        assert_eq!(
+            err.lines().filter(|l| l.contains(says)).count(),
+            1,
+            "{args:?}: {err}"
+        );
+    }
+}
