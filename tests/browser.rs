@@ -149,6 +149,45 @@ impl Browser {
         );
     }
 
+    /// Waits until the first element matching `css` shows text containing `needle` (a page
+    /// being replaced may answer with an error meanwhile: that is waited out too).
+    fn wait_for_text(&self, css: &str, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let answer = request(
+                "POST",
+                &format!("{}/session/{}/elements", self.base, self.session),
+                &[("Content-Type", "application/json")],
+                json!({"using": "css selector", "value": css})
+                    .to_string()
+                    .as_bytes(),
+            );
+            let first = serde_json::from_str::<Value>(&answer.body)
+                .ok()
+                .and_then(|v| v["value"][0][ELEMENT].as_str().map(str::to_string));
+            if let Some(element) = first {
+                let answer = request(
+                    "GET",
+                    &format!(
+                        "{}/session/{}/element/{element}/text",
+                        self.base, self.session
+                    ),
+                    &[],
+                    b"",
+                );
+                let text = serde_json::from_str::<Value>(&answer.body)
+                    .ok()
+                    .and_then(|v| v["value"].as_str().map(str::to_string))
+                    .unwrap_or_default();
+                if text.contains(needle) {
+                    return text;
+                }
+            }
+            assert!(Instant::now() < deadline, "{css} never showed {needle}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     fn current_url(&self) -> String {
         self.session("GET", "/url", None)
             .as_str()
@@ -203,8 +242,7 @@ fn a_browser_searches_sees_highlights_and_narrows_by_a_facet() {
     );
     let marked: Vec<String> = marks.iter().map(|m| browser.text(m)).collect();
     assert!(marked.iter().any(|m| m == "雙城論壇"), "{marked:?}");
-    let total = browser.text(&browser.find_all("p.total")[0]);
-    assert!(total.contains("共 75 筆符合"), "{total}");
+    browser.wait_for_text("p.total", "共 75 筆符合");
 
     // The kind facet 表格列 narrows the list to table rows.
     let facets = browser.find_all("aside a[data-facet=kind]");
@@ -213,10 +251,9 @@ fn a_browser_searches_sees_highlights_and_narrows_by_a_facet() {
         .find(|f| browser.text(f) == "表格列")
         .expect("a 表格列 facet link");
     browser.click(table_rows);
-    let chip = browser.wait_for("a.chip");
-    assert!(browser.text(&chip[0]).contains("表格列"));
-    let total = browser.text(&browser.find_all("p.total")[0]);
-    assert!(total.contains("共 31 筆符合"), "{total}");
+    browser.wait_for_text("a.chip", "表格列");
+    browser.wait_for_text("p.total", "共 31 筆符合");
+    let chip = browser.find_all("a.chip");
     let metas = browser.find_all("li.hit div.meta");
     assert!(!metas.is_empty());
     for meta in &metas {
@@ -235,6 +272,6 @@ fn a_browser_searches_sees_highlights_and_narrows_by_a_facet() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    let total = browser.text(&browser.wait_for("p.total")[0]);
-    assert!(total.contains("共 75 筆符合"), "{total}");
+    browser.wait_for_text("p.total", "共 75 筆符合");
+    assert!(browser.find_all("a.chip").is_empty());
 }
