@@ -18,7 +18,8 @@
 //! terms (the same at index and query time), [`index`] passages ↔ tantivy documents,
 //! [`corpus`] the corpus folder kept in step with its index, [`search`] query → ranked hits
 //! (and [`search::locate`] quotation → source passage), [`cli`] arguments → one unit per
-//! command → output. The library never prints; the CLI does.
+//! command → output, [`serve`] the same over HTTP (search page and JSON API). The library
+//! never prints; the CLI does.
 
 pub mod analysis;
 pub mod cli;
@@ -27,3 +28,4 @@ pub mod index;
 pub mod ingest;
 pub mod report;
 pub mod search;
+pub mod serve;

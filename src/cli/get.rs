@@ -76,15 +76,7 @@ impl Run for Get {
                     out.citation(&p, &line, self.json)?;
                 }
                 Some(p) => {
-                    let around = if context > 0 {
-                        searching.range(
-                            &p.report,
-                            p.seq.saturating_sub(context),
-                            p.seq.saturating_add(context),
-                        )?
-                    } else {
-                        vec![p.clone()]
-                    };
+                    let around = searching.around(&p, context)?;
                     if let Some(info) = store.report(&searcher, &p.report)? {
                         out.report_heading(&info, self.json)?;
                     }

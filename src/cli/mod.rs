@@ -1,9 +1,10 @@
 //! Command line: arguments → one unit per command (its arguments and its `run`) → exit code.
 //!
 //! [`args`] prepares the raw arguments for clap, each command lives in its own file
-//! (`parse`, `index`, `search`, `analyze`, `add`, `remove`, `reports`, `get`, `locate`),
-//! [`output`] prints what they return, and [`generate`] writes shell completions and the man
-//! page (`--generate`). The corpus's `synonyms.txt` is read here, for `search` and `analyze`.
+//! (`parse`, `index`, `search`, `analyze`, `add`, `remove`, `reports`, `get`, `locate`,
+//! `serve`), [`output`] prints what they return, and [`generate`] writes shell completions
+//! and the man page (`--generate`). The corpus's `synonyms.txt` is read here, for `search`
+//! and `analyze`.
 //!
 //! Exit codes: 0 success or hits, 1 no hits or an unknown id, 2 error. Results go to stdout
 //! (JSON Lines with `--json`), everything else (progress, warnings, errors) to stderr.
@@ -21,6 +22,7 @@ mod parse;
 mod remove;
 mod reports;
 mod search;
+mod serve;
 
 use std::borrow::Cow;
 use std::io::IsTerminal;
@@ -45,6 +47,7 @@ pub use parse::Parse;
 pub use remove::Remove;
 pub use reports::Reports;
 pub use search::Search;
+pub use serve::Serve;
 
 const EXAMPLES: &str = "\
 快速上手 (quick start):
@@ -110,6 +113,8 @@ pub enum Command {
     Get(Get),
     /// 出處 Find the passage(s) a quotation came from.
     Locate(Locate),
+    /// Serve a search page and a JSON API over HTTP (127.0.0.1:7700 by default).
+    Serve(Serve),
 }
 
 /// One command: its arguments, run against the global options; returns the exit code.
@@ -129,6 +134,7 @@ impl Run for Command {
             Command::Reports(c) => c.run(cli, out),
             Command::Get(c) => c.run(cli, out),
             Command::Locate(c) => c.run(cli, out),
+            Command::Serve(c) => c.run(cli, out),
         }
     }
 }

@@ -289,15 +289,7 @@ impl Printer {
 
     pub fn add_summary(&mut self, s: &Summary, json: bool) -> Result<()> {
         if json {
-            let failed: Vec<_> = s
-                .failed
-                .iter()
-                .map(|f| json!({"file": f.file, "error": f.cause}))
-                .collect();
-            return self.json_line(&json!({
-                "added": s.added, "replaced": s.replaced, "unchanged": s.unchanged,
-                "failed": failed, "passages": s.passages,
-            }));
+            return self.json_line(&s.to_json());
         }
         for id in &s.added {
             self.line(&format!("added {id}"))?;

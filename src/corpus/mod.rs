@@ -42,6 +42,22 @@ pub struct Summary {
     pub passages: usize,
 }
 
+impl Summary {
+    /// The summary as `add --json` and `POST /api/reports` give it:
+    /// `{"added","replaced","unchanged","failed":[{"file","error"}],"passages"}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let failed: Vec<_> = self
+            .failed
+            .iter()
+            .map(|f| serde_json::json!({"file": f.file, "error": f.cause}))
+            .collect();
+        serde_json::json!({
+            "added": self.added, "replaced": self.replaced, "unchanged": self.unchanged,
+            "failed": failed, "passages": self.passages,
+        })
+    }
+}
+
 /// Progress callbacks for a long run.
 pub trait Progress: Sync {
     fn start(&self, total: u64);

@@ -249,6 +249,18 @@ impl Searching<'_> {
         Ok(out)
     }
 
+    /// `passage` with up to `context` passages of its report on each side, in document order.
+    pub fn around(&self, passage: &Passage, context: u64) -> Result<Vec<Passage>> {
+        if context == 0 {
+            return Ok(vec![passage.clone()]);
+        }
+        self.range(
+            &passage.report,
+            passage.seq.saturating_sub(context),
+            passage.seq.saturating_add(context),
+        )
+    }
+
     /// Passages of `report` with `seq` in `[from, to]`, in document order.
     pub fn range(&self, report: &str, from: u64, to: u64) -> Result<Vec<Passage>> {
         let f = &self.store.fields;

@@ -5,6 +5,8 @@
 // Each test binary uses its own part of this module.
 #![allow(dead_code)]
 
+pub mod http;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -57,6 +59,15 @@ impl Work {
             .arg("--corpus")
             .arg(self.corpus());
         c
+    }
+
+    /// `baogao … serve --port 0 ARGS…`, started and listening.
+    pub fn serve(&self, args: &[&str]) -> http::Server {
+        let mut c = self.cmd();
+        c.env_remove("BAOGAO_TOKEN")
+            .args(["serve", "--port", "0"])
+            .args(args);
+        http::Server::start(c)
     }
 
     /// Runs a command to its end: (exit code, stdout, stderr).

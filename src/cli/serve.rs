@@ -1,0 +1,62 @@
+//! `baogao serve`: the search page and JSON API over the same index and corpus (see
+//! [`crate::serve`]); prints its URL on stderr and runs until Ctrl-C.
+
+use std::net::IpAddr;
+
+use anyhow::{Result, bail};
+use clap::Args;
+
+use crate::cli::output::Printer;
+use crate::cli::{Cli, Run, ensure_index};
+use crate::serve::{Options, serve};
+
+#[derive(Args, Debug)]
+pub struct Serve {
+    /// Address to listen on (127.0.0.1 unless told otherwise; 0.0.0.0 for every interface).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port (0 picks a free one; the URL printed says which).
+    #[arg(long, default_value_t = 7700)]
+    pub port: u16,
+    /// Allow uploads (`POST /api/reports`), checked as `baogao add` checks files.
+    #[arg(long)]
+    pub allow_add: bool,
+    /// Token uploads must carry (`Authorization: Bearer TOKEN`); required with --allow-add
+    /// on a non-loopback address.
+    #[arg(long, env = "BAOGAO_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+}
+
+impl Run for Serve {
+    fn run(&self, cli: &Cli, _out: &mut Printer) -> Result<u8> {
+        let host: IpAddr = match self.host.as_str() {
+            "localhost" => IpAddr::from([127, 0, 0, 1]),
+            h => match h.trim_start_matches('[').trim_end_matches(']').parse() {
+                Ok(ip) => ip,
+                Err(_) => bail!("--host {h}: not an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1)"),
+            },
+        };
+        let options = Options {
+            host,
+            port: self.port,
+            allow_add: self.allow_add,
+            token: self.token.clone(),
+        }
+        .validated()?;
+        ensure_index(cli)?;
+        let mode = if options.allow_add {
+            "uploads allowed"
+        } else {
+            "read-only"
+        };
+        serve(cli.index.clone(), cli.corpus.clone(), options, |address| {
+            let shown = match address.ip() {
+                IpAddr::V6(_) => format!("[{}]:{}", address.ip(), address.port()),
+                IpAddr::V4(_) => address.to_string(),
+            };
+            eprintln!("baogao: serving http://{shown}/ ({mode}); Ctrl-C stops");
+        })?;
+        eprintln!("baogao: stopped");
+        Ok(0)
+    }
+}

@@ -1,0 +1,392 @@
+//! The JSON API: URL parameters → the same validated requests as the CLI → JSON bodies built
+//! from the same serializable types as `--json` (a hit here is a line of `search --json`).
+//!
+//! - `GET /api/search?q=&limit=&offset=&kind=&report=&year=&section=&facets=1` →
+//!   `{"hits":[…],"facets":{…},"total":N}` (`facets` only when asked for);
+//! - `GET /api/passages/{id}?context=N` → `{"passage":{…},"before":[…],"after":[…]}`;
+//! - `GET /api/reports` → `{"reports":[…]}`; `GET /api/locate?q=&limit=` → `{"sources":[…]}`;
+//! - `POST /api/reports?id=ID&name=FILE.EXT` with the file as the body → the `add --json`
+//!   summary (only with `--allow-add`; with a token, `Authorization: Bearer TOKEN`).
+//!
+//! A bad parameter is 400, an unknown id 404, each with `{"error":"…"}`.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::corpus::{self, AddRequest, REPORT_EXTENSIONS, is_safe_id};
+use crate::index::ReportInfo;
+use crate::report::passage::Passage;
+use crate::search::locate::{Located, locate as locate_quote};
+use crate::search::request::ValidRequest;
+use crate::search::{Facets, Hit, Outcome, Request, Searching};
+use crate::serve::{ADD_TIME, Refusal, Shared, blocking, blocking_within, same_token};
+
+/// Parameters of a search, shared by the page and the API.
+const SEARCH_PARAMETERS: &[&str] = &[
+    "q", "limit", "offset", "kind", "report", "org", "year", "from", "to", "section", "facets",
+];
+/// Hits per page when `limit` is not given (as in the CLI).
+pub const DEFAULT_LIMIT: usize = 10;
+/// Context passages `GET /api/passages/{id}` returns at most on each side.
+const MAX_CONTEXT: u64 = 50;
+/// Sources `locate` returns by default and at most.
+const DEFAULT_SOURCES: usize = 5;
+const MAX_SOURCES: usize = 100;
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        (self.status(), Json(json!({"error": self.message()}))).into_response()
+    }
+}
+
+/// URL parameters, each named at most once and each one known.
+pub struct Parameters(HashMap<String, String>);
+
+impl Parameters {
+    /// Checks `pairs` against the names `known`.
+    pub fn new(pairs: Vec<(String, String)>, known: &[&str]) -> Result<Parameters, Refusal> {
+        let mut map = HashMap::new();
+        for (name, value) in pairs {
+            if !known.contains(&name.as_str()) {
+                return Err(Refusal::BadRequest(format!(
+                    "unknown parameter '{name}' (known: {})",
+                    known.join(", ")
+                )));
+            }
+            if map.insert(name.clone(), value).is_some() {
+                return Err(Refusal::BadRequest(format!(
+                    "parameter '{name}' given twice"
+                )));
+            }
+        }
+        Ok(Parameters(map))
+    }
+
+    pub fn text(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
+    /// A whole number, `default` when absent.
+    pub fn number<T: std::str::FromStr>(&self, name: &str, default: T) -> Result<T, Refusal> {
+        match self.text(name) {
+            None => Ok(default),
+            Some(v) => v
+                .trim()
+                .parse()
+                .map_err(|_| Refusal::BadRequest(format!("{name}={v}: not a whole number"))),
+        }
+    }
+
+    /// `1`/`true` or `0`/`false`; absent is false.
+    pub fn flag(&self, name: &str) -> Result<bool, Refusal> {
+        match self.text(name) {
+            None | Some("0") | Some("false") => Ok(false),
+            Some("1") | Some("true") | Some("") => Ok(true),
+            Some(v) => Err(Refusal::BadRequest(format!("{name}={v}: use 1 or 0"))),
+        }
+    }
+
+    /// The search these parameters ask for, checked by the CLI's own validator. Filters given
+    /// empty in a URL (a form's blank field) are absent.
+    pub fn search_request(&self, facets: bool) -> Result<ValidRequest, Refusal> {
+        let filter = |name: &str| {
+            self.text(name)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        Request {
+            query: self.text("q").unwrap_or("").to_string(),
+            limit: self.number("limit", DEFAULT_LIMIT)?,
+            offset: self.number("offset", 0)?,
+            kinds: filter("kind").into_iter().collect(),
+            reports: filter("report").into_iter().collect(),
+            organisations: filter("org").into_iter().collect(),
+            year: filter("year"),
+            from: filter("from"),
+            to: filter("to"),
+            section: filter("section"),
+            facets: facets || self.flag("facets")?,
+        }
+        .validated()
+        .map_err(|e| Refusal::BadRequest(e.0))
+    }
+}
+
+pub fn search_parameters(
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Parameters, Refusal> {
+    parameters(query, SEARCH_PARAMETERS)
+}
+
+pub fn parameters(
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    known: &[&str],
+) -> Result<Parameters, Refusal> {
+    let Query(pairs) = query.map_err(|e| Refusal::BadRequest(e.body_text()))?;
+    Parameters::new(pairs, known)
+}
+
+/// Runs a validated search; an unknown report filter is 404 as in the CLI (exit 1).
+pub fn run_search(shared: &Shared, request: &ValidRequest) -> Result<Outcome, Refusal> {
+    let searcher = shared.searcher();
+    for report in &request.reports {
+        if shared.store.report(&searcher, report)?.is_none() {
+            return Err(Refusal::NotFound(format!(
+                "report {report}: no such report"
+            )));
+        }
+    }
+    Ok(Searching::new(&shared.store, &searcher).run(request)?)
+}
+
+/// The passage with this id and up to `context` passages on each side, in document order.
+pub fn passage_around(
+    shared: &Shared,
+    id: &str,
+    context: u64,
+) -> Result<(Passage, Vec<Passage>, Vec<Passage>), Refusal> {
+    let searcher = shared.searcher();
+    let searching = Searching::new(&shared.store, &searcher);
+    let Some(passage) = searching.get(id)? else {
+        return Err(Refusal::NotFound(format!("{id}: no such passage")));
+    };
+    let around = searching.around(&passage, context)?;
+    let (before, rest): (Vec<Passage>, Vec<Passage>) =
+        around.into_iter().partition(|p| p.seq < passage.seq);
+    let after = rest.into_iter().filter(|p| p.seq > passage.seq).collect();
+    Ok((passage, before, after))
+}
+
+pub async fn search(
+    State(shared): State<Arc<Shared>>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Json<SearchBody>, Refusal> {
+    let request = search_parameters(query)?.search_request(false)?;
+    let outcome = blocking(&shared, move |s| run_search(s, &request)).await?;
+    Ok(Json(SearchBody {
+        hits: outcome.hits,
+        facets: outcome.facets,
+        total: outcome.total,
+    }))
+}
+
+/// The answer of `GET /api/search`: the hits serialized as `search --json` prints them
+/// (fields in the same order), then the facet counts and the total of the facet line.
+#[derive(Serialize)]
+pub struct SearchBody {
+    pub hits: Vec<Hit>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<Facets>,
+    pub total: usize,
+}
+
+/// The answer of `GET /api/passages/{id}`: the passage and its context, in document order.
+#[derive(Serialize)]
+pub struct PassageBody {
+    pub passage: Passage,
+    pub before: Vec<Passage>,
+    pub after: Vec<Passage>,
+}
+
+/// The answer of `GET /api/reports`: the objects of `reports --json`.
+#[derive(Serialize)]
+pub struct ReportsBody {
+    pub reports: Vec<ReportInfo>,
+}
+
+/// The answer of `GET /api/locate`: the objects of `locate --json`, best first.
+#[derive(Serialize)]
+pub struct SourcesBody {
+    pub sources: Vec<Located>,
+}
+
+pub async fn passage(
+    State(shared): State<Arc<Shared>>,
+    id: Result<Path<String>, PathRejection>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Json<PassageBody>, Refusal> {
+    let Path(id) = id.map_err(|e| Refusal::BadRequest(e.body_text()))?;
+    let context = parameters(query, &["context"])?.number("context", 0u64)?;
+    if context > MAX_CONTEXT {
+        return Err(Refusal::BadRequest(format!(
+            "context={context}: at most {MAX_CONTEXT}"
+        )));
+    }
+    let (passage, before, after) =
+        blocking(&shared, move |s| passage_around(s, &id, context)).await?;
+    Ok(Json(PassageBody {
+        passage,
+        before,
+        after,
+    }))
+}
+
+pub async fn reports(
+    State(shared): State<Arc<Shared>>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Json<ReportsBody>, Refusal> {
+    parameters(query, &[])?;
+    let reports = blocking(&shared, |s| Ok(s.store.reports(&s.searcher())?)).await?;
+    Ok(Json(ReportsBody { reports }))
+}
+
+pub async fn locate(
+    State(shared): State<Arc<Shared>>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Json<SourcesBody>, Refusal> {
+    let parameters = parameters(query, &["q", "limit"])?;
+    let quote = parameters.text("q").unwrap_or("").to_string();
+    if quote.trim().is_empty() {
+        return Err(Refusal::BadRequest("q: empty quotation".into()));
+    }
+    let limit = parameters.number("limit", DEFAULT_SOURCES)?;
+    if !(1..=MAX_SOURCES).contains(&limit) {
+        return Err(Refusal::BadRequest(format!(
+            "limit={limit}: 1 to {MAX_SOURCES}"
+        )));
+    }
+    let sources: Vec<Located> = blocking(&shared, move |s| {
+        Ok(locate_quote(&s.store, &s.searcher(), &quote, limit)?)
+    })
+    .await?;
+    Ok(Json(SourcesBody { sources }))
+}
+
+/// Uploads go to a folder of their own under the system's temporary folder, named by the
+/// server (process id and a counter), never by the request.
+static UPLOADS: AtomicU64 = AtomicU64::new(0);
+
+pub async fn add(
+    State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    body: Bytes,
+) -> Result<Json<Value>, Refusal> {
+    if !shared.options.allow_add {
+        return Err(Refusal::ReadOnly);
+    }
+    if let Some(expected) = &shared.options.token {
+        let given = headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        if !same_token(given.trim(), expected) {
+            return Err(Refusal::Unauthorized);
+        }
+    }
+    let parameters = parameters(query, &["id", "name"])?;
+    let id = parameters.text("id").unwrap_or("").to_string();
+    if !is_safe_id(&id) {
+        return Err(Refusal::BadRequest(format!(
+            "id={id}: unsafe or empty report id (use letters, digits, CJK, '-', '_', '.')"
+        )));
+    }
+    // The name only says the format, through its extension; a name without one is text.
+    let extension = match parameters.text("name").and_then(|n| n.rsplit_once('.')) {
+        None => "txt".to_string(),
+        Some((_, e)) => {
+            let e = e.to_ascii_lowercase();
+            if !REPORT_EXTENSIONS.contains(&e.as_str()) {
+                return Err(Refusal::BadRequest(format!(
+                    "name: unsupported extension '.{e}' (use {})",
+                    REPORT_EXTENSIONS.join(", ")
+                )));
+            }
+            e
+        }
+    };
+    if body.is_empty() {
+        return Err(Refusal::BadRequest("empty upload".into()));
+    }
+    let summary = blocking_within(&shared, ADD_TIME, move |s| {
+        let folder = std::env::temp_dir().join(format!(
+            "baogao-upload-{}-{}",
+            std::process::id(),
+            UPLOADS.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&folder)
+            .map_err(|e| Refusal::Internal(format!("cannot store the upload: {e}")))?;
+        let file: PathBuf = folder.join(format!("upload.{extension}"));
+        let result = std::fs::write(&file, &body)
+            .map_err(|e| Refusal::Internal(format!("cannot store the upload: {e}")))
+            .and_then(|()| {
+                let request = AddRequest {
+                    path: file.clone(),
+                    id: Some(id),
+                };
+                Ok(corpus::add(&s.index_dir, &s.corpus_dir, &[request], None)?)
+            });
+        let _ = std::fs::remove_dir_all(&folder);
+        let summary = result?;
+        s.reload();
+        Ok(summary)
+    })
+    .await?;
+    if let Some(failure) = summary.failed.first() {
+        // The file named in the failure is the server's temporary copy: give the cause only.
+        return Err(Refusal::BadRequest(failure.cause.clone()));
+    }
+    Ok(Json(summary.to_json()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parameters(pairs: &[(&str, &str)]) -> Result<Parameters, Refusal> {
+        let pairs = pairs
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect();
+        Parameters::new(pairs, SEARCH_PARAMETERS)
+    }
+
+    fn refusal(r: Result<impl Sized, Refusal>) -> String {
+        match r {
+            Err(Refusal::BadRequest(m)) => m,
+            Err(other) => panic!("not a 400: {other:?}"),
+            Ok(_) => panic!("accepted"),
+        }
+    }
+
+    #[test]
+    fn unknown_and_repeated_parameters_are_refused() {
+        assert!(refusal(parameters(&[("q", "a"), ("lmit", "2")])).contains("'lmit'"));
+        assert!(refusal(parameters(&[("q", "a"), ("q", "b")])).contains("twice"));
+    }
+
+    #[test]
+    fn values_become_the_cli_request() {
+        let p =
+            parameters(&[("q", "交流"), ("limit", "3"), ("kind", ""), ("year", "106")]).unwrap();
+        let request = p.search_request(false).unwrap();
+        assert_eq!((request.limit, request.offset), (3, 0));
+        assert_eq!(request.kind, None, "a blank form field is no filter");
+        assert_eq!(
+            request.year.as_deref(),
+            Some("2017"),
+            "the CLI's validator ran"
+        );
+        assert!(!request.facets);
+        let p = parameters(&[("q", "交流"), ("facets", "1")]).unwrap();
+        assert!(p.search_request(false).unwrap().facets);
+        let p = parameters(&[("q", "交流"), ("limit", "2x")]).unwrap();
+        assert!(refusal(p.search_request(false)).contains("limit=2x"));
+        let p = parameters(&[("q", "交流"), ("facets", "yes")]).unwrap();
+        assert!(refusal(p.search_request(false)).contains("facets=yes"));
+        let p = parameters(&[("q", " ")]).unwrap();
+        assert_eq!(refusal(p.search_request(false)), "empty query");
+    }
+}

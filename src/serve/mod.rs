@@ -1,0 +1,313 @@
+//! The web server: an index and its corpus → an HTTP service (`baogao serve`) with a search
+//! page for people ([`page`]) and a JSON API for programs ([`api`]).
+//!
+//! Everything a request asks is answered by the same library calls as the CLI (the request
+//! validator of [`crate::search::request`], [`Searching`], [`locate`], [`corpus::add`]) and
+//! serialized by the same types, so the API returns the hits of `baogao search --json` in the
+//! same order. The tokio runtime is created here only, when `serve` starts, so that the other
+//! commands start no faster or slower than before.
+//!
+//! Safe by default: read-only unless `allow_add`; a token guards uploads when one is set
+//! (and must be set to allow uploads on a non-loopback address); each request's search work
+//! is bounded in time and in how many run at once; ids from a URL are only ever looked up in
+//! the index, and an upload is written under a name the server makes.
+//!
+//! [`Searching`]: crate::search::Searching
+//! [`locate`]: crate::search::locate::locate
+
+pub mod api;
+pub mod page;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use tantivy::{IndexReader, ReloadPolicy, Searcher};
+use tokio::sync::Semaphore;
+
+use crate::index::Store;
+
+/// Longest a request may spend searching before it is answered 503.
+const REQUEST_TIME: Duration = Duration::from_secs(10);
+/// Largest upload accepted by `POST /api/reports`.
+pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
+/// Longest an upload may take to be checked and indexed (it waits for another writer first,
+/// up to a minute) before it is answered 503.
+pub const ADD_TIME: Duration = Duration::from_secs(120);
+/// How long a request waits for a free search slot before the server says it is busy.
+const QUEUE_TIME: Duration = Duration::from_secs(5);
+
+/// How the server is started.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub host: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    /// Enables `POST /api/reports`.
+    pub allow_add: bool,
+    /// When set, uploads need `Authorization: Bearer TOKEN`.
+    pub token: Option<String>,
+}
+
+impl Options {
+    /// Refuses settings that would expose writing to the network without a token.
+    pub fn validated(self) -> Result<Options> {
+        if self.token.as_deref().is_some_and(|t| t.trim().is_empty()) {
+            bail!("--token: empty value");
+        }
+        if self.allow_add && !self.host.is_loopback() && self.token.is_none() {
+            bail!(
+                "--allow-add on {} (not a loopback address) needs --token or BAOGAO_TOKEN",
+                self.host
+            );
+        }
+        Ok(self)
+    }
+}
+
+/// What every request handler shares.
+pub struct Shared {
+    pub store: Store,
+    /// Follows the index's commits: a report added by another process shows within a second.
+    reader: IndexReader,
+    pub index_dir: PathBuf,
+    pub corpus_dir: PathBuf,
+    pub options: Options,
+    /// Search slots: a burst of requests queues here instead of starting a thread each. A
+    /// slot is held until the work ends, even when its request has already been answered 503.
+    slots: Arc<Semaphore>,
+}
+
+impl Shared {
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// Makes a commit of this process visible at once (others show within the reload delay).
+    pub fn reload(&self) {
+        // A failed reload keeps the previous searcher, which still answers.
+        let _ = self.reader.reload();
+    }
+}
+
+/// Why a request could not be answered; [`api`] and [`page`] render it.
+#[derive(Debug)]
+pub enum Refusal {
+    /// 400: a parameter is missing, unknown or invalid.
+    BadRequest(String),
+    /// 401: a token is required and was not given correctly.
+    Unauthorized,
+    /// 403: the server is read-only.
+    ReadOnly,
+    /// 404: no such passage or report.
+    NotFound(String),
+    /// 503: too busy or too slow.
+    Busy,
+    /// 500: the index could not be read.
+    Internal(String),
+}
+
+impl Refusal {
+    pub fn status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        match self {
+            Refusal::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Refusal::Unauthorized => StatusCode::UNAUTHORIZED,
+            Refusal::ReadOnly => StatusCode::FORBIDDEN,
+            Refusal::NotFound(_) => StatusCode::NOT_FOUND,
+            Refusal::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Refusal::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            Refusal::BadRequest(m) | Refusal::NotFound(m) | Refusal::Internal(m) => m.clone(),
+            Refusal::Unauthorized => "missing or wrong token (Authorization: Bearer …)".into(),
+            Refusal::ReadOnly => "read-only server: start it with --allow-add".into(),
+            Refusal::Busy => "the server is busy; try again".into(),
+        }
+    }
+}
+
+impl From<anyhow::Error> for Refusal {
+    fn from(e: anyhow::Error) -> Refusal {
+        Refusal::Internal(format!("{e:#}"))
+    }
+}
+
+/// Runs `work` on a blocking thread once a search slot is free, within [`REQUEST_TIME`].
+pub async fn blocking<T, F>(shared: &Arc<Shared>, work: F) -> Result<T, Refusal>
+where
+    T: Send + 'static,
+    F: FnOnce(&Shared) -> Result<T, Refusal> + Send + 'static,
+{
+    blocking_within(shared, REQUEST_TIME, work).await
+}
+
+/// Runs `work` on a blocking thread once a slot is free; 503 when it takes over `limit` (the
+/// work itself still finishes: an add is never cut half-way).
+pub async fn blocking_within<T, F>(
+    shared: &Arc<Shared>,
+    limit: Duration,
+    work: F,
+) -> Result<T, Refusal>
+where
+    T: Send + 'static,
+    F: FnOnce(&Shared) -> Result<T, Refusal> + Send + 'static,
+{
+    let slots = Arc::clone(&shared.slots);
+    let permit = tokio::time::timeout(QUEUE_TIME, slots.acquire_owned())
+        .await
+        .map_err(|_| Refusal::Busy)?
+        .map_err(|_| Refusal::Busy)?;
+    let shared = Arc::clone(shared);
+    let task = tokio::task::spawn_blocking(move || {
+        let answer = work(&shared);
+        drop(permit);
+        answer
+    });
+    match tokio::time::timeout(limit, task).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(e)) => Err(Refusal::Internal(format!("search failed: {e}"))),
+        Err(_) => Err(Refusal::Busy),
+    }
+}
+
+/// The routes: the page, the passage and report views, and the JSON API.
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/", get(page::search))
+        .route("/p/{id}", get(page::passage))
+        .route("/reports", get(page::reports))
+        .route("/api/search", get(api::search))
+        .route("/api/passages/{id}", get(api::passage))
+        .route("/api/locate", get(api::locate))
+        .route(
+            "/api/reports",
+            get(api::reports)
+                .post(api::add)
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .fallback(page::not_found)
+        .with_state(shared)
+}
+
+/// Opens the index and serves it until Ctrl-C or SIGTERM. `ready` is told the address
+/// listened on (the port chosen when `options.port` is 0) once requests are accepted.
+pub fn serve(
+    index_dir: PathBuf,
+    corpus_dir: PathBuf,
+    options: Options,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<()> {
+    let options = options.validated()?;
+    let store = Store::open_for_search(&index_dir)?;
+    let reader = store
+        .index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::OnCommitWithDelay)
+        .try_into()
+        .with_context(|| format!("{}: cannot open index reader", index_dir.display()))?;
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let shared = Arc::new(Shared {
+        store,
+        reader,
+        index_dir,
+        corpus_dir,
+        slots: Arc::new(Semaphore::new(threads * 2)),
+        options: options.clone(),
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads.clamp(1, 4))
+        .enable_all()
+        .build()
+        .context("cannot start the server runtime")?;
+    runtime.block_on(async move {
+        let address = SocketAddr::new(options.host, options.port);
+        let listener = tokio::net::TcpListener::bind(address)
+            .await
+            .with_context(|| format!("cannot listen on {address}"))?;
+        ready(listener.local_addr()?);
+        axum::serve(listener, router(shared))
+            .with_graceful_shutdown(stop_signal())
+            .await
+            .context("server failed")
+    })?;
+    // Blocking searches still running finish on their own; do not wait for them.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    Ok(())
+}
+
+/// Resolves when Ctrl-C (SIGINT) or SIGTERM arrives.
+async fn stop_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = interrupt => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = interrupt.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+}
+
+/// Whether `given` equals `expected`, in time that does not depend on where they differ.
+pub fn same_token(given: &str, expected: &str) -> bool {
+    let (a, b) = (given.as_bytes(), expected.as_bytes());
+    let mut diff = a.len() ^ b.len();
+    for (i, &x) in a.iter().enumerate() {
+        diff |= usize::from(x ^ b.get(i % b.len().max(1)).copied().unwrap_or(0));
+    }
+    diff == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(host: &str, allow_add: bool, token: Option<&str>) -> Options {
+        Options {
+            host: host.parse().unwrap(),
+            port: 0,
+            allow_add,
+            token: token.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn uploads_on_the_network_need_a_token() {
+        assert!(options("127.0.0.1", true, None).validated().is_ok());
+        assert!(options("::1", true, None).validated().is_ok());
+        assert!(options("0.0.0.0", false, None).validated().is_ok());
+        let refused = options("0.0.0.0", true, None).validated().unwrap_err();
+        assert!(refused.to_string().contains("needs --token"), "{refused}");
+        assert!(options("0.0.0.0", true, Some("s3cret")).validated().is_ok());
+        assert!(options("127.0.0.1", true, Some(" ")).validated().is_err());
+    }
+
+    #[test]
+    fn tokens_compare_whole() {
+        assert!(same_token("abc", "abc"));
+        assert!(!same_token("abd", "abc"));
+        assert!(!same_token("ab", "abc"));
+        assert!(!same_token("abcd", "abc"));
+        assert!(!same_token("", "abc"));
+    }
+}

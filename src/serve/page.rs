@@ -1,0 +1,703 @@
+//! The search page: URL parameters → server-rendered HTML in Traditional Chinese, no script,
+//! no external file (the machine may be offline).
+//!
+//! `/` is the query box and, given `q`, the hits (title › section path, kind, ISO and ROC
+//! date, match level, highlighted snippet; a table row as a row under its caption and
+//! headers), facet counts as links that narrow the search, chips that undo a filter, and
+//! paging. `/p/{id}` shows a passage in its context with its id and a citation to copy;
+//! `/reports` lists the reports. Every text from a request or the index goes through
+//! [`escape`]; every value put into a link through [`url_encode`].
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::index::ReportInfo;
+use crate::report::passage::Passage;
+use crate::search::snippet::{MARK_CLOSE, MARK_OPEN};
+use crate::search::{Hit, Level, Outcome};
+use crate::serve::api::{self, DEFAULT_LIMIT, Parameters, passage_around, run_search};
+use crate::serve::{Refusal, Shared, blocking};
+
+/// Values shown per facet (the most frequent first).
+const FACET_VALUES: usize = 12;
+/// Passages shown on each side of a passage in its view, unless `context` says otherwise.
+const PAGE_CONTEXT: u64 = 2;
+const MAX_PAGE_CONTEXT: u64 = 20;
+
+const STYLE: &str = r#"
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.6 "Noto Sans CJK TC","Noto Sans TC","PingFang TC","Microsoft JhengHei","WenQuanYi Micro Hei",sans-serif;color:#1d232a;background:#fafaf7}
+header{background:#23395d;color:#fff;padding:.6rem 1rem}
+header a{color:#fff;text-decoration:none}
+header nav{display:flex;gap:1rem;align-items:baseline;flex-wrap:wrap;max-width:72rem;margin:0 auto}
+header .brand{font-weight:700;font-size:1.15rem}
+main{max-width:72rem;margin:0 auto;padding:1rem}
+form.q{display:flex;gap:.5rem;margin:0 0 1rem}
+form.q input[type=search]{flex:1;min-width:0;font:inherit;padding:.45rem .6rem;border:1px solid #8a94a3;border-radius:4px}
+form.q button{font:inherit;padding:.45rem 1rem;border:0;border-radius:4px;background:#23395d;color:#fff}
+.layout{display:grid;grid-template-columns:1fr;gap:1.5rem}
+@media(min-width:900px){.layout{grid-template-columns:minmax(0,1fr) 16rem}}
+ol.hits{list-style:none;padding:0;margin:0}
+.hit{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:.7rem .9rem;margin:0 0 .8rem}
+.place{font-weight:600}
+.place a{color:#1a4d8f}
+.meta{color:#5b6470;font-size:.88rem}
+.snippet{margin:.3rem 0 0;overflow-wrap:anywhere}
+mark{background:#ffe27a;color:inherit;padding:0 .05em}
+table.row{border-collapse:collapse;margin:.4rem 0 0;font-size:.92rem;display:block;overflow-x:auto}
+table.row caption{text-align:left;color:#5b6470;font-size:.85rem}
+table.row th,table.row td{border:1px solid #cfd5dc;padding:.2rem .45rem;text-align:left;vertical-align:top}
+table.row th{background:#eef1f4;font-weight:600}
+.notice{color:#7a4b00;background:#fff4dc;padding:.3rem .6rem;border-radius:4px}
+.chips{display:flex;gap:.4rem;flex-wrap:wrap;margin:0 0 .8rem}
+.chip{background:#e5ecf6;border-radius:1rem;padding:.1rem .7rem;color:#1d232a;text-decoration:none;font-size:.9rem}
+.chip:hover{background:#cfdcee}
+aside h2{font-size:.95rem;margin:1rem 0 .3rem;color:#3b4550}
+aside ul{list-style:none;padding:0;margin:0;font-size:.9rem}
+aside li{display:flex;justify-content:space-between;gap:.5rem}
+aside li a{color:#1a4d8f;overflow-wrap:anywhere}
+.count{color:#5b6470}
+.pages{display:flex;gap:1rem;margin:1rem 0}
+.total{color:#5b6470;margin:0 0 .6rem}
+.passage{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:.7rem .9rem;margin:0 0 .6rem}
+.passage.focus{border:2px solid #23395d}
+.passage.context{color:#4a525c}
+.copy{display:block;margin:.6rem 0}
+.copy input,.copy textarea{width:100%;font:inherit;font-size:.9rem;padding:.35rem;border:1px solid #8a94a3;border-radius:4px;background:#fff}
+table.reports{border-collapse:collapse;width:100%;background:#fff;font-size:.92rem}
+table.reports th,table.reports td{border-bottom:1px solid #dde1e6;padding:.35rem .5rem;text-align:left;vertical-align:top}
+.error{color:#8f1a1a}
+"#;
+
+/// Text → HTML text or attribute value.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text → one URL path segment or query value (everything but unreserved ASCII encoded).
+pub fn url_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// A snippet with `<mark>` around matches → HTML: everything escaped, the marks kept.
+fn snippet_html(snippet: &str) -> String {
+    let mut out = String::new();
+    for (i, open) in snippet.split(MARK_OPEN).enumerate() {
+        if i == 0 {
+            out.push_str(&escape(open));
+            continue;
+        }
+        match open.split_once(MARK_CLOSE) {
+            Some((marked, rest)) => {
+                let _ = write!(out, "<mark>{}</mark>{}", escape(marked), escape(rest));
+            }
+            None => out.push_str(&escape(open)),
+        }
+    }
+    out
+}
+
+/// `chars[from..to]` escaped, with the parts inside `highlights` (char ranges of the whole
+/// text) marked.
+fn marked_range(chars: &[char], from: usize, to: usize, highlights: &[[usize; 2]]) -> String {
+    let mut out = String::new();
+    let mut i = from;
+    while i < to {
+        let inside = highlights.iter().any(|h| h[0] <= i && i < h[1]);
+        let mut j = i;
+        while j < to && highlights.iter().any(|h| h[0] <= j && j < h[1]) == inside {
+            j += 1;
+        }
+        let piece: String = chars[i..j].iter().collect();
+        if inside {
+            let _ = write!(out, "<mark>{}</mark>", escape(&piece));
+        } else {
+            out.push_str(&escape(&piece));
+        }
+        i = j;
+    }
+    out
+}
+
+/// `2017-12-25` → `民國106年12月25日` (none before 1912).
+pub fn roc_date(iso: &str) -> Option<String> {
+    let mut parts = iso.splitn(3, '-');
+    let year: u32 = parts.next()?.parse().ok()?;
+    let month: u32 = parts.next()?.parse().ok()?;
+    let day: u32 = parts.next()?.parse().ok()?;
+    (year > 1911).then(|| format!("民國{}年{month}月{day}日", year - 1911))
+}
+
+fn date_html(date: Option<&str>) -> String {
+    match date {
+        None => "日期不詳".to_string(),
+        Some(d) => match roc_date(d) {
+            Some(roc) => format!("<time datetime=\"{0}\">{0}</time>（{1}）", escape(d), roc),
+            None => format!("<time>{}</time>", escape(d)),
+        },
+    }
+}
+
+/// The kind's name for readers.
+fn kind_label(kind: &str) -> &str {
+    match kind {
+        "paragraph" => "段落",
+        "table_row" => "表格列",
+        "list_item" => "條列",
+        "heading" => "標題",
+        "caption" => "表題",
+        "note" => "附註",
+        "table" => "表格",
+        other => other,
+    }
+}
+
+fn level_label(level: Level) -> &'static str {
+    match level {
+        Level::All => "完全符合",
+        Level::Some => "符合部分詞",
+        Level::Partial => "部分符合",
+    }
+}
+
+/// How a passage is cited: title, date, section path, table, id.
+pub fn citation(p: &Passage) -> String {
+    let mut out = format!("《{}》", p.title);
+    if let Some(d) = &p.date {
+        let _ = write!(out, "（{d}");
+        if let Some(roc) = roc_date(d) {
+            let _ = write!(out, "，{roc}");
+        }
+        out.push('）');
+    }
+    if !p.section.is_empty() {
+        let _ = write!(out, "，{}", p.section.join(" › "));
+    }
+    if let Some(t) = &p.table {
+        let _ = write!(out, "，{t}");
+    }
+    let _ = write!(out, "。段落編號 {}", p.id);
+    out
+}
+
+fn layout(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-Hant\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+         <title>{}</title><style>{STYLE}</style></head><body>\
+         <header><nav><a class=\"brand\" href=\"/\">報告搜尋</a><a href=\"/reports\">報告列表</a></nav></header>\
+         <main>{body}</main></body></html>\n",
+        escape(title)
+    )
+}
+
+fn error_page(refusal: &Refusal) -> Response {
+    error_page_for("", &Filters::default(), refusal)
+}
+
+/// The refusal under the query box, which keeps what was typed.
+fn error_page_for(q: &str, filters: &Filters, refusal: &Refusal) -> Response {
+    let body = format!(
+        "{}<p class=\"error\">{}</p>",
+        search_form(q, filters),
+        escape(&refusal.message())
+    );
+    (refusal.status(), Html(layout("錯誤 — 報告搜尋", &body))).into_response()
+}
+
+/// The filters in force, as the URL gave them.
+#[derive(Default, Clone)]
+struct Filters(BTreeMap<&'static str, String>);
+
+/// The filters a search page keeps from link to link, with their names for readers.
+const FILTERS: &[(&str, &str)] = &[
+    ("kind", "種類"),
+    ("report", "報告"),
+    ("year", "年份"),
+    ("section", "章節"),
+];
+
+impl Filters {
+    fn from(parameters: &Parameters) -> Filters {
+        let mut map = BTreeMap::new();
+        for (name, _) in FILTERS {
+            if let Some(v) = parameters.text(name).filter(|v| !v.is_empty()) {
+                map.insert(*name, v.to_string());
+            }
+        }
+        Filters(map)
+    }
+
+    /// `/?q=…&filters…&offset=…`.
+    fn link(&self, q: &str, offset: usize, limit: usize) -> String {
+        let mut url = format!("/?q={}", url_encode(q));
+        for (name, value) in &self.0 {
+            let _ = write!(url, "&{name}={}", url_encode(value));
+        }
+        if limit != DEFAULT_LIMIT {
+            let _ = write!(url, "&limit={limit}");
+        }
+        if offset > 0 {
+            let _ = write!(url, "&offset={offset}");
+        }
+        url
+    }
+
+    fn with(&self, name: &'static str, value: &str) -> Filters {
+        let mut f = self.clone();
+        f.0.insert(name, value.to_string());
+        f
+    }
+
+    fn without(&self, name: &str) -> Filters {
+        let mut f = self.clone();
+        f.0.remove(name);
+        f
+    }
+}
+
+fn search_form(q: &str, filters: &Filters) -> String {
+    let mut out = String::from("<form class=\"q\" action=\"/\" method=\"get\" role=\"search\">");
+    let _ = write!(
+        out,
+        "<input type=\"search\" name=\"q\" value=\"{}\" placeholder=\"輸入關鍵詞，例如：雙城論壇 交流\" aria-label=\"查詢\" autofocus>",
+        escape(q)
+    );
+    for (name, value) in &filters.0 {
+        let _ = write!(
+            out,
+            "<input type=\"hidden\" name=\"{name}\" value=\"{}\">",
+            escape(value)
+        );
+    }
+    out.push_str("<button type=\"submit\">搜尋</button></form>");
+    out
+}
+
+fn chips(q: &str, filters: &Filters, limit: usize) -> String {
+    if filters.0.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("<div class=\"chips\">");
+    for (name, label) in FILTERS {
+        if let Some(value) = filters.0.get(name) {
+            let shown = if *name == "kind" {
+                kind_label(value)
+            } else {
+                value.as_str()
+            };
+            let _ = write!(
+                out,
+                "<a class=\"chip\" href=\"{}\" title=\"取消此條件\">{label}：{} ✕</a>",
+                escape(&filters.without(name).link(q, 0, limit)),
+                escape(shown)
+            );
+        }
+    }
+    out.push_str("</div>");
+    out
+}
+
+fn hit_html(hit: &Hit) -> String {
+    let p = &hit.passage;
+    let mut place = format!(
+        "<a href=\"/p/{}\">{}</a>",
+        url_encode(&p.id),
+        escape(&p.title)
+    );
+    for s in &p.section {
+        let _ = write!(place, " › {}", escape(s));
+    }
+    let mut out = format!(
+        "<li class=\"hit\" data-id=\"{}\"><div class=\"place\">{place}</div>",
+        escape(&p.id)
+    );
+    let _ = write!(
+        out,
+        "<div class=\"meta\">{} · {} · {}</div>",
+        kind_label(&p.kind),
+        date_html(p.date.as_deref()),
+        level_label(hit.level)
+    );
+    if p.kind == "table_row" && !p.cells.is_empty() {
+        out.push_str(&row_table(p, &hit.highlights));
+    } else {
+        let _ = write!(
+            out,
+            "<p class=\"snippet\">{}</p>",
+            snippet_html(&hit.snippet)
+        );
+    }
+    out.push_str("</li>");
+    out
+}
+
+/// A table row under its caption and headers, the matched parts of its cells marked.
+fn row_table(p: &Passage, highlights: &[[usize; 2]]) -> String {
+    let mut out = String::from("<table class=\"row\">");
+    if let Some(t) = &p.table {
+        let _ = write!(out, "<caption>{}</caption>", escape(t));
+    }
+    if p.headers.iter().any(|h| !h.is_empty()) {
+        out.push_str("<thead><tr>");
+        for h in &p.headers {
+            let _ = write!(out, "<th>{}</th>", escape(h));
+        }
+        out.push_str("</tr></thead>");
+    }
+    out.push_str("<tbody><tr>");
+    // The text is the cells joined by TAB, so each cell's place in it is known.
+    let chars: Vec<char> = p.text.chars().collect();
+    let mut start = 0;
+    for cell in &p.cells {
+        let len = cell.chars().count();
+        let end = (start + len).min(chars.len());
+        let from = start.min(end);
+        let _ = write!(
+            out,
+            "<td>{}</td>",
+            marked_range(&chars, from, end, highlights)
+        );
+        start = end + 1;
+    }
+    out.push_str("</tr></tbody></table>");
+    if let Some(n) = &p.table_note {
+        let _ = write!(out, "<div class=\"meta\">{}</div>", escape(n));
+    }
+    out
+}
+
+fn facets_html(q: &str, filters: &Filters, outcome: &Outcome, limit: usize) -> String {
+    let Some(facets) = &outcome.facets else {
+        return String::new();
+    };
+    let mut out = String::from("<aside aria-label=\"篩選\">");
+    let groups: [(&str, Option<&'static str>, &BTreeMap<String, u64>); 5] = [
+        ("種類", Some("kind"), &facets.kind),
+        ("報告", Some("report"), &facets.report),
+        ("年份", Some("year"), &facets.year),
+        ("章節", Some("section"), &facets.section),
+        // No organisation filter exists yet: its counts are shown, not linked.
+        ("機關", None, &facets.organisation),
+    ];
+    for (label, name, counts) in groups {
+        if counts.is_empty() {
+            continue;
+        }
+        let mut items: Vec<(&String, &u64)> = counts.iter().collect();
+        items.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let _ = write!(out, "<h2>{label}</h2><ul class=\"facet\">");
+        for (value, count) in items.into_iter().take(FACET_VALUES) {
+            let shown = if name == Some("kind") {
+                kind_label(value)
+            } else {
+                value.as_str()
+            };
+            match name {
+                Some(name) if filters.0.get(name) != Some(value) => {
+                    let _ = write!(
+                        out,
+                        "<li><a href=\"{}\" data-facet=\"{name}\">{}</a><span class=\"count\">{count}</span></li>",
+                        escape(&filters.with(name, value).link(q, 0, limit)),
+                        escape(shown)
+                    );
+                }
+                _ => {
+                    let _ = write!(
+                        out,
+                        "<li><span>{}</span><span class=\"count\">{count}</span></li>",
+                        escape(shown)
+                    );
+                }
+            }
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</aside>");
+    out
+}
+
+fn results_html(
+    q: &str,
+    filters: &Filters,
+    outcome: &Outcome,
+    offset: usize,
+    limit: usize,
+) -> String {
+    let mut out = String::from("<div class=\"layout\"><section aria-label=\"結果\">");
+    out.push_str(&chips(q, filters, limit));
+    if outcome.hits.is_empty() {
+        let _ = write!(
+            out,
+            "<p class=\"total\">找不到符合「{}」的段落。</p>",
+            escape(q)
+        );
+    } else {
+        let _ = write!(
+            out,
+            "<p class=\"total\">共 {} 筆符合，顯示第 {}–{} 筆</p><ol class=\"hits\" start=\"{}\">",
+            outcome.total,
+            offset + 1,
+            offset + outcome.hits.len(),
+            offset + 1
+        );
+        for (i, hit) in outcome.hits.iter().enumerate() {
+            let first_partial = hit.level == Level::Partial
+                && (i == 0 || outcome.hits[i - 1].level != Level::Partial);
+            if first_partial {
+                // As in the CLI: nobody should take parts of words for answers.
+                let notice = if offset + i == 0 {
+                    "沒有完全符合的結果；以下為部分符合："
+                } else {
+                    "以下為部分符合："
+                };
+                let _ = write!(out, "<li class=\"notice\">{notice}</li>");
+            }
+            out.push_str(&hit_html(hit));
+        }
+        out.push_str("</ol>");
+    }
+    out.push_str("<nav class=\"pages\" aria-label=\"分頁\">");
+    if offset > 0 {
+        let _ = write!(
+            out,
+            "<a rel=\"prev\" href=\"{}\">‹ 上一頁</a>",
+            escape(&filters.link(q, offset.saturating_sub(limit), limit))
+        );
+    }
+    if offset + outcome.hits.len() < outcome.total {
+        let _ = write!(
+            out,
+            "<a rel=\"next\" href=\"{}\">下一頁 ›</a>",
+            escape(&filters.link(q, offset + limit, limit))
+        );
+    }
+    out.push_str("</nav></section>");
+    out.push_str(&facets_html(q, filters, outcome, limit));
+    out.push_str("</div>");
+    out
+}
+
+/// `GET /`: the query box, and the hits when `q` is given.
+pub async fn search(
+    State(shared): State<Arc<Shared>>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
+    let parameters = match api::search_parameters(query) {
+        Ok(p) => p,
+        Err(refusal) => return error_page(&refusal),
+    };
+    let q = parameters.text("q").unwrap_or("").to_string();
+    let filters = Filters::from(&parameters);
+    if q.trim().is_empty() {
+        let body = format!(
+            "{}{}<p class=\"total\">在所有報告的段落與表格列中搜尋；正體、簡體皆可。</p>",
+            search_form("", &filters),
+            chips("", &filters, DEFAULT_LIMIT)
+        );
+        return Html(layout("報告搜尋", &body)).into_response();
+    }
+    let request = match parameters.search_request(true) {
+        Ok(r) => r,
+        Err(refusal) => return error_page_for(&q, &filters, &refusal),
+    };
+    let (offset, limit) = (request.offset, request.limit);
+    let outcome = match blocking(&shared, move |s| run_search(s, &request)).await {
+        Ok(o) => o,
+        Err(refusal) => return error_page_for(&q, &filters, &refusal),
+    };
+    let body = format!(
+        "{}{}",
+        search_form(&q, &filters),
+        results_html(&q, &filters, &outcome, offset, limit)
+    );
+    Html(layout(&format!("{q} — 報告搜尋"), &body)).into_response()
+}
+
+fn passage_block(p: &Passage, class: &str) -> String {
+    let mut out = format!(
+        "<div class=\"passage {class}\" id=\"{}\"><div class=\"meta\"><a href=\"/p/{}\">{}</a> · {}",
+        escape(&p.id),
+        url_encode(&p.id),
+        escape(&p.id),
+        kind_label(&p.kind)
+    );
+    if !p.section.is_empty() {
+        let _ = write!(out, " · {}", escape(&p.section.join(" › ")));
+    }
+    out.push_str("</div>");
+    if p.kind == "table_row" && !p.cells.is_empty() {
+        out.push_str(&row_table(p, &[]));
+    } else {
+        let _ = write!(out, "<p class=\"snippet\">{}</p>", escape(&p.text));
+    }
+    out.push_str("</div>");
+    out
+}
+
+/// `GET /p/{id}`: a passage in its context, its id and its citation.
+pub async fn passage(
+    State(shared): State<Arc<Shared>>,
+    id: Result<Path<String>, PathRejection>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Response {
+    let id = match id {
+        Ok(Path(id)) => id,
+        Err(e) => return error_page(&Refusal::BadRequest(e.body_text())),
+    };
+    let context = match api::parameters(query, &["context"])
+        .and_then(|p| p.number("context", PAGE_CONTEXT))
+    {
+        Ok(c) => c.min(MAX_PAGE_CONTEXT),
+        Err(refusal) => return error_page(&refusal),
+    };
+    let (p, before, after) = match blocking(&shared, move |s| passage_around(s, &id, context)).await
+    {
+        Ok(found) => found,
+        Err(refusal) => return error_page(&refusal),
+    };
+    let mut body = search_form("", &Filters::default());
+    let _ = write!(
+        body,
+        "<h1>{}</h1><p class=\"meta\">{} · <a href=\"{}\">在此報告中搜尋</a></p>",
+        escape(&p.title),
+        date_html(p.date.as_deref()),
+        escape(
+            &Filters::default()
+                .with("report", &p.report)
+                .link("", 0, DEFAULT_LIMIT)
+        )
+    );
+    for b in &before {
+        body.push_str(&passage_block(b, "context"));
+    }
+    body.push_str(&passage_block(&p, "focus"));
+    let _ = write!(
+        body,
+        "<label class=\"copy\">段落編號<input readonly value=\"{}\"></label>\
+         <label class=\"copy\">引用<textarea readonly rows=\"2\">{}</textarea></label>",
+        escape(&p.id),
+        escape(&citation(&p))
+    );
+    for a in &after {
+        body.push_str(&passage_block(a, "context"));
+    }
+    Html(layout(&format!("{} — 報告搜尋", p.id), &body)).into_response()
+}
+
+fn reports_html(reports: &[ReportInfo]) -> String {
+    let mut out = format!(
+        "<h1>報告列表</h1><p class=\"total\">共 {} 份報告</p><table class=\"reports\"><thead><tr>\
+         <th>報告</th><th>日期</th><th>機關</th><th>段落</th><th>表格列</th></tr></thead><tbody>",
+        reports.len()
+    );
+    for r in reports {
+        let _ = write!(
+            out,
+            "<tr><td><a href=\"{}\">{}</a><div class=\"meta\">{}</div></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(
+                &Filters::default()
+                    .with("report", &r.id)
+                    .link("", 0, DEFAULT_LIMIT)
+            ),
+            escape(&r.title),
+            escape(&r.id),
+            date_html(r.date.as_deref()),
+            escape(r.organisation.as_deref().unwrap_or("—")),
+            r.passages,
+            r.table_rows
+        );
+    }
+    out.push_str("</tbody></table>");
+    out
+}
+
+/// `GET /reports`: every indexed report.
+pub async fn reports(State(shared): State<Arc<Shared>>) -> Response {
+    match blocking(&shared, |s| Ok(s.store.reports(&s.searcher())?)).await {
+        Ok(reports) => Html(layout("報告列表 — 報告搜尋", &reports_html(&reports))).into_response(),
+        Err(refusal) => error_page(&refusal),
+    }
+}
+
+/// Any other path: 404, as JSON under `/api/`, as a page elsewhere.
+pub async fn not_found(uri: Uri) -> Response {
+    let refusal = Refusal::NotFound(format!("{}: no such page", uri.path()));
+    if uri.path().starts_with("/api/") {
+        return refusal.into_response();
+    }
+    let mut response = error_page(&refusal);
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_and_marks_kept() {
+        assert_eq!(
+            escape("<script>alert('x')</script>&\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;"
+        );
+        let snippet = format!("a<b {MARK_OPEN}<i>{MARK_CLOSE} c");
+        assert_eq!(snippet_html(&snippet), "a&lt;b <mark>&lt;i&gt;</mark> c");
+    }
+
+    #[test]
+    fn values_in_links_are_encoded() {
+        assert_eq!(url_encode("r#p1 &x=<"), "r%23p1%20%26x%3D%3C");
+        assert_eq!(url_encode("雙"), "%E9%9B%99");
+        let filters = Filters::default().with("kind", "table_row");
+        assert_eq!(
+            filters.link("a b", 20, 10),
+            "/?q=a%20b&kind=table_row&offset=20"
+        );
+    }
+
+    #[test]
+    fn roc_dates() {
+        assert_eq!(roc_date("2017-12-25").as_deref(), Some("民國106年12月25日"));
+        assert_eq!(roc_date("1911-01-01"), None);
+        assert_eq!(roc_date("x"), None);
+    }
+
+    #[test]
+    fn cells_are_marked_where_the_text_matched() {
+        let chars: Vec<char> = "美洲\t美國\t波士頓市".chars().collect();
+        // 美國 is chars 3..5 of the text, 波士頓 6..9.
+        let highlights = [[3, 5], [6, 9]];
+        assert_eq!(marked_range(&chars, 0, 2, &highlights), "美洲");
+        assert_eq!(marked_range(&chars, 3, 5, &highlights), "<mark>美國</mark>");
+        assert_eq!(
+            marked_range(&chars, 6, 10, &highlights),
+            "<mark>波士頓</mark>市"
+        );
+    }
+}

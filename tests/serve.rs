@@ -1,0 +1,395 @@
+//! `baogao serve` over HTTP: the API answers what the CLI answers, in the same order; bad
+//! requests are refused with a status and a JSON error; the page escapes what it is given;
+//! uploads are refused unless allowed and, with a token, authorised; searches keep
+//! answering while another process adds a report, and see it once committed.
+
+mod util;
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use util::Work;
+use util::http::{enc, request};
+
+const GAZETTE: &str = "tests/fixtures/gazette-08_82980-big5.txt";
+
+fn cli_lines(work: &Work, args: &[&str]) -> Vec<Value> {
+    let (code, out, err) = work.run(args);
+    assert!(code == 0 || code == 1, "{args:?}: {err}");
+    out.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn the_api_returns_the_cli_hits_in_the_cli_order() {
+    let work = Work::with_sample();
+    let server = work.serve(&[]);
+    let cases: &[(&str, &[(&str, &str)])] = &[
+        ("雙城論壇", &[("limit", "20")]),
+        ("美國 姊妹市 波士頓", &[("limit", "5")]),
+        ("交流 -上海", &[("limit", "7"), ("offset", "3")]),
+        ("上海", &[("kind", "table_row"), ("limit", "10")]),
+        ("城市", &[("year", "106"), ("limit", "10")]),
+        ("資料", &[("section", "研究背景"), ("limit", "4")]),
+    ];
+    for (q, params) in cases {
+        let mut url = format!("api/search?q={}&facets=1", enc(q));
+        let mut args = vec!["search", "--json", "--facets"];
+        let mut owned: Vec<String> = Vec::new();
+        for (name, value) in *params {
+            url.push_str(&format!("&{name}={}", enc(value)));
+            owned.push(format!("--{name}"));
+            owned.push(value.to_string());
+        }
+        args.extend(owned.iter().map(String::as_str));
+        args.extend(q.split(' '));
+        let (_, raw, _) = work.run(&args);
+        let mut lines = cli_lines(&work, &args);
+        let facet_line = lines.pop().expect("the facet line");
+        let answer = server.get(&url);
+        assert_eq!(answer.status, 200, "{q}: {}", answer.body);
+        let body = answer.json();
+        let hits = body["hits"].as_array().unwrap();
+        assert!(!hits.is_empty(), "{q}: no hits");
+        assert_eq!(hits, &lines, "{q}: API hits differ from search --json");
+        assert_eq!(body["facets"], facet_line["facets"], "{q}");
+        assert_eq!(body["total"], facet_line["total"], "{q}");
+        // Byte for byte: fields in the same order, scores printed alike.
+        let first_line = raw.lines().next().unwrap();
+        assert!(
+            answer
+                .body
+                .starts_with(&format!("{{\"hits\":[{first_line},"))
+        );
+    }
+    assert_eq!(server.stop(), 0, "the server stops cleanly on SIGTERM");
+}
+
+#[test]
+fn bad_parameters_are_400_and_unknown_ids_404() {
+    let work = Work::with_sample();
+    let server = work.serve(&[]);
+    for (url, says) in [
+        ("api/search?q=", "empty query"),
+        ("api/search?limit=3", "empty query"),
+        ("api/search?q=交流&limit=0", "--limit 0"),
+        ("api/search?q=交流&limit=abc", "limit=abc"),
+        ("api/search?q=交流&limit=-1", "limit=-1"),
+        ("api/search?q=交流&kind=tabel", "unknown kind"),
+        ("api/search?q=交流&year=abc", "not a year"),
+        ("api/search?q=交流&lmit=3", "unknown parameter 'lmit'"),
+        ("api/search?q=交流&q=上海", "given twice"),
+        ("api/search?q=交流&facets=maybe", "facets=maybe"),
+        ("api/passages/x%23p1?context=many", "context=many"),
+        ("api/locate?q=", "empty quotation"),
+        ("api/locate?q=兩岸貿易總額&limit=0", "limit=0"),
+        ("api/passages/%FF%FE", "UTF-8"),
+    ] {
+        let url = url
+            .replace("交流", &enc("交流"))
+            .replace("上海", &enc("上海"));
+        let url = url.replace("兩岸貿易總額", &enc("兩岸貿易總額"));
+        let answer = server.get(&url);
+        assert_eq!(answer.status, 400, "{url}: {}", answer.body);
+        assert!(
+            answer
+                .header("content-type")
+                .unwrap()
+                .contains("application/json")
+        );
+        let error = answer.json()["error"].as_str().unwrap().to_string();
+        assert!(error.contains(says), "{url}: {error}");
+    }
+    for url in [
+        format!(
+            "api/passages/{}",
+            enc("taipei-shanghai-city-exchange-2017#pffffff")
+        ),
+        format!("api/passages/{}", enc("nope")),
+        format!("api/search?q={}&report=nope", enc("交流")),
+        "api/nothing".to_string(),
+    ] {
+        let answer = server.get(&url);
+        assert_eq!(answer.status, 404, "{url}: {}", answer.body);
+        assert!(answer.json()["error"].is_string(), "{url}");
+    }
+    let page = server.get(&format!("p/{}", enc("nope#x")));
+    assert_eq!(page.status, 404);
+    assert!(page.body.contains("no such passage"));
+}
+
+#[test]
+fn passages_reports_and_locate_answer_as_the_cli_does() {
+    let work = Work::with_sample();
+    let server = work.serve(&[]);
+    let id = "taipei-shanghai-city-exchange-2017#rb98636";
+    let body = server
+        .get(&format!("api/passages/{}?context=1", enc(id)))
+        .json();
+    let cli = cli_lines(&work, &["get", "--json", "--context", "1", id]);
+    assert_eq!(cli.len(), 3);
+    assert_eq!(body["passage"], cli[1]);
+    let mut before = cli[0].clone();
+    before.as_object_mut().unwrap().remove("context_of");
+    let mut after = cli[2].clone();
+    after.as_object_mut().unwrap().remove("context_of");
+    assert_eq!(body["before"], Value::Array(vec![before]));
+    assert_eq!(body["after"], Value::Array(vec![after]));
+
+    let reports = server.get("api/reports").json();
+    assert_eq!(
+        reports["reports"],
+        Value::Array(cli_lines(&work, &["reports", "--json"]))
+    );
+
+    let quote = "两岸贸易总额为1178.9亿美元，占台湾整体对外贸易总额之比重达23.1%";
+    let sources = server.get(&format!("api/locate?q={}", enc(quote))).json();
+    assert_eq!(
+        sources["sources"],
+        Value::Array(cli_lines(&work, &["locate", "--json", quote]))
+    );
+    assert_eq!(sources["sources"][0]["match"], "exact");
+
+    // The passage page shows the id to copy and a citation naming the report.
+    let page = server.get(&format!("p/{}", enc(id)));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(&format!("value=\"{id}\"")));
+    assert!(
+        page.body
+            .contains("《兩岸城市交流之機遇與風險評估》（2017-12-25，民國106年12月25日）")
+    );
+    assert!(
+        page.body.contains("<td>波士頓市</td>"),
+        "the row is shown as cells"
+    );
+    let list = server.get("reports");
+    assert!(list.body.contains("兩岸城市交流之機遇與風險評估"));
+    assert!(list.body.contains("民國106年12月25日"));
+}
+
+#[test]
+fn the_page_escapes_queries_and_ids() {
+    let work = Work::with_sample();
+    let server = work.serve(&[]);
+    let evil = "<script>alert(1)</script> \"交流\" '><img src=x onerror=alert(2)>";
+    for url in [
+        format!("?q={}", enc(evil)),
+        format!("?q={}&kind=table_row&report={}", enc(evil), enc(evil)),
+        format!("?q={}&limit=0", enc(evil)),
+        format!("p/{}", enc(evil)),
+        format!("?q=x&{}=1", enc(evil)),
+    ] {
+        let page = server.get(&url);
+        assert!(
+            !page.body.contains("<script") && !page.body.contains("<img"),
+            "{url} echoes markup: {}",
+            page.body
+        );
+        assert!(page.body.contains("&lt;script&gt;"), "{url}: {}", page.body);
+    }
+    // The query shown back in the box is the query, escaped once.
+    let page = server.get(&format!("?q={}", enc("a&b <雙城論壇>")));
+    assert!(page.body.contains("value=\"a&amp;b &lt;雙城論壇&gt;\""));
+}
+
+#[test]
+fn facet_links_narrow_chips_undo_and_pages_keep_one_order() {
+    let work = Work::with_sample();
+    let server = work.serve(&[]);
+    let page = server.get(&format!("?q={}", enc("雙城論壇")));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<mark>"), "hits are highlighted");
+    assert!(page.body.contains("共 75 筆符合"));
+    let facet = "/?q=%E9%9B%99%E5%9F%8E%E8%AB%96%E5%A3%87&amp;kind=table_row";
+    assert!(
+        page.body.contains(facet),
+        "a kind facet links to the narrowed search"
+    );
+    let narrowed = server.get(&facet.replace("&amp;", "&"));
+    let kinds: Vec<&str> = narrowed
+        .body
+        .split("<div class=\"meta\">")
+        .skip(1)
+        .map(|m| m.split(" · ").next().unwrap())
+        .collect();
+    assert!(!kinds.is_empty());
+    assert!(kinds.iter().all(|k| *k == "表格列"), "{kinds:?}");
+    assert!(narrowed.body.contains("共 31 筆符合"));
+    assert!(
+        narrowed
+            .body
+            .contains("class=\"chip\" href=\"/?q=%E9%9B%99%E5%9F%8E%E8%AB%96%E5%A3%87\"")
+    );
+
+    // Two pages of 10 are the first 20 hits of the API, in its order.
+    let ids = |body: &str| -> Vec<String> {
+        body.split("data-id=\"")
+            .skip(1)
+            .map(|s| s.split('"').next().unwrap().to_string())
+            .collect()
+    };
+    let first = ids(&page.body);
+    let second = ids(&server
+        .get(&format!("?q={}&offset=10", enc("雙城論壇")))
+        .body);
+    let api = server
+        .get(&format!("api/search?q={}&limit=20", enc("雙城論壇")))
+        .json();
+    let api_ids: Vec<String> = api["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!([first, second].concat(), api_ids);
+}
+
+#[test]
+fn a_read_only_server_refuses_uploads() {
+    let work = Work::with_sample();
+    let server = work.serve(&[]);
+    let bytes = std::fs::read(GAZETTE).unwrap();
+    let answer = request(
+        "POST",
+        &format!("{}api/reports?id=hushan", server.url),
+        &[],
+        &bytes,
+    );
+    assert_eq!(answer.status, 403, "{}", answer.body);
+    assert!(
+        answer.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("--allow-add")
+    );
+    assert!(!work.corpus().join("hushan.txt").exists());
+}
+
+#[test]
+fn uploads_need_the_token_and_are_checked_like_add() {
+    let work = Work::with_sample();
+    // Writing on a network address without a token is refused before anything starts.
+    let (code, _, err) = work.run(&["serve", "--host", "0.0.0.0", "--port", "0", "--allow-add"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("needs --token"), "{err}");
+
+    let server = work.serve(&["--allow-add", "--token", "s3cret"]);
+    let bytes = std::fs::read(GAZETTE).unwrap();
+    let url = format!("{}api/reports?id=hushan&name=gazette.txt", server.url);
+    for auth in [
+        None,
+        Some("Bearer wrong"),
+        Some("s3cret"),
+        Some("Bearer s3cre"),
+    ] {
+        let headers: Vec<(&str, &str)> = auth.map(|a| ("Authorization", a)).into_iter().collect();
+        let answer = request("POST", &url, &headers, &bytes);
+        assert_eq!(answer.status, 401, "{auth:?}: {}", answer.body);
+    }
+    assert!(!work.corpus().join("hushan.txt").exists());
+    let ok = [("Authorization", "Bearer s3cret")];
+    // Checked like `add`: an unsafe id, a binary file, an unknown extension are refused.
+    for (url, body, says) in [
+        ("api/reports?id=..%2Fx", &bytes[..], "unsafe"),
+        (
+            "api/reports?id=bin",
+            &[0u8, 159, 146, 150, 0, 1, 2][..],
+            "bin",
+        ),
+        ("api/reports?id=x&name=a.exe", &bytes[..], "extension"),
+        ("api/reports?id=x", &b""[..], "empty upload"),
+    ] {
+        let answer = request("POST", &format!("{}{url}", server.url), &ok, body);
+        assert_eq!(answer.status, 400, "{url}: {}", answer.body);
+        let error = answer.json()["error"].as_str().unwrap().to_string();
+        assert!(error.contains(says), "{url}: {error}");
+    }
+    let names: Vec<_> = std::fs::read_dir(work.corpus())
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(names.len(), 1, "nothing was written for refused uploads");
+
+    let answer = request("POST", &url, &ok, &bytes);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(answer.json()["added"], serde_json::json!(["hushan"]));
+    assert_eq!(
+        std::fs::read(work.corpus().join("hushan.txt")).unwrap(),
+        bytes
+    );
+    let found = server.get(&format!("api/search?q={}&report=hushan", enc("湖山水庫")));
+    assert_eq!(found.status, 200);
+    assert!(!found.json()["hits"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn searches_during_an_add_never_fail_and_see_the_new_report() {
+    let work = Work::with_sample();
+    let server = work.serve(&[]);
+    let search = format!("api/search?q={}&limit=5", enc("雙城論壇 水庫"));
+    let mut adding = work.cmd();
+    adding.args(["add", "--id", "hushan-2016", GAZETTE]);
+    let mut child = adding
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut during = 0;
+    let status = loop {
+        let answer = server.get(&search);
+        assert_eq!(
+            answer.status, 200,
+            "a search failed during add: {}",
+            answer.body
+        );
+        during += 1;
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+    };
+    assert!(status.success());
+    assert!(during > 0);
+    // The reader follows commits: the new report shows without restarting the server.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let answer = server.get(&format!("api/search?q={}", enc("湖山水庫")));
+        assert_eq!(answer.status, 200);
+        let hits = answer.json()["hits"].as_array().unwrap().clone();
+        if hits.iter().any(|h| h["report"] == "hushan-2016") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the added report never showed");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn bad_server_options_are_one_line_and_exit_2() {
+    let work = Work::with_sample();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    for (args, says) in [
+        (
+            vec!["serve", "--port", port.as_str()],
+            "cannot listen on 127.0.0.1:",
+        ),
+        (
+            vec!["serve", "--host", "nowhere"],
+            "--host nowhere: not an IP address",
+        ),
+        (
+            vec!["serve", "--port", "0", "--allow-add", "--token", " "],
+            "--token: empty",
+        ),
+    ] {
+        let (code, out, err) = work.run(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty());
+        assert_eq!(
+            err.lines().filter(|l| l.contains(says)).count(),
+            1,
+            "{args:?}: {err}"
+        );
+    }
+}
