@@ -28,8 +28,9 @@ use anyhow::{Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::cli::output::Printer;
-use crate::corpus::{self, Quiet, Summary};
-use crate::index::Store;
+use crate::corpus::{self, Event, Progress, Summary, UpdateOptions};
+use crate::index::record::same_folder;
+use crate::index::{IndexRecord, OtherCorpus, Store, damage};
 
 pub use add::Add;
 pub use analyze::Analyze;
@@ -48,9 +49,10 @@ pub struct Cli {
     /// Index folder.
     #[arg(long, global = true, env = "BAOGAO_INDEX", default_value = "index")]
     pub index: PathBuf,
-    /// Corpus folder holding the reports.
-    #[arg(long, global = true, env = "BAOGAO_CORPUS", default_value = "corpus")]
-    pub corpus: PathBuf,
+    /// Corpus folder holding the reports [default: the corpus the index records, else
+    /// `corpus`].
+    #[arg(long, global = true, env = "BAOGAO_CORPUS")]
+    pub corpus: Option<PathBuf>,
     /// Colors: auto means stdout is a terminal and NO_COLOR is unset.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -85,6 +87,20 @@ pub enum Command {
     Get(Get),
     /// Find the passage(s) a quotation came from.
     Locate(Locate),
+}
+
+impl Cli {
+    /// The corpus folder: as given (`--corpus`, `BAOGAO_CORPUS`), else the one the index
+    /// records, else `corpus`. So `baogao --index /srv/r/index search …` works from any
+    /// folder, and never reads a stray `corpus/` of the folder it runs in.
+    pub fn corpus_dir(&self) -> PathBuf {
+        if let Some(given) = &self.corpus {
+            return given.clone();
+        }
+        IndexRecord::read(&self.index)
+            .and_then(|r| r.recorded_corpus(&self.index))
+            .unwrap_or_else(|| PathBuf::from("corpus"))
+    }
 }
 
 /// One command: its arguments, run against the global options; returns the exit code.
@@ -137,8 +153,12 @@ pub fn main() -> ExitCode {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
-            let msg = one_line(&format!("{e:#}"));
-            eprintln!("baogao: {msg}");
+            // A tantivy error says where in the index it happened, not in its debug dump.
+            let msg = match e.chain().any(|c| c.is::<tantivy::TantivyError>()) {
+                true => damage::explain(&cli.index, &e).map_or_else(|| format!("{e:#}"), |i| i.to_string()),
+                false => format!("{e:#}"),
+            };
+            eprintln!("baogao: {}", one_line(&msg));
             ExitCode::from(2)
         }
     }
@@ -183,18 +203,36 @@ fn report_failures(summary: &Summary) {
     }
 }
 
-/// Builds or refreshes the index before a read command when it is missing or stale.
+/// Builds or refreshes the index before a read command when it is missing or stale. An
+/// index given another corpus than its own is searched as it is, and the user told so.
 fn ensure_index(cli: &Cli) -> Result<()> {
+    let corpus = cli.corpus_dir();
     let missing = !Store::exists(&cli.index);
-    if !missing && !corpus::index_is_stale(&cli.index, &cli.corpus) {
+    if !missing
+        && let Some(record) = IndexRecord::read(&cli.index)
+        && let Some(recorded) = record.recorded_corpus(&cli.index)
+        && !same_folder(&recorded, &corpus)
+    {
+        let other = OtherCorpus {
+            index: cli.index.clone(),
+            recorded,
+            given: corpus,
+        };
+        eprintln!(
+            "baogao: warning: {}; searching the index as it is",
+            one_line(&other.to_string())
+        );
         return Ok(());
     }
-    if !cli.corpus.is_dir() {
+    if !missing && !corpus::index_is_stale(&cli.index, &corpus) {
+        return Ok(());
+    }
+    if !corpus.is_dir() {
         if missing {
             bail!(
                 "{}: no index here and corpus folder {} not found",
                 cli.index.display(),
-                cli.corpus.display()
+                corpus.display()
             );
         }
         return Ok(());
@@ -203,25 +241,84 @@ fn ensure_index(cli: &Cli) -> Result<()> {
         "baogao: {} the index in {} from {}…",
         if missing { "building" } else { "updating" },
         cli.index.display(),
-        cli.corpus.display()
+        corpus.display()
     );
     // An existing index is searched as it is rather than waiting for another writer.
-    match corpus::update_with(&cli.index, &cli.corpus, false, &Quiet, missing) {
+    let options = UpdateOptions {
+        rebuild: false,
+        wait_for_lock: missing,
+        repoint: false,
+    };
+    match corpus::update_with(&cli.index, &corpus, &options, &Notes) {
         Ok(summary) => {
             report_failures(&summary);
+            report_skipped(&summary);
             Ok(())
         }
         Err(e) if e.downcast_ref::<corpus::Busy>().is_some() => {
             eprintln!("baogao: warning: {e}; searching the index as it is");
             Ok(())
         }
+        // A damaged index cannot be searched either: say which file, and the remedy.
+        Err(e) if damage::explain(&cli.index, &e).is_some_and(|i| i.damaged) => Err(e),
         // Any other failure to refresh: search what is there.
         Err(e) if !missing => {
-            eprintln!("baogao: warning: {e:#}");
+            eprintln!("baogao: warning: {}", one_line(&format!("{e:#}")));
             Ok(())
         }
         Err(e) => Err(e),
     }
+}
+
+/// Says how many files were left alone on purpose or because they failed before.
+fn report_skipped(summary: &Summary) {
+    if summary.skipped_as_before > 0 {
+        eprintln!(
+            "baogao: {} {} skipped as before: baogao reports --failed",
+            summary.skipped_as_before,
+            if summary.skipped_as_before == 1 { "file" } else { "files" }
+        );
+    }
+}
+
+/// Shows a run's events on stderr (no progress display): the library never prints.
+pub struct Notes;
+
+impl Progress for Notes {
+    fn start(&self, _: u64) {}
+    fn advance(&self, _: u64) {}
+    fn finish(&self) {}
+    fn event(&self, event: Event) {
+        if let Some(line) = event_line(&event) {
+            eprintln!("baogao: {}", one_line(&line));
+        }
+    }
+}
+
+/// What to tell the user about an event, if anything (`Read` is shown by `add` and
+/// `index` only).
+fn event_line(event: &Event) -> Option<String> {
+    Some(match event {
+        Event::DiscardedUnusableIndex { index, cause } => format!(
+            "{}: removed an index that could not be used ({cause}); rebuilding it",
+            index.display()
+        ),
+        Event::WaitingForWriter { index } => format!(
+            "{}: waiting for another baogao process to finish writing the index…",
+            index.display()
+        ),
+        Event::DoubtfulEncoding {
+            file,
+            forced,
+            detected,
+            why,
+        } => format!(
+            "warning: {}: decoded as {forced} as asked, but the text looks wrong ({why}); \
+             detection suggests {detected}",
+            file.display()
+        ),
+        Event::Read { .. } => return None,
+    })
 }
 
 /// The index, brought up to date with the corpus, and a searcher on it.
