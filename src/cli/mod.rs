@@ -206,11 +206,16 @@ fn report_failures(summary: &Summary) {
 /// Builds or refreshes the index before a read command when it is missing or stale. An
 /// index given another corpus than its own is searched as it is, and the user told so.
 fn ensure_index(cli: &Cli) -> Result<()> {
-    let corpus = cli.corpus_dir();
+    let recorded = IndexRecord::read(&cli.index).and_then(|r| r.recorded_corpus(&cli.index));
+    let corpus = match (&cli.corpus, &recorded) {
+        (Some(given), _) => given.clone(),
+        (None, Some(recorded)) => recorded.clone(),
+        (None, None) => PathBuf::from("corpus"),
+    };
     let missing = !Store::exists(&cli.index);
     if !missing
-        && let Some(record) = IndexRecord::read(&cli.index)
-        && let Some(recorded) = record.recorded_corpus(&cli.index)
+        && let Some(recorded) = recorded
+        && cli.corpus.is_some()
         && !same_folder(&recorded, &corpus)
     {
         let other = OtherCorpus {

@@ -190,6 +190,7 @@ mod tests {
         let dir = tempfile::TempDir::new().unwrap();
         let old = dir.path().join("old");
         std::fs::create_dir_all(old.join("corpus")).unwrap();
+        std::fs::create_dir_all(old.join("index")).unwrap();
         let record = IndexRecord::for_corpus(&old.join("index"), &old.join("corpus"), vec![]);
         assert_eq!(record.corpus_relative, Some(PathBuf::from("../corpus")));
         let new = dir.path().join("new");

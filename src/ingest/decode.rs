@@ -504,6 +504,21 @@ mod tests {
 
     const CORPUS: &str = include_str!("../../corpus/taipei-shanghai-city-exchange-2017.txt");
 
+    #[test]
+    fn a_forced_encoding_that_gives_mojibake_is_doubted() {
+        let big5 = BIG5.encode(sample(4000)).0.into_owned();
+        let doubt = doubt_forced_encoding(&big5, "latin1").unwrap();
+        assert_eq!(doubt.detected, "big5");
+        assert!(doubt.why.contains("Chinese characters"), "{}", doubt.why);
+        // GBK read as Big5 gives Chinese characters, but undecodable ones too.
+        let gbk = GBK.encode(&encodable_sample(GBK, 4000)).0.into_owned();
+        let doubt = doubt_forced_encoding(&gbk, "big5").unwrap();
+        assert_eq!(doubt.detected, "gbk");
+        // The right label, and plain ASCII under any label, raise no doubt.
+        assert_eq!(doubt_forced_encoding(&big5, "cp950"), None);
+        assert_eq!(doubt_forced_encoding(b"Annual report 2016", "latin1"), None);
+    }
+
     /// About `max_bytes` of the Traditional Chinese corpus, cut at a char boundary.
     fn sample(max_bytes: usize) -> &'static str {
         let mut end = max_bytes.min(CORPUS.len());
