@@ -155,7 +155,8 @@ pub fn main() -> ExitCode {
             }
             // A tantivy error says where in the index it happened, not in its debug dump.
             let msg = match e.chain().any(|c| c.is::<tantivy::TantivyError>()) {
-                true => damage::explain(&cli.index, &e).map_or_else(|| format!("{e:#}"), |i| i.to_string()),
+                true => damage::explain(&cli.index, &e)
+                    .map_or_else(|| format!("{e:#}"), |i| i.to_string()),
                 false => format!("{e:#}"),
             };
             eprintln!("baogao: {}", one_line(&msg));
@@ -281,7 +282,11 @@ fn report_skipped(summary: &Summary) {
         eprintln!(
             "baogao: {} {} skipped as before: baogao reports --failed",
             summary.skipped_as_before,
-            if summary.skipped_as_before == 1 { "file" } else { "files" }
+            if summary.skipped_as_before == 1 {
+                "file"
+            } else {
+                "files"
+            }
         );
     }
 }

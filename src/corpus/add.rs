@@ -153,7 +153,10 @@ pub fn add(
             .into_iter()
             .filter(|f| !added.contains(&&corpus.join(&f.file)))
             .collect();
-        store.commit(&mut writer, &IndexRecord::for_corpus(index_dir, corpus, failed))
+        store.commit(
+            &mut writer,
+            &IndexRecord::for_corpus(index_dir, corpus, failed),
+        )
     })();
     if let Err(e) = written {
         // Nothing was committed: the copies go, the index keeps its last commit (the
@@ -186,7 +189,11 @@ struct Staged {
 }
 
 /// Checks one file given to `add`: its id, its name in the corpus, its bytes and their text.
-fn check(r: &AddRequest, encoding: Option<&str>, progress: &dyn Progress) -> Result<Checked, Failure> {
+fn check(
+    r: &AddRequest,
+    encoding: Option<&str>,
+    progress: &dyn Progress,
+) -> Result<Checked, Failure> {
     let shown = r.path.display().to_string();
     let fail = |e: anyhow::Error| Failure::new(shown.clone(), format!("{e:#}"));
     let id = match &r.id {
@@ -209,6 +216,13 @@ fn check(r: &AddRequest, encoding: Option<&str>, progress: &dyn Progress) -> Res
     let relative = format!("{id}{ext}");
     // `add` stores only what `index` reads back as the same report: a file `index` would
     // leave alone (note.md) or read under another id would be dropped by the next `index`.
+    let read_back = id_for_relative_path(Path::new(&relative));
+    if read_back != id {
+        return Err(fail(anyhow!(
+            "report id '{id}' cannot be stored: `index` would read {relative} as '{read_back}' \
+             (give an id without a final '.xxx', or the file a report extension)"
+        )));
+    }
     if !is_report_file(Path::new(&relative)) {
         return Err(fail(anyhow!(
             "not a report file: `index` reads only {} files (or files without extension)",
@@ -217,13 +231,6 @@ fn check(r: &AddRequest, encoding: Option<&str>, progress: &dyn Progress) -> Res
                 .map(|e| format!(".{e}"))
                 .collect::<Vec<_>>()
                 .join(" ")
-        )));
-    }
-    let read_back = id_for_relative_path(Path::new(&relative));
-    if read_back != id {
-        return Err(fail(anyhow!(
-            "report id '{id}' cannot be stored: `index` would read {relative} as '{read_back}' \
-             (give an id without a final '.xxx', or the file a report extension)"
         )));
     }
     let bytes = read_report_file(&r.path).map_err(fail)?;

@@ -52,7 +52,10 @@ pub fn remove(
     // Only unknown ids: leave the index exactly as it was.
     if !removed.is_empty() {
         let failed = record.failed;
-        store.commit(&mut writer, &IndexRecord::for_corpus(index_dir, corpus, failed))?;
+        store.commit(
+            &mut writer,
+            &IndexRecord::for_corpus(index_dir, corpus, failed),
+        )?;
         writer
             .wait_merging_threads()
             .map_err(|e| damage::named(index_dir, e))?;

@@ -11,8 +11,8 @@ use rayon::prelude::*;
 use super::add::remove_stale_temp_files;
 use super::reports::{CorpusFile, scan_corpus};
 use super::{
-    Event, Failure, Progress, STAMP, Summary, check_corpus, open_for_write, touch_stamp, writer,
-    write_report,
+    Event, Failure, Progress, STAMP, Summary, check_corpus, open_for_write, touch_stamp,
+    write_report, writer,
 };
 use crate::index::{IndexRecord, KnownFailure, ReportInfo, Store, damage};
 use crate::ingest::formats::FormatError;
@@ -32,7 +32,7 @@ enum Read {
     Unchanged,
     /// The same bytes as a file that failed before.
     FailedBefore,
-    Parsed(Ingested),
+    Parsed(Box<Ingested>),
 }
 
 /// Brings the index in `index_dir` up to date with `corpus`. With `rebuild`, every report is
@@ -97,8 +97,7 @@ pub fn update_with(
         // Probe the writer lock before loading the dictionary; the lock is released at
         // once, so in a rare race `store.writer()` below still waits.
         use tantivy::directory::{Directory, INDEX_WRITER_LOCK, MmapDirectory};
-        let dir = MmapDirectory::open(index_dir)
-            .map_err(|e| damage::named(index_dir, e.into()))?;
+        let dir = MmapDirectory::open(index_dir).map_err(|e| damage::named(index_dir, e.into()))?;
         if dir.acquire_lock(&INDEX_WRITER_LOCK).is_err() {
             return Err(Busy(index_dir.to_path_buf()).into());
         }
@@ -213,7 +212,8 @@ pub fn update_with(
                 {
                     return (file.clone(), Some(hash), Ok(Read::FailedBefore));
                 }
-                let result = ingest_bytes(&bytes, &file.path, None).map(Read::Parsed);
+                let result =
+                    ingest_bytes(&bytes, &file.path, None).map(|i| Read::Parsed(Box::new(i)));
                 (file.clone(), Some(hash), result)
             })
             .collect();

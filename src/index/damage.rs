@@ -125,6 +125,14 @@ pub fn describe(dir: &Path, e: &TantivyError) -> IndexError {
                 damaged: true,
             }
         }
+        // A failed commit reports its I/O error (a full disk) as a message.
+        TantivyError::InternalError(message)
+        | TantivyError::SystemError(message)
+        | TantivyError::ErrorInThread(message) => IndexError {
+            path: dir.to_path_buf(),
+            cause: first_line(message.split(" (os error").next().unwrap_or(message)).to_lowercase(),
+            damaged: false,
+        },
         other => IndexError {
             path: dir.to_path_buf(),
             cause: first_line(&other.to_string()),
@@ -154,7 +162,12 @@ pub fn explain(dir: &Path, e: &anyhow::Error) -> Option<IndexError> {
 }
 
 fn first_line(text: &str) -> String {
-    text.lines().next().unwrap_or_default().chars().take(200).collect()
+    text.lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect()
 }
 
 #[cfg(test)]
@@ -166,7 +179,10 @@ mod tests {
     fn a_full_disk_names_the_folder() {
         let e = TantivyError::IoError(Arc::new(std::io::Error::from_raw_os_error(28)));
         let said = describe(Path::new("/nonexistent/index"), &e);
-        assert_eq!(said.to_string(), "/nonexistent/index: no space left on device");
+        assert_eq!(
+            said.to_string(),
+            "/nonexistent/index: no space left on device"
+        );
         assert!(!said.damaged);
     }
 

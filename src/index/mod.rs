@@ -28,10 +28,10 @@ use crate::analysis::analyzer::{self, GramTokenizer, WordTokenizer};
 
 pub mod damage;
 pub mod record;
-pub use damage::IndexError;
-pub use record::{IndexRecord, KnownFailure, OtherCorpus};
 use crate::report::parse::Kind;
 use crate::report::passage::{Passage, first_id};
+pub use damage::IndexError;
+pub use record::{IndexRecord, KnownFailure, OtherCorpus};
 
 /// Memory the writer may buffer before flushing a segment, across all its threads.
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
