@@ -154,10 +154,10 @@ pub fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             // A tantivy error says where in the index it happened, not in its debug dump.
-            let msg = match e.chain().any(|c| c.is::<tantivy::TantivyError>()) {
-                true => damage::explain(&cli.index, &e)
-                    .map_or_else(|| format!("{e:#}"), |i| i.to_string()),
-                false => format!("{e:#}"),
+            let from_tantivy = e.chain().any(|c| c.is::<tantivy::TantivyError>());
+            let msg = match damage::explain(&cli.index, &e) {
+                Some(said) if from_tantivy => said.to_string(),
+                _ => format!("{e:#}"),
             };
             eprintln!("baogao: {}", one_line(&msg));
             ExitCode::from(2)
