@@ -6,8 +6,8 @@ use anyhow::{Result, bail};
 use clap::Args;
 
 use crate::cli::output::Printer;
-use crate::cli::{Cli, Run, report_failures};
-use crate::corpus::{self, AddRequest};
+use crate::cli::{Cli, Notes, Run, one_line, report_failures};
+use crate::corpus::{self, AddRequest, Event, Progress};
 
 #[derive(Args, Debug)]
 #[command(
@@ -46,9 +46,34 @@ impl Run for Add {
                 id: self.id.clone(),
             })
             .collect();
-        let summary = corpus::add(&cli.index, &cli.corpus, &requests, self.encoding.as_deref())?;
+        let titles = Titles;
+        let summary = corpus::add(
+            &cli.index,
+            &cli.corpus_dir(),
+            &requests,
+            self.encoding.as_deref(),
+            &titles,
+        )?;
         report_failures(&summary);
         out.add_summary(&summary, self.json)?;
         Ok(if summary.failed.is_empty() { 0 } else { 2 })
+    }
+}
+
+/// Shows every event, and the title each file was read with, so that a wrong decoding is
+/// seen at once (`baogao: read hushan-2016: 經濟部令：…`).
+struct Titles;
+
+impl Progress for Titles {
+    fn start(&self, _: u64) {}
+    fn advance(&self, _: u64) {}
+    fn finish(&self) {}
+    fn event(&self, event: Event) {
+        match event {
+            Event::Read { id, title } => {
+                eprintln!("baogao: read {}: {}", one_line(&id), one_line(&title))
+            }
+            other => Notes.event(other),
+        }
     }
 }

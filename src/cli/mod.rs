@@ -35,8 +35,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::analysis::synonyms::{self, Synonyms};
 use crate::cli::generate::Generate;
 use crate::cli::output::Printer;
-use crate::corpus::{self, Quiet, Summary};
-use crate::index::Store;
+use crate::corpus::{self, Event, Progress, Summary, UpdateOptions};
+use crate::index::record::same_folder;
+use crate::index::{IndexRecord, OtherCorpus, Store, damage};
 
 pub use add::Add;
 pub use analyze::Analyze;
@@ -73,9 +74,10 @@ pub struct Cli {
     /// Index folder.
     #[arg(long, global = true, env = "BAOGAO_INDEX", default_value = "index")]
     pub index: PathBuf,
-    /// Corpus folder holding the reports.
-    #[arg(long, global = true, env = "BAOGAO_CORPUS", default_value = "corpus")]
-    pub corpus: PathBuf,
+    /// Corpus folder holding the reports [default: the corpus the index records, else
+    /// `corpus`].
+    #[arg(long, global = true, env = "BAOGAO_CORPUS")]
+    pub corpus: Option<PathBuf>,
     /// Colors: auto means stdout is a terminal and NO_COLOR is unset.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -115,6 +117,20 @@ pub enum Command {
     Locate(Locate),
     /// Serve a search page and a JSON API over HTTP (127.0.0.1:7700 by default).
     Serve(Serve),
+}
+
+impl Cli {
+    /// The corpus folder: as given (`--corpus`, `BAOGAO_CORPUS`), else the one the index
+    /// records, else `corpus`. So `baogao --index /srv/r/index search …` works from any
+    /// folder, and never reads a stray `corpus/` of the folder it runs in.
+    pub fn corpus_dir(&self) -> PathBuf {
+        if let Some(given) = &self.corpus {
+            return given.clone();
+        }
+        IndexRecord::read(&self.index)
+            .and_then(|r| r.recorded_corpus(&self.index))
+            .unwrap_or_else(|| PathBuf::from("corpus"))
+    }
 }
 
 /// One command: its arguments, run against the global options; returns the exit code.
@@ -168,8 +184,13 @@ pub fn main() -> ExitCode {
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }
-            let msg = one_line(&format!("{e:#}"));
-            eprintln!("baogao: {msg}");
+            // A tantivy error says where in the index it happened, not in its debug dump.
+            let from_tantivy = e.chain().any(|c| c.is::<tantivy::TantivyError>());
+            let msg = match damage::explain(&cli.index, &e) {
+                Some(said) if from_tantivy => said.to_string(),
+                _ => format!("{e:#}"),
+            };
+            eprintln!("baogao: {}", one_line(&msg));
             ExitCode::from(2)
         }
     }
@@ -222,18 +243,41 @@ fn report_failures(summary: &Summary) {
     }
 }
 
-/// Builds or refreshes the index before a read command when it is missing or stale.
+/// Builds or refreshes the index before a read command when it is missing or stale. An
+/// index given another corpus than its own is searched as it is, and the user told so.
 fn ensure_index(cli: &Cli) -> Result<()> {
+    let recorded = IndexRecord::read(&cli.index).and_then(|r| r.recorded_corpus(&cli.index));
+    let corpus = match (&cli.corpus, &recorded) {
+        (Some(given), _) => given.clone(),
+        (None, Some(recorded)) => recorded.clone(),
+        (None, None) => PathBuf::from("corpus"),
+    };
     let missing = !Store::exists(&cli.index);
-    if !missing && !corpus::index_is_stale(&cli.index, &cli.corpus) {
+    if !missing
+        && let Some(recorded) = recorded
+        && cli.corpus.is_some()
+        && !same_folder(&recorded, &corpus)
+    {
+        let other = OtherCorpus {
+            index: cli.index.clone(),
+            recorded,
+            given: corpus,
+        };
+        eprintln!(
+            "baogao: warning: {}; searching the index as it is",
+            one_line(&other.to_string())
+        );
         return Ok(());
     }
-    if !cli.corpus.is_dir() {
+    if !missing && !corpus::index_is_stale(&cli.index, &corpus) {
+        return Ok(());
+    }
+    if !corpus.is_dir() {
         if missing {
             bail!(
                 "{}: no index here and corpus folder {} not found",
                 cli.index.display(),
-                cli.corpus.display()
+                corpus.display()
             );
         }
         return Ok(());
@@ -242,21 +286,29 @@ fn ensure_index(cli: &Cli) -> Result<()> {
         "baogao: {} the index in {} from {}…",
         if missing { "building" } else { "updating" },
         cli.index.display(),
-        cli.corpus.display()
+        corpus.display()
     );
     // An existing index is searched as it is rather than waiting for another writer.
-    match corpus::update_with(&cli.index, &cli.corpus, false, &Quiet, missing) {
+    let options = UpdateOptions {
+        rebuild: false,
+        wait_for_lock: missing,
+        repoint: false,
+    };
+    match corpus::update_with(&cli.index, &corpus, &options, &Notes) {
         Ok(summary) => {
             report_failures(&summary);
+            report_skipped(&summary);
             Ok(())
         }
         Err(e) if e.downcast_ref::<corpus::Busy>().is_some() => {
             eprintln!("baogao: warning: {e}; searching the index as it is");
             Ok(())
         }
+        // A damaged index cannot be searched either: say which file, and the remedy.
+        Err(e) if damage::explain(&cli.index, &e).is_some_and(|i| i.damaged) => Err(e),
         // Any other failure to refresh: search what is there.
         Err(e) if !missing => {
-            eprintln!("baogao: warning: {e:#}");
+            eprintln!("baogao: warning: {}", one_line(&format!("{e:#}")));
             Ok(())
         }
         Err(e) => Err(e),
@@ -267,7 +319,7 @@ fn ensure_index(cli: &Cli) -> Result<()> {
 /// file that cannot be read or holds a bad line is said on stderr and left out.
 fn corpus_synonyms(cli: &Cli) -> Cow<'static, Synonyms> {
     let builtin = Synonyms::builtin();
-    let path = cli.corpus.join(synonyms::FILE_NAME);
+    let path = cli.corpus_dir().join(synonyms::FILE_NAME);
     let text = match std::fs::read(&path) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Cow::Borrowed(builtin),
@@ -290,6 +342,61 @@ fn corpus_synonyms(cli: &Cli) -> Cow<'static, Synonyms> {
             Cow::Borrowed(builtin)
         }
     }
+}
+
+/// Says how many files were left alone on purpose or because they failed before.
+fn report_skipped(summary: &Summary) {
+    if summary.skipped_as_before > 0 {
+        eprintln!(
+            "baogao: {} {} skipped as before: baogao reports --failed",
+            summary.skipped_as_before,
+            if summary.skipped_as_before == 1 {
+                "file"
+            } else {
+                "files"
+            }
+        );
+    }
+}
+
+/// Shows a run's events on stderr (no progress display): the library never prints.
+pub struct Notes;
+
+impl Progress for Notes {
+    fn start(&self, _: u64) {}
+    fn advance(&self, _: u64) {}
+    fn finish(&self) {}
+    fn event(&self, event: Event) {
+        if let Some(line) = event_line(&event) {
+            eprintln!("baogao: {}", one_line(&line));
+        }
+    }
+}
+
+/// What to tell the user about an event, if anything (`Read` is shown by `add` and
+/// `index` only).
+fn event_line(event: &Event) -> Option<String> {
+    Some(match event {
+        Event::DiscardedUnusableIndex { index, cause } => format!(
+            "{}: removed an index that could not be used ({cause}); rebuilding it",
+            index.display()
+        ),
+        Event::WaitingForWriter { index } => format!(
+            "{}: waiting for another baogao process to finish writing the index…",
+            index.display()
+        ),
+        Event::DoubtfulEncoding {
+            file,
+            forced,
+            detected,
+            why,
+        } => format!(
+            "warning: {}: decoded as {forced} as asked, but the text looks wrong ({why}); \
+             detection suggests {detected}",
+            file.display()
+        ),
+        Event::Read { .. } => return None,
+    })
 }
 
 /// The index, brought up to date with the corpus, and a searcher on it.

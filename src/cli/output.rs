@@ -17,7 +17,7 @@ use serde_json::json;
 use crate::analysis::analyzer::Term;
 use crate::analysis::explain::Explanation;
 use crate::corpus::Summary;
-use crate::index::ReportInfo;
+use crate::index::{KnownFailure, ReportInfo};
 use crate::ingest::Ingested;
 use crate::report::parse::Kind;
 use crate::report::passage::Passage;
@@ -170,6 +170,25 @@ impl Printer {
             s.removed.len(),
             s.failed.len()
         );
+        if s.ignored > 0 {
+            eprintln!(
+                "baogao: {} left out by {}",
+                s.ignored,
+                crate::corpus::IGNORE_FILE
+            );
+        }
+        Ok(())
+    }
+
+    /// Corpus files that could not be indexed: `FILE<TAB>CAUSE`, or JSON Lines.
+    pub fn known_failures(&mut self, failed: &[KnownFailure], json: bool) -> Result<()> {
+        for f in failed {
+            if json {
+                self.json_line(f)?;
+            } else {
+                writeln!(self.out, "{}\t{}", f.file, f.cause)?;
+            }
+        }
         Ok(())
     }
 

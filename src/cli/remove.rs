@@ -4,7 +4,7 @@ use anyhow::Result;
 use clap::Args;
 
 use crate::cli::output::Printer;
-use crate::cli::{Cli, Run, one_line};
+use crate::cli::{Cli, Notes, Run, one_line};
 use crate::corpus;
 
 #[derive(Args, Debug)]
@@ -20,7 +20,7 @@ pub struct Remove {
 
 impl Run for Remove {
     fn run(&self, cli: &Cli, out: &mut Printer) -> Result<u8> {
-        let (removed, missing) = corpus::remove(&cli.index, &cli.corpus, &self.ids)?;
+        let (removed, missing) = corpus::remove(&cli.index, &cli.corpus_dir(), &self.ids, &Notes)?;
         for id in &missing {
             eprintln!("baogao: {}: no such report", one_line(id));
         }

@@ -49,7 +49,7 @@ impl Run for Serve {
         } else {
             "read-only"
         };
-        serve(cli.index.clone(), cli.corpus.clone(), options, |address| {
+        serve(cli.index.clone(), cli.corpus_dir(), options, |address| {
             let shown = match address.ip() {
                 IpAddr::V6(_) => format!("[{}]:{}", address.ip(), address.port()),
                 IpAddr::V4(_) => address.to_string(),

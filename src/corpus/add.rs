@@ -7,17 +7,23 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow};
 use rayon::prelude::*;
 
-use super::Failure;
-use super::reports::{CorpusFile, id_for_relative_path, is_safe_id, mtime_nanos};
+use super::reports::{
+    CorpusFile, REPORT_EXTENSIONS, id_for_relative_path, is_report_file, is_safe_id, mtime_nanos,
+};
 use super::update::update;
-use super::{Quiet, Summary, open_for_write, touch_stamp, write_report};
-use crate::index::{ReportInfo, Store};
-use crate::ingest::{Ingested, ingest_bytes, read_report_file};
+use super::{
+    Event, Failure, Progress, Summary, check_corpus, open_for_write, touch_stamp, write_report,
+    writer,
+};
+use crate::index::{IndexRecord, ReportInfo, Store, damage};
+use crate::ingest::{Ingested, ingest_bytes, io_cause, read_report_file};
 
 /// A file given to `add` that passed every check.
 struct Checked {
     request: AddRequest,
     id: String,
+    /// Its name in the corpus.
+    relative: String,
     bytes: Vec<u8>,
     ingested: Ingested,
 }
@@ -29,68 +35,45 @@ pub struct AddRequest {
 }
 
 /// Adds files to the corpus and the index. Each file is checked (read, decoded, parsed)
-/// before anything is written; bad files are reported and the others still added.
+/// before anything is written; bad files are reported and the others still added. Atomic per
+/// run: the copies are written under temporary names, the index committed, and only then
+/// are the copies renamed into place; when anything fails before the commit, the copies are
+/// deleted and corpus and index stay as they were.
 pub fn add(
     index_dir: &Path,
     corpus: &Path,
     requests: &[AddRequest],
     encoding: Option<&str>,
+    progress: &dyn Progress,
 ) -> Result<Summary> {
     let mut summary = Summary::default();
+    if Store::exists(index_dir) {
+        // Before anything else: an index of another corpus is not written to.
+        check_corpus(&Store::open_for_search(index_dir)?, corpus, false)?;
+    }
     fs::create_dir_all(corpus)
         .with_context(|| format!("{}: cannot create corpus folder", corpus.display()))?;
 
     // Validate everything first (in parallel): nothing is touched for a bad file.
     let checked: Vec<Result<Checked, Failure>> = requests
         .par_iter()
-        .map(|r| {
-            let shown = r.path.display().to_string();
-            let id = match &r.id {
-                Some(id) => id.clone(),
-                None => {
-                    let name = r.path.file_name().map(PathBuf::from).unwrap_or_default();
-                    id_for_relative_path(&name)
-                }
-            };
-            let fail = |e: anyhow::Error| Failure::new(shown.clone(), format!("{e:#}"));
-            if !is_safe_id(&id) {
-                return Err(fail(anyhow!(
-                    "unsafe report id '{id}' (use letters, digits, CJK, '-', '_', '.')"
-                )));
-            }
-            let bytes = read_report_file(&r.path).map_err(fail)?;
-            let ingested = ingest_bytes(&bytes, &r.path, encoding).map_err(fail)?;
-            Ok(Checked {
-                request: AddRequest {
-                    path: r.path.clone(),
-                    id: Some(id.clone()),
-                },
-                id,
-                bytes,
-                ingested,
-            })
-        })
+        .map(|r| check(r, encoding, progress))
         .collect();
 
     let mut good = Vec::new();
     let mut ids_in_batch: BTreeMap<String, String> = BTreeMap::new();
     for result in checked {
         match result {
-            Ok(Checked {
-                request,
-                id,
-                bytes,
-                ingested,
-            }) => {
-                let shown = request.path.display().to_string();
-                if let Some(other) = ids_in_batch.insert(id.clone(), shown.clone()) {
+            Ok(checked) => {
+                let shown = checked.request.path.display().to_string();
+                if let Some(other) = ids_in_batch.insert(checked.id.clone(), shown.clone()) {
                     summary.failed.push(Failure::new(
                         shown,
-                        format!("report id '{id}' is also given by {other}"),
+                        format!("report id '{}' is also given by {other}", checked.id),
                     ));
                     continue;
                 }
-                good.push((request, id, bytes, ingested));
+                good.push(checked);
             }
             Err(failure) => summary.failed.push(failure),
         }
@@ -101,66 +84,181 @@ pub fn add(
     // The first write to a new index starts with what the corpus already holds, so that
     // reports shipped in it (or copied there by hand) are not left out.
     if !Store::exists(index_dir) {
-        update(index_dir, corpus, false, &Quiet)?;
+        update(index_dir, corpus, false, progress)?;
     }
 
     let store = open_for_write(index_dir)?;
-    let mut writer = store.writer()?;
+    let record = check_corpus(&store, corpus, false)?;
+    let mut writer = writer(&store, progress)?;
     let reader = store.reader()?;
     // Only the reports being added are looked up: listing all of them costs seconds in a
     // corpus of tens of thousands.
     let searcher = reader.searcher();
     let mut known: HashMap<String, ReportInfo> = HashMap::new();
-    for (_, id, _, _) in &good {
-        if let Some(info) = store.report(&searcher, id)? {
-            known.insert(id.clone(), info);
+    for checked in &good {
+        if let Some(info) = store.report(&searcher, &checked.id)? {
+            known.insert(checked.id.clone(), info);
         }
     }
 
-    for (request, id, bytes, ingested) in good {
-        let ext = request
-            .path
-            .extension()
-            .map(|e| format!(".{}", e.to_string_lossy()))
-            .unwrap_or_default();
-        let relative = format!("{id}{ext}");
-        let target = corpus.join(&relative);
-        let hash = blake3::hash(&bytes).to_hex().to_string();
-        if let Some(prev) = known.get(&id)
-            && prev.hash == hash
-            && prev.file == relative
-            && target.is_file()
-        {
-            summary.unchanged += 1;
-            continue;
-        }
-        write_atomically(&target, &bytes)?;
-        // A previous version stored under another extension goes away.
-        if let Some(prev) = known.get(&id)
-            && prev.file != relative
-        {
-            let _ = fs::remove_file(corpus.join(&prev.file));
-        }
-        let meta = fs::metadata(&target)?;
-        let file = CorpusFile {
-            id: id.clone(),
-            path: target.clone(),
+    let mut staged = Staged::default();
+    let written = (|| -> Result<()> {
+        for Checked {
+            id,
             relative,
-            size: meta.len(),
-            mtime: mtime_nanos(&meta),
-        };
-        summary.passages += write_report(&store, &writer, &file, &hash, &ingested, known.get(&id))?;
-        summary.bytes_indexed += file.size;
-        if known.contains_key(&id) {
-            summary.replaced.push(id);
-        } else {
-            summary.added.push(id);
+            bytes,
+            ingested,
+            ..
+        } in good
+        {
+            let target = corpus.join(&relative);
+            let hash = blake3::hash(&bytes).to_hex().to_string();
+            if let Some(prev) = known.get(&id)
+                && prev.hash == hash
+                && prev.file == relative
+                && target.is_file()
+            {
+                summary.unchanged += 1;
+                continue;
+            }
+            let temp = write_temp(&target, &bytes, &mut staged)?;
+            let meta = fs::metadata(&temp)
+                .with_context(|| format!("{}: cannot write", target.display()))?;
+            let file = CorpusFile {
+                id: id.clone(),
+                path: target.clone(),
+                relative: relative.clone(),
+                size: meta.len(),
+                mtime: mtime_nanos(&meta),
+            };
+            summary.passages +=
+                write_report(&store, &writer, &file, &hash, &ingested, known.get(&id))?;
+            summary.bytes_indexed += file.size;
+            // A previous version stored under another extension goes away after the commit.
+            if let Some(prev) = known.get(&id)
+                && prev.file != relative
+            {
+                staged.replaced_files.push(corpus.join(&prev.file));
+            }
+            if known.contains_key(&id) {
+                summary.replaced.push(id);
+            } else {
+                summary.added.push(id);
+            }
         }
+        // A file that failed before and is now added under its path is no longer failing.
+        let added: Vec<&PathBuf> = staged.moves.iter().map(|(_, target)| target).collect();
+        let failed = record
+            .failed
+            .into_iter()
+            .filter(|f| !added.contains(&&corpus.join(&f.file)))
+            .collect();
+        store.commit(
+            &mut writer,
+            &IndexRecord::for_corpus(index_dir, corpus, failed),
+        )
+    })();
+    if let Err(e) = written {
+        // Nothing was committed: the copies go, the index keeps its last commit (the
+        // segments written so far are collected when a writer opens next).
+        for (temp, _) in &staged.moves {
+            let _ = fs::remove_file(temp);
+        }
+        return Err(e);
     }
-    writer.commit()?;
-    writer.wait_merging_threads()?;
+    writer
+        .wait_merging_threads()
+        .map_err(|e| damage::named(index_dir, e))?;
+    for (temp, target) in &staged.moves {
+        fs::rename(temp, target).with_context(|| format!("{}: cannot write", target.display()))?;
+    }
+    for old in &staged.replaced_files {
+        let _ = fs::remove_file(old);
+    }
     touch_stamp(index_dir);
     Ok(summary)
+}
+
+/// Files written by one `add`, moved into place after the commit.
+#[derive(Default)]
+struct Staged {
+    /// (temporary file, its final name).
+    moves: Vec<(PathBuf, PathBuf)>,
+    /// Earlier versions of replaced reports stored under another name.
+    replaced_files: Vec<PathBuf>,
+}
+
+/// Checks one file given to `add`: its id, its name in the corpus, its bytes and their text.
+fn check(
+    r: &AddRequest,
+    encoding: Option<&str>,
+    progress: &dyn Progress,
+) -> Result<Checked, Failure> {
+    let shown = r.path.display().to_string();
+    let fail = |e: anyhow::Error| Failure::new(shown.clone(), format!("{e:#}"));
+    let id = match &r.id {
+        Some(id) => id.clone(),
+        None => {
+            let name = r.path.file_name().map(PathBuf::from).unwrap_or_default();
+            id_for_relative_path(&name)
+        }
+    };
+    if !is_safe_id(&id) {
+        return Err(fail(anyhow!(
+            "unsafe report id '{id}' (use letters, digits, CJK, '-', '_', '.')"
+        )));
+    }
+    let ext = r
+        .path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    let relative = format!("{id}{ext}");
+    // `add` stores only what `index` reads back as the same report: a file `index` would
+    // leave alone (note.md) or read under another id would be dropped by the next `index`.
+    let read_back = id_for_relative_path(Path::new(&relative));
+    if read_back != id {
+        return Err(fail(anyhow!(
+            "report id '{id}' cannot be stored: `index` would read {relative} as '{read_back}' \
+             (give an id without a final '.xxx', or the file a report extension)"
+        )));
+    }
+    if !is_report_file(Path::new(&relative)) {
+        return Err(fail(anyhow!(
+            "not a report file: `index` reads only {} files (or files without extension)",
+            REPORT_EXTENSIONS
+                .iter()
+                .map(|e| format!(".{e}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        )));
+    }
+    let bytes = read_report_file(&r.path).map_err(fail)?;
+    let ingested = ingest_bytes(&bytes, &r.path, encoding).map_err(fail)?;
+    if let Some(forced) = encoding
+        && let Some(doubt) = crate::ingest::decode::doubt_forced_encoding(&bytes, forced)
+    {
+        progress.event(Event::DoubtfulEncoding {
+            file: r.path.clone(),
+            forced: forced.to_string(),
+            detected: doubt.detected,
+            why: doubt.why,
+        });
+    }
+    progress.event(Event::Read {
+        id: id.clone(),
+        title: ingested.report.title.clone(),
+    });
+    Ok(Checked {
+        request: AddRequest {
+            path: r.path.clone(),
+            id: Some(id.clone()),
+        },
+        id,
+        relative,
+        bytes,
+        ingested,
+    })
 }
 
 /// Removes the temporary files (`.NAME.PID.baogao-tmp`) of `add` runs killed before their
@@ -198,10 +296,10 @@ pub(super) fn remove_stale_temp_files(corpus: &Path) {
     }
 }
 
-/// Writes `bytes` to `target` through a temporary file and a rename: the corpus never holds a
-/// half-written report.
-fn write_atomically(target: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = target.with_file_name(format!(
+/// Writes `bytes` to a temporary file beside `target` (renamed to it once the index has
+/// committed) and records it in `staged`: the corpus never holds a half-written report.
+fn write_temp(target: &Path, bytes: &[u8], staged: &mut Staged) -> Result<PathBuf> {
+    let temp = target.with_file_name(format!(
         ".{}.{}.baogao-tmp",
         target
             .file_name()
@@ -209,10 +307,12 @@ fn write_atomically(target: &Path, bytes: &[u8]) -> Result<()> {
             .unwrap_or_default(),
         std::process::id()
     ));
-    fs::write(&tmp, bytes).with_context(|| format!("{}: cannot write", tmp.display()))?;
-    if let Ok(f) = fs::File::open(&tmp) {
-        let _ = f.sync_all();
-    }
-    fs::rename(&tmp, target).with_context(|| format!("{}: cannot write", target.display()))?;
-    Ok(())
+    staged.moves.push((temp.clone(), target.to_path_buf()));
+    let write = || -> std::io::Result<()> {
+        let mut file = fs::File::create(&temp)?;
+        std::io::Write::write_all(&mut file, bytes)?;
+        file.sync_all()
+    };
+    write().map_err(|e| anyhow!("{}: cannot write: {}", target.display(), io_cause(&e)))?;
+    Ok(temp)
 }

@@ -8,12 +8,12 @@
 //! `index` finishes the job.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use tantivy::IndexWriter;
 
-use crate::index::{ReportInfo, Store, now_rfc3339};
+use crate::index::{IndexRecord, OtherCorpus, ReportInfo, Store, now_rfc3339, record};
 use crate::ingest::Ingested;
 use crate::report::passage::passages;
 
@@ -27,8 +27,11 @@ mod update;
 
 pub use self::add::{AddRequest, add};
 pub use self::remove::remove;
-pub use self::reports::{CorpusFile, REPORT_EXTENSIONS, id_for_relative_path, is_safe_id, scan};
-pub use self::update::{Busy, index_is_stale, update, update_with};
+pub use self::reports::{
+    CorpusFile, IGNORE_FILE, REPORT_EXTENSIONS, Scanned, id_for_relative_path, is_report_file,
+    is_safe_id, scan, scan_corpus,
+};
+pub use self::update::{Busy, UpdateOptions, index_is_stale, update, update_with};
 
 /// What an update did.
 #[derive(Debug, Default)]
@@ -37,7 +40,13 @@ pub struct Summary {
     pub replaced: Vec<String>,
     pub removed: Vec<String>,
     pub unchanged: usize,
+    /// Files that failed in this run (new failures, or files that changed and failed again).
     pub failed: Vec<Failure>,
+    /// Files that failed before with the same bytes: not read again, not counted as failed
+    /// (`reports --failed` lists them).
+    pub skipped_as_before: usize,
+    /// Files left out by the corpus's `.baogaoignore`.
+    pub ignored: usize,
     pub bytes_indexed: u64,
     pub passages: usize,
 }
@@ -58,20 +67,69 @@ impl Summary {
     }
 }
 
-/// Progress callbacks for a long run.
+/// Something a run tells the user about on its way (the library never prints: the caller
+/// shows these, on stderr for the CLI).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// `index --rebuild` found an index it could not use (damaged, or built by another
+    /// version of baogao) and deleted its files before starting over.
+    DiscardedUnusableIndex { index: PathBuf, cause: String },
+    /// Another process holds the index writer lock: this run waits for it.
+    WaitingForWriter { index: PathBuf },
+    /// A file was decoded with the encoding the user forced, and the text looks wrong.
+    DoubtfulEncoding {
+        file: PathBuf,
+        forced: String,
+        detected: String,
+        why: String,
+    },
+    /// A report was read: its id and its title as decoded, for the user to check.
+    Read { id: String, title: String },
+}
+
+/// Progress callbacks for a long run, and the events to tell the user about.
 pub trait Progress: Sync {
     fn start(&self, total: u64);
     fn advance(&self, bytes: u64);
     fn finish(&self);
+    fn event(&self, event: Event);
 }
 
-/// No progress display.
+/// No progress display and no events (for library callers and tests that show nothing).
 pub struct Quiet;
 
 impl Progress for Quiet {
     fn start(&self, _: u64) {}
     fn advance(&self, _: u64) {}
     fn finish(&self) {}
+    fn event(&self, _: Event) {}
+}
+
+/// Refuses to write an index that records another corpus than `corpus` (unless told to
+/// re-point it): a read command run from the wrong folder must never empty an index.
+fn check_corpus(store: &Store, corpus: &Path, repoint: bool) -> Result<IndexRecord> {
+    let record = store.record();
+    if !repoint
+        && let Some(recorded) = record.recorded_corpus(&store.dir)
+        && !record::same_folder(&recorded, corpus)
+    {
+        return Err(OtherCorpus {
+            index: store.dir.clone(),
+            recorded,
+            given: corpus.to_path_buf(),
+        }
+        .into());
+    }
+    Ok(record)
+}
+
+/// A writer on `store`, telling `progress` when it has to wait for another process.
+fn writer(store: &Store, progress: &dyn Progress) -> Result<IndexWriter> {
+    store.writer(&|| {
+        progress.event(Event::WaitingForWriter {
+            index: store.dir.clone(),
+        })
+    })
 }
 
 /// Deletes the report's old documents and adds the new ones (same commit).

@@ -6,20 +6,23 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use super::{open_for_write, touch_stamp};
-use crate::index::{ReportInfo, Store};
+use super::{Progress, check_corpus, open_for_write, touch_stamp, writer};
+use crate::index::{IndexRecord, ReportInfo, Store, damage};
 
 /// Removes reports from the corpus and the index. Returns the ids that were not found.
+/// An index that records another corpus is left as it is ([`crate::index::OtherCorpus`]).
 pub fn remove(
     index_dir: &Path,
     corpus: &Path,
     ids: &[String],
+    progress: &dyn Progress,
 ) -> Result<(Vec<String>, Vec<String>)> {
     if !Store::exists(index_dir) {
         return Ok((Vec::new(), ids.to_vec()));
     }
     let store = open_for_write(index_dir)?;
-    let mut writer = store.writer()?;
+    let record = check_corpus(&store, corpus, false)?;
+    let mut writer = writer(&store, progress)?;
     let reader = store.reader()?;
     let searcher = reader.searcher();
     let mut known: HashMap<String, ReportInfo> = HashMap::new();
@@ -48,8 +51,14 @@ pub fn remove(
     }
     // Only unknown ids: leave the index exactly as it was.
     if !removed.is_empty() {
-        writer.commit()?;
-        writer.wait_merging_threads()?;
+        let failed = record.failed;
+        store.commit(
+            &mut writer,
+            &IndexRecord::for_corpus(index_dir, corpus, failed),
+        )?;
+        writer
+            .wait_merging_threads()
+            .map_err(|e| damage::named(index_dir, e))?;
         touch_stamp(index_dir);
     }
     Ok((removed, missing))

@@ -4,7 +4,8 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 /// Whether `id` is a safe report id: letters, digits, CJK, `-`, `_`, `.`; not empty, not
 /// `.`/`..`, no path separators.
@@ -69,11 +70,29 @@ pub(super) fn mtime_nanos(meta: &fs::Metadata) -> u64 {
         .map_or(0, |d| d.as_nanos() as u64)
 }
 
+/// The name of the file in a corpus folder that lists, in gitignore syntax, the files and
+/// folders `index` leaves out on purpose.
+pub const IGNORE_FILE: &str = ".baogaoignore";
+
+/// The report files of a corpus, and how many its ignore file left out.
+#[derive(Debug, Default)]
+pub struct Scanned {
+    pub files: Vec<CorpusFile>,
+    pub ignored: usize,
+}
+
 /// All report files under `corpus`, sorted by relative path, with unique ids (a later file
 /// whose id is taken gets `-2`, `-3`, …; sorting makes that deterministic).
 pub fn scan(corpus: &Path) -> Result<Vec<CorpusFile>> {
+    Ok(scan_corpus(corpus)?.files)
+}
+
+/// [`scan`], leaving out what the corpus's [`IGNORE_FILE`] lists.
+pub fn scan_corpus(corpus: &Path) -> Result<Scanned> {
+    let ignore = ignore_rules(corpus)?;
     let mut found = Vec::new();
-    walk(corpus, corpus, &mut found)
+    let mut ignored = 0;
+    walk(corpus, corpus, &ignore, &mut found, &mut ignored)
         .with_context(|| format!("{}: cannot read corpus folder", corpus.display()))?;
     found.sort_by(|a: &CorpusFile, b| a.relative.cmp(&b.relative));
     let mut taken: HashSet<String> = HashSet::new();
@@ -87,10 +106,38 @@ pub fn scan(corpus: &Path) -> Result<Vec<CorpusFile>> {
             file.id = format!("{base}-{n}");
         }
     }
-    Ok(found)
+    Ok(Scanned {
+        files: found,
+        ignored,
+    })
 }
 
-fn walk(root: &Path, dir: &Path, out: &mut Vec<CorpusFile>) -> std::io::Result<()> {
+/// The rules of the corpus's ignore file (none when there is no such file).
+fn ignore_rules(corpus: &Path) -> Result<Gitignore> {
+    let path = corpus.join(IGNORE_FILE);
+    if !path.is_file() {
+        return Ok(Gitignore::empty());
+    }
+    let mut builder = GitignoreBuilder::new(corpus);
+    if let Some(e) = builder.add(&path) {
+        bail!("{}: {}", path.display(), one_line(&e.to_string()));
+    }
+    builder
+        .build()
+        .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), one_line(&e.to_string())))
+}
+
+fn one_line(text: &str) -> String {
+    text.replace(['\n', '\r'], " ")
+}
+
+fn walk(
+    root: &Path,
+    dir: &Path,
+    ignore: &Gitignore,
+    out: &mut Vec<CorpusFile>,
+    ignored: &mut usize,
+) -> std::io::Result<()> {
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name();
@@ -108,8 +155,14 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<CorpusFile>) -> std::io::Result<(
             Ok(m) => m,
             Err(_) => continue,
         };
+        if ignore.matched(&path, meta.is_dir()).is_ignore() {
+            if meta.is_dir() || is_report_file(&path) {
+                *ignored += 1;
+            }
+            continue;
+        }
         if meta.is_dir() {
-            walk(root, &path, out)?;
+            walk(root, &path, ignore, out, ignored)?;
         } else if meta.is_file() && is_report_file(&path) {
             let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
             out.push(CorpusFile {
@@ -128,7 +181,7 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<CorpusFile>) -> std::io::Result<(
 /// are left alone. Files without an extension are tried as text.
 pub const REPORT_EXTENSIONS: &[&str] = &["txt", "text", "pdf", "docx", "html", "htm", "xhtml"];
 
-fn is_report_file(path: &Path) -> bool {
+pub fn is_report_file(path: &Path) -> bool {
     path.extension().is_none_or(|e| {
         let e = e.to_string_lossy().to_ascii_lowercase();
         REPORT_EXTENSIONS.contains(&e.as_str())

@@ -5,14 +5,17 @@ use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use rayon::prelude::*;
 
-use super::Failure;
 use super::add::remove_stale_temp_files;
-use super::reports::{CorpusFile, scan};
-use super::{Progress, STAMP, Summary, open_for_write, touch_stamp, write_report};
-use crate::index::{ReportInfo, Store};
+use super::reports::{CorpusFile, scan_corpus};
+use super::{
+    Event, Failure, Progress, STAMP, Summary, check_corpus, open_for_write, touch_stamp,
+    write_report, writer,
+};
+use crate::index::{IndexRecord, KnownFailure, ReportInfo, Store, damage};
+use crate::ingest::formats::FormatError;
 use crate::ingest::{Ingested, ingest_bytes, read_report_file};
 
 /// Text handed to the writer between two commits during a long `index` run, so a killed
@@ -23,10 +26,13 @@ const COMMIT_EVERY_BYTES: u64 = 64 * 1024 * 1024;
 /// to the writer).
 const BATCH_FILES: usize = 256;
 
-/// A corpus file read for indexing: its hash, and its parsed content unless unchanged.
-struct Read {
-    hash: String,
-    ingested: Option<Ingested>,
+/// A corpus file read for indexing.
+enum Read {
+    /// The same bytes as the indexed report (only its mtime changed).
+    Unchanged,
+    /// The same bytes as a file that failed before.
+    FailedBefore,
+    Parsed(Box<Ingested>),
 }
 
 /// Brings the index in `index_dir` up to date with `corpus`. With `rebuild`, every report is
@@ -37,7 +43,25 @@ pub fn update(
     rebuild: bool,
     progress: &dyn Progress,
 ) -> Result<Summary> {
-    update_with(index_dir, corpus, rebuild, progress, true)
+    let options = UpdateOptions {
+        rebuild,
+        wait_for_lock: true,
+        repoint: false,
+    };
+    update_with(index_dir, corpus, &options, progress)
+}
+
+/// How [`update_with`] runs.
+#[derive(Debug, Clone, Copy)]
+pub struct UpdateOptions {
+    /// Index every report again, and retry the files that failed before.
+    pub rebuild: bool,
+    /// Wait when another process is writing the index; else fail at once with [`Busy`] (a
+    /// search refreshing the index should not wait a minute for a long `index` run).
+    pub wait_for_lock: bool,
+    /// Make `corpus` the index's corpus even though it records another one (the user
+    /// confirmed it): reports of the old corpus that are not in this one are removed.
+    pub repoint: bool,
 }
 
 /// Another process holds the index writer lock (returned by [`update_with`] when told not
@@ -57,37 +81,51 @@ impl std::fmt::Display for Busy {
 
 impl std::error::Error for Busy {}
 
-/// [`update`], and with `wait_for_lock` false, fails at once with [`Busy`] instead of
-/// waiting when another process is writing an existing index (a search refreshing the
-/// index should not wait a minute for a long `index` run).
+/// [`update`] with every option. An index that records another corpus is left as it is
+/// ([`crate::index::OtherCorpus`]) unless `options.repoint`.
 pub fn update_with(
     index_dir: &Path,
     corpus: &Path,
-    rebuild: bool,
+    options: &UpdateOptions,
     progress: &dyn Progress,
-    wait_for_lock: bool,
 ) -> Result<Summary> {
+    let rebuild = options.rebuild;
     if !corpus.is_dir() {
         bail!("{}: corpus folder not found", corpus.display());
     }
-    if !wait_for_lock && Store::exists(index_dir) {
+    if !options.wait_for_lock && Store::exists(index_dir) {
         // Probe the writer lock before loading the dictionary; the lock is released at
         // once, so in a rare race `store.writer()` below still waits.
         use tantivy::directory::{Directory, INDEX_WRITER_LOCK, MmapDirectory};
-        let dir = MmapDirectory::open(index_dir)
-            .with_context(|| format!("{}: cannot open index", index_dir.display()))?;
+        let dir = MmapDirectory::open(index_dir).map_err(|e| damage::named(index_dir, e.into()))?;
         if dir.acquire_lock(&INDEX_WRITER_LOCK).is_err() {
             return Err(Busy(index_dir.to_path_buf()).into());
         }
     }
-    if rebuild && Store::discard_incompatible(index_dir)? {
-        eprintln!(
-            "baogao: {}: removed an index built by another version",
-            index_dir.display()
-        );
+    // The corpus check comes before a damaged index is discarded: a rebuild given the
+    // wrong corpus must not delete anything either.
+    if Store::exists(index_dir)
+        && !options.repoint
+        && let Some(record) = IndexRecord::read(index_dir)
+        && let Some(recorded) = record.recorded_corpus(index_dir)
+        && !crate::index::record::same_folder(&recorded, corpus)
+    {
+        return Err(crate::index::OtherCorpus {
+            index: index_dir.to_path_buf(),
+            recorded,
+            given: corpus.to_path_buf(),
+        }
+        .into());
+    }
+    if rebuild && let Some(cause) = Store::discard_unusable(index_dir)? {
+        progress.event(Event::DiscardedUnusableIndex {
+            index: index_dir.to_path_buf(),
+            cause,
+        });
     }
     let store = open_for_write(index_dir)?;
-    let mut writer = store.writer()?;
+    let record = check_corpus(&store, corpus, options.repoint)?;
+    let mut writer = writer(&store, progress)?;
     remove_stale_temp_files(corpus);
     // The reader is dropped at once: a live searcher keeps the files of its segments, which
     // a merge at the end could then not delete.
@@ -102,8 +140,23 @@ pub fn update_with(
     } else {
         (indexed, HashMap::new())
     };
-    let files = scan(corpus)?;
-    let mut summary = Summary::default();
+    // Files that failed before, by path; a rebuild or a new corpus tries them all again.
+    let failed_before: HashMap<String, KnownFailure> = if rebuild || options.repoint {
+        HashMap::new()
+    } else {
+        record
+            .failed
+            .into_iter()
+            .map(|f| (f.file.clone(), f))
+            .collect()
+    };
+    let scanned = scan_corpus(corpus)?;
+    let files = scanned.files;
+    let mut summary = Summary {
+        ignored: scanned.ignored,
+        ..Summary::default()
+    };
+    let mut failures: Vec<KnownFailure> = Vec::new();
     if rebuild {
         writer.delete_all_documents()?;
     }
@@ -119,7 +172,13 @@ pub fn update_with(
             {
                 summary.unchanged += 1;
             }
-            _ => todo.push(file.clone()),
+            _ => match failed_before.get(&file.relative) {
+                Some(before) if before.size == file.size && before.mtime == file.mtime => {
+                    summary.skipped_as_before += 1;
+                    failures.push(before.clone());
+                }
+                _ => todo.push(file.clone()),
+            },
         }
     }
     let present: HashSet<&str> = files.iter().map(|f| f.id.as_str()).collect();
@@ -133,55 +192,60 @@ pub fn update_with(
     progress.start(todo.iter().map(|f| f.size).sum());
     let mut since_commit = 0u64;
     for batch in todo.chunks(BATCH_FILES) {
-        let results: Vec<(CorpusFile, Result<Read>)> = batch
+        let results: Vec<(CorpusFile, Option<String>, Result<Read>)> = batch
             .par_iter()
             .map(|file| {
-                let result = (|| {
-                    let bytes = read_report_file(&file.path)?;
-                    let hash = blake3::hash(&bytes).to_hex().to_string();
-                    if known
-                        .get(&file.id)
-                        .is_some_and(|k| k.hash == hash && k.file == file.relative)
-                    {
-                        return Ok(Read {
-                            hash,
-                            ingested: None,
-                        });
-                    }
-                    let ingested = ingest_bytes(&bytes, &file.path, None)?;
-                    Ok(Read {
-                        hash,
-                        ingested: Some(ingested),
-                    })
-                })();
-                (file.clone(), result)
+                let bytes = match read_report_file(&file.path) {
+                    Ok(bytes) => bytes,
+                    Err(e) => return (file.clone(), None, Err(e)),
+                };
+                let hash = blake3::hash(&bytes).to_hex().to_string();
+                if known
+                    .get(&file.id)
+                    .is_some_and(|k| k.hash == hash && k.file == file.relative)
+                {
+                    return (file.clone(), Some(hash), Ok(Read::Unchanged));
+                }
+                if failed_before
+                    .get(&file.relative)
+                    .is_some_and(|f| f.hash == hash)
+                {
+                    return (file.clone(), Some(hash), Ok(Read::FailedBefore));
+                }
+                let result =
+                    ingest_bytes(&bytes, &file.path, None).map(|i| Read::Parsed(Box::new(i)));
+                (file.clone(), Some(hash), result)
             })
             .collect();
-        for (file, result) in results {
+        for (file, hash, result) in results {
             progress.advance(file.size);
             match result {
-                Ok(Read {
-                    hash,
-                    ingested: None,
-                }) => {
+                Ok(Read::Unchanged) => {
                     // Same bytes, new mtime: refresh the report document only.
                     let mut info = known[&file.id].clone();
                     info.mtime = file.mtime;
-                    info.hash = hash;
+                    info.hash = hash.unwrap_or_default();
                     writer.delete_term(tantivy::Term::from_field_text(store.fields.id, &info.id));
                     writer.add_document(store.report_doc(&info)?)?;
                     summary.unchanged += 1;
                 }
-                Ok(Read {
-                    hash,
-                    ingested: Some(ingested),
-                }) => {
+                Ok(Read::FailedBefore) => {
+                    let mut before = failed_before[&file.relative].clone();
+                    before.mtime = file.mtime;
+                    failures.push(before);
+                    summary.skipped_as_before += 1;
+                }
+                Ok(Read::Parsed(ingested)) => {
                     let existed = known.contains_key(&file.id);
+                    progress.event(Event::Read {
+                        id: file.id.clone(),
+                        title: ingested.report.title.clone(),
+                    });
                     let n = write_report(
                         &store,
                         &writer,
                         &file,
-                        &hash,
+                        hash.as_deref().unwrap_or_default(),
                         &ingested,
                         known.get(&file.id).or(arrived.get(&file.id)),
                     )?;
@@ -194,23 +258,50 @@ pub fn update_with(
                         summary.added.push(file.id.clone());
                     }
                 }
-                Err(e) => summary.failed.push(Failure::new(
-                    file.path.display().to_string(),
-                    format!("{e:#}"),
-                )),
+                Err(e) => {
+                    let cause = format!("{e:#}");
+                    // A file is known bad only for what is in its bytes: a missing program
+                    // (pdftotext) or an unreadable file is tried again next time.
+                    let missing_tool = e
+                        .downcast_ref::<FormatError>()
+                        .is_some_and(|f| matches!(f, FormatError::MissingTool(_)));
+                    if let Some(hash) = hash.filter(|_| !missing_tool) {
+                        failures.push(KnownFailure {
+                            file: file.relative.clone(),
+                            size: file.size,
+                            mtime: file.mtime,
+                            hash,
+                            cause: cause.clone(),
+                        });
+                    }
+                    summary
+                        .failed
+                        .push(Failure::new(file.path.display().to_string(), cause));
+                }
             }
         }
         if since_commit >= COMMIT_EVERY_BYTES && !rebuild {
-            writer.commit()?;
+            // Failures found so far are recorded at the end, with the last commit.
+            let failed_so_far = failed_before.values().cloned().collect();
+            store.commit(
+                &mut writer,
+                &IndexRecord::for_corpus(index_dir, corpus, failed_so_far),
+            )?;
             since_commit = 0;
         }
     }
-    writer.commit()?;
-    writer.wait_merging_threads()?;
+    failures.sort_by(|a, b| a.file.cmp(&b.file));
+    store.commit(
+        &mut writer,
+        &IndexRecord::for_corpus(index_dir, corpus, failures),
+    )?;
+    writer
+        .wait_merging_threads()
+        .map_err(|e| damage::named(index_dir, e))?;
     // A first index, a rebuild or a large batch of new reports leaves many small segments.
     let documents = store.reader()?.searcher().num_docs() as usize;
     if rebuild || summary.passages * COMPACT_SHARE >= documents {
-        merge_small_segments(&store)?;
+        merge_small_segments(&store, progress)?;
     }
     progress.finish();
     touch_stamp(index_dir);
@@ -230,7 +321,7 @@ const COMPACT_MAX_DOCS: u32 = 500_000;
 /// of a full index (one segment would save 0.2 ms more, but that merge reads the whole index
 /// and its cost grows with the corpus). A kill during the merge leaves the previous segments
 /// in place.
-fn merge_small_segments(store: &Store) -> Result<()> {
+fn merge_small_segments(store: &Store, progress: &dyn Progress) -> Result<()> {
     let mut segments = store.index.searchable_segment_metas()?;
     segments.sort_by_key(|s| s.max_doc());
     let mut total = 0;
@@ -247,11 +338,12 @@ fn merge_small_segments(store: &Store) -> Result<()> {
     if small.len() < 2 {
         return Ok(());
     }
-    let mut writer = store.writer()?;
-    writer.merge(&small).wait()?;
+    let named = |e| damage::named(&store.dir, e);
+    let mut writer = writer(store, progress)?;
+    writer.merge(&small).wait().map_err(named)?;
     // The merged segments' files would otherwise stay on disk until the next write.
-    writer.garbage_collect_files().wait()?;
-    writer.wait_merging_threads()?;
+    writer.garbage_collect_files().wait().map_err(named)?;
+    writer.wait_merging_threads().map_err(named)?;
     Ok(())
 }
 

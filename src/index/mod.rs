@@ -25,8 +25,13 @@ use tantivy::{
 };
 
 use crate::analysis::analyzer::{self, GramTokenizer, WordTokenizer};
+
+pub mod damage;
+pub mod record;
 use crate::report::parse::Kind;
 use crate::report::passage::{Passage, first_id, same_text_key};
+pub use damage::IndexError;
+pub use record::{IndexRecord, KnownFailure, OtherCorpus};
 
 /// Memory the writer may buffer before flushing a segment, across all its threads.
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
@@ -163,8 +168,7 @@ impl Store {
     /// Opens the index for reading. Queries never run the word tokenizer (they look words up
     /// in the term dictionary), so the jieba dictionary is not loaded.
     pub fn open_for_search(dir: &Path) -> Result<Store> {
-        let index = Index::open_in_dir(dir)
-            .with_context(|| format!("{}: cannot open index", dir.display()))?;
+        let index = Index::open_in_dir(dir).map_err(|e| damage::named(dir, e))?;
         let (_, fields) = Fields::schema();
         check_schema(&index, dir)?;
         register_tokenizers(&index, false);
@@ -175,22 +179,61 @@ impl Store {
         })
     }
 
-    /// Deletes an index built by another version of baogao (schema differs or unreadable), so
-    /// that `index --rebuild` can start over; returns whether it did. Other files in the
-    /// folder (its README, a .gitignore) stay.
-    pub fn discard_incompatible(dir: &Path) -> Result<bool> {
-        if !Store::exists(dir) {
-            return Ok(false);
+    /// Why the index in `dir` cannot be used, if it cannot: its files do not open or
+    /// decode, or it was built by another version of baogao (its schema differs).
+    pub fn unusable(dir: &Path) -> Option<String> {
+        let index = match Index::open_in_dir(dir) {
+            Ok(index) => index,
+            Err(e) => return Some(damage::describe(dir, &e).without_remedy()),
+        };
+        if let Err(e) = check_schema(&index, dir) {
+            return Some(format!("{e:#}"));
         }
-        let compatible = Index::open_in_dir(dir)
-            .ok()
-            .is_some_and(|index| check_schema(&index, dir).is_ok());
-        if compatible {
-            return Ok(false);
+        register_tokenizers(&index, false);
+        let store = Store {
+            index,
+            fields: Fields::schema().1,
+            dir: dir.to_path_buf(),
+        };
+        // Every segment file is opened by the reader; every report document decodes.
+        let checked = store
+            .reader()
+            .and_then(|reader| store.reports(&reader.searcher()).map(|_| ()));
+        checked.err().map(|e| match damage::explain(dir, &e) {
+            Some(said) => said.without_remedy(),
+            None => format!("{e:#}"),
+        })
+    }
+
+    /// Whether `dir` holds (the remains of) a baogao index: its tantivy metadata or the
+    /// stamp baogao writes. A folder without them is never emptied.
+    pub fn holds_an_index(dir: &Path) -> bool {
+        ["meta.json", ".managed.json", ".baogao-stamp"]
+            .iter()
+            .any(|name| dir.join(name).is_file())
+    }
+
+    /// Deletes the index files of an unusable index (damaged, or built by another version
+    /// of baogao), so that `index --rebuild` can start over; returns why it was unusable.
+    /// Only a folder that holds an index is touched, and only the index's own files go:
+    /// other files in the folder (its README, a .gitignore) stay.
+    pub fn discard_unusable(dir: &Path) -> Result<Option<String>> {
+        if !Store::holds_an_index(dir) {
+            return Ok(None);
         }
+        let cause = if Store::exists(dir) {
+            match Store::unusable(dir) {
+                Some(cause) => cause,
+                None => return Ok(None),
+            }
+        } else {
+            format!("{}: meta.json is missing", dir.display())
+        };
         const INDEX_EXTENSIONS: &[&str] =
             &["idx", "pos", "term", "store", "fast", "fieldnorm", "del"];
-        for entry in std::fs::read_dir(dir)?.flatten() {
+        let entries =
+            std::fs::read_dir(dir).with_context(|| format!("{}: cannot read", dir.display()))?;
+        for entry in entries.flatten() {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
             let extension = path.extension().map(|e| e.to_string_lossy().into_owned());
@@ -202,7 +245,7 @@ impl Store {
                     .with_context(|| format!("{}: cannot remove", path.display()))?;
             }
         }
-        Ok(true)
+        Ok(Some(cause))
     }
 
     /// Opens or creates the index for writing (loads the jieba dictionary).
@@ -211,8 +254,7 @@ impl Store {
             .with_context(|| format!("{}: cannot create index folder", dir.display()))?;
         let (schema, fields) = Fields::schema();
         let index = if Store::exists(dir) {
-            let index = Index::open_in_dir(dir)
-                .with_context(|| format!("{}: cannot open index", dir.display()))?;
+            let index = Index::open_in_dir(dir).map_err(|e| damage::named(dir, e))?;
             if check_schema(&index, dir).is_err() {
                 bail!(
                     "{}: this index was built by another version of baogao (its fields differ); rebuild it from the corpus with `baogao index --rebuild`",
@@ -236,7 +278,7 @@ impl Store {
                 .schema(schema)
                 .settings(settings)
                 .create_in_dir(dir)
-                .with_context(|| format!("{}: cannot create index", dir.display()))?
+                .map_err(|e| damage::named(dir, e))?
         };
         register_tokenizers(&index, true);
         Ok(Store {
@@ -247,15 +289,27 @@ impl Store {
     }
 
     pub fn reader(&self) -> Result<IndexReader> {
-        Ok(self
-            .index
+        self.index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
-            .try_into()?)
+            .try_into()
+            .map_err(|e| damage::named(&self.dir, e))
     }
 
-    /// A writer, waiting for another baogao process that holds the lock.
-    pub fn writer(&self) -> Result<IndexWriter> {
+    /// A writer, waiting for another baogao process that holds the lock (`waiting` is called
+    /// once when it starts to wait). Files of segments that a failed or killed run wrote but
+    /// never committed are deleted first (tantivy's garbage collection), so that they do not
+    /// fill the disk run after run.
+    pub fn writer(&self, waiting: &dyn Fn()) -> Result<IndexWriter> {
+        let writer = self.writer_waiting(waiting)?;
+        writer
+            .garbage_collect_files()
+            .wait()
+            .map_err(|e| damage::named(&self.dir, e))?;
+        Ok(writer)
+    }
+
+    fn writer_waiting(&self, waiting: &dyn Fn()) -> Result<IndexWriter> {
         let start = std::time::Instant::now();
         let mut announced = false;
         loop {
@@ -272,17 +326,12 @@ impl Store {
                         );
                     }
                     if !announced {
-                        eprintln!(
-                            "baogao: waiting for another baogao process to finish writing the index…"
-                        );
+                        waiting();
                         announced = true;
                     }
                     std::thread::sleep(Duration::from_millis(200));
                 }
-                Err(e) => {
-                    return Err(anyhow!(e)
-                        .context(format!("{}: cannot open index writer", self.dir.display())));
-                }
+                Err(e) => return Err(damage::named(&self.dir, e)),
             }
         }
     }

@@ -159,6 +159,54 @@ pub fn decode(bytes: &[u8], forced_label: Option<&str>) -> Result<Decoded, Decod
     decode_legacy(bytes, enc)
 }
 
+/// Why the text a forced encoding gave looks wrong, and what detection suggests instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Doubt {
+    /// The encoding detection picks for these bytes.
+    pub detected: String,
+    /// What looks wrong, said for the user.
+    pub why: String,
+}
+
+/// Checks the text that `forced_label` gives against what detection gives: a doubt when
+/// the forced text has more replacement characters, or far fewer Chinese characters (mojibake
+/// such as `¦æ¬F°|` has none), than the detected one. `None` when they agree or when
+/// detection has nothing better to offer.
+pub fn doubt_forced_encoding(bytes: &[u8], forced_label: &str) -> Option<Doubt> {
+    let forced = decode(bytes, Some(forced_label)).ok()?;
+    let detected = decode(bytes, None).ok()?;
+    if forced.text == detected.text {
+        return None;
+    }
+    let han = |text: &str| {
+        text.chars()
+            .filter(|c| matches!(*c as u32, 0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF))
+            .count()
+    };
+    let (han_forced, han_detected) = (han(&forced.text), han(&detected.text));
+    let why = if forced.replacements > detected.replacements {
+        format!(
+            "{} characters could not be decoded (with {}: {})",
+            forced.replacements, detected.encoding, detected.replacements
+        )
+    } else if han_detected >= MIN_HAN_FOR_DOUBT && han_forced * 2 < han_detected {
+        format!(
+            "{han_forced} Chinese characters where {} reads {han_detected}",
+            detected.encoding
+        )
+    } else {
+        return None;
+    };
+    Some(Doubt {
+        detected: detected.encoding,
+        why,
+    })
+}
+
+/// Chinese characters detection must find before a forced encoding is doubted for giving
+/// fewer: a short mostly-ASCII file says too little either way.
+const MIN_HAN_FOR_DOUBT: usize = 10;
+
 /// Decoding with a label the user forced: the matching BOM is stripped, the
 /// binary checks still apply (except the NUL check for UTF-16).
 fn decode_forced(bytes: &[u8], enc: &'static Encoding) -> Result<Decoded, DecodeError> {
@@ -455,6 +503,21 @@ mod tests {
     use super::*;
 
     const CORPUS: &str = include_str!("../../corpus/taipei-shanghai-city-exchange-2017.txt");
+
+    #[test]
+    fn a_forced_encoding_that_gives_mojibake_is_doubted() {
+        let big5 = BIG5.encode(sample(4000)).0.into_owned();
+        let doubt = doubt_forced_encoding(&big5, "latin1").unwrap();
+        assert_eq!(doubt.detected, "big5");
+        assert!(doubt.why.contains("Chinese characters"), "{}", doubt.why);
+        // GBK read as Big5 gives Chinese characters, but undecodable ones too.
+        let gbk = GBK.encode(&encodable_sample(GBK, 4000)).0.into_owned();
+        let doubt = doubt_forced_encoding(&gbk, "big5").unwrap();
+        assert_eq!(doubt.detected, "gbk");
+        // The right label, and plain ASCII under any label, raise no doubt.
+        assert_eq!(doubt_forced_encoding(&big5, "cp950"), None);
+        assert_eq!(doubt_forced_encoding(b"Annual report 2016", "latin1"), None);
+    }
 
     /// About `max_bytes` of the Traditional Chinese corpus, cut at a char boundary.
     fn sample(max_bytes: usize) -> &'static str {

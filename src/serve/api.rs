@@ -326,7 +326,13 @@ pub async fn add(
                     path: file.clone(),
                     id: Some(id),
                 };
-                Ok(corpus::add(&s.index_dir, &s.corpus_dir, &[request], None)?)
+                Ok(corpus::add(
+                    &s.index_dir,
+                    &s.corpus_dir,
+                    &[request],
+                    None,
+                    &corpus::Quiet,
+                )?)
             });
         let _ = std::fs::remove_dir_all(&folder);
         let summary = result?;

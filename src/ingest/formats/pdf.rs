@@ -759,19 +759,36 @@ mod tests {
         std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
 
-    /// PDF tests need poppler: fail loudly, never skip silently.
-    fn require_pdftotext() {
-        if let Err(e) = Command::new(PDFTOTEXT).arg("-v").output() {
-            panic!(
-                "pdftotext is required by the PDF tests ({e}): \
-                 apt-get install -y poppler-utils poppler-data"
-            );
+    /// PDF tests need poppler. Without it they are skipped, saying so on stderr, so that
+    /// `cargo test` passes on a machine with nothing but the Rust toolchain; `.ci/run` sets
+    /// `BAOGAO_REQUIRE_PDFTOTEXT=1`, and then a missing pdftotext fails the test.
+    fn pdftotext_present(test: &str) -> bool {
+        match Command::new(PDFTOTEXT).arg("-v").output() {
+            Ok(_) => true,
+            Err(e) if std::env::var_os("BAOGAO_REQUIRE_PDFTOTEXT").is_some_and(|v| v == "1") => {
+                panic!(
+                    "pdftotext is required by the PDF tests ({e}): \
+                     apt-get install -y poppler-utils poppler-data"
+                )
+            }
+            Err(e) => {
+                // Straight to stderr: the test harness captures `eprintln!` of passing tests.
+                let line = format!(
+                    "\nSKIPPED {test}: pdftotext not available ({e}); \
+                     apt-get install -y poppler-utils poppler-data, or set \
+                     BAOGAO_REQUIRE_PDFTOTEXT=1 to make this a failure\n"
+                );
+                let _ = std::io::stderr().write_all(line.as_bytes());
+                false
+            }
         }
     }
 
     #[test]
     fn pdf_two_pages_parse_like_text() {
-        require_pdftotext();
+        if !pdftotext_present("pdf_two_pages_parse_like_text") {
+            return;
+        }
         let bytes = fixture("report-2pages.pdf");
         assert_eq!(detect(&bytes, Path::new("x")), Format::Pdf);
         let e = crate::ingest::formats::extract(Format::Pdf, &bytes, None).unwrap();
@@ -830,7 +847,9 @@ mod tests {
 
     #[test]
     fn pdf_without_text_layer() {
-        require_pdftotext();
+        if !pdftotext_present("pdf_without_text_layer") {
+            return;
+        }
         let bytes = fixture("scanned-image.pdf");
         assert_eq!(detect(&bytes, Path::new("scan.pdf")), Format::Pdf);
         let err = extract(&bytes).unwrap_err();
@@ -840,7 +859,9 @@ mod tests {
 
     #[test]
     fn broken_pdfs_are_errors() {
-        require_pdftotext();
+        if !pdftotext_present("broken_pdfs_are_errors") {
+            return;
+        }
         let good = fixture("report-2pages.pdf");
         for bad in [
             b"%PDF-1.4\ngarbage".to_vec(),
