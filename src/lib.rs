@@ -22,6 +22,8 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod engine;
+pub mod export;
 pub mod corpus;
 pub mod index;
 pub mod ingest;

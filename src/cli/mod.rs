@@ -1,7 +1,8 @@
 //! Command line: arguments → one unit per command (its arguments and its `run`) → exit code.
 //!
 //! [`args`] prepares the raw arguments for clap, each command lives in its own file
-//! (`parse`, `index`, `search`, `analyze`, `add`, `remove`, `reports`, `get`, `locate`), and
+//! (`parse`, `index`, `search`, `analyze`, `add`, `remove`, `reports`, `get`, `locate`;
+//! `export` and `push` in `export.rs`), and
 //! [`output`] prints what they return.
 //!
 //! Exit codes: 0 success or hits, 1 no hits or an unknown id, 2 error. Results go to stdout
@@ -10,6 +11,7 @@
 
 mod add;
 mod analyze;
+pub mod export;
 pub mod args;
 mod get;
 mod index;
@@ -33,6 +35,7 @@ use crate::index::Store;
 
 pub use add::Add;
 pub use analyze::Analyze;
+pub use export::{Export, Push};
 pub use get::Get;
 pub use index::Index;
 pub use locate::Locate;
@@ -85,6 +88,10 @@ pub enum Command {
     Get(Get),
     /// Find the passage(s) a quotation came from.
     Locate(Locate),
+    /// Write the corpus as an engine index definition and bulk NDJSON (OpenSearch).
+    Export(Export),
+    /// Send the corpus into an engine index (OpenSearch), creating it if missing.
+    Push(Push),
 }
 
 /// One command: its arguments, run against the global options; returns the exit code.
@@ -104,6 +111,8 @@ impl Run for Command {
             Command::Reports(c) => c.run(cli, out),
             Command::Get(c) => c.run(cli, out),
             Command::Locate(c) => c.run(cli, out),
+            Command::Export(c) => c.run(cli, out),
+            Command::Push(c) => c.run(cli, out),
         }
     }
 }

@@ -24,21 +24,21 @@ use crate::search::sum_query::ReportKeys;
 /// Bonus for each query word found in the title of the passage's report, per unit of the
 /// word's idf: a report about 大眾捷運 makes its table rows answers to a query that names
 /// 大眾捷運.
-const TITLE_WORD_PER_IDF: f32 = 2.0;
+pub(crate) const TITLE_WORD_PER_IDF: f32 = 2.0;
 /// Most reports whose title may hold a word for the match level (see [`PlannedWord::title_keys`]).
-const MAX_TITLED_REPORTS: usize = 1000;
+pub(crate) const MAX_TITLED_REPORTS: usize = 1000;
 /// BM25 of a word found in another spelling of its numbers (第十二條 for 第12條), relative
 /// to the spelling typed: the typed one ranks first when all else is equal.
-const OTHER_SPELLING: f32 = 0.9;
+pub(crate) const OTHER_SPELLING: f32 = 0.9;
 /// A spelling some term of which is in at most 1/N of the passages is rare enough that
 /// the other spellings of its numbers are searched too.
-const RARE_SPELLING_SHARE: u64 = 200;
+pub(crate) const RARE_SPELLING_SHARE: u64 = 200;
 /// A word in more than 1/N of all passages is too common to score on its own.
-const COMMON_TERM_SHARE: u64 = 20;
+pub(crate) const COMMON_TERM_SHARE: u64 = 20;
 /// A word whose bigrams are all in more than 1/N of the passages is matched without positions.
 const COMMON_PHRASE_SHARE: u64 = 50;
 /// Longest substring of a query word looked up as a dictionary word.
-const MAX_WORD_CHARS: usize = 8;
+pub(crate) const MAX_WORD_CHARS: usize = 8;
 /// A word of at least this many Han characters is read as a sentence: no dictionary word
 /// is that long.
 const SENTENCE_HAN_CHARS: usize = MAX_WORD_CHARS + 1;
@@ -263,93 +263,10 @@ impl Searching<'_> {
             .unwrap_or(0)
     }
 
-    /// The content words of a sentence, as typed: Han runs cut into the index's dictionary
-    /// words (the cut whose words are likeliest, as jieba cuts), letters and digits kept
-    /// whole; question words and particles dropped.
+    /// The content words of a sentence (see [`content_words`]), cut by the index's dictionary.
     fn content_words(&self, text: &str) -> Vec<String> {
-        let folded = Folded::new(text);
-        // Question words and particles, both lists.
-        let (_, stops) = stop_words();
-        let original = |start: usize, end: usize| {
-            text[folded.byte_offsets[start]..folded.byte_offsets[end]].to_string()
-        };
-        let chars = &folded.chars;
-        let mut parts = Vec::new();
-        let mut i = 0;
-        while i < chars.len() {
-            let han = is_han(chars[i]);
-            if !is_significant(chars[i]) {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            while i < chars.len() && is_significant(chars[i]) && is_han(chars[i]) == han {
-                i += 1;
-            }
-            if !han {
-                parts.push(original(start, i));
-                continue;
-            }
-            // Content words, with runs of single characters joined: a name the dictionary
-            // does not know (陸特, 雷頓) is cut into its characters.
-            let mut kept: Vec<(usize, usize)> = Vec::new();
-            for (s, e) in self.cut(&chars[start..i]) {
-                let word: String = chars[start + s..start + e].iter().collect();
-                if stops.contains(&word) {
-                    continue;
-                }
-                match kept.last_mut() {
-                    Some(last) if e - s == 1 && last.1 == s && last.1 - last.0 == 1 => last.1 = e,
-                    _ => kept.push((s, e)),
-                }
-            }
-            for (s, e) in kept {
-                // Joined characters may spell a question word the dictionary lacks (多少).
-                let word: String = chars[start + s..start + e].iter().collect();
-                if !stops.contains(&word) {
-                    parts.push(original(start + s, start + e));
-                }
-            }
-        }
-        let mut seen = HashSet::new();
-        parts.retain(|p| seen.insert(Folded::new(p).chars));
-        parts
-    }
-
-    /// The likeliest cut of a Han run into dictionary words: the one maximising the sum of
-    /// log(document frequency / documents), each char alone being always allowed.
-    fn cut(&self, run: &[char]) -> Vec<(usize, usize)> {
         let field = self.store.fields.body_words;
-        let total = (self.searcher.num_docs() as f64).max(1.0);
-        let n = run.len();
-        let mut best = vec![f64::NEG_INFINITY; n + 1];
-        let mut from = vec![0; n + 1];
-        best[0] = 0.0;
-        for start in 0..n {
-            if best[start] == f64::NEG_INFINITY {
-                continue;
-            }
-            for len in 1..=MAX_WORD_CHARS.min(n - start) {
-                let word: String = run[start..start + len].iter().collect();
-                let df = self.doc_freq(field, &word);
-                if len > 1 && df == 0 {
-                    continue;
-                }
-                let score = best[start] + ((df as f64 + 1.0) / total).ln();
-                if score > best[start + len] {
-                    best[start + len] = score;
-                    from[start + len] = start;
-                }
-            }
-        }
-        let mut cut = Vec::new();
-        let mut end = n;
-        while end > 0 {
-            cut.push((from[end], end));
-            end = from[end];
-        }
-        cut.reverse();
-        cut
+        content_words(text, self.searcher.num_docs(), &|word| self.doc_freq(field, word))
     }
 
     /// Passages containing the word: on the body field (which has positions) its bigrams
@@ -590,10 +507,98 @@ impl Searching<'_> {
     }
 }
 
+/// The content words of a sentence, as typed: Han runs cut into the index's dictionary
+/// words (the cut whose words are likeliest, as jieba cuts), letters and digits kept
+/// whole; question words and particles dropped.
+pub(crate) fn content_words(text: &str, docs: u64, doc_freq: &dyn Fn(&str) -> u64) -> Vec<String> {
+    let folded = Folded::new(text);
+    // Question words and particles, both lists.
+    let (_, stops) = stop_words();
+    let original = |start: usize, end: usize| {
+        text[folded.byte_offsets[start]..folded.byte_offsets[end]].to_string()
+    };
+    let chars = &folded.chars;
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let han = is_han(chars[i]);
+        if !is_significant(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && is_significant(chars[i]) && is_han(chars[i]) == han {
+            i += 1;
+        }
+        if !han {
+            parts.push(original(start, i));
+            continue;
+        }
+        // Content words, with runs of single characters joined: a name the dictionary
+        // does not know (陸特, 雷頓) is cut into its characters.
+        let mut kept: Vec<(usize, usize)> = Vec::new();
+        for (s, e) in cut(&chars[start..i], docs, doc_freq) {
+            let word: String = chars[start + s..start + e].iter().collect();
+            if stops.contains(&word) {
+                continue;
+            }
+            match kept.last_mut() {
+                Some(last) if e - s == 1 && last.1 == s && last.1 - last.0 == 1 => last.1 = e,
+                _ => kept.push((s, e)),
+            }
+        }
+        for (s, e) in kept {
+            // Joined characters may spell a question word the dictionary lacks (多少).
+            let word: String = chars[start + s..start + e].iter().collect();
+            if !stops.contains(&word) {
+                parts.push(original(start + s, start + e));
+            }
+        }
+    }
+    let mut seen = HashSet::new();
+    parts.retain(|p| seen.insert(Folded::new(p).chars));
+    parts
+}
+
+/// The likeliest cut of a Han run into dictionary words: the one maximising the sum of
+/// log(document frequency / documents), each char alone being always allowed.
+fn cut(run: &[char], docs: u64, doc_freq: &dyn Fn(&str) -> u64) -> Vec<(usize, usize)> {
+    let total = (docs as f64).max(1.0);
+    let n = run.len();
+    let mut best = vec![f64::NEG_INFINITY; n + 1];
+    let mut from = vec![0; n + 1];
+    best[0] = 0.0;
+    for start in 0..n {
+        if best[start] == f64::NEG_INFINITY {
+            continue;
+        }
+        for len in 1..=MAX_WORD_CHARS.min(n - start) {
+            let word: String = run[start..start + len].iter().collect();
+            let df = doc_freq(&word);
+            if len > 1 && df == 0 {
+                continue;
+            }
+            let score = best[start] + ((df as f64 + 1.0) / total).ln();
+            if score > best[start + len] {
+                best[start + len] = score;
+                from[start + len] = start;
+            }
+        }
+    }
+    let mut cut = Vec::new();
+    let mut end = n;
+    while end > 0 {
+        cut.push((from[end], end));
+        end = from[end];
+    }
+    cut.reverse();
+    cut
+}
+
 /// The terms that a passage holding the word must have at each position: where several
 /// share one (a number's value, its digits as written, its parts), the one covering most of
 /// the word from the earliest char, so `235万` asks for 2350000, which `2,350,000` also gives.
-fn one_per_position(
+pub(crate) fn one_per_position(
     mut terms: Vec<crate::analysis::analyzer::Term>,
 ) -> Vec<crate::analysis::analyzer::Term> {
     terms.sort_by(|a, b| {
@@ -607,7 +612,7 @@ fn one_per_position(
 
 /// Whether a query word was typed as a sentence: it asks (a question mark or question
 /// word), or is longer than any dictionary word.
-fn is_sentence(text: &str) -> bool {
+pub(crate) fn is_sentence(text: &str) -> bool {
     let folded = Folded::new(text);
     let han = folded.chars.iter().filter(|c| is_han(**c)).count();
     if han >= SENTENCE_HAN_CHARS || text.chars().any(|c| QUESTION_MARKS.contains(&c)) {
@@ -624,7 +629,7 @@ fn is_sentence(text: &str) -> bool {
 }
 
 /// tantivy's BM25 idf (crate-private there), so that scales computed with it are exact.
-pub(super) fn idf(df: u64, docs: u64) -> f32 {
+pub(crate) fn idf(df: u64, docs: u64) -> f32 {
     let df = df.min(docs);
     let x = ((docs - df) as f32 + 0.5) / (df as f32 + 0.5);
     (1.0 + x).ln()
