@@ -146,6 +146,7 @@ impl Printer {
                 "created": p.created_index,
                 "reports": p.exported.reports,
                 "replaced": p.replaced_reports,
+                "deleted": p.deleted,
                 "unchanged": unchanged,
                 "passages": p.exported.passages,
                 "indexed": p.indexed,

@@ -2,6 +2,7 @@
 //! the engine refuses with 429/5xx sent again (bounded), every other refusal reported with
 //! its passage id and reason. Nothing is dropped silently.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use anyhow::{Result, bail};
@@ -28,8 +29,10 @@ pub struct Pushed {
     /// Documents the engine refused: passage id and reason.
     pub refused: Vec<Failure>,
     pub created_index: bool,
-    /// Reports whose earlier passages were deleted before their new ones were sent.
+    /// Reports the index held before, sent again.
     pub replaced_reports: usize,
+    /// Passages deleted because their report no longer has them.
+    pub deleted: usize,
 }
 
 /// Progress of a push, per report read.
@@ -40,8 +43,8 @@ pub trait PushProgress {
 }
 
 /// Sends the documents of `files` into the engine's index (created if missing). When the
-/// index existed, each report's earlier passages are deleted first, so that a revised report
-/// leaves no passage whose text it no longer has.
+/// index existed, the passages a report held there and no longer has are deleted in the same
+/// bulk requests, so that a revised report leaves no passage whose text it no longer has.
 pub fn push(
     engine: &Engine,
     files: &[CorpusFile],
@@ -57,7 +60,19 @@ pub fn push(
     progress.start(files.len() as u64);
     let exported = documents(files, |file, docs| {
         if !pushed.created_index {
-            batch.replaced.push(file.id.clone());
+            // Passages the report no longer has (its text changed) go; the others are
+            // overwritten under their unchanged ids.
+            let current: HashSet<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+            let stale: Vec<String> = engine
+                .report_ids(&file.id)?
+                .into_iter()
+                .filter(|id| !current.contains(id.as_str()))
+                .collect();
+            for id in &stale {
+                batch.delete(&engine.index, id, &file.id);
+            }
+            pushed.replaced_reports += 1;
+            pushed.deleted += stale.len();
         }
         let n = docs.len();
         for doc in docs {
@@ -74,17 +89,6 @@ pub fn push(
     progress.finish();
     pushed.exported = exported;
     Ok(pushed)
-}
-
-/// Deletes every passage of these reports, before their new passages are sent.
-fn delete_reports(engine: &Engine, reports: &[String]) -> Result<()> {
-    let query = json!({"query": {"terms": {"report": reports}}}).to_string();
-    let path = format!(
-        "/{}/_delete_by_query?conflicts=proceed&refresh=true",
-        engine.index
-    );
-    engine.ok("POST", &path, Some(&query))?;
-    Ok(())
 }
 
 /// Percent-encodes a query-string value.
@@ -106,8 +110,6 @@ struct Batch {
     /// (passage id, action and document lines).
     items: Vec<(String, String)>,
     bytes: usize,
-    /// Reports whose earlier passages must go before these items are sent.
-    replaced: Vec<String>,
 }
 
 impl Batch {
@@ -122,6 +124,16 @@ impl Batch {
         Ok(())
     }
 
+    /// A passage the engine must forget.
+    fn delete(&mut self, index: &str, id: &str, report: &str) {
+        let line = format!(
+            "{}\n",
+            json!({"delete": {"_index": index, "_id": id, "routing": report}})
+        );
+        self.bytes += line.len();
+        self.items.push((id.to_string(), line));
+    }
+
     fn full(&self) -> bool {
         self.items.len() >= BATCH_DOCUMENTS || self.bytes >= BATCH_BYTES
     }
@@ -129,11 +141,6 @@ impl Batch {
 
 /// Sends the batch; items refused with 429/5xx go again (with backoff), others are recorded.
 fn send(engine: &Engine, batch: &mut Batch, pushed: &mut Pushed) -> Result<()> {
-    if !batch.replaced.is_empty() {
-        delete_reports(engine, &batch.replaced)?;
-        pushed.replaced_reports += batch.replaced.len();
-        batch.replaced.clear();
-    }
     let mut items = std::mem::take(&mut batch.items);
     batch.bytes = 0;
     let mut wait = Duration::from_millis(500);
@@ -152,9 +159,15 @@ fn send(engine: &Engine, batch: &mut Batch, pushed: &mut Pushed) -> Result<()> {
         };
         let mut again = Vec::new();
         for ((id, lines), result) in items.into_iter().zip(results) {
-            let result = result.get("index").unwrap_or(result);
+            let (result, deleting) = match (result.get("index"), result.get("delete")) {
+                (Some(r), _) => (r, false),
+                (None, Some(r)) => (r, true),
+                (None, None) => (result, false),
+            };
             let status = result.get("status").and_then(Value::as_u64).unwrap_or(0) as u16;
-            if (200..300).contains(&status) {
+            if deleting && (status == 404 || (200..300).contains(&status)) {
+                // Gone already or now.
+            } else if (200..300).contains(&status) {
                 pushed.indexed += 1;
             } else if retryable(status) && attempt < ITEM_ATTEMPTS {
                 again.push((id, lines));

@@ -21,9 +21,6 @@ use crate::search::plan::{
 };
 use crate::search::{Level, QueryWord, Request};
 
-/// Lucene's BM25 leaves out tantivy's constant factor (k1 + 1): multiplying by it puts the
-/// engine's BM25 on the local scale, so bonuses and BM25 weigh as they do locally.
-const BM25_SCALE: f32 = 2.2;
 /// A word whose bigrams are all in more than 1/N of the passages is matched without
 /// positions (as locally).
 const COMMON_PHRASE_SHARE: u64 = 50;
@@ -424,7 +421,7 @@ impl EngineWord {
 
     /// The scoring clauses of the word.
     fn scoring(&self, out: &mut Vec<Value>) {
-        let bm25 = BM25_SCALE * self.run_factor;
+        let bm25 = self.run_factor;
         if let Some(body) = self.body_typed(bm25) {
             out.push(constant(
                 self.body_typed(1.0).unwrap_or(Value::Null),
@@ -447,7 +444,7 @@ impl EngineWord {
             out.push(context);
         }
         for (part, _) in &self.parts {
-            out.push(json!({"term": {BODY_WORDS: {"value": part, "boost": BM25_SCALE}}}));
+            out.push(json!({"term": {BODY_WORDS: {"value": part}}}));
         }
     }
 }

@@ -47,6 +47,40 @@ impl Engine {
         Ok(total(&answer) > 0)
     }
 
+    /// The passage ids the index holds for a report, read page by page.
+    pub fn report_ids(&self, report: &str) -> Result<Vec<String>> {
+        const PAGE: usize = 5000;
+        let mut ids = Vec::new();
+        let mut after: Option<Value> = None;
+        loop {
+            let mut body = json!({
+                "query": {"term": {"report": report}},
+                "size": PAGE,
+                "_source": false,
+                "sort": [{"key": "asc"}, {"id": "asc"}],
+            });
+            if let Some(after) = &after {
+                body["search_after"] = after.clone();
+            }
+            let path = format!("/{}/_search?routing={}", self.index, encode(report));
+            let answer = self.ok("POST", &path, Some(&body.to_string()))?;
+            let hits = answer
+                .pointer("/hits/hits")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            for hit in &hits {
+                if let Some(id) = hit.get("_id").and_then(Value::as_str) {
+                    ids.push(id.to_string());
+                }
+            }
+            if hits.len() < PAGE {
+                return Ok(ids);
+            }
+            after = hits.last().and_then(|h| h.get("sort")).cloned();
+        }
+    }
+
     /// Document frequencies of (field, term) pairs and titled-report counts of words, in
     /// one request; documents counted as the local index counts them.
     fn stats(&self, terms: &BTreeSet<(String, String)>, titles: &BTreeSet<String>) -> Result<Stats> {

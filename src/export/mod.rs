@@ -103,7 +103,8 @@ pub fn index_definition(shards: u32, replicas: u32) -> Value {
             "number_of_replicas": replicas,
             // `--offset` goes up to a million, as in local search.
             "max_result_window": crate::search::MAX_OFFSET + crate::search::MAX_LIMIT,
-            "similarity": {"default": {"type": "BM25", "k1": 1.2, "b": 0.75}},
+            // Terms stacked at one position count in a field's length, as tantivy counts them.
+            "similarity": {"default": {"type": "BM25", "k1": 1.2, "b": 0.75, "discount_overlaps": false}},
             "analysis": {
                 "tokenizer": {
                     // A position may stack many terms; the default limit (255) would cut them.
@@ -211,7 +212,12 @@ pub fn chosen_files(corpus: &Path, selection: Selection) -> Result<(Vec<CorpusFi
     let total = files.len();
     let chosen: Vec<CorpusFile> = files
         .into_iter()
-        .filter(|f| selection.since.is_none_or(|since| f.mtime >= since))
+        // Corpus files carry their mtime in nanoseconds.
+        .filter(|f| {
+            selection
+                .since
+                .is_none_or(|since| f.mtime >= since.saturating_mul(1_000_000_000))
+        })
         .collect();
     let left_out = total - chosen.len();
     Ok((chosen, left_out))
