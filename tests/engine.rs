@@ -33,7 +33,11 @@ fn engine() -> Option<String> {
 /// A fresh index name for one test.
 fn index_name(test: &str) -> String {
     static N: AtomicUsize = AtomicUsize::new(0);
-    format!("t-{test}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "t-{test}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 fn http(method: &str, url: &str, body: Option<&str>) -> (u16, Value) {
@@ -65,7 +69,11 @@ impl Drop for Cleanup {
 fn corpus() -> Work {
     let w = Work::with_sample();
     for fixture in ["gazette-08_82980-big5.txt", "gazette-12_81788-utf8.txt"] {
-        std::fs::copy(format!("tests/fixtures/{fixture}"), w.corpus().join(fixture)).unwrap();
+        std::fs::copy(
+            format!("tests/fixtures/{fixture}"),
+            w.corpus().join(fixture),
+        )
+        .unwrap();
     }
     w
 }
@@ -157,7 +165,10 @@ fn same_answers(w: &Work, url: &str, index: &str) {
         // Within a level the order follows scores that differ slightly (field lengths and
         // statistics are Lucene's): local search's best hit is among the engine's first five.
         if let Some((best, _, _)) = local.first() {
-            assert!(remote.iter().take(5).any(|h| &h.0 == best), "{args:?}: {best}");
+            assert!(
+                remote.iter().take(5).any(|h| &h.0 == best),
+                "{args:?}: {best}"
+            );
         }
         assert_eq!(remote_facets, local_facets, "{args:?}");
     }
@@ -177,13 +188,26 @@ fn engine_search_answers_as_local_search() {
     let (_, reports, _) = w.run(&["reports", "--json"]);
     let local_passages: u64 = reports
         .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["passages"].as_u64().unwrap())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["passages"]
+                .as_u64()
+                .unwrap()
+        })
         .sum();
     assert_eq!(pushed["passages"].as_u64(), Some(local_passages));
     same_answers(&w, &url, &index);
     // Pages follow one order: two pages of 5 are the first 10.
     let engine_search = |extra: &[&str]| {
-        let mut args = vec!["search", "--json", "--engine", url.as_str(), "--index-name", index.as_str(), "城市", "交流"];
+        let mut args = vec![
+            "search",
+            "--json",
+            "--engine",
+            url.as_str(),
+            "--index-name",
+            index.as_str(),
+            "城市",
+            "交流",
+        ];
         args.extend(extra);
         let (code, out, err) = w.run(&args);
         assert_eq!(code, 0, "{err}");
@@ -220,10 +244,19 @@ fn an_unknown_report_or_index_is_said_and_nothing_found_exits_1() {
     let _cleanup = Cleanup(format!("{url}/{index}"));
     let (code, _, err) = w.run(&["search", "--engine", &url, "--index-name", &index, "交流"]);
     assert_eq!(code, 2);
-    assert!(err.contains("no such index") && err.lines().count() == 1, "{err}");
+    assert!(
+        err.contains("no such index") && err.lines().count() == 1,
+        "{err}"
+    );
     push(&w, &url, &index, &[]);
     let engine_search = |args: &[&str]| {
-        let mut all = vec!["search", "--engine", url.as_str(), "--index-name", index.as_str()];
+        let mut all = vec![
+            "search",
+            "--engine",
+            url.as_str(),
+            "--index-name",
+            index.as_str(),
+        ];
         all.extend(args);
         w.run(&all)
     };
@@ -243,7 +276,11 @@ fn another_analyzer_is_refused() {
     let (_, definition, _) = w.run(&["export", "--format", "opensearch", "--definition"]);
     let mut definition: Value = serde_json::from_str(&definition).unwrap();
     definition["mappings"]["_meta"]["baogao_analyzer"] = "0-000000000000".into();
-    let (status, _) = http("PUT", &format!("{url}/{index}"), Some(&definition.to_string()));
+    let (status, _) = http(
+        "PUT",
+        &format!("{url}/{index}"),
+        Some(&definition.to_string()),
+    );
     assert_eq!(status, 200);
     for args in [
         vec!["search", "--engine", &url, "--index-name", &index, "交流"],
@@ -251,7 +288,10 @@ fn another_analyzer_is_refused() {
     ] {
         let (code, out, err) = w.run(&args);
         assert_eq!((code, out.as_str()), (2, ""), "{args:?}");
-        assert!(err.contains("another baogao analyzer") && err.lines().count() == 1, "{err}");
+        assert!(
+            err.contains("another baogao analyzer") && err.lines().count() == 1,
+            "{err}"
+        );
     }
 }
 
@@ -272,15 +312,27 @@ fn refused_documents_are_reported_one_by_one() {
     let touched = w.corpus().join(SAMPLE_NAME);
     std::fs::write(&touched, std::fs::read(SAMPLE).unwrap()).unwrap();
     let (code, out, err) = w.run(&["push", "--engine", &url, "--index-name", &index]);
-    let _ = http("PUT", &format!("{url}/{index}/_settings"), Some(r#"{"index.blocks.write": false}"#));
+    let _ = http(
+        "PUT",
+        &format!("{url}/{index}/_settings"),
+        Some(r#"{"index.blocks.write": false}"#),
+    );
     assert_eq!(code, 2, "{err}");
     assert_eq!(out, "");
     // One line per passage refused, naming it and the engine's reason, then the summary.
     let passages = std::fs::read_to_string(SAMPLE).map(|_| ()).ok();
     assert!(passages.is_some());
-    let refused: Vec<&str> = err.lines().filter(|l| l.contains("cluster_block_exception")).collect();
+    let refused: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("cluster_block_exception"))
+        .collect();
     assert!(!refused.is_empty(), "{err}");
-    assert!(refused.iter().all(|l| l.starts_with("baogao: taipei-shanghai-city-exchange-2017#")), "{err}");
+    assert!(
+        refused
+            .iter()
+            .all(|l| l.starts_with("baogao: taipei-shanghai-city-exchange-2017#")),
+        "{err}"
+    );
     assert!(err.contains(&format!("{} refused", refused.len())), "{err}");
 }
 
@@ -318,7 +370,11 @@ fn since_pushes_changed_reports_and_replaces_their_passages() {
     let (_, reports, _) = w.run(&["reports", "--json"]);
     let local: u64 = reports
         .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["passages"].as_u64().unwrap())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["passages"]
+                .as_u64()
+                .unwrap()
+        })
         .sum();
     assert_eq!(count["count"].as_u64(), Some(local));
 }
@@ -333,8 +389,15 @@ impl Node {
     fn start(classpath: &str, name: &str, http_port: u16, transport_ports: [u16; 2]) -> Node {
         let home = tempfile::TempDir::new().unwrap();
         let log = std::fs::File::create(home.path().join("node.log")).unwrap();
-        let seeds = format!("127.0.0.1:{},127.0.0.1:{}", transport_ports[0], transport_ports[1]);
-        let own = if name == "n1" { transport_ports[0] } else { transport_ports[1] };
+        let seeds = format!(
+            "127.0.0.1:{},127.0.0.1:{}",
+            transport_ports[0], transport_ports[1]
+        );
+        let own = if name == "n1" {
+            transport_ports[0]
+        } else {
+            transport_ports[1]
+        };
         let child = Command::new("java")
             .args(["-Xms256m", "-Xmx512m", "-cp", classpath, "baogao.Main"])
             .arg(format!("path.home={}", home.path().display()))
@@ -352,7 +415,9 @@ impl Node {
     }
 
     fn stop(&mut self) {
-        let _ = Command::new("kill").arg(self.child.id().to_string()).status();
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
         let _ = self.child.wait();
     }
 
@@ -379,7 +444,10 @@ fn wait_for(url: &str, query: &str, nodes: &[&Node]) {
         }
         if Instant::now() > deadline {
             let logs: Vec<String> = nodes.iter().map(|n| n.log()).collect();
-            panic!("cluster at {url} not ready ({query}); logs:\n{}", logs.join("\n----\n"));
+            panic!(
+                "cluster at {url} not ready ({query}); logs:\n{}",
+                logs.join("\n----\n")
+            );
         }
         std::thread::sleep(Duration::from_millis(500));
     }
@@ -402,16 +470,29 @@ fn two_nodes_two_shards_one_replica_answer_as_local_and_survive_a_node() {
         + 10;
     let mut n1 = Node::start(&classpath, "n1", base, [base + 2, base + 3]);
     let n2 = Node::start(&classpath, "n2", base + 1, [base + 2, base + 3]);
-    let (url1, url2) = (format!("http://127.0.0.1:{base}"), format!("http://127.0.0.1:{}", base + 1));
+    let (url1, url2) = (
+        format!("http://127.0.0.1:{base}"),
+        format!("http://127.0.0.1:{}", base + 1),
+    );
     wait_for(&url2, "wait_for_nodes=2&wait_for_status=green", &[&n1, &n2]);
     let w = corpus();
     let index = "two-nodes";
     let pushed = push(&w, &url2, index, &["--shards", "2", "--replicas", "1"]);
     assert_eq!(pushed["indexed"], pushed["passages"]);
-    wait_for(&url2, &format!("wait_for_status=green&index={index}"), &[&n1, &n2]);
+    wait_for(
+        &url2,
+        &format!("wait_for_status=green&index={index}"),
+        &[&n1, &n2],
+    );
     let (_, settings) = http("GET", &format!("{url2}/{index}/_settings"), None);
     let settings = &settings[index]["settings"]["index"];
-    assert_eq!((settings["number_of_shards"].as_str(), settings["number_of_replicas"].as_str()), (Some("2"), Some("1")));
+    assert_eq!(
+        (
+            settings["number_of_shards"].as_str(),
+            settings["number_of_replicas"].as_str()
+        ),
+        (Some("2"), Some("1"))
+    );
     same_answers(&w, &url1, index);
     // Each node holds a copy of every shard: with one stopped the other answers alone.
     n1.stop();

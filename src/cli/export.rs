@@ -90,11 +90,18 @@ impl Run for Export {
         let exported = match &self.out {
             None => {
                 let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-                let exported = write_bulk(&files, &self.target.index_name, &mut stdout, &mut count)?;
+                let exported =
+                    write_bulk(&files, &self.target.index_name, &mut stdout, &mut count)?;
                 stdout.flush()?;
                 exported
             }
-            Some(folder) => export_to_folder(folder, &files, &self.target.index_name, &definition, &mut count)?,
+            Some(folder) => export_to_folder(
+                folder,
+                &files,
+                &self.target.index_name,
+                &definition,
+                &mut count,
+            )?,
         };
         progress.finish();
         for failure in &exported.failed {
@@ -124,7 +131,10 @@ fn export_to_folder(
     let bulk_file = folder.join("bulk.ndjson");
     for file in [&index_file, &bulk_file] {
         if file.exists() {
-            bail!("{}: already exists (export into a new folder)", file.display());
+            bail!(
+                "{}: already exists (export into a new folder)",
+                file.display()
+            );
         }
     }
     std::fs::create_dir_all(folder)
@@ -181,7 +191,13 @@ impl Run for Push {
         let (files, unchanged) = chosen_files(&cli.corpus, selection)?;
         let started = std::time::Instant::now();
         let progress = Bar::new(files.len() as u64, "pushing");
-        let pushed = push(&engine, &files, self.target.shards, self.target.replicas, &progress)?;
+        let pushed = push(
+            &engine,
+            &files,
+            self.target.shards,
+            self.target.replicas,
+            &progress,
+        )?;
         let took = started.elapsed();
         for failure in pushed.exported.failed.iter().chain(&pushed.refused) {
             eprintln!("baogao: {}", one_line(&failure.to_string()));

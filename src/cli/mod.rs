@@ -11,8 +11,8 @@
 
 mod add;
 mod analyze;
-pub mod export;
 pub mod args;
+pub mod export;
 mod get;
 mod index;
 mod locate;

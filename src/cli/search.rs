@@ -5,8 +5,8 @@ use clap::Args;
 
 use crate::cli::output::Printer;
 use crate::cli::{Cli, Run, one_line, open};
-use crate::search::request::{InvalidRequest, ValidRequest};
 use crate::engine::Engine;
+use crate::search::request::{InvalidRequest, ValidRequest};
 use crate::search::{Request, Searching};
 
 #[derive(Args, Debug)]

@@ -100,7 +100,10 @@ impl Engine {
                     return answer_with(status, response);
                 }
                 Err(ureq::Error::Status(status, response)) => {
-                    last_error = format!("HTTP {status}: {}", response.into_string().unwrap_or_default());
+                    last_error = format!(
+                        "HTTP {status}: {}",
+                        response.into_string().unwrap_or_default()
+                    );
                 }
                 Err(ureq::Error::Transport(t)) => last_error = t.to_string(),
             }

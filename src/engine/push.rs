@@ -155,7 +155,10 @@ fn send(engine: &Engine, batch: &mut Batch, pushed: &mut Pushed) -> Result<()> {
             .and_then(Value::as_array)
             .filter(|r| r.len() == items.len());
         let Some(results) = results else {
-            bail!("POST {}/_bulk: the answer does not list one result per document", engine.url());
+            bail!(
+                "POST {}/_bulk: the answer does not list one result per document",
+                engine.url()
+            );
         };
         let mut again = Vec::new();
         for ((id, lines), result) in items.into_iter().zip(results) {

@@ -53,7 +53,11 @@ impl Stats {
 
 /// The significant chars of a folded word: how the word field would hold it as one term.
 fn key_of(folded: &Folded) -> String {
-    folded.chars.iter().filter(|c| is_significant(**c)).collect()
+    folded
+        .chars
+        .iter()
+        .filter(|c| is_significant(**c))
+        .collect()
 }
 
 /// Terms whose frequencies the plan of `words` needs (field, term), and the words whose
@@ -291,7 +295,12 @@ fn parts(folded: &Folded, key: &str, stats: &Stats) -> Vec<(String, bool)> {
             }
         }
     }
-    texts.extend(alnum.into_iter().map(|t| t.text).filter(|t| df(t) <= max_df));
+    texts.extend(
+        alnum
+            .into_iter()
+            .map(|t| t.text)
+            .filter(|t| df(t) <= max_df),
+    );
     texts.sort();
     texts.dedup();
     texts.retain(|t| t != key);
@@ -415,7 +424,9 @@ impl EngineWord {
     fn in_passage(&self) -> Option<Value> {
         let mut clauses: Vec<Value> = self.body_typed(1.0).into_iter().collect();
         clauses.extend(self.body_others(1.0));
-        clauses.push(json!({"bool": {"filter": [self.context(1.0)?, {"term": {"kind": "table_row"}}]}}));
+        clauses.push(
+            json!({"bool": {"filter": [self.context(1.0)?, {"term": {"kind": "table_row"}}]}}),
+        );
         Some(any_of(clauses))
     }
 
@@ -472,9 +483,12 @@ pub fn build(request: &Request, plan: &EnginePlan, scope: Scope) -> Option<Value
             held.push(h);
             held_for_level.push(l);
         }
-        pieces.extend(word.parts.iter().filter(|(_, piece)| *piece).map(
-            |(t, _)| json!({"term": {BODY_WORDS: t}}),
-        ));
+        pieces.extend(
+            word.parts
+                .iter()
+                .filter(|(_, piece)| *piece)
+                .map(|(t, _)| json!({"term": {BODY_WORDS: t}})),
+        );
         if plan.title_bonus
             && let Some(title) = word.title()
         {
@@ -557,7 +571,10 @@ mod tests {
             ("body_grams", "双城"),
             ("body_grams", "论坛"),
         ] {
-            assert!(terms.contains(&(field.into(), term.into())), "{field}:{term}");
+            assert!(
+                terms.contains(&(field.into(), term.into())),
+                "{field}:{term}"
+            );
         }
         assert!(titles.contains("双城论坛"));
     }
@@ -584,7 +601,10 @@ mod tests {
         let query = build(&Request::default(), &plan, Scope::Level(Level::All)).unwrap();
         let text = query.to_string();
         assert!(text.contains("match_phrase"), "{text}");
-        assert!(text.contains(&format!("{}", WHOLE_WORD_BODY_PER_IDF * w.rarity)), "{text}");
+        assert!(
+            text.contains(&format!("{}", WHOLE_WORD_BODY_PER_IDF * w.rarity)),
+            "{text}"
+        );
         // One word: no `some` level, and nothing to title-bonus.
         assert_eq!(plan.levels(), &[Level::All, Level::Partial]);
         assert!(!text.contains("title_grams"), "{text}");
@@ -592,7 +612,14 @@ mod tests {
 
     #[test]
     fn common_bigrams_match_without_positions() {
-        let s = stats(100, &[("body_grams", "双城", 20), ("body_grams", "城论", 20), ("body_grams", "论坛", 20)]);
+        let s = stats(
+            100,
+            &[
+                ("body_grams", "双城", 20),
+                ("body_grams", "城论", 20),
+                ("body_grams", "论坛", 20),
+            ],
+        );
         let plan = plan(vec![word("雙城論壇")], &s);
         assert!(plan.words[0].common);
         let query = build(&Request::default(), &plan, Scope::Level(Level::All))
@@ -603,7 +630,10 @@ mod tests {
 
     #[test]
     fn levels_and_exclusions() {
-        let s = stats(1000, &[("body_words", "台北", 10), ("body_words", "上海", 10)]);
+        let s = stats(
+            1000,
+            &[("body_words", "台北", 10), ("body_words", "上海", 10)],
+        );
         let mut words = vec![word("臺北"), word("上海"), word("北京")];
         words[2].excluded = true;
         let plan = plan(words, &s);

@@ -14,7 +14,9 @@ use crate::report::passage::Passage;
 use crate::search::plan::{content_words, is_sentence};
 use crate::search::query::MAX_QUERY_WORDS;
 use crate::search::snippet::{Snippet, make_snippet};
-use crate::search::{Facets, Hit, Level, MAX_LIMIT, MAX_OFFSET, Outcome, QueryWord, Request, parse_query};
+use crate::search::{
+    Facets, Hit, Level, MAX_LIMIT, MAX_OFFSET, Outcome, QueryWord, Request, parse_query,
+};
 
 use super::Engine;
 use super::push::encode;
@@ -25,8 +27,17 @@ const FACET_BUCKETS: usize = 65_536;
 
 /// Fields of `_source` a hit needs.
 const DISPLAY_FIELDS: &[&str] = &[
-    "id", "report", "title", "date", "kind", "section", "text", "table", "headers",
-    "table_note", "seq",
+    "id",
+    "report",
+    "title",
+    "date",
+    "kind",
+    "section",
+    "text",
+    "table",
+    "headers",
+    "table_note",
+    "seq",
 ];
 
 impl Engine {
@@ -83,14 +94,21 @@ impl Engine {
 
     /// Document frequencies of (field, term) pairs and titled-report counts of words, in
     /// one request; documents counted as the local index counts them.
-    fn stats(&self, terms: &BTreeSet<(String, String)>, titles: &BTreeSet<String>) -> Result<Stats> {
+    fn stats(
+        &self,
+        terms: &BTreeSet<(String, String)>,
+        titles: &BTreeSet<String>,
+    ) -> Result<Stats> {
         let mut filters = Map::new();
         let list: Vec<&(String, String)> = terms.iter().collect();
         for (i, (field, term)) in list.iter().enumerate() {
             filters.insert(format!("t{i}"), json!({"term": {field.as_str(): term}}));
         }
         let mut aggs = Map::new();
-        aggs.insert("reports".into(), json!({"cardinality": {"field": "report", "precision_threshold": 40000}}));
+        aggs.insert(
+            "reports".into(),
+            json!({"cardinality": {"field": "report", "precision_threshold": 40000}}),
+        );
         if !filters.is_empty() {
             aggs.insert("df".into(), json!({"filters": {"filters": filters}}));
         }
@@ -141,7 +159,11 @@ impl Engine {
                 .collect();
             let stats = self.stats(&terms, &BTreeSet::new())?;
             docs = stats.docs;
-            frequencies = stats.doc_freqs.into_iter().map(|((_, t), n)| (t, n)).collect();
+            frequencies = stats
+                .doc_freqs
+                .into_iter()
+                .map(|((_, t), n)| (t, n))
+                .collect();
         }
         let mut words = Vec::new();
         for word in typed {
@@ -149,7 +171,9 @@ impl Engine {
                 words.push(word);
                 continue;
             }
-            let parts = content_words(&word.text, docs, &|t| frequencies.get(t).copied().unwrap_or(0));
+            let parts = content_words(&word.text, docs, &|t| {
+                frequencies.get(t).copied().unwrap_or(0)
+            });
             if parts.is_empty() {
                 words.push(word);
             }
@@ -174,7 +198,11 @@ impl Engine {
     /// Runs a search as local search runs it (see `src/search/run.rs`).
     pub fn search(&self, request: &Request) -> Result<Outcome> {
         let blank = |v: &Option<String>| v.as_deref().is_some_and(|v| v.trim().is_empty());
-        if blank(&request.kind) || blank(&request.report) || blank(&request.year) || blank(&request.section) {
+        if blank(&request.kind)
+            || blank(&request.report)
+            || blank(&request.year)
+            || blank(&request.section)
+        {
             return Ok(Outcome::default());
         }
         let plan = self.plan(&request.query)?;
@@ -241,7 +269,12 @@ impl Engine {
     }
 
     /// Every match's count and its facets, as terms aggregations.
-    fn facets(&self, request: &Request, plan: &EnginePlan, routing: Option<&str>) -> Result<(usize, Facets)> {
+    fn facets(
+        &self,
+        request: &Request,
+        plan: &EnginePlan,
+        routing: Option<&str>,
+    ) -> Result<(usize, Facets)> {
         let Some(query) = build(request, plan, Scope::Any) else {
             return Ok((0, Facets::default()));
         };
@@ -266,7 +299,10 @@ impl Engine {
                 .map(|list| {
                     list.iter()
                         .filter_map(|b| {
-                            Some((b.get("key")?.as_str()?.to_string(), b.get("doc_count")?.as_u64()?))
+                            Some((
+                                b.get("key")?.as_str()?.to_string(),
+                                b.get("doc_count")?.as_u64()?,
+                            ))
                         })
                         .collect()
                 })
@@ -303,7 +339,11 @@ fn passage(hit: &Value) -> Result<Passage> {
         source
             .get(name)
             .and_then(Value::as_array)
-            .map(|l| l.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            .map(|l| {
+                l.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default()
     };
     let kind = text("kind").unwrap_or_default();

@@ -92,9 +92,7 @@ pub fn preanalyzed(terms: &[Term]) -> String {
 
 /// The index's settings, mapping and metadata: `PUT /NAME` with this body creates it.
 pub fn index_definition(shards: u32, replicas: u32) -> Value {
-    let analysed = |index_options: &str| {
-        json!({"type": "text", "analyzer": PREANALYZED, "index_options": index_options})
-    };
+    let analysed = |index_options: &str| json!({"type": "text", "analyzer": PREANALYZED, "index_options": index_options});
     let keyword = json!({"type": "keyword"});
     let display = |kind: &str| json!({"type": kind, "index": false});
     json!({
@@ -357,7 +355,14 @@ mod tests {
         assert_eq!(parse_since("2023-11-14T22:13:20Z"), Some(1_700_000_000));
         assert_eq!(parse_since("2023-11-14 22:13"), Some(1_699_999_980));
         assert_eq!(parse_since("@1700000000"), Some(1_700_000_000));
-        for bad in ["", "yesterday", "2023-13-01", "2023-02-30", "2023-11-14T25:00", "@x"] {
+        for bad in [
+            "",
+            "yesterday",
+            "2023-13-01",
+            "2023-02-30",
+            "2023-11-14T25:00",
+            "@x",
+        ] {
             assert_eq!(parse_since(bad), None, "{bad}");
         }
     }

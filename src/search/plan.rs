@@ -266,7 +266,9 @@ impl Searching<'_> {
     /// The content words of a sentence (see [`content_words`]), cut by the index's dictionary.
     fn content_words(&self, text: &str) -> Vec<String> {
         let field = self.store.fields.body_words;
-        content_words(text, self.searcher.num_docs(), &|word| self.doc_freq(field, word))
+        content_words(text, self.searcher.num_docs(), &|word| {
+            self.doc_freq(field, word)
+        })
     }
 
     /// Passages containing the word: on the body field (which has positions) its bigrams
