@@ -72,7 +72,8 @@ pub struct Export {
 }
 
 impl Run for Export {
-    fn run(&self, cli: &Cli, out: &mut Printer) -> Result<u8> {
+    /// Writes to stdout directly: the NDJSON streams report by report, never held whole.
+    fn run(&self, cli: &Cli, _: &mut Printer) -> Result<u8> {
         let ExportFormat::Opensearch = self.format;
         let selection = self.target.selection()?;
         // Checks the index name the same way `push` does.
@@ -114,7 +115,6 @@ impl Run for Export {
             unchanged,
             exported.failed.len()
         );
-        let _ = out;
         Ok(if exported.failed.is_empty() { 0 } else { 2 })
     }
 }

@@ -7,7 +7,7 @@
 //! Everything here is pure: [`Stats`] holds what was asked of the engine, so the queries
 //! are tested without one.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{Value, json};
 
@@ -61,10 +61,10 @@ fn key_of(folded: &Folded) -> String {
 }
 
 /// Terms whose frequencies the plan of `words` needs (field, term), and the words whose
-/// titled reports it needs.
-pub fn needed(words: &[QueryWord]) -> (BTreeSet<(String, String)>, BTreeSet<String>) {
+/// titled reports it needs (word key → its pre-analysed phrase).
+pub fn needed(words: &[QueryWord]) -> (BTreeSet<(String, String)>, BTreeMap<String, String>) {
     let mut terms = BTreeSet::new();
-    let mut titles = BTreeSet::new();
+    let mut titles = BTreeMap::new();
     let mut add = |field: &str, term: String| {
         terms.insert((field.to_string(), term));
     };
@@ -86,7 +86,10 @@ pub fn needed(words: &[QueryWord]) -> (BTreeSet<(String, String)>, BTreeSet<Stri
         for text in part_candidates(&folded) {
             add(BODY_WORDS, text);
         }
-        titles.insert(key);
+        let grams = one_per_position(gram_terms(&folded));
+        if !grams.is_empty() {
+            titles.insert(key, preanalyzed(&grams));
+        }
     }
     (terms, titles)
 }
@@ -576,7 +579,10 @@ mod tests {
                 "{field}:{term}"
             );
         }
-        assert!(titles.contains("双城论坛"));
+        assert_eq!(
+            titles.get("双城论坛").map(String::as_str),
+            Some("双城 城论 论坛")
+        );
     }
 
     #[test]

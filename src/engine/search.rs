@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use anyhow::{Result, anyhow};
 use serde_json::{Map, Value, json};
 
-use crate::analysis::analyzer::Folded;
 use crate::report::parse::Kind;
 use crate::report::passage::Passage;
 use crate::search::plan::{content_words, is_sentence};
@@ -97,7 +96,7 @@ impl Engine {
     fn stats(
         &self,
         terms: &BTreeSet<(String, String)>,
-        titles: &BTreeSet<String>,
+        titles: &BTreeMap<String, String>,
     ) -> Result<Stats> {
         let mut filters = Map::new();
         let list: Vec<&(String, String)> = terms.iter().collect();
@@ -112,11 +111,8 @@ impl Engine {
         if !filters.is_empty() {
             aggs.insert("df".into(), json!({"filters": {"filters": filters}}));
         }
-        let title_list: Vec<&String> = titles.iter().collect();
-        for (i, key) in title_list.iter().enumerate() {
-            let grams = crate::export::preanalyzed(&crate::search::plan::one_per_position(
-                crate::analysis::analyzer::gram_terms(&Folded::new(key)),
-            ));
+        let title_list: Vec<(&String, &String)> = titles.iter().collect();
+        for (i, (_, grams)) in title_list.iter().enumerate() {
             aggs.insert(
                 format!("title{i}"),
                 json!({"filter": {"match": {"title_grams": {"query": grams, "operator": "and"}}},
@@ -135,7 +131,7 @@ impl Engine {
             let n = count(answer.pointer(&format!("/aggregations/df/buckets/t{i}/doc_count")));
             stats.doc_freqs.insert((field.clone(), term.clone()), n);
         }
-        for (i, key) in title_list.iter().enumerate() {
+        for (i, (key, _)) in title_list.iter().enumerate() {
             let n = count(answer.pointer(&format!("/aggregations/title{i}/reports/value")));
             stats.titled_reports.insert((*key).clone(), n);
         }
@@ -157,7 +153,7 @@ impl Engine {
                 .flat_map(|w| sentence_pieces(&w.text))
                 .map(|p| ("body_words".to_string(), p))
                 .collect();
-            let stats = self.stats(&terms, &BTreeSet::new())?;
+            let stats = self.stats(&terms, &BTreeMap::new())?;
             docs = stats.docs;
             frequencies = stats
                 .doc_freqs
