@@ -74,7 +74,7 @@ fn bulk_ndjson_is_golden() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert!(lines.len() >= 4 && lines.len() % 2 == 0);
+    assert!(lines.len() >= 4 && lines.len().is_multiple_of(2));
     let (_, local, _) = w.run(&[
         "search",
         "--json",

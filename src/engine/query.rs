@@ -16,14 +16,10 @@ use crate::analysis::numerals::spellings;
 use crate::export::preanalyzed;
 use crate::search::clauses::{CONTEXT_WEIGHT, WHOLE_WORD_BODY_PER_IDF, WHOLE_WORD_CONTEXT_PER_IDF};
 use crate::search::plan::{
-    COMMON_TERM_SHARE, MAX_TITLED_REPORTS, MAX_WORD_CHARS, OTHER_SPELLING, RARE_SPELLING_SHARE,
-    TITLE_WORD_PER_IDF, idf, one_per_position,
+    COMMON_PHRASE_SHARE, COMMON_TERM_SHARE, MAX_TITLED_REPORTS, MAX_WORD_CHARS, OTHER_SPELLING,
+    RARE_SPELLING_SHARE, TITLE_WORD_PER_IDF, idf, one_per_position,
 };
 use crate::search::{Level, QueryWord, Request};
-
-/// A word whose bigrams are all in more than 1/N of the passages is matched without
-/// positions (as locally).
-const COMMON_PHRASE_SHARE: u64 = 50;
 
 /// Field names of the exported documents.
 const BODY_WORDS: &str = "body_words";

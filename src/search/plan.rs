@@ -36,7 +36,7 @@ pub(crate) const RARE_SPELLING_SHARE: u64 = 200;
 /// A word in more than 1/N of all passages is too common to score on its own.
 pub(crate) const COMMON_TERM_SHARE: u64 = 20;
 /// A word whose bigrams are all in more than 1/N of the passages is matched without positions.
-const COMMON_PHRASE_SHARE: u64 = 50;
+pub(crate) const COMMON_PHRASE_SHARE: u64 = 50;
 /// Longest substring of a query word looked up as a dictionary word.
 pub(crate) const MAX_WORD_CHARS: usize = 8;
 /// A word of at least this many Han characters is read as a sentence: no dictionary word
