@@ -330,10 +330,13 @@ mod tests {
     fn stacked_terms_and_gaps() {
         // 2350000 and 235 and 万 share position 0; 元 and 元至 position 1.
         assert_eq!(analysed("235萬元至"), "235|2350000|万|万元 元|元至");
-        // The last char of a Han run has no bigram of its own: its position stays empty.
+        // Bigrams cross punctuation; a char beside a number is also a term of its own.
         assert_eq!(analysed("臺北，上海"), "台北 北上 上海");
-        assert_eq!(analysed("臺北 2016 上海"), "台北 _ 2016 上海");
+        assert_eq!(analysed("臺北 2016 上海"), "台北 北 2016 上|上海");
         assert_eq!(analysed(""), "");
+        // A two-char word spans two positions: the second stays empty.
+        let words = preanalyzed(&word_terms(&jieba(), &Folded::new("法規性質")));
+        assert_eq!(words, "法规 _ 性质");
     }
 
     #[test]
