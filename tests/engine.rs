@@ -24,10 +24,16 @@ fn engine() -> Option<String> {
         Ok(url) if !url.is_empty() => Some(url),
         _ if required => panic!("BAOGAO_REQUIRE_OPENSEARCH=1 but BAOGAO_OPENSEARCH_URL is not set"),
         _ => {
-            eprintln!("skipped: no OpenSearch (run under tests/opensearch/with-engine.sh)");
+            skipped("no OpenSearch (run under tests/opensearch/with-engine.sh)");
             None
         }
     }
+}
+
+/// Says a test was skipped, past the test harness's capture so that it shows.
+fn skipped(why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "skipped: {why}");
 }
 
 /// A fresh index name for one test.
@@ -459,7 +465,9 @@ fn two_nodes_two_shards_one_replica_answer_as_local_and_survive_a_node() {
     let classpath = match std::env::var("BAOGAO_OPENSEARCH_CLASSPATH") {
         Ok(c) => c,
         Err(_) => {
-            eprintln!("skipped: BAOGAO_OPENSEARCH_CLASSPATH not set");
+            skipped(
+                "BAOGAO_OPENSEARCH_CLASSPATH not set (tests/opensearch/with-engine.sh sets it)",
+            );
             return;
         }
     };
