@@ -20,10 +20,16 @@
 //! (and [`search::locate`] quotation → source passage), [`cli`] arguments → one unit per
 //! command → output, [`serve`] the same over HTTP (search page and JSON API). The library
 //! never prints; the CLI does.
+//!
+//! Scaling out: [`export`] turns the corpus into an OpenSearch index definition and `_bulk`
+//! documents whose text fields carry baogao's analysis pre-analysed; [`engine`] pushes them
+//! and searches the engine with the local ranking rules.
 
 pub mod analysis;
 pub mod cli;
 pub mod corpus;
+pub mod engine;
+pub mod export;
 pub mod index;
 pub mod ingest;
 pub mod report;

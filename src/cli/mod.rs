@@ -2,9 +2,9 @@
 //!
 //! [`args`] prepares the raw arguments for clap, each command lives in its own file
 //! (`parse`, `index`, `search`, `analyze`, `add`, `remove`, `reports`, `get`, `locate`,
-//! `serve`), [`output`] prints what they return, and [`generate`] writes shell completions
-//! and the man page (`--generate`). The corpus's `synonyms.txt` is read here, for `search`
-//! and `analyze`.
+//! `serve`; `export` and `push` in `export.rs`), [`output`] prints what they return, and
+//! [`generate`] writes shell completions and the man page (`--generate`). The corpus's
+//! `synonyms.txt` is read here, for `search` and `analyze`.
 //!
 //! Exit codes: 0 success or hits, 1 no hits or an unknown id, 2 error. Results go to stdout
 //! (JSON Lines with `--json`), everything else (progress, warnings, errors) to stderr.
@@ -13,6 +13,7 @@
 mod add;
 mod analyze;
 pub mod args;
+pub mod export;
 pub mod generate;
 mod get;
 mod index;
@@ -41,6 +42,7 @@ use crate::index::{IndexRecord, OtherCorpus, Store, damage};
 
 pub use add::Add;
 pub use analyze::Analyze;
+pub use export::{Export, Push};
 pub use get::Get;
 pub use index::Index;
 pub use locate::Locate;
@@ -117,6 +119,10 @@ pub enum Command {
     Locate(Locate),
     /// Serve a search page and a JSON API over HTTP (127.0.0.1:7700 by default).
     Serve(Serve),
+    /// Write the corpus as an engine index definition and bulk NDJSON (OpenSearch).
+    Export(Export),
+    /// Send the corpus into an engine index (OpenSearch), creating it if missing.
+    Push(Push),
 }
 
 impl Cli {
@@ -151,6 +157,8 @@ impl Run for Command {
             Command::Get(c) => c.run(cli, out),
             Command::Locate(c) => c.run(cli, out),
             Command::Serve(c) => c.run(cli, out),
+            Command::Export(c) => c.run(cli, out),
+            Command::Push(c) => c.run(cli, out),
         }
     }
 }

@@ -135,6 +135,51 @@ impl Printer {
         Ok(())
     }
 
+    /// What `push` did: a line on stderr, or one JSON object on stdout with `--json`.
+    pub fn pushed(
+        &mut self,
+        p: &crate::engine::push::Pushed,
+        unchanged: usize,
+        engine: &crate::engine::Engine,
+        took: std::time::Duration,
+        json: bool,
+    ) -> Result<()> {
+        let per_second = p.indexed as f64 / took.as_secs_f64().max(1e-3);
+        if json {
+            let summary = serde_json::json!({
+                "engine": engine.url(),
+                "index": engine.index,
+                "created": p.created_index,
+                "reports": p.exported.reports,
+                "replaced": p.replaced_reports,
+                "deleted": p.deleted,
+                "unchanged": unchanged,
+                "passages": p.exported.passages,
+                "indexed": p.indexed,
+                "refused": p.refused.iter().map(|f| serde_json::json!({"id": f.file, "error": f.cause})).collect::<Vec<_>>(),
+                "failed": p.exported.failed.iter().map(|f| serde_json::json!({"file": f.file, "error": f.cause})).collect::<Vec<_>>(),
+                "seconds": took.as_secs_f64(),
+            });
+            serde_json::to_writer(&mut self.out, &summary)?;
+            writeln!(self.out)?;
+        } else {
+            eprintln!(
+                "baogao: pushed {} reports ({} passages, {:.0} passages/s) into {}/{}{}; {} indexed, {} refused, {} unchanged since --since, {} failed to read",
+                p.exported.reports,
+                p.exported.passages,
+                per_second,
+                engine.url(),
+                engine.index,
+                if p.created_index { " (created)" } else { "" },
+                p.indexed,
+                p.refused.len(),
+                unchanged,
+                p.exported.failed.len()
+            );
+        }
+        Ok(())
+    }
+
     /// What `index` did: one line on stderr, or with `--json` one object on stdout.
     pub fn index_summary(
         &mut self,

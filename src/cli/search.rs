@@ -1,10 +1,11 @@
 //! `baogao search QUERY…`: ranked passages.
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use clap::Args;
 
 use crate::cli::output::Printer;
 use crate::cli::{Cli, Run, corpus_synonyms, one_line, open};
+use crate::engine::Engine;
 use crate::search::request::{InvalidRequest, ValidRequest};
 use crate::search::{Request, Searching};
 
@@ -68,6 +69,13 @@ pub struct Search {
     /// Count matches by kind, report, year, section and organisation.
     #[arg(long)]
     pub facets: bool,
+    /// Search an OpenSearch index filled by `baogao push` (http://HOST:PORT) instead of the
+    /// local index.
+    #[arg(long, env = "BAOGAO_ENGINE")]
+    pub engine: Option<String>,
+    /// Name of the engine index (with --engine).
+    #[arg(long, default_value = crate::engine::DEFAULT_INDEX)]
+    pub index_name: String,
 }
 
 impl Search {
@@ -93,6 +101,9 @@ impl Search {
 impl Run for Search {
     fn run(&self, cli: &Cli, out: &mut Printer) -> Result<u8> {
         let request = self.request()?;
+        if let Some(url) = &self.engine {
+            return self.run_on_engine(url, &request, out);
+        }
         let (store, searcher) = open(cli)?;
         for report in &request.reports {
             if searcher.doc_freq(&store.report_term(report))? == 0 {
@@ -116,6 +127,35 @@ impl Run for Search {
         std::mem::forget(searching);
         std::mem::forget(searcher);
         std::mem::forget(store);
+        Ok(if outcome.hits.is_empty() { 1 } else { 0 })
+    }
+}
+
+impl Search {
+    /// The same search on an engine index: same hits, JSON and exit codes.
+    fn run_on_engine(&self, url: &str, request: &Request, out: &mut Printer) -> Result<u8> {
+        let engine = Engine::new(url, &self.index_name)?;
+        if !engine.check_index()? {
+            bail!(
+                "{}/{}: no such index (baogao push --engine {} creates it)",
+                engine.url(),
+                engine.index,
+                engine.url()
+            );
+        }
+        for report in &request.reports {
+            if !engine.has_report(report)? {
+                eprintln!(
+                    "baogao: --report {}: 查無此報告 no such report in {}/{}",
+                    one_line(report),
+                    engine.url(),
+                    engine.index
+                );
+                return Ok(1);
+            }
+        }
+        let outcome = engine.search(request)?;
+        out.hits(&outcome, request.offset, self.json)?;
         Ok(if outcome.hits.is_empty() { 1 } else { 0 })
     }
 }

@@ -21,15 +21,15 @@ use crate::search::{Level, Request, Searching};
 /// Bonus for a word found whole in the passage text, per unit of the word's idf: holding a
 /// word counts for more than how often or in how short a passage it is held (BM25's part),
 /// and a rare word for more than a common one.
-const WHOLE_WORD_BODY_PER_IDF: f32 = 4.0;
+pub(crate) const WHOLE_WORD_BODY_PER_IDF: f32 = 4.0;
 /// The same for a word found whole in the passage's context.
-const WHOLE_WORD_CONTEXT_PER_IDF: f32 = 3.5;
+pub(crate) const WHOLE_WORD_CONTEXT_PER_IDF: f32 = 3.5;
 /// Bonus for neighbouring words of a question held together, per unit of the idf of the
 /// bigrams they make together: those bigrams count as BM25 would count them in a passage
 /// holding them once or twice, not as a word held whole.
 const TOGETHER_PER_IDF: f32 = 2.0;
 /// Weight of BM25 on the passage's context relative to its text.
-const CONTEXT_WEIGHT: f32 = 0.2;
+pub(crate) const CONTEXT_WEIGHT: f32 = 0.2;
 
 /// Which passages a built query finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

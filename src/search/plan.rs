@@ -26,26 +26,26 @@ use crate::search::sum_query::ReportKeys;
 /// Bonus for each query word found in the title of the passage's report, per unit of the
 /// word's idf: a report about 大眾捷運 makes its table rows answers to a query that names
 /// 大眾捷運.
-const TITLE_WORD_PER_IDF: f32 = 2.0;
+pub(crate) const TITLE_WORD_PER_IDF: f32 = 2.0;
 /// Most reports whose title may hold a word for the match level (see [`PlannedWord::title_keys`]).
-const MAX_TITLED_REPORTS: usize = 1000;
+pub(crate) const MAX_TITLED_REPORTS: usize = 1000;
 /// BM25 of a word found in another spelling of its numbers (第十二條 for 第12條), relative
 /// to the spelling typed: the typed one ranks first when all else is equal.
-const OTHER_SPELLING: f32 = 0.9;
+pub(crate) const OTHER_SPELLING: f32 = 0.9;
 /// A spelling some term of which is in at most 1/N of the passages is rare enough that
 /// the other spellings of its numbers are searched too.
-const RARE_SPELLING_SHARE: u64 = 200;
+pub(crate) const RARE_SPELLING_SHARE: u64 = 200;
 /// ... and a spelling some term of which is in at most this many passages: in a small
 /// index every spelling is searched.
 const MIN_RARE_SPELLING_DOCS: u64 = 1000;
 /// A word in more than 1/N of all passages is too common to score on its own.
-const COMMON_TERM_SHARE: u64 = 20;
+pub(crate) const COMMON_TERM_SHARE: u64 = 20;
 /// A word whose bigrams are all in more than 1/N of the passages is matched without positions.
-const COMMON_PHRASE_SHARE: u64 = 50;
+pub(crate) const COMMON_PHRASE_SHARE: u64 = 50;
 /// ... and in more than this many: positions are cheap to read in a small index.
 const MIN_COMMON_DOCS: u64 = 1000;
 /// Longest substring of a query word looked up as a dictionary word.
-const MAX_WORD_CHARS: usize = 8;
+pub(crate) const MAX_WORD_CHARS: usize = 8;
 /// A word of at least this many Han characters is read as a sentence: no dictionary word
 /// is that long.
 const SENTENCE_HAN_CHARS: usize = MAX_WORD_CHARS + 1;
@@ -317,145 +317,15 @@ impl Searching<'_> {
             .unwrap_or(0)
     }
 
-    /// The content words of a sentence, as typed: Han runs cut into the index's dictionary
-    /// words (the cut whose words are likeliest, as jieba cuts), letters and digits kept
-    /// whole; question words and particles dropped.
+    /// The content words of a sentence (see [`content_words`]), cut by the index's dictionary.
     fn content_words(&self, text: &str) -> Vec<(String, usize, usize)> {
-        let folded = Folded::new(text);
-        // Question words and particles, both lists.
-        let (_, stops) = stop_words();
-        let original = |start: usize, end: usize| {
-            text[folded.byte_offsets[start]..folded.byte_offsets[end]].to_string()
-        };
-        let chars = &folded.chars;
-        let mut parts = Vec::new();
-        let mut i = 0;
-        while i < chars.len() {
-            let han = is_han(chars[i]);
-            if !is_significant(chars[i]) {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            while i < chars.len() && is_significant(chars[i]) && is_han(chars[i]) == han {
-                i += 1;
-            }
-            if !han {
-                parts.push((start, i));
-                continue;
-            }
-            // Content words, with runs of single characters joined: a name the dictionary
-            // does not know (陸特, 雷頓) is cut into its characters.
-            let cut = self.cut(&chars[start..i]);
-            let stop = |k: usize| {
-                let (s, e) = cut[k];
-                stops.contains(&chars[start + s..start + e].iter().collect::<String>())
-            };
-            let mut kept: Vec<(usize, usize)> = Vec::new();
-            for (k, &(s, e)) in cut.iter().enumerate() {
-                if stop(k) {
-                    continue;
-                }
-                match kept.last_mut() {
-                    Some(last) if e - s == 1 && last.1 == s && last.1 - last.0 == 1 => last.1 = e,
-                    _ => kept.push((s, e)),
-                }
-            }
-            // A single character left alone (父 of 科學之父) is no word the index can hold
-            // whole: it takes the particle beside it (之父), the side more passages hold.
-            let (questions, _) = stop_words();
-            let particle = |k: usize| {
-                let (s, e) = cut[k];
-                let word: String = chars[start + s..start + e].iter().collect();
-                e - s == 1 && stop(k) && !questions.contains(&word)
-            };
-            // Characters before this are taken by earlier words: a particle between two
-            // single characters goes to one of them only.
-            let mut taken = 0;
-            for n in 0..kept.len() {
-                let next_start = kept.get(n + 1).map_or(usize::MAX, |w| w.0);
-                let word = &mut kept[n];
-                let Some(k) = cut.iter().position(|&(s, _)| s == word.0) else {
-                    continue;
-                };
-                if word.1 - word.0 != 1 {
-                    taken = word.1;
-                    continue;
-                }
-                let pair_df = |s: usize, e: usize| {
-                    let pair: String = chars[start + s..start + e].iter().collect();
-                    self.doc_freq(self.store.fields.body_grams, &pair)
-                };
-                let left = (k > 0 && particle(k - 1) && word.0 > taken)
-                    .then(|| pair_df(word.0 - 1, word.1));
-                let right = (k + 1 < cut.len() && particle(k + 1) && word.1 < next_start)
-                    .then(|| pair_df(word.0, word.1 + 1));
-                match (left, right) {
-                    (Some(l), r) if l > 0 && l >= r.unwrap_or(0) => word.0 -= 1,
-                    (_, Some(r)) if r > 0 => word.1 += 1,
-                    _ => {}
-                }
-                taken = word.1;
-            }
-            for (s, e) in kept {
-                // Joined characters may spell a question word the dictionary lacks (多少).
-                let word: String = chars[start + s..start + e].iter().collect();
-                if !stops.contains(&word) {
-                    parts.push((start + s, start + e));
-                }
-            }
-        }
-        parts
-            .into_iter()
-            .map(|(s, e)| {
-                (
-                    original(s, e),
-                    folded.byte_offsets[s],
-                    folded.byte_offsets[e],
-                )
-            })
-            .collect()
-    }
-
-    /// The likeliest cut of a Han run into dictionary words: the one maximising the sum of
-    /// log(document frequency / documents), each char alone being always allowed.
-    fn cut(&self, run: &[char]) -> Vec<(usize, usize)> {
-        let field = self.store.fields.body_words;
-        let (questions, _) = stop_words();
-        let total = (self.searcher.num_docs() as f64).max(1.0);
-        let n = run.len();
-        let mut best = vec![f64::NEG_INFINITY; n + 1];
-        let mut from = vec![0; n + 1];
-        best[0] = 0.0;
-        for start in 0..n {
-            if best[start] == f64::NEG_INFINITY {
-                continue;
-            }
-            for len in 1..=MAX_WORD_CHARS.min(n - start) {
-                let word: String = run[start..start + len].iter().collect();
-                // A question word is a word whether or not the index holds it (哪一年).
-                let df = match questions.contains(&word) {
-                    true => total as u64,
-                    false => self.doc_freq(field, &word),
-                };
-                if len > 1 && df == 0 {
-                    continue;
-                }
-                let score = best[start] + ((df as f64 + 1.0) / total).ln();
-                if score > best[start + len] {
-                    best[start + len] = score;
-                    from[start + len] = start;
-                }
-            }
-        }
-        let mut cut = Vec::new();
-        let mut end = n;
-        while end > 0 {
-            cut.push((from[end], end));
-            end = from[end];
-        }
-        cut.reverse();
-        cut
+        let f = &self.store.fields;
+        content_words(
+            text,
+            self.searcher.num_docs(),
+            &|word| self.doc_freq(f.body_words, word),
+            &|pair| self.doc_freq(f.body_grams, pair),
+        )
     }
 
     /// Passages containing the word: on the body field (which has positions) its bigrams
@@ -706,10 +576,155 @@ impl Searching<'_> {
     }
 }
 
+/// The content words of a sentence, as typed: Han runs cut into the index's dictionary
+/// words (the cut whose words are likeliest, as jieba cuts), letters and digits kept
+/// whole; question words and particles dropped. With each, its byte range in `text`.
+pub(crate) fn content_words(
+    text: &str,
+    docs: u64,
+    words_df: &dyn Fn(&str) -> u64,
+    grams_df: &dyn Fn(&str) -> u64,
+) -> Vec<(String, usize, usize)> {
+    let folded = Folded::new(text);
+    // Question words and particles, both lists.
+    let (_, stops) = stop_words();
+    let original = |start: usize, end: usize| {
+        text[folded.byte_offsets[start]..folded.byte_offsets[end]].to_string()
+    };
+    let chars = &folded.chars;
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let han = is_han(chars[i]);
+        if !is_significant(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && is_significant(chars[i]) && is_han(chars[i]) == han {
+            i += 1;
+        }
+        if !han {
+            parts.push((start, i));
+            continue;
+        }
+        // Content words, with runs of single characters joined: a name the dictionary
+        // does not know (陸特, 雷頓) is cut into its characters.
+        let cut = cut(&chars[start..i], docs, words_df);
+        let stop = |k: usize| {
+            let (s, e) = cut[k];
+            stops.contains(&chars[start + s..start + e].iter().collect::<String>())
+        };
+        let mut kept: Vec<(usize, usize)> = Vec::new();
+        for (k, &(s, e)) in cut.iter().enumerate() {
+            if stop(k) {
+                continue;
+            }
+            match kept.last_mut() {
+                Some(last) if e - s == 1 && last.1 == s && last.1 - last.0 == 1 => last.1 = e,
+                _ => kept.push((s, e)),
+            }
+        }
+        // A single character left alone (父 of 科學之父) is no word the index can hold
+        // whole: it takes the particle beside it (之父), the side more passages hold.
+        let (questions, _) = stop_words();
+        let particle = |k: usize| {
+            let (s, e) = cut[k];
+            let word: String = chars[start + s..start + e].iter().collect();
+            e - s == 1 && stop(k) && !questions.contains(&word)
+        };
+        // Characters before this are taken by earlier words: a particle between two
+        // single characters goes to one of them only.
+        let mut taken = 0;
+        for n in 0..kept.len() {
+            let next_start = kept.get(n + 1).map_or(usize::MAX, |w| w.0);
+            let word = &mut kept[n];
+            let Some(k) = cut.iter().position(|&(s, _)| s == word.0) else {
+                continue;
+            };
+            if word.1 - word.0 != 1 {
+                taken = word.1;
+                continue;
+            }
+            let pair_df = |s: usize, e: usize| {
+                let pair: String = chars[start + s..start + e].iter().collect();
+                grams_df(&pair)
+            };
+            let left =
+                (k > 0 && particle(k - 1) && word.0 > taken).then(|| pair_df(word.0 - 1, word.1));
+            let right = (k + 1 < cut.len() && particle(k + 1) && word.1 < next_start)
+                .then(|| pair_df(word.0, word.1 + 1));
+            match (left, right) {
+                (Some(l), r) if l > 0 && l >= r.unwrap_or(0) => word.0 -= 1,
+                (_, Some(r)) if r > 0 => word.1 += 1,
+                _ => {}
+            }
+            taken = word.1;
+        }
+        for (s, e) in kept {
+            // Joined characters may spell a question word the dictionary lacks (多少).
+            let word: String = chars[start + s..start + e].iter().collect();
+            if !stops.contains(&word) {
+                parts.push((start + s, start + e));
+            }
+        }
+    }
+    parts
+        .into_iter()
+        .map(|(s, e)| {
+            (
+                original(s, e),
+                folded.byte_offsets[s],
+                folded.byte_offsets[e],
+            )
+        })
+        .collect()
+}
+
+/// The likeliest cut of a Han run into dictionary words: the one maximising the sum of
+/// log(document frequency / documents), each char alone being always allowed.
+fn cut(run: &[char], docs: u64, doc_freq: &dyn Fn(&str) -> u64) -> Vec<(usize, usize)> {
+    let (questions, _) = stop_words();
+    let total = (docs as f64).max(1.0);
+    let n = run.len();
+    let mut best = vec![f64::NEG_INFINITY; n + 1];
+    let mut from = vec![0; n + 1];
+    best[0] = 0.0;
+    for start in 0..n {
+        if best[start] == f64::NEG_INFINITY {
+            continue;
+        }
+        for len in 1..=MAX_WORD_CHARS.min(n - start) {
+            let word: String = run[start..start + len].iter().collect();
+            // A question word is a word whether or not the index holds it (哪一年).
+            let df = match questions.contains(&word) {
+                true => total as u64,
+                false => doc_freq(&word),
+            };
+            if len > 1 && df == 0 {
+                continue;
+            }
+            let score = best[start] + ((df as f64 + 1.0) / total).ln();
+            if score > best[start + len] {
+                best[start + len] = score;
+                from[start + len] = start;
+            }
+        }
+    }
+    let mut cut = Vec::new();
+    let mut end = n;
+    while end > 0 {
+        cut.push((from[end], end));
+        end = from[end];
+    }
+    cut.reverse();
+    cut
+}
+
 /// The terms that a passage holding the word must have at each position: where several
 /// share one (a number's value, its digits as written, its parts), the one covering most of
 /// the word from the earliest char, so `235万` asks for 2350000, which `2,350,000` also gives.
-fn one_per_position(
+pub(crate) fn one_per_position(
     mut terms: Vec<crate::analysis::analyzer::Term>,
 ) -> Vec<crate::analysis::analyzer::Term> {
     terms.sort_by(|a, b| {
@@ -723,7 +738,7 @@ fn one_per_position(
 
 /// Whether a query word was typed as a sentence: it asks (a question mark or question
 /// word), or is longer than any dictionary word.
-fn is_sentence(text: &str) -> bool {
+pub(crate) fn is_sentence(text: &str) -> bool {
     let folded = Folded::new(text);
     let han = folded.chars.iter().filter(|c| is_han(**c)).count();
     if han >= SENTENCE_HAN_CHARS || text.chars().any(|c| QUESTION_MARKS.contains(&c)) {
@@ -750,7 +765,7 @@ pub fn alternatives(typed: &str, synonyms: &Synonyms) -> Vec<String> {
 }
 
 /// tantivy's BM25 idf (crate-private there), so that scales computed with it are exact.
-pub(super) fn idf(df: u64, docs: u64) -> f32 {
+pub(crate) fn idf(df: u64, docs: u64) -> f32 {
     let df = df.min(docs);
     let x = ((docs - df) as f32 + 0.5) / (df as f32 + 0.5);
     (1.0 + x).ln()

@@ -1,0 +1,698 @@
+//! The engine's query plan: query words and document frequencies asked of the engine → one
+//! OpenSearch query per match level, following local search's rules (see `src/search/`):
+//! a word held whole earns 4 × its idf in the text, 3.5 × in the context, plus BM25; its
+//! dictionary parts their BM25; a report title holding it 2 × its idf; the kind's prior
+//! multiplies the sum; levels all, some, partial.
+//!
+//! Everything here is pure: [`Stats`] holds what was asked of the engine, so the queries
+//! are tested without one.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde_json::{Value, json};
+
+use crate::analysis::analyzer::{Folded, gram_terms, is_significant, query_pieces};
+use crate::analysis::numerals::spellings;
+use crate::export::preanalyzed;
+use crate::search::clauses::{CONTEXT_WEIGHT, WHOLE_WORD_BODY_PER_IDF, WHOLE_WORD_CONTEXT_PER_IDF};
+use crate::search::plan::{
+    COMMON_PHRASE_SHARE, COMMON_TERM_SHARE, MAX_TITLED_REPORTS, MAX_WORD_CHARS, OTHER_SPELLING,
+    RARE_SPELLING_SHARE, TITLE_WORD_PER_IDF, idf, one_per_position,
+};
+use crate::search::{Level, QueryWord, Request};
+
+/// Field names of the exported documents.
+const BODY_WORDS: &str = "body_words";
+const BODY_GRAMS: &str = "body_grams";
+const CONTEXT_GRAMS: &str = "context_grams";
+const TITLE_GRAMS: &str = "title_grams";
+
+/// Document frequencies the plan needs, as counted by the engine.
+#[derive(Debug, Default, Clone)]
+pub struct Stats {
+    /// Documents, counted as the local index counts them (passages plus one per report).
+    pub docs: u64,
+    /// (field, term) → documents holding it.
+    pub doc_freqs: HashMap<(String, String), u64>,
+    /// Query word (folded, significant chars) → reports whose title holds it.
+    pub titled_reports: HashMap<String, u64>,
+}
+
+impl Stats {
+    pub fn doc_freq(&self, field: &str, term: &str) -> u64 {
+        self.doc_freqs
+            .get(&(field.to_string(), term.to_string()))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+/// The significant chars of a folded word: how the word field would hold it as one term.
+fn key_of(folded: &Folded) -> String {
+    folded
+        .chars
+        .iter()
+        .filter(|c| is_significant(**c))
+        .collect()
+}
+
+/// Terms whose frequencies the plan of `words` needs (field, term), and the words whose
+/// titled reports it needs (word key → its pre-analysed phrase).
+pub fn needed(words: &[QueryWord]) -> (BTreeSet<(String, String)>, BTreeMap<String, String>) {
+    let mut terms = BTreeSet::new();
+    let mut titles = BTreeMap::new();
+    let mut add = |field: &str, term: String| {
+        terms.insert((field.to_string(), term));
+    };
+    for word in words {
+        let folded = Folded::new(&word.text);
+        let key = key_of(&folded);
+        if key.is_empty() {
+            continue;
+        }
+        add(BODY_WORDS, key.clone());
+        for t in one_per_position(gram_terms(&folded)) {
+            add(BODY_GRAMS, t.text);
+        }
+        for spelling in spellings(&folded.chars) {
+            for t in one_per_position(gram_terms(&Folded::new(&spelling))) {
+                add(BODY_GRAMS, t.text);
+            }
+        }
+        for text in part_candidates(&folded) {
+            add(BODY_WORDS, text);
+        }
+        let grams = one_per_position(gram_terms(&folded));
+        if !grams.is_empty() {
+            titles.insert(key, preanalyzed(&grams));
+        }
+    }
+    (terms, titles)
+}
+
+/// Every piece of a word that may be a dictionary word: substrings of its Han runs of two to
+/// eight chars, its single chars, and its alphanumeric terms.
+fn part_candidates(folded: &Folded) -> Vec<String> {
+    let (han_runs, alnum) = query_pieces(folded);
+    let mut out = Vec::new();
+    for (start, end) in han_runs {
+        let chars = &folded.chars[start..end];
+        for len in 1..=chars.len().min(MAX_WORD_CHARS) {
+            for i in 0..=chars.len() - len {
+                out.push(chars[i..i + len].iter().collect());
+            }
+        }
+    }
+    out.extend(alnum.into_iter().map(|t| t.text));
+    out
+}
+
+/// Substrings of a sentence's Han runs, up to eight chars, whose frequencies its cut into
+/// content words needs.
+pub fn sentence_pieces(text: &str) -> Vec<String> {
+    let folded = Folded::new(text);
+    let (han_runs, _) = query_pieces(&folded);
+    let mut out = Vec::new();
+    for (start, end) in han_runs {
+        let chars = &folded.chars[start..end];
+        for len in 1..=chars.len().min(MAX_WORD_CHARS) {
+            for i in 0..=chars.len() - len {
+                out.push(chars[i..i + len].iter().collect());
+            }
+        }
+    }
+    out
+}
+
+/// A query word, planned.
+#[derive(Debug, Clone)]
+pub struct EngineWord {
+    pub text: String,
+    pub required: bool,
+    pub excluded: bool,
+    /// Pre-analysed phrase of the word as typed; `None` when it has nothing to match.
+    typed: Option<String>,
+    /// Matched as all terms present rather than a phrase (every bigram is common).
+    common: bool,
+    /// Other spellings of its numbers, each with its BM25 factor.
+    others: Vec<(String, f32)>,
+    rarity: f32,
+    run_factor: f32,
+    /// Dictionary parts: term, whether holding it is a partial match.
+    parts: Vec<(String, bool)>,
+    /// Report titles holding it count for the match level.
+    titled: bool,
+    /// Marked in snippets.
+    pub marked: Vec<String>,
+}
+
+/// A planned query.
+#[derive(Debug, Clone)]
+pub struct EnginePlan {
+    pub words: Vec<EngineWord>,
+    /// Title bonuses apply (more than one positive word).
+    title_bonus: bool,
+}
+
+impl EnginePlan {
+    pub fn positive(&self) -> impl Iterator<Item = &EngineWord> {
+        self.words.iter().filter(|w| !w.excluded)
+    }
+
+    /// What snippets mark.
+    pub fn marked(&self) -> Vec<String> {
+        self.positive().flat_map(|w| w.marked.clone()).collect()
+    }
+
+    /// The levels to read, in order.
+    pub fn levels(&self) -> &'static [Level] {
+        if self.positive().count() > 1 {
+            &[Level::All, Level::Some, Level::Partial]
+        } else {
+            &[Level::All, Level::Partial]
+        }
+    }
+}
+
+/// Plans `words` with the engine's `stats`, as `src/search/plan.rs` plans them locally.
+pub fn plan(words: Vec<QueryWord>, stats: &Stats) -> EnginePlan {
+    let docs = stats.docs;
+    let sum_idf = |terms: &[crate::analysis::analyzer::Term]| -> f32 {
+        terms
+            .iter()
+            .map(|t| idf(stats.doc_freq(BODY_GRAMS, &t.text), docs))
+            .sum()
+    };
+    let positive = words.iter().filter(|w| !w.excluded).count();
+    let planned = words
+        .into_iter()
+        .map(|w| {
+            let folded = Folded::new(&w.text);
+            let key = key_of(&folded);
+            let grams = one_per_position(gram_terms(&folded));
+            let typed = (!grams.is_empty()).then(|| preanalyzed(&grams));
+            let as_word = stats.doc_freq(BODY_WORDS, &key);
+            let df = if as_word > 0 {
+                as_word
+            } else {
+                grams
+                    .iter()
+                    .map(|t| stats.doc_freq(BODY_GRAMS, &t.text))
+                    .min()
+                    .unwrap_or(0)
+            };
+            let rarity = idf(df, docs);
+            let common_share = docs / COMMON_PHRASE_SHARE;
+            let common = grams.len() > 1
+                && grams
+                    .iter()
+                    .all(|t| stats.doc_freq(BODY_GRAMS, &t.text) > common_share);
+            let typed_weight = sum_idf(&grams);
+            let run_factor = if typed_weight > 0.0 {
+                rarity / typed_weight
+            } else {
+                1.0
+            };
+            let rare_share = docs / RARE_SPELLING_SHARE;
+            let typed_is_rare = grams
+                .iter()
+                .any(|t| stats.doc_freq(BODY_GRAMS, &t.text) <= rare_share);
+            let spelled = spellings(&folded.chars);
+            let others = if typed_is_rare {
+                spelled
+                    .iter()
+                    .filter_map(|s| {
+                        let terms = one_per_position(gram_terms(&Folded::new(s)));
+                        if terms.is_empty() {
+                            return None;
+                        }
+                        let weight = sum_idf(&terms);
+                        let fair = OTHER_SPELLING * typed_weight / weight.max(typed_weight);
+                        Some((preanalyzed(&terms), fair))
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let parts = if w.excluded {
+                Vec::new()
+            } else {
+                parts(&folded, &key, stats)
+            };
+            let titled = stats
+                .titled_reports
+                .get(&key)
+                .is_some_and(|&n| n > 0 && n as usize <= MAX_TITLED_REPORTS);
+            let marked = std::iter::once(w.text.clone()).chain(spelled).collect();
+            EngineWord {
+                text: w.text,
+                required: w.required,
+                excluded: w.excluded,
+                typed,
+                common,
+                others,
+                rarity,
+                run_factor,
+                parts,
+                titled: titled && positive > 1,
+                marked,
+            }
+        })
+        .collect();
+    EnginePlan {
+        words: planned,
+        title_bonus: positive > 1,
+    }
+}
+
+/// The dictionary words inside a word (see `Searching::word_terms`).
+fn parts(folded: &Folded, key: &str, stats: &Stats) -> Vec<(String, bool)> {
+    let word_chars = folded.chars.iter().filter(|c| is_significant(**c)).count();
+    let (han_runs, alnum) = query_pieces(folded);
+    let max_df = (stats.docs / COMMON_TERM_SHARE).max(1000);
+    let df = |t: &str| stats.doc_freq(BODY_WORDS, t);
+    let mut texts: Vec<String> = Vec::new();
+    for (start, end) in han_runs {
+        let chars = &folded.chars[start..end];
+        let mut covered = vec![false; chars.len()];
+        for len in (2..=chars.len().min(MAX_WORD_CHARS)).rev() {
+            for i in 0..=chars.len() - len {
+                let s: String = chars[i..i + len].iter().collect();
+                let n = df(&s);
+                if n > 0 {
+                    covered[i..i + len].iter_mut().for_each(|c| *c = true);
+                    if n <= max_df {
+                        texts.push(s);
+                    }
+                }
+            }
+        }
+        for (i, c) in chars.iter().enumerate() {
+            let s = c.to_string();
+            if !covered[i] && df(&s) <= max_df {
+                texts.push(s);
+            }
+        }
+    }
+    texts.extend(
+        alnum
+            .into_iter()
+            .map(|t| t.text)
+            .filter(|t| df(t) <= max_df),
+    );
+    texts.sort();
+    texts.dedup();
+    texts.retain(|t| t != key);
+    texts
+        .into_iter()
+        .map(|t| {
+            let piece = word_chars <= 1 || t.chars().count() >= 2;
+            (t, piece)
+        })
+        .collect()
+}
+
+/// Which passages a query finds (as `clauses::Scope`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Level(Level),
+    /// Every match, whatever its level (facets).
+    Any,
+}
+
+/// Filters of a request, as engine clauses; `None` when one can match nothing.
+pub fn filters(request: &Request) -> Option<Vec<Value>> {
+    let mut out = Vec::new();
+    // Repeated values of one filter: any of them.
+    for (field, values) in [
+        ("kind", &request.kinds),
+        ("report", &request.reports),
+        ("organisation", &request.organisations),
+    ] {
+        if !values.is_empty() {
+            out.push(json!({"terms": {field: values}}));
+        }
+    }
+    // Dates are `YYYY-MM-DD` keywords: their order is the calendar's.
+    if request.from.is_some() || request.to.is_some() {
+        let mut range = serde_json::Map::new();
+        if let Some(from) = &request.from {
+            range.insert("gte".into(), json!(from));
+        }
+        if let Some(to) = &request.to {
+            range.insert("lte".into(), json!(to));
+        }
+        out.push(json!({"range": {"date": range}}));
+    }
+    if let Some(year) = &request.year {
+        out.push(json!({"term": {"year": year}}));
+    }
+    if let Some(section) = &request.section {
+        let key = crate::export::document::significant_text(section);
+        if key.is_empty() {
+            return None;
+        }
+        out.push(json!({"wildcard": {"section_folded": {"value": format!("*{key}*")}}}));
+    }
+    Some(out)
+}
+
+fn phrase(field: &str, text: &str, boost: f32) -> Value {
+    json!({"match_phrase": {field: {"query": text, "boost": boost}}})
+}
+
+fn all_terms(field: &str, text: &str, boost: f32) -> Value {
+    // Each term once, as the local query lists them.
+    let mut terms: Vec<&str> = text.split(' ').filter(|t| *t != "_").collect();
+    terms.sort_unstable();
+    terms.dedup();
+    json!({"match": {field: {"query": terms.join(" "), "operator": "and", "boost": boost}}})
+}
+
+fn any_of(clauses: Vec<Value>) -> Value {
+    json!({"bool": {"should": clauses, "minimum_should_match": 1}})
+}
+
+fn constant(filter: Value, boost: f32) -> Value {
+    json!({"constant_score": {"filter": filter, "boost": boost}})
+}
+
+impl EngineWord {
+    /// The word's whole run in the text as typed (`boost` scales its BM25).
+    fn body_typed(&self, boost: f32) -> Option<Value> {
+        let typed = self.typed.as_deref()?;
+        Some(match self.common {
+            true => all_terms(BODY_GRAMS, typed, boost),
+            false => phrase(BODY_GRAMS, typed, boost),
+        })
+    }
+
+    /// In the text, in another spelling of its numbers.
+    fn body_others(&self, boost: f32) -> Option<Value> {
+        if self.others.is_empty() {
+            return None;
+        }
+        Some(any_of(
+            self.others
+                .iter()
+                .map(|(s, fair)| phrase(BODY_GRAMS, s, boost * fair))
+                .collect(),
+        ))
+    }
+
+    /// In the context, in any spelling.
+    fn context(&self, boost: f32) -> Option<Value> {
+        let typed = self.typed.as_deref()?;
+        let mut clauses = vec![all_terms(CONTEXT_GRAMS, typed, boost)];
+        clauses.extend(
+            self.others
+                .iter()
+                .map(|(s, _)| all_terms(CONTEXT_GRAMS, s, boost)),
+        );
+        Some(any_of(clauses))
+    }
+
+    /// In the title of the passage's report.
+    fn title(&self) -> Option<Value> {
+        Some(all_terms(TITLE_GRAMS, self.typed.as_deref()?, 1.0))
+    }
+
+    /// Held whole by a clause: in the text (any spelling) or the context.
+    fn held(&self) -> Option<Value> {
+        let mut clauses: Vec<Value> = self.body_typed(1.0).into_iter().collect();
+        clauses.extend(self.body_others(1.0));
+        clauses.extend(self.context(1.0));
+        (!clauses.is_empty()).then(|| any_of(clauses))
+    }
+
+    /// Held for the level: by a clause, or by its report's title.
+    fn held_for_level(&self) -> Option<Value> {
+        let held = self.held()?;
+        match (self.titled, self.title()) {
+            (true, Some(title)) => Some(any_of(vec![held, title])),
+            _ => Some(held),
+        }
+    }
+
+    /// A quoted phrase: in the text, or for a table row in its caption or headers.
+    fn in_passage(&self) -> Option<Value> {
+        let mut clauses: Vec<Value> = self.body_typed(1.0).into_iter().collect();
+        clauses.extend(self.body_others(1.0));
+        clauses.push(
+            json!({"bool": {"filter": [self.context(1.0)?, {"term": {"kind": "table_row"}}]}}),
+        );
+        Some(any_of(clauses))
+    }
+
+    /// The scoring clauses of the word.
+    fn scoring(&self, out: &mut Vec<Value>) {
+        let bm25 = self.run_factor;
+        if let Some(body) = self.body_typed(bm25) {
+            out.push(constant(
+                self.body_typed(1.0).unwrap_or(Value::Null),
+                WHOLE_WORD_BODY_PER_IDF * self.rarity,
+            ));
+            out.push(body);
+        }
+        if let Some(others) = self.body_others(bm25) {
+            out.push(constant(
+                self.body_others(1.0).unwrap_or(Value::Null),
+                WHOLE_WORD_BODY_PER_IDF * self.rarity * OTHER_SPELLING,
+            ));
+            out.push(others);
+        }
+        if let Some(context) = self.context(bm25 * (CONTEXT_WEIGHT + 1.0)) {
+            out.push(constant(
+                self.context(1.0).unwrap_or(Value::Null),
+                WHOLE_WORD_CONTEXT_PER_IDF * self.rarity,
+            ));
+            out.push(context);
+        }
+        for (part, _) in &self.parts {
+            out.push(json!({"term": {BODY_WORDS: {"value": part}}}));
+        }
+    }
+}
+
+/// The engine query of one scope; `None` when it can match nothing.
+pub fn build(request: &Request, plan: &EnginePlan, scope: Scope) -> Option<Value> {
+    let mut filter: Vec<Value> = filters(request)?;
+    let mut must_not: Vec<Value> = Vec::new();
+    let mut scoring: Vec<Value> = Vec::new();
+    let mut held: Vec<Value> = Vec::new();
+    let mut held_for_level: Vec<Value> = Vec::new();
+    let mut pieces: Vec<Value> = Vec::new();
+    for word in &plan.words {
+        if word.excluded {
+            must_not.extend(word.held());
+            continue;
+        }
+        match word.held() {
+            Some(_) if word.required => filter.push(word.in_passage()?),
+            None if word.required || scope == Scope::Level(Level::All) => return None,
+            _ => {}
+        }
+        word.scoring(&mut scoring);
+        if let (Some(h), Some(l)) = (word.held(), word.held_for_level()) {
+            held.push(h);
+            held_for_level.push(l);
+        }
+        pieces.extend(
+            word.parts
+                .iter()
+                .filter(|(_, piece)| *piece)
+                .map(|(t, _)| json!({"term": {BODY_WORDS: t}})),
+        );
+        if plan.title_bonus
+            && let Some(title) = word.title()
+        {
+            scoring.push(constant(title, TITLE_WORD_PER_IDF * word.rarity));
+        }
+    }
+    match scope {
+        Scope::Level(Level::All) => {
+            if held.is_empty() {
+                return None;
+            }
+            filter.push(any_of(held));
+            filter.extend(held_for_level);
+        }
+        Scope::Level(Level::Some) => {
+            if held.is_empty() {
+                return None;
+            }
+            filter.push(any_of(held));
+            must_not.push(json!({"bool": {"filter": held_for_level}}));
+        }
+        Scope::Level(Level::Partial) => {
+            if pieces.is_empty() {
+                return None;
+            }
+            filter.push(any_of(pieces));
+            must_not.extend(held);
+        }
+        Scope::Any => {
+            let mut any = held;
+            any.extend(pieces);
+            if any.is_empty() {
+                return None;
+            }
+            filter.push(any_of(any));
+        }
+    }
+    let boolean = json!({"bool": {
+        "filter": filter,
+        "must_not": must_not,
+        "should": scoring,
+    }});
+    Some(json!({"function_score": {
+        "query": boolean,
+        "field_value_factor": {"field": "prior", "missing": 1.0},
+        "boost_mode": "multiply"
+    }}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(text: &str) -> QueryWord {
+        QueryWord {
+            text: text.into(),
+            required: false,
+            excluded: false,
+        }
+    }
+
+    fn stats(docs: u64, dfs: &[(&str, &str, u64)]) -> Stats {
+        Stats {
+            docs,
+            doc_freqs: dfs
+                .iter()
+                .map(|(f, t, n)| ((f.to_string(), t.to_string()), *n))
+                .collect(),
+            titled_reports: HashMap::new(),
+        }
+    }
+
+    #[test]
+    fn needed_terms_cover_the_word_its_bigrams_and_parts() {
+        let (terms, titles) = needed(&[word("雙城論壇")]);
+        for (field, term) in [
+            ("body_words", "双城论坛"),
+            ("body_words", "论坛"),
+            ("body_words", "双"),
+            ("body_grams", "双城"),
+            ("body_grams", "论坛"),
+        ] {
+            assert!(
+                terms.contains(&(field.into(), term.into())),
+                "{field}:{term}"
+            );
+        }
+        assert_eq!(
+            titles.get("双城论坛").map(String::as_str),
+            Some("双城 城论 论坛")
+        );
+    }
+
+    #[test]
+    fn rare_word_is_a_phrase_with_idf_bonus() {
+        let s = stats(
+            10_000,
+            &[
+                ("body_words", "双城论坛", 5),
+                ("body_words", "论坛", 50),
+                ("body_grams", "双城", 10),
+                ("body_grams", "城论", 6),
+                ("body_grams", "论坛", 60),
+            ],
+        );
+        let plan = plan(vec![word("雙城論壇")], &s);
+        let w = &plan.words[0];
+        assert!(!w.common);
+        assert_eq!(w.typed.as_deref(), Some("双城 城论 论坛"));
+        assert!((w.rarity - idf(5, 10_000)).abs() < 1e-6);
+        // 论坛 is a dictionary word inside it; 双城论坛 itself is the whole run's.
+        assert_eq!(w.parts, vec![("论坛".to_string(), true)]);
+        let query = build(&Request::default(), &plan, Scope::Level(Level::All)).unwrap();
+        let text = query.to_string();
+        assert!(text.contains("match_phrase"), "{text}");
+        let bonus =
+            query["function_score"]["query"]["bool"]["should"][0]["constant_score"]["boost"]
+                .as_f64()
+                .unwrap();
+        let expected = f64::from(WHOLE_WORD_BODY_PER_IDF * w.rarity);
+        assert!((bonus - expected).abs() < 1e-4, "{text}");
+        // One word: no `some` level, and nothing to title-bonus.
+        assert_eq!(plan.levels(), &[Level::All, Level::Partial]);
+        assert!(!text.contains("title_grams"), "{text}");
+    }
+
+    #[test]
+    fn common_bigrams_match_without_positions() {
+        let s = stats(
+            100,
+            &[
+                ("body_grams", "双城", 20),
+                ("body_grams", "城论", 20),
+                ("body_grams", "论坛", 20),
+            ],
+        );
+        let plan = plan(vec![word("雙城論壇")], &s);
+        assert!(plan.words[0].common);
+        let query = build(&Request::default(), &plan, Scope::Level(Level::All))
+            .unwrap()
+            .to_string();
+        assert!(!query.contains("match_phrase"), "{query}");
+    }
+
+    #[test]
+    fn levels_and_exclusions() {
+        let s = stats(
+            1000,
+            &[("body_words", "台北", 10), ("body_words", "上海", 10)],
+        );
+        let mut words = vec![word("臺北"), word("上海"), word("北京")];
+        words[2].excluded = true;
+        let plan = plan(words, &s);
+        assert_eq!(plan.levels(), &[Level::All, Level::Some, Level::Partial]);
+        let some = build(&Request::default(), &plan, Scope::Level(Level::Some)).unwrap();
+        let must_not = &some["function_score"]["query"]["bool"]["must_not"];
+        // The excluded word, and passages holding every word (the `all` level).
+        assert_eq!(must_not.as_array().unwrap().len(), 2, "{must_not}");
+        assert!(must_not.to_string().contains("北京"), "{must_not}");
+        // A word with nothing to match empties the `all` level.
+        let empty = plan_with_blank();
+        assert!(build(&Request::default(), &empty, Scope::Level(Level::All)).is_none());
+    }
+
+    fn plan_with_blank() -> EnginePlan {
+        plan(vec![word("臺北"), word("，")], &stats(10, &[]))
+    }
+
+    #[test]
+    fn filters_become_terms_and_a_section_wildcard() {
+        let request = Request {
+            kinds: vec!["table_row".into(), "paragraph".into()],
+            from: Some("2017-01-01".into()),
+            section: Some("兩岸 交流".into()),
+            ..Request::default()
+        };
+        let f = Value::Array(filters(&request).unwrap()).to_string();
+        assert!(
+            f.contains(r#"{"terms":{"kind":["table_row","paragraph"]}}"#),
+            "{f}"
+        );
+        assert!(
+            f.contains(r#"{"range":{"date":{"gte":"2017-01-01"}}}"#),
+            "{f}"
+        );
+        assert!(f.contains("*两岸交流*"), "{f}");
+        let blank = Request {
+            section: Some("，".into()),
+            ..Request::default()
+        };
+        assert!(filters(&blank).is_none());
+    }
+}

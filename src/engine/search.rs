@@ -1,0 +1,384 @@
+//! Searching the engine: a request → its words (a question cut into content words with the
+//! engine's frequencies) → the plan ([`super::query`]) → one engine query per match level,
+//! read in order as locally → hits with baogao's own snippets and highlights, and facet
+//! counts from terms aggregations.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use anyhow::{Result, anyhow};
+use serde_json::{Map, Value, json};
+
+use crate::report::parse::Kind;
+use crate::report::passage::Passage;
+use crate::search::plan::{content_words, is_sentence};
+use crate::search::query::MAX_QUERY_WORDS;
+use crate::search::snippet::{Snippet, make_snippet};
+use crate::search::{
+    Facets, Hit, Level, MAX_LIMIT, MAX_OFFSET, Outcome, QueryWord, Request, parse_query,
+};
+
+use super::Engine;
+use super::push::encode;
+use super::query::{EnginePlan, Scope, Stats, build, needed, plan, sentence_pieces};
+
+/// Most buckets of one facet (reports at national scale are many; the rest are few).
+const FACET_BUCKETS: usize = 65_536;
+
+/// Fields of `_source` a hit needs.
+const DISPLAY_FIELDS: &[&str] = &[
+    "id",
+    "report",
+    "title",
+    "date",
+    "kind",
+    "section",
+    "text",
+    "table",
+    "headers",
+    "table_note",
+    "seq",
+];
+
+impl Engine {
+    /// `_search` on the index with global term statistics (as one local index has).
+    fn search_body(&self, body: &Value, routing: Option<&str>) -> Result<Value> {
+        let mut path = format!("/{}/_search?search_type=dfs_query_then_fetch", self.index);
+        if let Some(report) = routing {
+            path.push_str(&format!("&routing={}", encode(report)));
+        }
+        self.ok("POST", &path, Some(&body.to_string()))
+    }
+
+    /// Whether the index holds passages of this report.
+    pub fn has_report(&self, report: &str) -> Result<bool> {
+        let body = json!({"size": 0, "track_total_hits": 1,
+                          "query": {"term": {"report": report}}});
+        let answer = self.search_body(&body, Some(report))?;
+        Ok(total(&answer) > 0)
+    }
+
+    /// The passage ids the index holds for a report, read page by page.
+    pub fn report_ids(&self, report: &str) -> Result<Vec<String>> {
+        const PAGE: usize = 5000;
+        let mut ids = Vec::new();
+        let mut after: Option<Value> = None;
+        loop {
+            let mut body = json!({
+                "query": {"term": {"report": report}},
+                "size": PAGE,
+                "_source": false,
+                "sort": [{"key": "asc"}, {"id": "asc"}],
+            });
+            if let Some(after) = &after {
+                body["search_after"] = after.clone();
+            }
+            let path = format!("/{}/_search?routing={}", self.index, encode(report));
+            let answer = self.ok("POST", &path, Some(&body.to_string()))?;
+            let hits = answer
+                .pointer("/hits/hits")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            for hit in &hits {
+                if let Some(id) = hit.get("_id").and_then(Value::as_str) {
+                    ids.push(id.to_string());
+                }
+            }
+            if hits.len() < PAGE {
+                return Ok(ids);
+            }
+            after = hits.last().and_then(|h| h.get("sort")).cloned();
+        }
+    }
+
+    /// Document frequencies of (field, term) pairs and titled-report counts of words, in
+    /// one request; documents counted as the local index counts them.
+    fn stats(
+        &self,
+        terms: &BTreeSet<(String, String)>,
+        titles: &BTreeMap<String, String>,
+    ) -> Result<Stats> {
+        let mut filters = Map::new();
+        let list: Vec<&(String, String)> = terms.iter().collect();
+        for (i, (field, term)) in list.iter().enumerate() {
+            filters.insert(format!("t{i}"), json!({"term": {field.as_str(): term}}));
+        }
+        let mut aggs = Map::new();
+        aggs.insert(
+            "reports".into(),
+            json!({"cardinality": {"field": "report", "precision_threshold": 40000}}),
+        );
+        if !filters.is_empty() {
+            aggs.insert("df".into(), json!({"filters": {"filters": filters}}));
+        }
+        let title_list: Vec<(&String, &String)> = titles.iter().collect();
+        for (i, (_, grams)) in title_list.iter().enumerate() {
+            aggs.insert(
+                format!("title{i}"),
+                json!({"filter": {"match": {"title_grams": {"query": grams, "operator": "and"}}},
+                       "aggs": {"reports": {"cardinality": {"field": "report", "precision_threshold": 2000}}}}),
+            );
+        }
+        let body = json!({"size": 0, "track_total_hits": true, "aggs": aggs});
+        let answer = self.search_body(&body, None)?;
+        let count = |v: Option<&Value>| v.and_then(Value::as_u64).unwrap_or(0);
+        let reports = count(answer.pointer("/aggregations/reports/value"));
+        let mut stats = Stats {
+            docs: total(&answer) + reports,
+            ..Stats::default()
+        };
+        for (i, (field, term)) in list.iter().enumerate() {
+            let n = count(answer.pointer(&format!("/aggregations/df/buckets/t{i}/doc_count")));
+            stats.doc_freqs.insert((field.clone(), term.clone()), n);
+        }
+        for (i, (key, _)) in title_list.iter().enumerate() {
+            let n = count(answer.pointer(&format!("/aggregations/title{i}/reports/value")));
+            stats.titled_reports.insert((*key).clone(), n);
+        }
+        Ok(stats)
+    }
+
+    /// The query's words, a sentence cut into its content words.
+    fn words(&self, query: &str) -> Result<Vec<QueryWord>> {
+        let typed = parse_query(query);
+        let sentences: Vec<&QueryWord> = typed
+            .iter()
+            .filter(|w| !w.excluded && !w.required && is_sentence(&w.text))
+            .collect();
+        let mut frequencies: HashMap<String, u64> = HashMap::new();
+        let mut docs = 0;
+        if !sentences.is_empty() {
+            let terms: BTreeSet<(String, String)> = sentences
+                .iter()
+                .flat_map(|w| sentence_pieces(&w.text))
+                .map(|p| ("body_words".to_string(), p))
+                .collect();
+            let stats = self.stats(&terms, &BTreeMap::new())?;
+            docs = stats.docs;
+            frequencies = stats
+                .doc_freqs
+                .into_iter()
+                .map(|((_, t), n)| (t, n))
+                .collect();
+        }
+        let mut words = Vec::new();
+        for word in typed {
+            if word.excluded || word.required || !is_sentence(&word.text) {
+                words.push(word);
+                continue;
+            }
+            let df = |t: &str| frequencies.get(t).copied().unwrap_or(0);
+            let parts = content_words(&word.text, docs, &df, &df);
+            if parts.is_empty() {
+                words.push(word);
+            }
+            let mut seen = std::collections::HashSet::new();
+            let parts = parts
+                .into_iter()
+                .map(|(text, _, _)| text)
+                .filter(|text| seen.insert(crate::analysis::analyzer::Folded::new(text).chars));
+            words.extend(parts.map(|text| QueryWord {
+                text,
+                required: false,
+                excluded: false,
+            }));
+        }
+        words.truncate(MAX_QUERY_WORDS);
+        Ok(words)
+    }
+
+    /// Plans the query against the engine's statistics.
+    pub fn plan(&self, query: &str) -> Result<EnginePlan> {
+        let words = self.words(query)?;
+        let (terms, titles) = needed(&words);
+        let stats = self.stats(&terms, &titles)?;
+        Ok(plan(words, &stats))
+    }
+
+    /// Runs a search as local search runs it (see `src/search/run.rs`).
+    pub fn search(&self, request: &Request) -> Result<Outcome> {
+        let blank = |v: &Option<String>| v.as_deref().is_some_and(|v| v.trim().is_empty());
+        let any_blank = |v: &[String]| v.iter().any(|v| v.trim().is_empty());
+        if any_blank(&request.kinds)
+            || any_blank(&request.reports)
+            || any_blank(&request.organisations)
+            || blank(&request.year)
+            || blank(&request.section)
+        {
+            return Ok(Outcome::default());
+        }
+        let plan = self.plan(&request.query)?;
+        let limit = request.limit.clamp(1, MAX_LIMIT);
+        let offset = request.offset.min(MAX_OFFSET);
+        let wanted = offset + limit;
+        // One report lives on one shard: ask only that one.
+        let routing = match request.reports.as_slice() {
+            [report] => Some(report.as_str()),
+            _ => None,
+        };
+        let mut ranked: Vec<(Level, f32, Passage)> = Vec::new();
+        let mut matched = 0;
+        for &level in plan.levels() {
+            if matched >= wanted {
+                break;
+            }
+            let Some(query) = build(request, &plan, Scope::Level(level)) else {
+                continue;
+            };
+            let body = json!({
+                "query": query,
+                "size": wanted - matched,
+                "track_total_hits": true,
+                "sort": [{"_score": "desc"}, {"key": "asc"}],
+                "_source": DISPLAY_FIELDS,
+            });
+            let answer = self.search_body(&body, routing)?;
+            let hits = answer
+                .pointer("/hits/hits")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            for hit in hits {
+                let score = hit.get("_score").and_then(Value::as_f64).unwrap_or(0.0) as f32;
+                ranked.push((level, score, passage(&hit)?));
+            }
+            matched += total(&answer) as usize;
+        }
+        let (total, facets) = match request.facets {
+            true => {
+                let (total, facets) = self.facets(request, &plan, routing)?;
+                (total, Some(facets))
+            }
+            false => (matched, None),
+        };
+        let marked = plan.marked();
+        let hits = ranked
+            .into_iter()
+            .skip(offset)
+            .take(limit)
+            .map(|(level, score, passage)| {
+                let Snippet { text, highlights } = make_snippet(&passage.text, &marked);
+                Hit {
+                    passage,
+                    snippet: text,
+                    score,
+                    highlights,
+                    level,
+                    // Repeats are not folded by the engine (see README, Scaling out).
+                    also: Vec::new(),
+                }
+            })
+            .collect();
+        Ok(Outcome {
+            hits,
+            total,
+            facets,
+        })
+    }
+
+    /// Every match's count and its facets, as terms aggregations.
+    fn facets(
+        &self,
+        request: &Request,
+        plan: &EnginePlan,
+        routing: Option<&str>,
+    ) -> Result<(usize, Facets)> {
+        let Some(query) = build(request, plan, Scope::Any) else {
+            return Ok((0, Facets::default()));
+        };
+        let terms = |field: &str| json!({"terms": {"field": field, "size": FACET_BUCKETS}});
+        let body = json!({
+            "query": query,
+            "size": 0,
+            "track_total_hits": true,
+            "aggs": {
+                "kind": terms("kind"),
+                "report": terms("report"),
+                "year": terms("year"),
+                "section": terms("section_top"),
+                "organisation": terms("organisation"),
+            }
+        });
+        let answer = self.search_body(&body, routing)?;
+        let buckets = |name: &str| -> BTreeMap<String, u64> {
+            answer
+                .pointer(&format!("/aggregations/{name}/buckets"))
+                .and_then(Value::as_array)
+                .map(|list| {
+                    list.iter()
+                        .filter_map(|b| {
+                            Some((
+                                b.get("key")?.as_str()?.to_string(),
+                                b.get("doc_count")?.as_u64()?,
+                            ))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        Ok((
+            total(&answer) as usize,
+            Facets {
+                kind: buckets("kind"),
+                report: buckets("report"),
+                year: buckets("year"),
+                section: buckets("section"),
+                organisation: buckets("organisation"),
+            },
+        ))
+    }
+}
+
+/// `hits.total.value` of a search answer.
+fn total(answer: &Value) -> u64 {
+    answer
+        .pointer("/hits/total/value")
+        .and_then(Value::as_u64)
+        .unwrap_or(0)
+}
+
+/// The passage a hit's `_source` holds, as local search returns it.
+fn passage(hit: &Value) -> Result<Passage> {
+    let source = hit
+        .get("_source")
+        .ok_or_else(|| anyhow!("engine hit without _source"))?;
+    let text = |name: &str| source.get(name).and_then(Value::as_str).map(str::to_string);
+    let list = |name: &str| -> Vec<String> {
+        source
+            .get(name)
+            .and_then(Value::as_array)
+            .map(|l| {
+                l.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let kind = text("kind").unwrap_or_default();
+    let body = text("text").unwrap_or_default();
+    let cells = if Kind::from_name(&kind) == Some(Kind::TableRow) {
+        body.split('\t').map(str::to_string).collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Passage {
+        id: text("id").ok_or_else(|| anyhow!("engine hit without id"))?,
+        report: text("report").unwrap_or_default(),
+        title: text("title").unwrap_or_default(),
+        date: text("date"),
+        kind,
+        section: list("section"),
+        text: body,
+        table: text("table"),
+        headers: list("headers"),
+        cells,
+        table_note: text("table_note"),
+        lead: None,
+        seq: source.get("seq").and_then(Value::as_u64).unwrap_or(0),
+        file: text("file"),
+        page: source
+            .get("page")
+            .and_then(Value::as_u64)
+            .and_then(|p| u32::try_from(p).ok()),
+    })
+}

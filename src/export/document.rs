@@ -1,0 +1,121 @@
+//! One passage → the OpenSearch document that stands for it: display fields as stored
+//! locally, keyword fields for facets and filters, and the pre-analysed text fields.
+
+use jieba_rs::Jieba;
+use serde::Serialize;
+
+use crate::analysis::analyzer::{Folded, gram_terms, is_significant, word_terms};
+use crate::index::{kind_prior, passage_key};
+use crate::report::passage::Passage;
+
+use super::preanalyzed;
+
+/// The engine document of a passage. Field names are the mapping's (see
+/// [`super::index_definition`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    /// The passage id (also the document's `_id`).
+    pub id: String,
+    pub report: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<String>,
+    pub kind: String,
+    pub section: Vec<String>,
+    /// The top-level section (the `section` facet).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section_top: Option<String>,
+    /// Every heading above the passage, folded and without punctuation or spaces, for
+    /// `--section` (which matches a heading containing the text typed).
+    pub section_folded: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table_note: Option<String>,
+    pub seq: u64,
+    /// [`passage_key`] with its top bit flipped, so that the engine's signed order on it is
+    /// the local unsigned order (equal scores: the smaller key first).
+    pub key: i64,
+    /// The kind's prior as a factor (local search multiplies the score by it).
+    pub prior: f32,
+    pub body_words: String,
+    pub body_grams: String,
+    pub context_grams: String,
+    pub title_grams: String,
+}
+
+/// [`passage_key`] as the engine's signed 64-bit order.
+pub fn engine_key(report: &str, seq: u64) -> i64 {
+    (passage_key(report, seq) ^ (1 << 63)) as i64
+}
+
+/// Folded text without punctuation or spaces (how `--section` compares headings).
+pub fn significant_text(text: &str) -> String {
+    Folded::new(text)
+        .chars
+        .into_iter()
+        .filter(|c| is_significant(*c))
+        .collect()
+}
+
+/// The document of `passage`, whose report has this organisation.
+pub fn passage_document(jieba: &Jieba, passage: &Passage, organisation: Option<&str>) -> Document {
+    let body = Folded::new(&passage.text);
+    let context = Folded::new(&passage.context());
+    let title = Folded::new(&passage.title);
+    Document {
+        id: passage.id.clone(),
+        report: passage.report.clone(),
+        title: passage.title.clone(),
+        date: passage.date.clone(),
+        year: passage
+            .date
+            .as_deref()
+            .and_then(|d| d.get(..4))
+            .map(str::to_string),
+        kind: passage.kind.clone(),
+        section: passage.section.clone(),
+        section_top: passage.section.first().cloned(),
+        section_folded: passage
+            .section
+            .iter()
+            .map(|s| significant_text(s))
+            .filter(|s| !s.is_empty())
+            .collect(),
+        organisation: organisation.map(str::to_string),
+        text: passage.text.clone(),
+        table: passage.table.clone(),
+        headers: passage.headers.clone(),
+        table_note: passage.table_note.clone(),
+        seq: passage.seq,
+        key: engine_key(&passage.report, passage.seq),
+        prior: kind_prior(&passage.kind) as f32 / 100.0,
+        body_words: preanalyzed(&word_terms(jieba, &body)),
+        body_grams: preanalyzed(&gram_terms(&body)),
+        context_grams: preanalyzed(&gram_terms(&context)),
+        title_grams: preanalyzed(&gram_terms(&title)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_keep_the_local_order() {
+        let pairs = [("a", 1), ("a", 2), ("b", 0), ("zz", 9)];
+        for x in pairs {
+            for y in pairs {
+                let local = passage_key(x.0, x.1).cmp(&passage_key(y.0, y.1));
+                assert_eq!(engine_key(x.0, x.1).cmp(&engine_key(y.0, y.1)), local);
+            }
+        }
+    }
+}

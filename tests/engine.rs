@@ -1,0 +1,509 @@
+//! Against a real OpenSearch 2.19 (`tests/opensearch/with-engine.sh` starts one and sets
+//! `BAOGAO_OPENSEARCH_URL`): `push` loads the corpus, `search --engine` answers as local
+//! search does (same passages, levels and facet counts), refusals are reported per document,
+//! and an index made by another analyzer is refused. Two nodes in one cluster (2 shards,
+//! 1 replica) keep answering when one stops.
+//!
+//! Without an engine these tests say they are skipped and pass, unless
+//! `BAOGAO_REQUIRE_OPENSEARCH=1` (as `.ci/run` sets), where a missing engine fails them.
+
+mod util;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use util::{SAMPLE, SAMPLE_NAME, Work};
+
+/// The engine's URL, or `None` (the test is then skipped) when none is reachable.
+fn engine() -> Option<String> {
+    let required = std::env::var("BAOGAO_REQUIRE_OPENSEARCH").is_ok_and(|v| v == "1");
+    match std::env::var("BAOGAO_OPENSEARCH_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if required => panic!("BAOGAO_REQUIRE_OPENSEARCH=1 but BAOGAO_OPENSEARCH_URL is not set"),
+        _ => {
+            skipped("no OpenSearch (run under tests/opensearch/with-engine.sh)");
+            None
+        }
+    }
+}
+
+/// Says a test was skipped, past the test harness's capture so that it shows.
+fn skipped(why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "skipped: {why}");
+}
+
+/// A fresh index name for one test.
+fn index_name(test: &str) -> String {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "t-{test}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+fn http(method: &str, url: &str, body: Option<&str>) -> (u16, Value) {
+    let request = ureq::request(method, url).set("Content-Type", "application/json");
+    let result = match body {
+        Some(b) => request.send_string(b),
+        None => request.call(),
+    };
+    let response = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{method} {url}: {e}"),
+    };
+    let status = response.status();
+    let text = response.into_string().unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// Deletes the test's index when the test ends, passed or not.
+struct Cleanup(String);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        let _ = ureq::delete(&self.0).call();
+    }
+}
+
+/// A corpus of the sample report and two gazette reports (one of them in Big5).
+fn corpus() -> Work {
+    let w = Work::with_sample();
+    for fixture in ["gazette-08_82980-big5.txt", "gazette-12_81788-utf8.txt"] {
+        std::fs::copy(
+            format!("tests/fixtures/{fixture}"),
+            w.corpus().join(fixture),
+        )
+        .unwrap();
+    }
+    w
+}
+
+fn push(w: &Work, url: &str, index: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["push", "--engine", url, "--index-name", index, "--json"];
+    args.extend(extra);
+    let (code, out, err) = w.run(&args);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+/// (id, match level) of each hit, and the facet line if any.
+fn hits(out: &str) -> (Vec<(String, String, f64)>, Option<Value>) {
+    let mut list = Vec::new();
+    let mut facets = None;
+    for line in out.lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        if v.get("facets").is_some() {
+            facets = Some(v);
+            continue;
+        }
+        list.push((
+            v["id"].as_str().unwrap().to_string(),
+            v["match"].as_str().unwrap().to_string(),
+            v["score"].as_f64().unwrap(),
+        ));
+    }
+    (list, facets)
+}
+
+/// The same search, local and on the engine: (local, engine) outputs and exit codes.
+fn both(w: &Work, url: &str, index: &str, args: &[&str]) -> ((i32, String), (i32, String)) {
+    let mut local = vec!["search", "--json"];
+    local.extend(args);
+    let (lc, lo, le) = w.run(&local);
+    let mut remote = vec!["search", "--json", "--engine", url, "--index-name", index];
+    remote.extend(args);
+    let (rc, ro, re) = w.run(&remote);
+    assert!(lc != 2 && rc != 2, "local: {le} engine: {re}");
+    ((lc, lo), (rc, ro))
+}
+
+/// Queries of every kind: words, several words, a question, numbers in another spelling,
+/// Simplified, quoted phrases, exclusions, filters, facets.
+const QUERIES: &[&[&str]] = &[
+    &["雙城論壇"],
+    &["美國", "姊妹市", "波士頓"],
+    &["双城论坛", "健康城市"],
+    &["臺北與上海已簽署多少項交流合作備忘錄？"],
+    &["湖山水庫", "防洪"],
+    &["573", "萬人次"],
+    &["Los", "Angeles"],
+    &["姐妹市", "列表"],
+    &["「交流合作備忘錄」"],
+    &["交流", "-上海"],
+    &["交流", "--kind", "table_row"],
+    &["交流", "--year", "106", "--facets"],
+    &["城市", "--section", "兩岸城市交流模式", "--facets"],
+    &["水庫", "--report", "gazette-08_82980-big5", "--facets"],
+    &["會議", "--facets"],
+];
+
+/// Engine and local search find the same passages at the same match levels and count the
+/// same facets; scores differ a little (see README, Scaling out).
+fn same_answers(w: &Work, url: &str, index: &str) {
+    for args in QUERIES {
+        let mut all = args.to_vec();
+        all.extend(["--limit", "10000"]);
+        let ((lc, lo), (rc, ro)) = both(w, url, index, &all);
+        assert_eq!(lc, rc, "{args:?}");
+        let (local, local_facets) = hits(&lo);
+        let (remote, remote_facets) = hits(&ro);
+        let by_level = |h: &[(String, String, f64)]| -> BTreeMap<String, BTreeSet<String>> {
+            let mut levels: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+            for (id, level, _) in h {
+                levels.entry(level.clone()).or_default().insert(id.clone());
+            }
+            levels
+        };
+        assert_eq!(by_level(&remote), by_level(&local), "{args:?}");
+        // Levels come in order: all, some, partial.
+        let order = |h: &[(String, String, f64)]| -> Vec<String> {
+            let mut seen: Vec<String> = h.iter().map(|x| x.1.clone()).collect();
+            seen.dedup();
+            seen
+        };
+        assert_eq!(order(&remote), order(&local), "{args:?}");
+        // Within a level the order follows scores that differ slightly (field lengths and
+        // statistics are Lucene's): local search's best hit is among the engine's first five.
+        if let Some((best, _, _)) = local.first() {
+            assert!(
+                remote.iter().take(5).any(|h| &h.0 == best),
+                "{args:?}: {best}"
+            );
+        }
+        assert_eq!(remote_facets, local_facets, "{args:?}");
+    }
+}
+
+#[test]
+fn engine_search_answers_as_local_search() {
+    let Some(url) = engine() else { return };
+    let w = corpus();
+    let index = index_name("same");
+    let _cleanup = Cleanup(format!("{url}/{index}"));
+    let pushed = push(&w, &url, &index, &[]);
+    assert_eq!(pushed["created"], true);
+    assert_eq!(pushed["reports"], 3);
+    assert_eq!(pushed["indexed"], pushed["passages"]);
+    assert_eq!(pushed["refused"], Value::Array(vec![]));
+    let (_, reports, _) = w.run(&["reports", "--json"]);
+    let local_passages: u64 = reports
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["passages"]
+                .as_u64()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(pushed["passages"].as_u64(), Some(local_passages));
+    same_answers(&w, &url, &index);
+    // Pages follow one order: two pages of 5 are the first 10.
+    let engine_search = |extra: &[&str]| {
+        let mut args = vec![
+            "search",
+            "--json",
+            "--engine",
+            url.as_str(),
+            "--index-name",
+            index.as_str(),
+            "城市",
+            "交流",
+        ];
+        args.extend(extra);
+        let (code, out, err) = w.run(&args);
+        assert_eq!(code, 0, "{err}");
+        hits(&out).0.into_iter().map(|h| h.0).collect::<Vec<_>>()
+    };
+    let mut pages = engine_search(&["--limit", "5"]);
+    pages.extend(engine_search(&["--limit", "5", "--offset", "5"]));
+    assert_eq!(pages, engine_search(&["--limit", "10"]));
+    // A hit shows the passage as stored locally, its snippet and highlights marked by baogao.
+    let ((_, lo), (_, ro)) = both(&w, &url, &index, &["湖山水庫", "--limit", "20"]);
+    let by_id = |out: &str| -> BTreeMap<String, Value> {
+        out.lines()
+            .map(|l| {
+                let mut v: Value = serde_json::from_str(l).unwrap();
+                v.as_object_mut().unwrap().remove("score");
+                (v["id"].as_str().unwrap().to_string(), v)
+            })
+            .collect()
+    };
+    let (local, remote) = (by_id(&lo), by_id(&ro));
+    assert_eq!((local.len(), remote.len()), (20, 20));
+    let shared: Vec<&String> = remote.keys().filter(|id| local.contains_key(*id)).collect();
+    assert!(shared.len() >= 10, "{shared:?}");
+    for id in shared {
+        assert_eq!(remote[id], local[id], "{id}");
+    }
+}
+
+#[test]
+fn an_unknown_report_or_index_is_said_and_nothing_found_exits_1() {
+    let Some(url) = engine() else { return };
+    let w = Work::with_sample();
+    let index = index_name("unknown");
+    let _cleanup = Cleanup(format!("{url}/{index}"));
+    let (code, _, err) = w.run(&["search", "--engine", &url, "--index-name", &index, "交流"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no such index") && err.lines().count() == 1,
+        "{err}"
+    );
+    push(&w, &url, &index, &[]);
+    let engine_search = |args: &[&str]| {
+        let mut all = vec![
+            "search",
+            "--engine",
+            url.as_str(),
+            "--index-name",
+            index.as_str(),
+        ];
+        all.extend(args);
+        w.run(&all)
+    };
+    let (code, out, err) = engine_search(&["交流", "--report", "nope"]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert!(err.contains("--report nope: no such report"), "{err}");
+    let (code, out, _) = engine_search(&["qqzzxxyy"]);
+    assert_eq!((code, out.as_str()), (1, ""));
+}
+
+#[test]
+fn another_analyzer_is_refused() {
+    let Some(url) = engine() else { return };
+    let w = Work::with_sample();
+    let index = index_name("stamp");
+    let _cleanup = Cleanup(format!("{url}/{index}"));
+    let (_, definition, _) = w.run(&["export", "--format", "opensearch", "--definition"]);
+    let mut definition: Value = serde_json::from_str(&definition).unwrap();
+    definition["mappings"]["_meta"]["baogao_analyzer"] = "0-000000000000".into();
+    let (status, _) = http(
+        "PUT",
+        &format!("{url}/{index}"),
+        Some(&definition.to_string()),
+    );
+    assert_eq!(status, 200);
+    for args in [
+        vec!["search", "--engine", &url, "--index-name", &index, "交流"],
+        vec!["push", "--engine", &url, "--index-name", &index],
+    ] {
+        let (code, out, err) = w.run(&args);
+        assert_eq!((code, out.as_str()), (2, ""), "{args:?}");
+        assert!(
+            err.contains("another baogao analyzer") && err.lines().count() == 1,
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn refused_documents_are_reported_one_by_one() {
+    let Some(url) = engine() else { return };
+    let w = Work::with_sample();
+    let index = index_name("refused");
+    let _cleanup = Cleanup(format!("{url}/{index}"));
+    push(&w, &url, &index, &[]);
+    // A write block makes the engine refuse every document (403), which is not retried.
+    let (status, _) = http(
+        "PUT",
+        &format!("{url}/{index}/_settings"),
+        Some(r#"{"index.blocks.write": true}"#),
+    );
+    assert_eq!(status, 200);
+    let touched = w.corpus().join(SAMPLE_NAME);
+    std::fs::write(&touched, std::fs::read(SAMPLE).unwrap()).unwrap();
+    let (code, out, err) = w.run(&["push", "--engine", &url, "--index-name", &index]);
+    let _ = http(
+        "PUT",
+        &format!("{url}/{index}/_settings"),
+        Some(r#"{"index.blocks.write": false}"#),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(out, "");
+    // One line per passage refused, naming it and the engine's reason, then the summary.
+    let passages = std::fs::read_to_string(SAMPLE).map(|_| ()).ok();
+    assert!(passages.is_some());
+    let refused: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("cluster_block_exception"))
+        .collect();
+    assert!(!refused.is_empty(), "{err}");
+    assert!(
+        refused
+            .iter()
+            .all(|l| l.starts_with("baogao: taipei-shanghai-city-exchange-2017#")),
+        "{err}"
+    );
+    assert!(err.contains(&format!("{} refused", refused.len())), "{err}");
+}
+
+#[test]
+fn since_pushes_changed_reports_and_replaces_their_passages() {
+    let Some(url) = engine() else { return };
+    let w = corpus();
+    let index = index_name("since");
+    let _cleanup = Cleanup(format!("{url}/{index}"));
+    push(&w, &url, &index, &[]);
+    // Revise the sample: one paragraph changes, so one passage id changes.
+    let sample = w.corpus().join(SAMPLE_NAME);
+    let text = std::fs::read_to_string(&sample).unwrap();
+    let revised = text.replacen("雙城論壇", "雙城論壇（修訂）", 1);
+    assert_ne!(revised, text);
+    std::thread::sleep(Duration::from_millis(1100));
+    let before_edit = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    std::fs::write(&sample, revised).unwrap();
+    let since = format!("@{before_edit}");
+    let pushed = push(&w, &url, &index, &["--since", &since]);
+    assert_eq!(pushed["reports"], 1, "{pushed}");
+    assert_eq!(pushed["unchanged"], 2, "{pushed}");
+    assert_eq!(pushed["replaced"], 1, "{pushed}");
+    let ((_, lo), (_, ro)) = both(&w, &url, &index, &["修訂"]);
+    assert_eq!(hits(&ro).0.len(), 1);
+    assert_eq!(
+        hits(&ro).0.iter().map(|h| &h.0).collect::<Vec<_>>(),
+        hits(&lo).0.iter().map(|h| &h.0).collect::<Vec<_>>()
+    );
+    // Every passage id the engine holds is one the local index holds: none left behind.
+    let (_, count) = http("GET", &format!("{url}/{index}/_count"), None);
+    let (_, reports, _) = w.run(&["reports", "--json"]);
+    let local: u64 = reports
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["passages"]
+                .as_u64()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(count["count"].as_u64(), Some(local));
+}
+
+/// One OpenSearch node of a two-node cluster, stopped (by pid) when dropped.
+struct Node {
+    child: Child,
+    home: tempfile::TempDir,
+}
+
+impl Node {
+    fn start(classpath: &str, name: &str, http_port: u16, transport_ports: [u16; 2]) -> Node {
+        let home = tempfile::TempDir::new().unwrap();
+        let log = std::fs::File::create(home.path().join("node.log")).unwrap();
+        let seeds = format!(
+            "127.0.0.1:{},127.0.0.1:{}",
+            transport_ports[0], transport_ports[1]
+        );
+        let own = if name == "n1" {
+            transport_ports[0]
+        } else {
+            transport_ports[1]
+        };
+        let child = Command::new("java")
+            .args(["-Xms256m", "-Xmx512m", "-cp", classpath, "baogao.Main"])
+            .arg(format!("path.home={}", home.path().display()))
+            .arg(format!("node.name={name}"))
+            .arg("cluster.name=baogao-two-nodes")
+            .arg(format!("http.port={http_port}"))
+            .arg(format!("transport.port={own}"))
+            .arg(format!("discovery.seed_hosts={seeds}"))
+            .arg("cluster.initial_cluster_manager_nodes=n1,n2")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        Node { child, home }
+    }
+
+    fn stop(&mut self) {
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.home.path().join("node.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Waits (bounded) until `url` answers the health query with `query`.
+fn wait_for(url: &str, query: &str, nodes: &[&Node]) {
+    let deadline = Instant::now() + Duration::from_secs(240);
+    loop {
+        if let Ok(r) = ureq::get(&format!("{url}/_cluster/health?{query}&timeout=2s")).call()
+            && r.status() == 200
+        {
+            return;
+        }
+        if Instant::now() > deadline {
+            let logs: Vec<String> = nodes.iter().map(|n| n.log()).collect();
+            panic!(
+                "cluster at {url} not ready ({query}); logs:\n{}",
+                logs.join("\n----\n")
+            );
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+#[test]
+fn two_nodes_two_shards_one_replica_answer_as_local_and_survive_a_node() {
+    let Some(_) = engine() else { return };
+    let classpath = match std::env::var("BAOGAO_OPENSEARCH_CLASSPATH") {
+        Ok(c) => c,
+        Err(_) => {
+            skipped(
+                "BAOGAO_OPENSEARCH_CLASSPATH not set (tests/opensearch/with-engine.sh sets it)",
+            );
+            return;
+        }
+    };
+    let base: u16 = std::env::var("BAOGAO_OPENSEARCH_PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(19400)
+        + 10;
+    let mut n1 = Node::start(&classpath, "n1", base, [base + 2, base + 3]);
+    let n2 = Node::start(&classpath, "n2", base + 1, [base + 2, base + 3]);
+    let (url1, url2) = (
+        format!("http://127.0.0.1:{base}"),
+        format!("http://127.0.0.1:{}", base + 1),
+    );
+    wait_for(&url2, "wait_for_nodes=2&wait_for_status=green", &[&n1, &n2]);
+    let w = corpus();
+    let index = "two-nodes";
+    let pushed = push(&w, &url2, index, &["--shards", "2", "--replicas", "1"]);
+    assert_eq!(pushed["indexed"], pushed["passages"]);
+    wait_for(
+        &url2,
+        &format!("wait_for_status=green&index={index}"),
+        &[&n1, &n2],
+    );
+    let (_, settings) = http("GET", &format!("{url2}/{index}/_settings"), None);
+    let settings = &settings[index]["settings"]["index"];
+    assert_eq!(
+        (
+            settings["number_of_shards"].as_str(),
+            settings["number_of_replicas"].as_str()
+        ),
+        (Some("2"), Some("1"))
+    );
+    same_answers(&w, &url1, index);
+    // Each node holds a copy of every shard: with one stopped the other answers alone.
+    n1.stop();
+    wait_for(&url2, "wait_for_nodes=1", &[&n2]);
+    same_answers(&w, &url2, index);
+}
