@@ -268,7 +268,10 @@ fn an_unknown_report_or_index_is_said_and_nothing_found_exits_1() {
     };
     let (code, out, err) = engine_search(&["交流", "--report", "nope"]);
     assert_eq!((code, out.as_str()), (1, ""));
-    assert!(err.contains("--report nope: no such report"), "{err}");
+    assert!(
+        err.contains("--report nope: 查無此報告 no such report"),
+        "{err}"
+    );
     let (code, out, _) = engine_search(&["qqzzxxyy"]);
     assert_eq!((code, out.as_str()), (1, ""));
 }

@@ -9,7 +9,7 @@ use anyhow::{Result, anyhow};
 use serde_json::{Map, Value, json};
 
 use crate::report::parse::Kind;
-use crate::report::passage::Passage;
+use crate::report::passage::{Passage, same_text_key};
 use crate::search::plan::{content_words, is_sentence};
 use crate::search::query::MAX_QUERY_WORDS;
 use crate::search::snippet::{Snippet, make_snippet};
@@ -38,6 +38,9 @@ const DISPLAY_FIELDS: &[&str] = &[
     "table_note",
     "seq",
 ];
+
+/// A match: its level, its score and the passage.
+type Ranked = (Level, f32, Passage);
 
 impl Engine {
     /// `_search` on the index with global term statistics (as one local index has).
@@ -195,6 +198,47 @@ impl Engine {
         Ok(plan(words, &stats))
     }
 
+    /// The best `budget` matches, level by level, with the number of matches of the levels
+    /// read and whether those are all the matches there are.
+    fn ranked(
+        &self,
+        request: &Request,
+        plan: &EnginePlan,
+        routing: Option<&str>,
+        budget: usize,
+    ) -> Result<(Vec<Ranked>, usize, bool)> {
+        let mut ranked: Vec<Ranked> = Vec::new();
+        let mut matched = 0;
+        for &level in plan.levels() {
+            if matched >= budget {
+                return Ok((ranked, matched, false));
+            }
+            let Some(query) = build(request, plan, Scope::Level(level)) else {
+                continue;
+            };
+            let body = json!({
+                "query": query,
+                "size": budget - matched,
+                "track_total_hits": true,
+                "sort": [{"_score": "desc"}, {"key": "asc"}],
+                "_source": DISPLAY_FIELDS,
+            });
+            let answer = self.search_body(&body, routing)?;
+            let hits = answer
+                .pointer("/hits/hits")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            for hit in hits {
+                let score = hit.get("_score").and_then(Value::as_f64).unwrap_or(0.0) as f32;
+                ranked.push((level, score, passage(&hit)?));
+            }
+            matched += total(&answer) as usize;
+        }
+        let complete = ranked.len() == matched;
+        Ok((ranked, matched, complete))
+    }
+
     /// Runs a search as local search runs it (see `src/search/run.rs`).
     pub fn search(&self, request: &Request) -> Result<Outcome> {
         let blank = |v: &Option<String>| v.as_deref().is_some_and(|v| v.trim().is_empty());
@@ -216,34 +260,21 @@ impl Engine {
             [report] => Some(report.as_str()),
             _ => None,
         };
-        let mut ranked: Vec<(Level, f32, Passage)> = Vec::new();
-        let mut matched = 0;
-        for &level in plan.levels() {
-            if matched >= wanted {
-                break;
+        // Repeats of a passage already ranked are folded into it, as local search does
+        // (there by the `same_text` column, here by the same key of the returned text).
+        let mut budget = wanted;
+        let (ranked, matched) = loop {
+            let (ranked, matched, complete) = self.ranked(request, &plan, routing, budget)?;
+            let mut seen = std::collections::HashSet::new();
+            let kept: Vec<Ranked> = ranked
+                .into_iter()
+                .filter(|(_, _, p)| seen.insert((p.report.clone(), same_text_key(&p.text))))
+                .collect();
+            if kept.len() >= wanted || complete {
+                break (kept, matched);
             }
-            let Some(query) = build(request, &plan, Scope::Level(level)) else {
-                continue;
-            };
-            let body = json!({
-                "query": query,
-                "size": wanted - matched,
-                "track_total_hits": true,
-                "sort": [{"_score": "desc"}, {"key": "asc"}],
-                "_source": DISPLAY_FIELDS,
-            });
-            let answer = self.search_body(&body, routing)?;
-            let hits = answer
-                .pointer("/hits/hits")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            for hit in hits {
-                let score = hit.get("_score").and_then(Value::as_f64).unwrap_or(0.0) as f32;
-                ranked.push((level, score, passage(&hit)?));
-            }
-            matched += total(&answer) as usize;
-        }
+            budget = budget.saturating_mul(2);
+        };
         let (total, facets) = match request.facets {
             true => {
                 let (total, facets) = self.facets(request, &plan, routing)?;
