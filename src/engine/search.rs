@@ -37,6 +37,8 @@ const DISPLAY_FIELDS: &[&str] = &[
     "headers",
     "table_note",
     "seq",
+    "file",
+    "page",
 ];
 
 /// A match: its level, its score and the passage.

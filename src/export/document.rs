@@ -40,6 +40,12 @@ pub struct Document {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub table_note: Option<String>,
     pub seq: u64,
+    /// The report's file, relative to the corpus folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// First page of the passage (PDF reports).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
     /// [`passage_key`] with its top bit flipped, so that the engine's signed order on it is
     /// the local unsigned order (equal scores: the smaller key first).
     pub key: i64,
@@ -95,6 +101,8 @@ pub fn passage_document(jieba: &Jieba, passage: &Passage, organisation: Option<&
         headers: passage.headers.clone(),
         table_note: passage.table_note.clone(),
         seq: passage.seq,
+        file: passage.file.clone(),
+        page: passage.page,
         key: engine_key(&passage.report, passage.seq),
         prior: kind_prior(&passage.kind) as f32 / 100.0,
         body_words: preanalyzed(&word_terms(jieba, &body)),

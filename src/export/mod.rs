@@ -141,6 +141,8 @@ pub fn index_definition(shards: u32, replicas: u32) -> Value {
                 "section_folded": keyword,
                 "organisation": keyword,
                 "seq": {"type": "long"},
+                "file": keyword,
+                "page": {"type": "integer"},
                 "key": {"type": "long"},
                 "prior": {"type": "float"},
                 "title": display("text"),
@@ -158,7 +160,7 @@ pub fn index_definition(shards: u32, replicas: u32) -> Value {
 }
 
 /// Version of the document layout ([`Document`] and [`index_definition`]).
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The exported index as `index_definition` would create it, read back from the engine:
 /// refuses one made by another analyzer or layout.
@@ -245,7 +247,12 @@ pub fn documents(
         };
         let report = &ingested.report;
         let organisation = report.meta.organisation();
-        let list = passages(&file.id, report);
+        // The same passages as the local index holds: pages placed, file named.
+        let mut list = passages(&file.id, report);
+        crate::report::pages::place_on_pages(&mut list, &ingested.pages);
+        for p in &mut list {
+            p.file = Some(file.relative.clone());
+        }
         let docs: Vec<Document> = list
             .iter()
             .map(|p| passage_document(&jieba, p, organisation))
