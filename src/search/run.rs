@@ -163,13 +163,15 @@ impl Searching<'_> {
             return Ok(Vec::new());
         };
         let f = &self.store.fields;
+        let same_text = Term::from_field_u64(f.same_text, text_key);
+        // Most texts are held once in the whole index: a term lookup says so without a search.
+        if self.searcher.doc_freq(&same_text)? <= 1 {
+            return Ok(Vec::new());
+        }
         let query = BooleanQuery::new(vec![
             (
                 Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_field_u64(f.same_text, text_key),
-                    IndexRecordOption::Basic,
-                )) as Box<dyn Query>,
+                Box::new(TermQuery::new(same_text, IndexRecordOption::Basic)) as Box<dyn Query>,
             ),
             (
                 Occur::Must,
