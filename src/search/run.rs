@@ -25,6 +25,9 @@ use crate::search::snippet::{Snippet, make_snippet};
 use crate::search::top::TopHits;
 use crate::search::{Facets, Hit, Level, MAX_LIMIT, MAX_OFFSET, Outcome, Request, Searching};
 
+/// Matches read beyond the page at least, for repeats to be folded without a second search.
+const REPEAT_MARGIN: usize = 10;
+
 /// A match: its level, its score and where it is.
 type Ranked = (Level, Score, DocAddress);
 
@@ -58,7 +61,9 @@ impl Searching<'_> {
         };
         // Repeats of a passage already ranked are folded into it; while they leave the page
         // short, more is read. Folding follows the one order, so every page agrees on it.
-        let mut budget = wanted;
+        // A page's worth more is read at once, so that a few repeats on the page do not
+        // cost a second search.
+        let mut budget = wanted.saturating_mul(2).max(wanted + REPEAT_MARGIN);
         let (ranked, matched) = loop {
             let (ranked, matched, complete) = self.ranked(request, &plan, levels, budget)?;
             let kept = self.without_repeats(ranked);
