@@ -16,8 +16,8 @@ use crate::analysis::numerals::spellings;
 use crate::export::preanalyzed;
 use crate::search::clauses::{CONTEXT_WEIGHT, WHOLE_WORD_BODY_PER_IDF, WHOLE_WORD_CONTEXT_PER_IDF};
 use crate::search::plan::{
-    COMMON_PHRASE_SHARE, COMMON_TERM_SHARE, MAX_TITLED_REPORTS, MAX_WORD_CHARS, OTHER_SPELLING,
-    RARE_SPELLING_SHARE, TITLE_WORD_PER_IDF, idf, one_per_position,
+    MAX_TITLED_REPORTS, MAX_WORD_CHARS, OTHER_SPELLING, TITLE_WORD_PER_IDF, dictionary_parts, idf,
+    matched_without_positions, one_per_position, spelling_is_rare,
 };
 use crate::search::{Level, QueryWord, Request};
 
@@ -202,21 +202,15 @@ pub fn plan(words: Vec<QueryWord>, stats: &Stats) -> EnginePlan {
                     .unwrap_or(0)
             };
             let rarity = idf(df, docs);
-            let common_share = docs / COMMON_PHRASE_SHARE;
-            let common = grams.len() > 1
-                && grams
-                    .iter()
-                    .all(|t| stats.doc_freq(BODY_GRAMS, &t.text) > common_share);
+            let grams_df = |t: &str| stats.doc_freq(BODY_GRAMS, t);
+            let common = grams.len() > 1 && matched_without_positions(&grams, docs, &grams_df);
             let typed_weight = sum_idf(&grams);
             let run_factor = if typed_weight > 0.0 {
                 rarity / typed_weight
             } else {
                 1.0
             };
-            let rare_share = docs / RARE_SPELLING_SHARE;
-            let typed_is_rare = grams
-                .iter()
-                .any(|t| stats.doc_freq(BODY_GRAMS, &t.text) <= rare_share);
+            let typed_is_rare = spelling_is_rare(&grams, docs, &grams_df);
             let spelled = spellings(&folded.chars);
             let others = if typed_is_rare {
                 spelled
@@ -237,7 +231,9 @@ pub fn plan(words: Vec<QueryWord>, stats: &Stats) -> EnginePlan {
             let parts = if w.excluded {
                 Vec::new()
             } else {
-                parts(&folded, &key, stats)
+                dictionary_parts(&folded, &key, stats.docs, &|t| {
+                    stats.doc_freq(BODY_WORDS, t)
+                })
             };
             let titled = stats
                 .titled_reports
@@ -263,53 +259,6 @@ pub fn plan(words: Vec<QueryWord>, stats: &Stats) -> EnginePlan {
         words: planned,
         title_bonus: positive > 1,
     }
-}
-
-/// The dictionary words inside a word (see `Searching::word_terms`).
-fn parts(folded: &Folded, key: &str, stats: &Stats) -> Vec<(String, bool)> {
-    let word_chars = folded.chars.iter().filter(|c| is_significant(**c)).count();
-    let (han_runs, alnum) = query_pieces(folded);
-    let max_df = (stats.docs / COMMON_TERM_SHARE).max(1000);
-    let df = |t: &str| stats.doc_freq(BODY_WORDS, t);
-    let mut texts: Vec<String> = Vec::new();
-    for (start, end) in han_runs {
-        let chars = &folded.chars[start..end];
-        let mut covered = vec![false; chars.len()];
-        for len in (2..=chars.len().min(MAX_WORD_CHARS)).rev() {
-            for i in 0..=chars.len() - len {
-                let s: String = chars[i..i + len].iter().collect();
-                let n = df(&s);
-                if n > 0 {
-                    covered[i..i + len].iter_mut().for_each(|c| *c = true);
-                    if n <= max_df {
-                        texts.push(s);
-                    }
-                }
-            }
-        }
-        for (i, c) in chars.iter().enumerate() {
-            let s = c.to_string();
-            if !covered[i] && df(&s) <= max_df {
-                texts.push(s);
-            }
-        }
-    }
-    texts.extend(
-        alnum
-            .into_iter()
-            .map(|t| t.text)
-            .filter(|t| df(t) <= max_df),
-    );
-    texts.sort();
-    texts.dedup();
-    texts.retain(|t| t != key);
-    texts
-        .into_iter()
-        .map(|t| {
-            let piece = word_chars <= 1 || t.chars().count() >= 2;
-            (t, piece)
-        })
-        .collect()
 }
 
 /// Which passages a query finds (as `clauses::Scope`).
@@ -631,12 +580,14 @@ mod tests {
 
     #[test]
     fn common_bigrams_match_without_positions() {
+        // Common as the local rule counts it: in more than 1/50 of the passages, and in more
+        // than 1,000 (a small index reads positions).
         let s = stats(
-            100,
+            100_000,
             &[
-                ("body_grams", "双城", 20),
-                ("body_grams", "城论", 20),
-                ("body_grams", "论坛", 20),
+                ("body_grams", "双城", 5_000),
+                ("body_grams", "城论", 5_000),
+                ("body_grams", "论坛", 5_000),
             ],
         );
         let plan = plan(vec![word("雙城論壇")], &s);

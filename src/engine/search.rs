@@ -243,14 +243,7 @@ impl Engine {
 
     /// Runs a search as local search runs it (see `src/search/run.rs`).
     pub fn search(&self, request: &Request) -> Result<Outcome> {
-        let blank = |v: &Option<String>| v.as_deref().is_some_and(|v| v.trim().is_empty());
-        let any_blank = |v: &[String]| v.iter().any(|v| v.trim().is_empty());
-        if any_blank(&request.kinds)
-            || any_blank(&request.reports)
-            || any_blank(&request.organisations)
-            || blank(&request.year)
-            || blank(&request.section)
-        {
+        if request.has_blank_filter() {
             return Ok(Outcome::default());
         }
         let plan = self.plan(&request.query)?;

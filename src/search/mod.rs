@@ -71,6 +71,22 @@ pub struct Request {
     pub facets: bool,
 }
 
+impl Request {
+    /// A filter given but empty matches nothing (the validator refuses it; library callers
+    /// may not have run it).
+    pub fn has_blank_filter(&self) -> bool {
+        let blank = |v: &Option<String>| v.as_deref().is_some_and(|v| v.trim().is_empty());
+        let any_blank = |v: &[String]| v.iter().any(|v| v.trim().is_empty());
+        any_blank(&self.kinds)
+            || any_blank(&self.reports)
+            || any_blank(&self.organisations)
+            || blank(&self.year)
+            || blank(&self.from)
+            || blank(&self.to)
+            || blank(&self.section)
+    }
+}
+
 /// How much of the query a hit holds; hits are ranked by level first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]

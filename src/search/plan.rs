@@ -335,17 +335,9 @@ impl Searching<'_> {
     fn phrase(&self, field: Field, folded: &Folded) -> Option<(Box<dyn Query>, f32)> {
         let terms = one_per_position(gram_terms(folded));
         let first = terms.first()?.position;
-        // Positions make the match exact; for a word whose every bigram is in a large share
-        // of the index (行政院), reading them costs more than it is worth: all bigrams
-        // present is then enough.
-        // Only for bigrams: the same numbers and single characters in another order
-        // (104年7月1日 for 104年1月1日) would be a false match.
         let common = || {
-            let max_df = (self.searcher.num_docs() / COMMON_PHRASE_SHARE).max(MIN_COMMON_DOCS);
-            terms.iter().all(|t| {
-                t.text.chars().count() == 2
-                    && t.text.chars().all(is_han)
-                    && self.doc_freq(field, &t.text) > max_df
+            matched_without_positions(&terms, self.searcher.num_docs(), &|t| {
+                self.doc_freq(field, t)
             })
         };
         if field == self.store.fields.body_grams && !common() {
@@ -424,60 +416,23 @@ impl Searching<'_> {
     /// score most of the index; the word's own phrase clause still finds them. With each, whether
     /// holding it is a partial match of the word: one character of a longer word is not.
     pub(super) fn word_terms(&self, field: Field, folded: &Folded) -> Vec<(Box<dyn Query>, bool)> {
-        let word_chars = folded.chars.iter().filter(|c| is_significant(**c)).count();
-        let (han_runs, alnum) = query_pieces(folded);
-        let max_df = (self.searcher.num_docs() / COMMON_TERM_SHARE).max(1000);
-        let mut texts: Vec<String> = Vec::new();
-        for (start, end) in han_runs {
-            let chars = &folded.chars[start..end];
-            // Every dictionary word inside the query word scores, as jieba's search mode
-            // indexed every one of them (处理 inside 待处理 too).
-            let mut covered = vec![false; chars.len()];
-            for len in (2..=chars.len().min(MAX_WORD_CHARS)).rev() {
-                for i in 0..=chars.len() - len {
-                    let s: String = chars[i..i + len].iter().collect();
-                    let df = self.doc_freq(field, &s);
-                    if df > 0 {
-                        covered[i..i + len].iter_mut().for_each(|c| *c = true);
-                        if df <= max_df {
-                            texts.push(s);
-                        }
-                    }
-                }
-            }
-            for (i, c) in chars.iter().enumerate() {
-                let s = c.to_string();
-                if !covered[i] && self.doc_freq(field, &s) <= max_df {
-                    texts.push(s);
-                }
-            }
-        }
-        texts.extend(
-            alnum
-                .into_iter()
-                .map(|t| t.text)
-                .filter(|t| self.doc_freq(field, t) <= max_df),
-        );
-        texts.sort();
-        texts.dedup();
-        // The word itself is its whole run's to score.
         let key: String = folded
             .chars
             .iter()
             .filter(|c| is_significant(**c))
             .collect();
-        texts.retain(|t| *t != key);
-        texts
-            .into_iter()
-            .map(|t| {
-                let piece = word_chars <= 1 || t.chars().count() >= 2;
-                let query = Box::new(TermQuery::new(
-                    Term::from_field_text(field, &t),
-                    IndexRecordOption::WithFreqs,
-                )) as Box<dyn Query>;
-                (query, piece)
-            })
-            .collect()
+        dictionary_parts(folded, &key, self.searcher.num_docs(), &|t| {
+            self.doc_freq(field, t)
+        })
+        .into_iter()
+        .map(|(t, piece)| {
+            let query = Box::new(TermQuery::new(
+                Term::from_field_text(field, &t),
+                IndexRecordOption::WithFreqs,
+            )) as Box<dyn Query>;
+            (query, piece)
+        })
+        .collect()
     }
 
     /// The word's whole-run matches in the passage text and in its context, built once and
@@ -491,11 +446,12 @@ impl Searching<'_> {
     pub(super) fn whole_word(&self, typed: &str, folded: &Folded) -> Option<WholeWord> {
         let f = &self.store.fields;
         let mut others = spellings(&folded.chars);
-        let rare = (self.searcher.num_docs() / RARE_SPELLING_SHARE).max(MIN_RARE_SPELLING_DOCS);
         let typed_is_rare = || {
-            one_per_position(gram_terms(folded))
-                .iter()
-                .any(|t| self.doc_freq(f.body_grams, &t.text) <= rare)
+            spelling_is_rare(
+                &one_per_position(gram_terms(folded)),
+                self.searcher.num_docs(),
+                &|t| self.doc_freq(f.body_grams, t),
+            )
         };
         if !others.is_empty() && !typed_is_rare() {
             others.clear();
@@ -719,6 +675,87 @@ fn cut(run: &[char], docs: u64, doc_freq: &dyn Fn(&str) -> u64) -> Vec<(usize, u
     }
     cut.reverse();
     cut
+}
+
+/// Whether a word's run may be matched without positions (all its terms present is then
+/// enough): every term is a Han bigram in a large share of the index (行政院), where reading
+/// positions costs more than it is worth. Never for numbers or single characters: the same
+/// ones in another order (104年7月1日 for 104年1月1日) would be a false match.
+pub(crate) fn matched_without_positions(
+    terms: &[crate::analysis::analyzer::Term],
+    docs: u64,
+    doc_freq: &dyn Fn(&str) -> u64,
+) -> bool {
+    let max_df = (docs / COMMON_PHRASE_SHARE).max(MIN_COMMON_DOCS);
+    terms.iter().all(|t| {
+        t.text.chars().count() == 2 && t.text.chars().all(is_han) && doc_freq(&t.text) > max_df
+    })
+}
+
+/// Whether the spelling typed is rare enough for the other spellings of its numbers to be
+/// searched too: some term of it is in few passages.
+pub(crate) fn spelling_is_rare(
+    terms: &[crate::analysis::analyzer::Term],
+    docs: u64,
+    doc_freq: &dyn Fn(&str) -> u64,
+) -> bool {
+    let rare = (docs / RARE_SPELLING_SHARE).max(MIN_RARE_SPELLING_DOCS);
+    terms.iter().any(|t| doc_freq(&t.text) <= rare)
+}
+
+/// The dictionary words inside a query word (all but `key`, the word itself, whose whole run
+/// scores on its own), each with whether holding it is a partial match of the word: one
+/// character of a longer word is not. Every dictionary word inside scores, as jieba's search
+/// mode indexed every one of them (处理 inside 待处理 too); words in a large share of all
+/// passages (以上, 的) add little but would make every search score most of the index.
+pub(crate) fn dictionary_parts(
+    folded: &Folded,
+    key: &str,
+    docs: u64,
+    doc_freq: &dyn Fn(&str) -> u64,
+) -> Vec<(String, bool)> {
+    let word_chars = folded.chars.iter().filter(|c| is_significant(**c)).count();
+    let (han_runs, alnum) = query_pieces(folded);
+    let max_df = (docs / COMMON_TERM_SHARE).max(1000);
+    let mut texts: Vec<String> = Vec::new();
+    for (start, end) in han_runs {
+        let chars = &folded.chars[start..end];
+        let mut covered = vec![false; chars.len()];
+        for len in (2..=chars.len().min(MAX_WORD_CHARS)).rev() {
+            for i in 0..=chars.len() - len {
+                let s: String = chars[i..i + len].iter().collect();
+                let df = doc_freq(&s);
+                if df > 0 {
+                    covered[i..i + len].iter_mut().for_each(|c| *c = true);
+                    if df <= max_df {
+                        texts.push(s);
+                    }
+                }
+            }
+        }
+        for (i, c) in chars.iter().enumerate() {
+            let s = c.to_string();
+            if !covered[i] && doc_freq(&s) <= max_df {
+                texts.push(s);
+            }
+        }
+    }
+    texts.extend(
+        alnum
+            .into_iter()
+            .map(|t| t.text)
+            .filter(|t| doc_freq(t) <= max_df),
+    );
+    texts.sort();
+    texts.dedup();
+    texts.retain(|t| t != key);
+    texts
+        .into_iter()
+        .map(|t| {
+            let piece = word_chars <= 1 || t.chars().count() >= 2;
+            (t, piece)
+        })
+        .collect()
 }
 
 /// The terms that a passage holding the word must have at each position: where several

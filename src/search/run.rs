@@ -37,16 +37,7 @@ impl Searching<'_> {
         // Frequencies are only shared within one search, so each is measured as a fresh
         // process would run it.
         self.doc_freqs.borrow_mut().clear();
-        let blank = |v: &Option<String>| v.as_deref().is_some_and(|v| v.trim().is_empty());
-        let any_blank = |v: &[String]| v.iter().any(|v| v.trim().is_empty());
-        if any_blank(&request.kinds)
-            || any_blank(&request.reports)
-            || any_blank(&request.organisations)
-            || blank(&request.year)
-            || blank(&request.from)
-            || blank(&request.to)
-            || blank(&request.section)
-        {
+        if request.has_blank_filter() {
             return Ok(Outcome::default());
         }
         let plan = self.plan(&request.query);
