@@ -141,6 +141,10 @@ const QUERIES: &[&[&str]] = &[
     &["城市", "--section", "兩岸城市交流模式", "--facets"],
     &["水庫", "--report", "gazette-08_82980-big5", "--facets"],
     &["會議", "--facets"],
+    // One character, held wherever it stands; a question with a measure word and lone
+    // characters (linking bigrams score, they make no candidates).
+    &["湖"],
+    &["臺北市與哪一座城市舉辦了雙城論壇？"],
 ];
 
 /// Engine and local search find the same passages at the same match levels and count the

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{Value, json};
 
-use crate::analysis::analyzer::{Folded, gram_terms, is_significant, query_pieces};
+use crate::analysis::analyzer::{Folded, gram_terms, is_han, is_significant, query_pieces};
 use crate::analysis::numerals::spellings;
 use crate::export::preanalyzed;
 use crate::search::clauses::{CONTEXT_WEIGHT, WHOLE_WORD_BODY_PER_IDF, WHOLE_WORD_CONTEXT_PER_IDF};
@@ -134,6 +134,9 @@ pub struct EngineWord {
     typed: Option<String>,
     /// Matched as all terms present rather than a phrase (every bigram is common).
     common: bool,
+    /// The one Han character of a one-character word: held wherever it stands (see
+    /// `Searching::one_char`), as a constant-score pattern of the terms holding it.
+    one_char: Option<char>,
     /// Other spellings of its numbers, each with its BM25 factor.
     others: Vec<(String, f32)>,
     rarity: f32,
@@ -152,6 +155,8 @@ pub struct EnginePlan {
     pub words: Vec<EngineWord>,
     /// Title bonuses apply (more than one positive word).
     title_bonus: bool,
+    /// A question's linking bigrams, scored by their BM25 (see `search::plan::question_words`).
+    pub links: Vec<String>,
 }
 
 impl EnginePlan {
@@ -162,6 +167,16 @@ impl EnginePlan {
     /// What snippets mark.
     pub fn marked(&self) -> Vec<String> {
         self.positive().flat_map(|w| w.marked.clone()).collect()
+    }
+
+    /// One-character words cut from a question (`asked`) are held where the index holds
+    /// the character alone, as locally (`Searching::alone`), not wherever it stands.
+    pub fn held_alone(&mut self, asked: &[String]) {
+        for word in &mut self.words {
+            if asked.contains(&word.text) {
+                word.one_char = None;
+            }
+        }
     }
 
     /// The levels to read, in order.
@@ -240,12 +255,23 @@ pub fn plan(words: Vec<QueryWord>, stats: &Stats) -> EnginePlan {
                 .get(&key)
                 .is_some_and(|&n| n > 0 && n as usize <= MAX_TITLED_REPORTS);
             let marked = std::iter::once(w.text.clone()).chain(spelled).collect();
+            let one_char = match grams.as_slice() {
+                [only] => {
+                    let mut chars = only.text.chars();
+                    match (chars.next(), chars.next()) {
+                        (Some(c), None) if is_han(c) => Some(c),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
             EngineWord {
                 text: w.text,
                 required: w.required,
                 excluded: w.excluded,
                 typed,
                 common,
+                one_char,
                 others,
                 rarity,
                 run_factor,
@@ -258,6 +284,7 @@ pub fn plan(words: Vec<QueryWord>, stats: &Stats) -> EnginePlan {
     EnginePlan {
         words: planned,
         title_bonus: positive > 1,
+        links: Vec::new(),
     }
 }
 
@@ -318,6 +345,11 @@ fn all_terms(field: &str, text: &str, boost: f32) -> Value {
     json!({"match": {field: {"query": terms.join(" "), "operator": "and", "boost": boost}}})
 }
 
+/// Terms of `field` holding the character `c` (alone or in a bigram), constant score 1.
+fn holding_char(field: &str, c: char) -> Value {
+    json!({"constant_score": {"filter": {"regexp": {field: {"value": format!("{c}.?|.{c}")}}}, "boost": 1.0}})
+}
+
 fn any_of(clauses: Vec<Value>) -> Value {
     json!({"bool": {"should": clauses, "minimum_should_match": 1}})
 }
@@ -330,6 +362,9 @@ impl EngineWord {
     /// The word's whole run in the text as typed (`boost` scales its BM25).
     fn body_typed(&self, boost: f32) -> Option<Value> {
         let typed = self.typed.as_deref()?;
+        if let Some(c) = self.one_char {
+            return Some(holding_char(BODY_GRAMS, c));
+        }
         Some(match self.common {
             true => all_terms(BODY_GRAMS, typed, boost),
             false => phrase(BODY_GRAMS, typed, boost),
@@ -352,6 +387,9 @@ impl EngineWord {
     /// In the context, in any spelling.
     fn context(&self, boost: f32) -> Option<Value> {
         let typed = self.typed.as_deref()?;
+        if let Some(c) = self.one_char {
+            return Some(holding_char(CONTEXT_GRAMS, c));
+        }
         let mut clauses = vec![all_terms(CONTEXT_GRAMS, typed, boost)];
         clauses.extend(
             self.others
@@ -363,6 +401,9 @@ impl EngineWord {
 
     /// In the title of the passage's report.
     fn title(&self) -> Option<Value> {
+        if let Some(c) = self.one_char {
+            return Some(holding_char(TITLE_GRAMS, c));
+        }
         Some(all_terms(TITLE_GRAMS, self.typed.as_deref()?, 1.0))
     }
 
@@ -395,13 +436,17 @@ impl EngineWord {
 
     /// The scoring clauses of the word.
     fn scoring(&self, out: &mut Vec<Value>) {
+        // A one-character word's whole match has no BM25 of its own (its dictionary word,
+        // a part, gives it), as locally.
         let bm25 = self.run_factor;
         if let Some(body) = self.body_typed(bm25) {
             out.push(constant(
                 self.body_typed(1.0).unwrap_or(Value::Null),
                 WHOLE_WORD_BODY_PER_IDF * self.rarity,
             ));
-            out.push(body);
+            if self.one_char.is_none() {
+                out.push(body);
+            }
         }
         if let Some(others) = self.body_others(bm25) {
             out.push(constant(
@@ -415,7 +460,9 @@ impl EngineWord {
                 self.context(1.0).unwrap_or(Value::Null),
                 WHOLE_WORD_CONTEXT_PER_IDF * self.rarity,
             ));
-            out.push(context);
+            if self.one_char.is_none() {
+                out.push(context);
+            }
         }
         for (part, _) in &self.parts {
             out.push(json!({"term": {BODY_WORDS: {"value": part}}}));
@@ -458,6 +505,11 @@ pub fn build(request: &Request, plan: &EnginePlan, scope: Scope) -> Option<Value
             scoring.push(constant(title, TITLE_WORD_PER_IDF * word.rarity));
         }
     }
+    scoring.extend(
+        plan.links
+            .iter()
+            .map(|link| json!({"term": {BODY_GRAMS: {"value": link}}})),
+    );
     match scope {
         Scope::Level(Level::All) => {
             if held.is_empty() {

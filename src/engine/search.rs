@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use crate::report::parse::Kind;
 use crate::report::passage::{Passage, same_text_key};
-use crate::search::plan::{content_words, is_sentence};
+use crate::search::plan::{is_sentence, question_words};
 use crate::search::query::MAX_QUERY_WORDS;
 use crate::search::snippet::{Snippet, make_snippet};
 use crate::search::{
@@ -144,7 +144,8 @@ impl Engine {
     }
 
     /// The query's words, a sentence cut into its content words.
-    fn words(&self, query: &str) -> Result<Vec<QueryWord>> {
+    /// With them, a question's linking bigrams, and the words cut from a question.
+    fn words(&self, query: &str) -> Result<(Vec<QueryWord>, Vec<String>, Vec<String>)> {
         let typed = parse_query(query);
         let sentences: Vec<&QueryWord> = typed
             .iter()
@@ -167,16 +168,20 @@ impl Engine {
                 .collect();
         }
         let mut words = Vec::new();
+        let mut links = Vec::new();
+        let mut asked = Vec::new();
         for word in typed {
             if word.excluded || word.required || !is_sentence(&word.text) {
                 words.push(word);
                 continue;
             }
             let df = |t: &str| frequencies.get(t).copied().unwrap_or(0);
-            let parts = content_words(&word.text, docs, &df, &df);
+            let (parts, word_links) = question_words(&word.text, docs, &df);
             if parts.is_empty() {
                 words.push(word);
             }
+            links.extend(word_links);
+            asked.extend(parts.iter().map(|(text, _, _)| text.clone()));
             let mut seen = std::collections::HashSet::new();
             let parts = parts
                 .into_iter()
@@ -189,15 +194,20 @@ impl Engine {
             }));
         }
         words.truncate(MAX_QUERY_WORDS);
-        Ok(words)
+        links.sort();
+        links.dedup();
+        Ok((words, links, asked))
     }
 
     /// Plans the query against the engine's statistics.
     pub fn plan(&self, query: &str) -> Result<EnginePlan> {
-        let words = self.words(query)?;
+        let (words, links, asked) = self.words(query)?;
         let (terms, titles) = needed(&words);
         let stats = self.stats(&terms, &titles)?;
-        Ok(plan(words, &stats))
+        let mut plan = plan(words, &stats);
+        plan.links = links;
+        plan.held_alone(&asked);
+        Ok(plan)
     }
 
     /// The best `budget` matches, level by level, with the number of matches of the levels

@@ -164,11 +164,17 @@ pub(crate) fn outline_marker(line: &str) -> Option<(Family, usize)> {
     None
 }
 
+/// Closing quotes and brackets that may follow a sentence's end (…嗎？」, …的！』, …。）).
+const CLOSING_MARKS: &[char] = &['」', '』', '”', '’', '"', '）', ')', '》', '】'];
+
+/// Whether a line ends a sentence: its last mark ends one, possibly inside closing quotes
+/// or brackets (「我是反『反冒進』的！」 ends a sentence; 「計畫」 does not).
 pub(super) fn ends_sentence(text: &str) -> bool {
-    text.trim_end()
-        .chars()
+    let trimmed = text.trim_end();
+    let bare = trimmed.trim_end_matches(CLOSING_MARKS);
+    bare.chars()
         .last()
-        .is_some_and(|c| "。！？；!?;…".contains(c) || c == '」' && text.ends_with("。」"))
+        .is_some_and(|c| "。！？；!?;…".contains(c))
 }
 
 /// A line that would end a sentence or clause — not a heading.
@@ -333,6 +339,17 @@ pub(super) fn caption_kind(t: &str) -> Option<LineKind> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentences_end_inside_closing_quotes() {
+        assert!(ends_sentence("我是反『反冒進』的！」"));
+        assert!(ends_sentence("而是個詮釋者。」"));
+        assert!(ends_sentence("（詳見附表。）"));
+        assert!(ends_sentence("結束。"));
+        assert!(!ends_sentence("稱為「雙城論壇」"));
+        assert!(!ends_sentence("（附表一）"));
+        assert!(!ends_sentence("他說：「"));
+    }
 
     #[test]
     fn heading_families() {

@@ -80,6 +80,11 @@ impl Searching<'_> {
             weight: 0.0,
             anchor: Anchor::Never,
         }));
+        clauses.extend(
+            plan.links
+                .iter()
+                .map(|query| Clause::scored(query.box_clone(), Anchor::Never)),
+        );
         let has_parts = clauses.iter().any(|c| c.anchor == Anchor::Part);
         let anchored = match scope {
             Scope::Level(Level::Partial) => has_parts,

@@ -605,14 +605,50 @@ mod tests {
     }
 
     #[test]
-    fn a_lone_character_of_a_question_keeps_its_particle() {
+    fn a_lone_character_of_a_question_counts_through_its_bigrams() {
         let (_dir, store) = index_of(&[
+            "君主專制之下，他寫的文章為民眾所知。",
+            "馬基維利所著的君主論影響深遠。",
             "伽利略被譽為科學之父。",
             "科學方法是一套技術，父母都贊成。",
-            "心理學之父是馮特。",
         ]);
-        let found = levels_found(&store, "科學之父是誰?");
-        assert_eq!(found[0], (Level::All, "伽利略被譽為科學之父。".to_string()));
+        // 論 and 寫 stand alone; 主論 says the passage holds 君主論.
+        let found = texts_found(&store, "君主論為誰所寫的?");
+        assert_eq!(found[0], "馬基維利所著的君主論影響深遠。");
+        let found = texts_found(&store, "科學之父是誰?");
+        assert_eq!(found[0], "伽利略被譽為科學之父。");
+    }
+
+    #[test]
+    fn one_character_words_are_found_beside_others() {
+        let (_dir, store) = index_of(&[
+            "東德開始修築圍牆。",
+            "這是「牆」一詞的第一次出現。",
+            "牆壁倒塌。",
+            "沒有關係。",
+        ]);
+        for query in ["牆", "「牆」", "\"牆\""] {
+            let mut found = texts_found(&store, query);
+            found.sort();
+            let mut expected = [
+                "東德開始修築圍牆。",
+                "這是「牆」一詞的第一次出現。",
+                "牆壁倒塌。",
+            ];
+            expected.sort();
+            assert_eq!(found, expected, "{query}");
+        }
+        assert_eq!(texts_found(&store, "關係 -牆"), ["沒有關係。"]);
+    }
+
+    #[test]
+    fn a_name_in_title_marks_is_one_word_of_a_question() {
+        let (_dir, store) = index_of(&["自由的理論很多，作者是他。", "彌爾是《論自由》的作者。"]);
+        let found = levels_found(&store, "《論自由》的作者是誰?");
+        assert_eq!(
+            found[0],
+            (Level::All, "彌爾是《論自由》的作者。".to_string())
+        );
         assert!(found[1..].iter().all(|(level, _)| *level != Level::All));
     }
 

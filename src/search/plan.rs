@@ -11,7 +11,8 @@ use std::sync::OnceLock;
 
 use tantivy::Term;
 use tantivy::query::{
-    Bm25StatisticsProvider, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery,
+    Bm25StatisticsProvider, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RegexQuery,
+    TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
@@ -44,6 +45,12 @@ pub(crate) const COMMON_TERM_SHARE: u64 = 20;
 pub(crate) const COMMON_PHRASE_SHARE: u64 = 50;
 /// ... and in more than this many: positions are cheap to read in a small index.
 const MIN_COMMON_DOCS: u64 = 1000;
+/// A character standing alone in a question is a word of it when at most 1/N of the
+/// passages hold it as a word ...
+const LONE_CHAR_SHARE: u64 = 200;
+/// ... or at most this many: in a small index, where candidates are cheap, every one is
+/// (多少項 of 已簽署多少項交流合作備忘錄 asks for 30 項).
+const MIN_LONE_CHAR_DOCS: u64 = 1000;
 /// Longest substring of a query word looked up as a dictionary word.
 pub(crate) const MAX_WORD_CHARS: usize = 8;
 /// A word of at least this many Han characters is read as a sentence: no dictionary word
@@ -114,13 +121,36 @@ const PARTICLES: &[&str] = &[
 /// Characters whose presence inside a query word makes it a question.
 const QUESTION_MARKS: &[char] = &['？', '?'];
 
-/// Folded forms of [`QUESTION_WORDS`] (`.0`) and of both lists (`.1`).
+/// Measure words: 哪, 哪一 or 幾 before one asks which or how many (哪一座, 哪所, 幾盤); so
+/// does 何 before the first ones (何年, 何人).
+const MEASURE_WORDS: &[&str] = &[
+    "年", "人", "種", "處", "地", "國", "方", "類", "個", "位", "天", "座", "所", "段", "份", "本",
+    "顆", "邊", "次", "支", "門", "家", "部", "條", "項", "間", "場", "件", "首", "隻", "名", "艘",
+    "輛", "張", "塊", "片", "屆", "任", "代", "樣", "盤", "月", "日", "歲", "層",
+];
+/// How many of [`MEASURE_WORDS`] may follow 何.
+const MEASURE_WORDS_AFTER_HE: usize = 8;
+
+/// Folded forms of [`QUESTION_WORDS`] and the question words made of a measure word
+/// (`.0`), and of those and [`PARTICLES`] (`.1`).
 fn stop_words() -> &'static (HashSet<String>, HashSet<String>) {
     static WORDS: OnceLock<(HashSet<String>, HashSet<String>)> = OnceLock::new();
     WORDS.get_or_init(|| {
-        let fold = |w: &&str| Folded::new(w).chars.iter().collect::<String>();
-        let questions: HashSet<String> = QUESTION_WORDS.iter().map(fold).collect();
-        let all = QUESTION_WORDS.iter().chain(PARTICLES).map(fold).collect();
+        let fold = |w: &str| Folded::new(w).chars.iter().collect::<String>();
+        let mut questions: HashSet<String> = QUESTION_WORDS.iter().map(|w| fold(w)).collect();
+        for (n, measure) in MEASURE_WORDS.iter().enumerate() {
+            for asking in ["哪", "哪一", "幾"] {
+                questions.insert(fold(&format!("{asking}{measure}")));
+            }
+            if n < MEASURE_WORDS_AFTER_HE {
+                questions.insert(fold(&format!("何{measure}")));
+            }
+        }
+        let all = questions
+            .iter()
+            .cloned()
+            .chain(PARTICLES.iter().map(|w| fold(w)))
+            .collect();
         (questions, all)
     })
 }
@@ -173,6 +203,9 @@ pub(super) struct Plan {
     pub words: Vec<PlannedWord>,
     /// Neighbouring words of a question held together, each with its bonus.
     pub together: Vec<(Box<dyn Query>, f32)>,
+    /// Bigrams of a question that link its content words to each other and to the particles
+    /// beside them (see [`linking_bigrams`]), each a BM25 term query.
+    pub links: Vec<Box<dyn Query>>,
     /// (report key, bonus) for the reports whose title holds query words, sorted by key.
     pub report_bonuses: Vec<(u64, f32)>,
     /// What snippets mark: the words sought, each in any spelling of its numbers, as it may
@@ -193,16 +226,21 @@ impl Searching<'_> {
         // (first word, second word, the two as typed together) for neighbouring words of a
         // question.
         let mut neighbours: Vec<(String, String, String)> = Vec::new();
+        let mut link_texts: Vec<String> = Vec::new();
+        // Words cut from a question (folded).
+        let mut asked: HashSet<Vec<char>> = HashSet::new();
         for word in parse_query(query) {
             if word.excluded || word.required || !is_sentence(&word.text) {
                 typed.push(word);
                 continue;
             }
-            let parts = self.content_words(&word.text);
+            let (parts, links) = self.question_words(&word.text);
             if parts.is_empty() {
                 typed.push(word);
                 continue;
             }
+            link_texts.extend(links);
+            asked.extend(parts.iter().map(|(text, _, _)| Folded::new(text).chars));
             // Content words next to each other in the question.
             for pair in parts.windows(2) {
                 let Some(gap) = word.text.get(pair[0].2..pair[1].1) else {
@@ -234,7 +272,10 @@ impl Searching<'_> {
             .into_iter()
             .map(|w| {
                 let folded = Folded::new(&w.text);
-                let whole = self.whole_word(&w.text, &folded);
+                let whole = match asked.contains(&folded.chars) && is_one_han_char(&w.text) {
+                    true => self.alone(&folded),
+                    false => self.whole_word(&w.text, &folded),
+                };
                 let df = self.whole_doc_freq(&folded);
                 let parts = match w.excluded {
                     true => Vec::new(),
@@ -260,9 +301,11 @@ impl Searching<'_> {
             })
             .collect();
         let together = self.together(&neighbours);
+        let links = self.links(link_texts);
         let mut plan = Plan {
             words,
             together,
+            links,
             report_bonuses: Vec::new(),
             marked: Vec::new(),
         };
@@ -297,6 +340,26 @@ impl Searching<'_> {
             .collect()
     }
 
+    /// The linking bigrams of a question that some passage holds, as BM25 term queries: they
+    /// count as BM25 over bigrams counts them (主論 of 君主論為誰所寫 says the passage holds
+    /// 君主論; 之父 of 科學之父是誰, that it holds 之父 beside 科學), with no bonus and no say in
+    /// the match level, since a bigram across a particle is no word.
+    fn links(&self, mut texts: Vec<String>) -> Vec<Box<dyn Query>> {
+        let field = self.store.fields.body_grams;
+        texts.sort();
+        texts.dedup();
+        texts
+            .iter()
+            .filter(|text| self.doc_freq(field, text) > 0)
+            .map(|text| {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, text),
+                    IndexRecordOption::WithFreqs,
+                )) as Box<dyn Query>
+            })
+            .collect()
+    }
+
     /// Documents holding the word whole, at most: those holding its rarest term (the word
     /// itself when the dictionary has it).
     fn whole_doc_freq(&self, folded: &Folded) -> u64 {
@@ -317,15 +380,12 @@ impl Searching<'_> {
             .unwrap_or(0)
     }
 
-    /// The content words of a sentence (see [`content_words`]), cut by the index's dictionary.
-    fn content_words(&self, text: &str) -> Vec<(String, usize, usize)> {
+    /// The words and linking bigrams of a question (see [`question_words`]).
+    fn question_words(&self, text: &str) -> (Vec<(String, usize, usize)>, Vec<String>) {
         let f = &self.store.fields;
-        content_words(
-            text,
-            self.searcher.num_docs(),
-            &|word| self.doc_freq(f.body_words, word),
-            &|pair| self.doc_freq(f.body_grams, pair),
-        )
+        question_words(text, self.searcher.num_docs(), &|word| {
+            self.doc_freq(f.body_words, word)
+        })
     }
 
     /// Passages containing the word: on the body field (which has positions) its bigrams
@@ -334,6 +394,11 @@ impl Searching<'_> {
     /// BM25 must be multiplied to equal the full phrase's (see [`Self::phrase_cover`]).
     fn phrase(&self, field: Field, folded: &Folded) -> Option<(Box<dyn Query>, f32)> {
         let terms = one_per_position(gram_terms(folded));
+        if let [only] = terms.as_slice()
+            && is_one_han_char(&only.text)
+        {
+            return Some((self.one_char(field, &only.text), 0.0));
+        }
         let first = terms.first()?.position;
         let common = || {
             matched_without_positions(&terms, self.searcher.num_docs(), &|t| {
@@ -364,6 +429,42 @@ impl Searching<'_> {
             })
             .collect();
         Some((Box::new(BooleanQuery::new(clauses)), 1.0))
+    }
+
+    /// A character standing alone in a question, held whole where the index holds it alone:
+    /// between punctuation, or beside a number (項 of 30 項 for 多少項). Held anywhere, it
+    /// would be held by most passages (項目, 事項), and tell nothing.
+    fn alone(&self, folded: &Folded) -> Option<WholeWord> {
+        let f = &self.store.fields;
+        let text = folded.text();
+        let term = |field: Field| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, &text),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+        Some(WholeWord {
+            body: (term(f.body_grams), 1.0),
+            other_spellings: None,
+            context: term(f.context_grams),
+        })
+    }
+
+    /// Passages holding one Han character anywhere (牆 in 「牆」, 圍牆 or 牆壁): bigrams index
+    /// a character beside others only in pairs, so the query is every term of `field` that
+    /// is the character alone or a bigram holding it — a walk of the term dictionary that
+    /// only follows entries holding it. Constant score: the character's BM25 comes from its
+    /// dictionary word (see [`dictionary_parts`]).
+    fn one_char(&self, field: Field, text: &str) -> Box<dyn Query> {
+        // A Han character is no regex metacharacter.
+        let pattern = format!("{text}.?|.{text}");
+        match RegexQuery::from_pattern(&pattern, field) {
+            Ok(query) => Box::new(query),
+            Err(_) => Box::new(TermQuery::new(
+                Term::from_field_text(field, text),
+                IndexRecordOption::WithFreqs,
+            )),
+        }
     }
 
     /// A run of Han bigrams at consecutive positions is fixed by every other bigram plus the
@@ -532,6 +633,27 @@ impl Searching<'_> {
     }
 }
 
+/// The words of a question and its linking bigrams (see [`linking_bigrams`]): its content
+/// words, but for common single characters. In a large index a common character alone (論
+/// of 君主論為誰所寫) is no word of the question: what it says is counted by the bigrams it
+/// makes with its neighbours, and were it a word most passages would be candidates. A rare
+/// one (渝 of 重慶簡稱渝) is a word. Local and engine search plan questions with it.
+pub(crate) fn question_words(
+    text: &str,
+    docs: u64,
+    words_df: &dyn Fn(&str) -> u64,
+) -> (Vec<(String, usize, usize)>, Vec<String>) {
+    let mut parts = content_words(text, docs, words_df);
+    let links = linking_bigrams(text, &parts);
+    if parts.iter().any(|(word, _, _)| !is_one_han_char(word)) {
+        let rare = (docs / LONE_CHAR_SHARE).max(MIN_LONE_CHAR_DOCS);
+        parts.retain(|(word, _, _)| {
+            !is_one_han_char(word) || words_df(&Folded::new(word).text()) <= rare
+        });
+    }
+    (parts, links)
+}
+
 /// The content words of a sentence, as typed: Han runs cut into the index's dictionary
 /// words (the cut whose words are likeliest, as jieba cuts), letters and digits kept
 /// whole; question words and particles dropped. With each, its byte range in `text`.
@@ -539,7 +661,6 @@ pub(crate) fn content_words(
     text: &str,
     docs: u64,
     words_df: &dyn Fn(&str) -> u64,
-    grams_df: &dyn Fn(&str) -> u64,
 ) -> Vec<(String, usize, usize)> {
     let folded = Folded::new(text);
     // Question words and particles, both lists.
@@ -560,7 +681,11 @@ pub(crate) fn content_words(
         while i < chars.len() && is_significant(chars[i]) && is_han(chars[i]) == han {
             i += 1;
         }
-        if !han {
+        // A name in title marks (《論自由》, 〈出師表〉) is one word, whatever the dictionary cuts.
+        let named = start > 0
+            && matches!(chars[start - 1], '《' | '〈')
+            && chars.get(i).is_some_and(|c| matches!(c, '》' | '〉'));
+        if !han || named {
             parts.push((start, i));
             continue;
         }
@@ -581,42 +706,6 @@ pub(crate) fn content_words(
                 _ => kept.push((s, e)),
             }
         }
-        // A single character left alone (父 of 科學之父) is no word the index can hold
-        // whole: it takes the particle beside it (之父), the side more passages hold.
-        let (questions, _) = stop_words();
-        let particle = |k: usize| {
-            let (s, e) = cut[k];
-            let word: String = chars[start + s..start + e].iter().collect();
-            e - s == 1 && stop(k) && !questions.contains(&word)
-        };
-        // Characters before this are taken by earlier words: a particle between two
-        // single characters goes to one of them only.
-        let mut taken = 0;
-        for n in 0..kept.len() {
-            let next_start = kept.get(n + 1).map_or(usize::MAX, |w| w.0);
-            let word = &mut kept[n];
-            let Some(k) = cut.iter().position(|&(s, _)| s == word.0) else {
-                continue;
-            };
-            if word.1 - word.0 != 1 {
-                taken = word.1;
-                continue;
-            }
-            let pair_df = |s: usize, e: usize| {
-                let pair: String = chars[start + s..start + e].iter().collect();
-                grams_df(&pair)
-            };
-            let left =
-                (k > 0 && particle(k - 1) && word.0 > taken).then(|| pair_df(word.0 - 1, word.1));
-            let right = (k + 1 < cut.len() && particle(k + 1) && word.1 < next_start)
-                .then(|| pair_df(word.0, word.1 + 1));
-            match (left, right) {
-                (Some(l), r) if l > 0 && l >= r.unwrap_or(0) => word.0 -= 1,
-                (_, Some(r)) if r > 0 => word.1 += 1,
-                _ => {}
-            }
-            taken = word.1;
-        }
         for (s, e) in kept {
             // Joined characters may spell a question word the dictionary lacks (多少).
             let word: String = chars[start + s..start + e].iter().collect();
@@ -635,6 +724,32 @@ pub(crate) fn content_words(
             )
         })
         .collect()
+}
+
+/// The bigrams of a question's Han runs that touch a content word without lying inside
+/// one: where a content word meets the next one, or a particle beside it (君主論為 → 主論,
+/// 論為, with 論 a word of its own). `parts` are the content words with their byte ranges.
+fn linking_bigrams(text: &str, parts: &[(String, usize, usize)]) -> Vec<String> {
+    let folded = Folded::new(text);
+    let content = |i: usize| {
+        let b = folded.byte_offsets[i];
+        parts.iter().position(|p| p.1 <= b && b < p.2)
+    };
+    let sig: Vec<usize> = (0..folded.chars.len())
+        .filter(|&i| is_significant(folded.chars[i]))
+        .collect();
+    let mut out = Vec::new();
+    for pair in sig.windows(2) {
+        let (i, j) = (pair[0], pair[1]);
+        if !is_han(folded.chars[i]) || !is_han(folded.chars[j]) {
+            continue;
+        }
+        let (a, b) = (content(i), content(j));
+        if (a.is_some() || b.is_some()) && (a != b) {
+            out.push([folded.chars[i], folded.chars[j]].iter().collect());
+        }
+    }
+    out
 }
 
 /// The likeliest cut of a Han run into dictionary words: the one maximising the sum of
@@ -748,7 +863,11 @@ pub(crate) fn dictionary_parts(
     );
     texts.sort();
     texts.dedup();
-    texts.retain(|t| t != key);
+    // A one-character word's whole match is unscored (see `Searching::one_char`): its own
+    // dictionary term gives its BM25.
+    if word_chars > 1 {
+        texts.retain(|t| t != key);
+    }
     texts
         .into_iter()
         .map(|t| {
@@ -801,9 +920,43 @@ pub fn alternatives(typed: &str, synonyms: &Synonyms) -> Vec<String> {
     out
 }
 
+/// Whether a term is one Han character.
+fn is_one_han_char(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(is_han) && chars.next().is_none()
+}
+
 /// tantivy's BM25 idf (crate-private there), so that scales computed with it are exact.
 pub(crate) fn idf(df: u64, docs: u64) -> f32 {
     let df = df.min(docs);
     let x = ((docs - df) as f32 + 0.5) / (df as f32 + 0.5);
     (1.0 + x).ln()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn which_and_how_many_with_a_measure_word_ask() {
+        let known: Vec<String> = [
+            "城市", "位於", "臺灣", "北端", "明治", "時期", "開始", "議員", "議會",
+        ]
+        .iter()
+        .map(|w| Folded::new(w).text())
+        .collect();
+        let df = |word: &str| u64::from(known.iter().any(|k| k == word));
+        let words = |text: &str| -> Vec<String> {
+            content_words(text, 100, &df)
+                .into_iter()
+                .map(|(word, _, _)| word)
+                .collect()
+        };
+        assert_eq!(
+            words("哪一座城市位於臺灣最北端？"),
+            ["城市", "位於", "臺灣", "最", "北端"]
+        );
+        assert_eq!(words("明治時期於何年開始?"), ["明治", "時期", "開始"]);
+        assert_eq!(words("議會共計有幾位議員?"), ["議會", "共計", "議員"]);
+    }
 }

@@ -208,9 +208,13 @@ impl Weight for SumWeight {
             });
         }
         let titled = self.title_keys.iter().any(|keys| !keys.is_empty());
-        // A word held by the report's title has no postings to leapfrog over: candidates
-        // holding every word are then found among those holding some word.
-        let every_word = self.candidates == Candidates::EveryWord && !titled;
+        // A word that report titles hold has no postings to leapfrog over: candidates
+        // holding every word are found by leapfrogging over the other words, then checked
+        // for the titled ones; only when every word is titled, among those holding some word.
+        let untitled: Vec<usize> = (0..words.len())
+            .filter(|&n| self.title_keys.get(n).is_none_or(|keys| keys.is_empty()))
+            .collect();
+        let every_word = self.candidates == Candidates::EveryWord && !untitled.is_empty();
         let level_check = match (self.exclusive, self.candidates) {
             (_, Candidates::EveryWord) if titled => LevelCheck::EveryWord,
             (true, Candidates::SomeWord) => LevelCheck::NotEveryWord,
@@ -220,7 +224,7 @@ impl Weight for SumWeight {
         let all_words = words.clone();
         let words_len = words.len();
         let must_hold: Vec<Vec<usize>> = if every_word {
-            words
+            untitled.iter().map(|&n| words[n].clone()).collect()
         } else {
             self.required_words
                 .iter()
