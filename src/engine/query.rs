@@ -169,8 +169,8 @@ impl EnginePlan {
         self.positive().flat_map(|w| w.marked.clone()).collect()
     }
 
-    /// One-character words cut from a question (`asked`) are held where the index holds
-    /// the character alone, as locally (`Searching::alone`), not wherever it stands.
+    /// Common one-character words cut from a question (`asked`) are held where the index
+    /// holds the character alone, as locally (`Searching::alone`), not wherever it stands.
     pub fn held_alone(&mut self, asked: &[String]) {
         for word in &mut self.words {
             if asked.contains(&word.text) {
@@ -343,6 +343,20 @@ fn all_terms(field: &str, text: &str, boost: f32) -> Value {
     terms.sort_unstable();
     terms.dedup();
     json!({"match": {field: {"query": terms.join(" "), "operator": "and", "boost": boost}}})
+}
+
+/// Documents holding `text` whole: in a passage's text (as a phrase) or a report's title;
+/// `None` when it has nothing to match. See `Searching::is_held_whole`.
+pub fn held_whole(text: &str) -> Option<Value> {
+    let grams = one_per_position(gram_terms(&Folded::new(text)));
+    if grams.is_empty() {
+        return None;
+    }
+    let typed = preanalyzed(&grams);
+    Some(any_of(vec![
+        phrase(BODY_GRAMS, &typed, 1.0),
+        all_terms(TITLE_GRAMS, &typed, 1.0),
+    ]))
 }
 
 /// Terms of `field` holding the character `c` (alone or in a bigram), constant score 1.

@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use crate::report::parse::Kind;
 use crate::report::passage::{Passage, same_text_key};
-use crate::search::plan::{is_sentence, question_words};
+use crate::search::plan::{asks, is_sentence, lone_char_is_rare, question_words};
 use crate::search::query::MAX_QUERY_WORDS;
 use crate::search::snippet::{Snippet, make_snippet};
 use crate::search::{
@@ -19,7 +19,7 @@ use crate::search::{
 
 use super::Engine;
 use super::push::encode;
-use super::query::{EnginePlan, Scope, Stats, build, needed, plan, sentence_pieces};
+use super::query::{EnginePlan, Scope, Stats, build, held_whole, needed, plan, sentence_pieces};
 
 /// Most buckets of one facet (reports at national scale are many; the rest are few).
 const FACET_BUCKETS: usize = 65_536;
@@ -46,6 +46,16 @@ type Ranked = (Level, f32, Passage);
 
 impl Engine {
     /// `_search` on the index with global term statistics (as one local index has).
+    /// Whether some passage or report title holds `text` whole.
+    fn is_held_whole(&self, text: &str) -> Result<bool> {
+        let Some(query) = held_whole(text) else {
+            return Ok(false);
+        };
+        let body =
+            json!({"size": 0, "terminate_after": 1, "track_total_hits": true, "query": query});
+        Ok(total(&self.search_body(&body, None)?) > 0)
+    }
+
     fn search_body(&self, body: &Value, routing: Option<&str>) -> Result<Value> {
         let mut path = format!("/{}/_search?search_type=dfs_query_then_fetch", self.index);
         if let Some(report) = routing {
@@ -144,13 +154,26 @@ impl Engine {
     }
 
     /// The query's words, a sentence cut into its content words.
-    /// With them, a question's linking bigrams, and the words cut from a question.
+    /// With them, a question's linking bigrams, and the words cut from a question that are
+    /// held only where the index holds them alone (common single characters).
     fn words(&self, query: &str) -> Result<(Vec<QueryWord>, Vec<String>, Vec<String>)> {
         let typed = parse_query(query);
-        let sentences: Vec<&QueryWord> = typed
-            .iter()
-            .filter(|w| !w.excluded && !w.required && is_sentence(&w.text))
-            .collect();
+        // A long word some passage or report title holds whole is a name, not a sentence.
+        let mut names = BTreeSet::new();
+        for word in &typed {
+            if !word.excluded
+                && !word.required
+                && is_sentence(&word.text)
+                && !asks(&word.text)
+                && self.is_held_whole(&word.text)?
+            {
+                names.insert(word.text.clone());
+            }
+        }
+        let is_question = |w: &QueryWord| {
+            !w.excluded && !w.required && is_sentence(&w.text) && !names.contains(&w.text)
+        };
+        let sentences: Vec<&QueryWord> = typed.iter().filter(|w| is_question(w)).collect();
         let mut frequencies: HashMap<String, u64> = HashMap::new();
         let mut docs = 0;
         if !sentences.is_empty() {
@@ -171,7 +194,7 @@ impl Engine {
         let mut links = Vec::new();
         let mut asked = Vec::new();
         for word in typed {
-            if word.excluded || word.required || !is_sentence(&word.text) {
+            if !is_question(&word) {
                 words.push(word);
                 continue;
             }
@@ -181,7 +204,12 @@ impl Engine {
                 words.push(word);
             }
             links.extend(word_links);
-            asked.extend(parts.iter().map(|(text, _, _)| text.clone()));
+            asked.extend(
+                parts
+                    .iter()
+                    .filter(|(text, _, _)| !lone_char_is_rare(text, docs, &df))
+                    .map(|(text, _, _)| text.clone()),
+            );
             let mut seen = std::collections::HashSet::new();
             let parts = parts
                 .into_iter()

@@ -642,6 +642,29 @@ mod tests {
     }
 
     #[test]
+    fn a_long_name_that_passages_hold_is_not_cut_as_a_sentence() {
+        let (_dir, store) = index_of(&[
+            "內政部的彰化老人中心，養護辦事細則另定。",
+            "依內政部彰化老人養護中心辦事細則辦理。",
+        ]);
+        // Cut as a sentence, the passage holding its words apart would hold all of them.
+        let found = levels_found(&store, "內政部彰化老人養護中心辦事細則");
+        assert_eq!(
+            found,
+            [
+                (
+                    Level::All,
+                    "依內政部彰化老人養護中心辦事細則辦理。".to_string()
+                ),
+                (
+                    Level::Partial,
+                    "內政部的彰化老人中心，養護辦事細則另定。".to_string()
+                )
+            ]
+        );
+    }
+
+    #[test]
     fn a_name_in_title_marks_is_one_word_of_a_question() {
         let (_dir, store) = index_of(&["自由的理論很多，作者是他。", "彌爾是《論自由》的作者。"]);
         let found = levels_found(&store, "《論自由》的作者是誰?");

@@ -48,8 +48,8 @@ const MIN_COMMON_DOCS: u64 = 1000;
 /// A character standing alone in a question is a word of it when at most 1/N of the
 /// passages hold it as a word ...
 const LONE_CHAR_SHARE: u64 = 200;
-/// ... or at most this many: in a small index, where candidates are cheap, every one is
-/// (多少項 of 已簽署多少項交流合作備忘錄 asks for 30 項).
+/// In an index where that share is under this many passages, every one is a word:
+/// candidates are cheap there (多少項 of 已簽署多少項交流合作備忘錄 asks for 30 項).
 const MIN_LONE_CHAR_DOCS: u64 = 1000;
 /// Longest substring of a query word looked up as a dictionary word.
 pub(crate) const MAX_WORD_CHARS: usize = 8;
@@ -230,7 +230,11 @@ impl Searching<'_> {
         // Words cut from a question (folded).
         let mut asked: HashSet<Vec<char>> = HashSet::new();
         for word in parse_query(query) {
-            if word.excluded || word.required || !is_sentence(&word.text) {
+            if word.excluded
+                || word.required
+                || !is_sentence(&word.text)
+                || !asks(&word.text) && self.is_held_whole(&word.text)
+            {
                 typed.push(word);
                 continue;
             }
@@ -272,7 +276,12 @@ impl Searching<'_> {
             .into_iter()
             .map(|w| {
                 let folded = Folded::new(&w.text);
-                let whole = match asked.contains(&folded.chars) && is_one_han_char(&w.text) {
+                let held_alone = asked.contains(&folded.chars)
+                    && is_one_han_char(&w.text)
+                    && !lone_char_is_rare(&w.text, num_docs, &|t| {
+                        self.doc_freq(self.store.fields.body_words, t)
+                    });
+                let whole = match held_alone {
                     true => self.alone(&folded),
                     false => self.whole_word(&w.text, &folded),
                 };
@@ -380,6 +389,20 @@ impl Searching<'_> {
             .unwrap_or(0)
     }
 
+    /// Whether some report title or passage holds a long word whole: it is then a name
+    /// (內政部彰化老人養護中心辦事細則, a regulation's title), not a sentence to cut.
+    fn is_held_whole(&self, text: &str) -> bool {
+        let folded = Folded::new(text);
+        let f = &self.store.fields;
+        [f.title_grams, f.body_grams].into_iter().any(|field| {
+            self.phrase(field, &folded).is_some_and(|(query, _)| {
+                self.searcher
+                    .search(&query, &tantivy::collector::Count)
+                    .is_ok_and(|n| n > 0)
+            })
+        })
+    }
+
     /// The words and linking bigrams of a question (see [`question_words`]).
     fn question_words(&self, text: &str) -> (Vec<(String, usize, usize)>, Vec<String>) {
         let f = &self.store.fields;
@@ -431,9 +454,9 @@ impl Searching<'_> {
         Some((Box::new(BooleanQuery::new(clauses)), 1.0))
     }
 
-    /// A character standing alone in a question, held whole where the index holds it alone:
-    /// between punctuation, or beside a number (項 of 30 項 for 多少項). Held anywhere, it
-    /// would be held by most passages (項目, 事項), and tell nothing.
+    /// A common character standing alone in a question, held whole where the index holds it
+    /// alone: between punctuation, or beside a number (項 of 30 項 for 多少項). Held
+    /// anywhere, it would be held by most passages (項目, 事項), and tell nothing.
     fn alone(&self, folded: &Folded) -> Option<WholeWord> {
         let f = &self.store.fields;
         let text = folded.text();
@@ -646,12 +669,20 @@ pub(crate) fn question_words(
     let mut parts = content_words(text, docs, words_df);
     let links = linking_bigrams(text, &parts);
     if parts.iter().any(|(word, _, _)| !is_one_han_char(word)) {
-        let rare = (docs / LONE_CHAR_SHARE).max(MIN_LONE_CHAR_DOCS);
+        let small = docs / LONE_CHAR_SHARE < MIN_LONE_CHAR_DOCS;
         parts.retain(|(word, _, _)| {
-            !is_one_han_char(word) || words_df(&Folded::new(word).text()) <= rare
+            !is_one_han_char(word) || small || lone_char_is_rare(word, docs, words_df)
         });
     }
     (parts, links)
+}
+
+/// Whether a character standing alone in a question is rare: at most 1/[`LONE_CHAR_SHARE`]
+/// of the passages hold it as a word. A rare one is held wherever it stands (渝 in 渝中區);
+/// a common one, kept in a small index, only where the index holds it alone (項 of 30 項
+/// for 多少項: anywhere, 項目 and 事項 would hold it too).
+pub(crate) fn lone_char_is_rare(word: &str, docs: u64, words_df: &dyn Fn(&str) -> u64) -> bool {
+    words_df(&Folded::new(word).text()) <= docs / LONE_CHAR_SHARE
 }
 
 /// The content words of a sentence, as typed: Han runs cut into the index's dictionary
@@ -890,6 +921,11 @@ pub(crate) fn one_per_position(
     });
     terms.dedup_by(|later, kept| later.position == kept.position);
     terms
+}
+
+/// Whether a query word holds a question mark: it asks, whatever passages hold.
+pub(crate) fn asks(text: &str) -> bool {
+    text.chars().any(|c| QUESTION_MARKS.contains(&c))
 }
 
 /// Whether a query word was typed as a sentence: it asks (a question mark or question
