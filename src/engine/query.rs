@@ -359,6 +359,37 @@ pub fn held_whole(text: &str) -> Option<Value> {
     ]))
 }
 
+/// The bonus of a passage whose place names every word, as locally (`SumQuery::place_bonuses`):
+/// its report's title holds some words (titled ones), its headings the others.
+fn place(plan: &EnginePlan) -> Option<Value> {
+    let words: Vec<&EngineWord> = plan.positive().filter(|w| w.typed.is_some()).collect();
+    if words.len() < 2 {
+        return None;
+    }
+    let titles: Vec<Value> = words
+        .iter()
+        .filter(|w| w.titled)
+        .filter_map(|w| w.title())
+        .collect();
+    if titles.is_empty() {
+        return None;
+    }
+    let contexts: Vec<Value> = words.iter().filter_map(|w| w.context(1.0)).collect();
+    let mut must = vec![any_of(titles), any_of(contexts)];
+    for word in &words {
+        let mut held: Vec<Value> = word.context(1.0).into_iter().collect();
+        if word.titled {
+            held.extend(word.title());
+        }
+        must.push(any_of(held));
+    }
+    let bonus: f32 = words
+        .iter()
+        .map(|w| WHOLE_WORD_BODY_PER_IDF * w.rarity)
+        .sum();
+    Some(constant(json!({"bool": {"filter": must}}), bonus))
+}
+
 /// Terms of `field` holding the character `c` (alone or in a bigram), constant score 1.
 fn holding_char(field: &str, c: char) -> Value {
     json!({"constant_score": {"filter": {"regexp": {field: {"value": format!("{c}.?|.{c}")}}}, "boost": 1.0}})
@@ -519,6 +550,7 @@ pub fn build(request: &Request, plan: &EnginePlan, scope: Scope) -> Option<Value
             scoring.push(constant(title, TITLE_WORD_PER_IDF * word.rarity));
         }
     }
+    scoring.extend(place(plan));
     scoring.extend(
         plan.links
             .iter()

@@ -79,6 +79,7 @@ impl Searching<'_> {
             bonus: TOGETHER_PER_IDF * extra,
             weight: 0.0,
             anchor: Anchor::Never,
+            place: false,
         }));
         clauses.extend(
             plan.links
@@ -106,6 +107,18 @@ impl Searching<'_> {
             Scope::Level(Level::Partial) => (Candidates::AnyPart, true),
             Scope::Any => (Candidates::AnyPart, false),
         };
+        // A query of several words that names a passage's place — its report's title holds
+        // some words, its headings the others — points at it: each word counts there as if
+        // its text held it too (科學技術基本法 第17條 ranks the article above passages
+        // quoting 依科學技術基本法第十七條).
+        let place_bonuses = match whole_words > 1 {
+            true => plan
+                .positive()
+                .filter(|w| w.whole.is_some())
+                .map(|w| WHOLE_WORD_BODY_PER_IDF * w.rarity)
+                .collect(),
+            false => Vec::new(),
+        };
         Box::new(SumQuery {
             candidates,
             exclusive,
@@ -115,6 +128,7 @@ impl Searching<'_> {
             required_words,
             title_keys,
             report_bonuses: plan.report_bonuses.clone(),
+            place_bonuses,
         })
     }
 
@@ -225,6 +239,7 @@ fn word_clauses(word: &PlannedWord, n: usize) -> Vec<Clause> {
                 bonus: WHOLE_WORD_BODY_PER_IDF * word.rarity * share,
                 weight: scale * word.run_factor,
                 anchor: Anchor::Word(n),
+                place: false,
             });
         }
         clauses.push(Clause {
@@ -232,6 +247,7 @@ fn word_clauses(word: &PlannedWord, n: usize) -> Vec<Clause> {
             bonus: WHOLE_WORD_CONTEXT_PER_IDF * word.rarity,
             weight: (CONTEXT_WEIGHT + 1.0) * word.run_factor,
             anchor: Anchor::Word(n),
+            place: true,
         });
     }
     clauses.extend(word.parts.iter().map(|(query, piece)| {

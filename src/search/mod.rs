@@ -642,6 +642,39 @@ mod tests {
     }
 
     #[test]
+    fn a_report_title_and_a_heading_point_at_the_passages_below_it() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir(&corpus).unwrap();
+        let law: String = (1..=20)
+            .map(|n| format!("第 {n} 條\n本法施行細則由主管機關定之，第{n}項另定。\n\n"))
+            .collect();
+        std::fs::write(corpus.join("law.txt"), format!("科學技術基本法\n\n{law}")).unwrap();
+        std::fs::write(
+            corpus.join("order.txt"),
+            "修正科學技術人員辦法\n\n二、修正依據：科學技術基本法第十七條第三項。\n",
+        )
+        .unwrap();
+        let index = dir.path().join("index");
+        crate::corpus::update(&index, &corpus, false, &crate::corpus::Quiet).unwrap();
+        let store = Store::open_for_search(&index).unwrap();
+        let searcher = store.reader().unwrap().searcher();
+        let request = Request {
+            query: "科學技術基本法 第17條".to_string(),
+            limit: 3,
+            ..Request::default()
+        };
+        let hits = Searching::new(&store, &searcher)
+            .run(&request)
+            .unwrap()
+            .hits;
+        assert_eq!(
+            hits[0].passage.text,
+            "本法施行細則由主管機關定之，第17項另定。"
+        );
+    }
+
+    #[test]
     fn a_long_name_that_passages_hold_is_not_cut_as_a_sentence() {
         let (_dir, store) = index_of(&[
             "內政部的彰化老人中心，養護辦事細則另定。",

@@ -54,6 +54,9 @@ pub struct Clause {
     /// 0 when only the bonus counts: the clause's own score is then never computed.
     pub weight: Score,
     pub anchor: Anchor,
+    /// The clause finds the word in the passage's place (the headings above it, a table
+    /// row's caption and headers), not in its text: see [`SumQuery::place_bonuses`].
+    pub place: bool,
 }
 
 impl Clause {
@@ -64,6 +67,7 @@ impl Clause {
             bonus: 0.0,
             weight: 1.0,
             anchor,
+            place: false,
         }
     }
 }
@@ -75,6 +79,7 @@ impl Clone for Clause {
             bonus: self.bonus,
             weight: self.weight,
             anchor: self.anchor,
+            place: self.place,
         }
     }
 }
@@ -99,6 +104,11 @@ pub struct SumQuery {
     pub title_keys: Vec<Vec<u64>>,
     /// (report key, bonus), sorted by key (see [`crate::index::report_key`]).
     pub report_bonuses: Vec<(u64, Score)>,
+    /// For each word, its bonus when the passage's place holds every word, its report's
+    /// title some and its context clauses (headings) the others: the query names where the
+    /// passage is (`科學技術基本法 第17條`: the law's report, the article's heading). Empty: no
+    /// such bonus.
+    pub place_bonuses: Vec<Score>,
 }
 
 impl Clone for SumQuery {
@@ -112,6 +122,7 @@ impl Clone for SumQuery {
             required_words: self.required_words.clone(),
             title_keys: self.title_keys.clone(),
             report_bonuses: self.report_bonuses.clone(),
+            place_bonuses: self.place_bonuses.clone(),
         }
     }
 }
@@ -136,6 +147,7 @@ impl Query for SumQuery {
                 bonus: clause.bonus,
                 factor: if scored { clause.weight } else { 0.0 },
                 anchor: clause.anchor,
+                place: clause.place,
             });
         }
         Ok(Box::new(SumWeight {
@@ -147,6 +159,7 @@ impl Query for SumQuery {
             required_words: self.required_words.clone(),
             title_keys: self.title_keys.clone(),
             report_bonuses: self.report_bonuses.clone(),
+            place_bonuses: self.place_bonuses.clone(),
         }))
     }
 
@@ -162,6 +175,7 @@ struct ClauseWeight {
     bonus: Score,
     factor: Score,
     anchor: Anchor,
+    place: bool,
 }
 
 struct SumWeight {
@@ -173,6 +187,7 @@ struct SumWeight {
     required_words: Vec<usize>,
     title_keys: Vec<Vec<u64>>,
     report_bonuses: Vec<(u64, Score)>,
+    place_bonuses: Vec<Score>,
 }
 
 impl Weight for SumWeight {
@@ -205,6 +220,7 @@ impl Weight for SumWeight {
                 scorer,
                 bonus: clause.bonus * boost,
                 factor: clause.factor,
+                place: clause.place,
             });
         }
         let titled = self.title_keys.iter().any(|keys| !keys.is_empty());
@@ -258,6 +274,7 @@ impl Weight for SumWeight {
             prior,
             report_keys: (!self.report_bonuses.is_empty() || titled)
                 .then(|| KeyColumn::open(reader)),
+            place_bonuses: self.place_bonuses.iter().map(|b| b * boost).collect(),
             title_keys: self.title_keys.clone(),
             report_bonuses: self
                 .report_bonuses
@@ -300,6 +317,7 @@ struct ClauseScorer {
     scorer: Box<dyn Scorer>,
     bonus: Score,
     factor: Score,
+    place: bool,
 }
 
 struct SumScorer {
@@ -323,6 +341,8 @@ struct SumScorer {
     prior: Option<Arc<dyn ColumnValues<u64>>>,
     report_keys: Option<KeyColumn>,
     report_bonuses: Vec<(u64, Score)>,
+    /// See [`SumQuery::place_bonuses`].
+    place_bonuses: Vec<Score>,
     doc: DocId,
 }
 
@@ -436,6 +456,28 @@ impl SumScorer {
     }
 }
 
+impl SumScorer {
+    /// Whether the passage's place holds every word at `doc` (clauses already reached): its
+    /// report's title at least one, a place clause each of the others.
+    fn placed(&self, doc: DocId, report: Option<u64>) -> bool {
+        let titled = |n: usize| {
+            report.is_some_and(|key| {
+                self.title_keys
+                    .get(n)
+                    .is_some_and(|keys| keys.binary_search(&key).is_ok())
+            })
+        };
+        (0..self.all_words.len()).any(titled)
+            && self.all_words.iter().enumerate().all(|(n, word)| {
+                titled(n)
+                    || word.iter().any(|&i| {
+                        let clause = &self.clauses[i];
+                        clause.place && clause.scorer.doc() == doc
+                    })
+            })
+    }
+}
+
 impl DocSet for SumScorer {
     fn advance(&mut self) -> DocId {
         if self.doc != TERMINATED {
@@ -476,20 +518,28 @@ impl Scorer for SumScorer {
             return 0.0;
         }
         let mut sum = 0.0;
+        let mut placed = false;
         for &i in &self.live {
             let clause = &mut self.clauses[i];
             if reach(clause.scorer.as_mut(), doc) == doc {
                 sum += clause.bonus;
+                placed |= clause.place;
                 if clause.factor != 0.0 {
                     sum += clause.factor * clause.scorer.score();
                 }
             }
         }
-        if let Some(keys) = &self.report_keys {
-            let key = report_key_of(keys.get(doc));
-            if let Ok(i) = self.report_bonuses.binary_search_by_key(&key, |&(k, _)| k) {
-                sum += self.report_bonuses[i].1;
-            }
+        let report = self
+            .report_keys
+            .as_ref()
+            .map(|keys| report_key_of(keys.get(doc)));
+        if let Some(key) = report
+            && let Ok(i) = self.report_bonuses.binary_search_by_key(&key, |&(k, _)| k)
+        {
+            sum += self.report_bonuses[i].1;
+        }
+        if placed && !self.place_bonuses.is_empty() && self.placed(doc, report) {
+            sum += self.place_bonuses.iter().sum::<Score>();
         }
         match &self.prior {
             Some(prior) => sum * prior.get_val(doc) as Score / 100.0,
@@ -597,6 +647,7 @@ mod tests {
             bonus,
             weight: 0.0,
             anchor,
+            place: false,
         }
     }
 
@@ -615,6 +666,7 @@ mod tests {
             required_words: Vec::new(),
             title_keys: Vec::new(),
             report_bonuses: Vec::new(),
+            place_bonuses: Vec::new(),
         }
     }
 
