@@ -506,34 +506,45 @@ def measure(args, corpus, queries, bins, baogao, time_bin, files, text_bytes, tm
     out["latency"] = json.loads(proc.stdout)
 
     # 6. add: a copy of a median-sized corpus report under a new id (plus a marker word),
-    # added with `--corpus` = an empty temporary folder. The index already exists, so `add`
-    # does not scan that folder: it copies the file there, indexes it and commits (loading
-    # jieba, reading the report list, writing a segment, waiting for merges).
+    # added to the index's own corpus (an index belongs to one corpus): `add` copies the file
+    # there, indexes it and commits (loading jieba, reading the report list, writing a
+    # segment, waiting for merges). `baogao remove` takes the copies out again afterwards,
+    # so the benchmark corpus is left as it was.
     sizes = sorted((f.stat().st_size, str(f)) for f in files if f.suffix.lower() == ".txt")
     if sizes:
         size, source = sizes[len(sizes) // 2]
         log(f"add: {args.add_runs} x one report ({size} bytes, copy of {source})")
-        add_corpus = tmp / "add-corpus"
         add_src = tmp / "add-src"
         add_src.mkdir()
         original = Path(source).read_bytes()
         runs = []
         marker = ""
-        for i in range(args.add_runs):
-            marker = f"baogaobenchmarker{chr(ord('a') + i % 26)}"
-            path = add_src / f"bench-add-{i + 1}.txt"
-            path.write_bytes(original + f"\n\n{marker}\n".encode())
-            cmd = [baogao, "--index", str(index), "--corpus", str(add_corpus), "--color",
-                   "never", "add", "--json", str(path)]
-            m = run_measured(cmd, time_bin, tmp)
-            if m.returncode != 0:
-                die(f"baogao add failed ({m.returncode}):\n{m.stderr}")
-            runs.append({"seconds": m.wall, "peak_memory_bytes": m.max_rss,
-                         "output": m.stdout.strip()})
-        # The last added report must be searchable.
-        cmd = [baogao, "--index", str(index), "--corpus", str(corpus), "--color", "never",
-               "search", "--json", "--limit", "1", "--", marker]
-        found = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp)
+        added = []
+        try:
+            for i in range(args.add_runs):
+                marker = f"baogaobenchmarker{chr(ord('a') + i % 26)}"
+                path = add_src / f"bench-add-{i + 1}.txt"
+                path.write_bytes(original + f"\n\n{marker}\n".encode())
+                cmd = [baogao, "--index", str(index), "--corpus", str(corpus), "--color",
+                       "never", "add", "--json", str(path)]
+                m = run_measured(cmd, time_bin, tmp)
+                if m.returncode != 0:
+                    die(f"baogao add failed ({m.returncode}):\n{m.stderr}")
+                added.append(path.stem)
+                runs.append({"seconds": m.wall, "peak_memory_bytes": m.max_rss,
+                             "output": m.stdout.strip()})
+            # The last added report must be searchable.
+            cmd = [baogao, "--index", str(index), "--corpus", str(corpus), "--color", "never",
+                   "search", "--json", "--limit", "1", "--", marker]
+            found = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp)
+        finally:
+            if added:
+                cmd = [baogao, "--index", str(index), "--corpus", str(corpus), "--color",
+                       "never", "remove", *added]
+                removed = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp)
+                if removed.returncode != 0:
+                    log(f"could not remove the added copies {added} from {corpus}: "
+                        f"{removed.stderr.strip()}")
         searchable = found.returncode == 0 and f"bench-add-{args.add_runs}" in found.stdout
         if not searchable:
             log(f"the added report is not found by `search {marker}` "
