@@ -11,13 +11,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{Value, json};
 
-use crate::analysis::analyzer::{Folded, gram_terms, is_han, is_significant, query_pieces};
+use crate::analysis::analyzer::{Folded, gram_terms, is_significant, query_pieces};
 use crate::analysis::numerals::spellings;
 use crate::export::preanalyzed;
 use crate::search::clauses::{CONTEXT_WEIGHT, WHOLE_WORD_BODY_PER_IDF, WHOLE_WORD_CONTEXT_PER_IDF};
 use crate::search::plan::{
     MAX_TITLED_REPORTS, MAX_WORD_CHARS, OTHER_SPELLING, TITLE_WORD_PER_IDF, dictionary_parts, idf,
-    matched_without_positions, one_per_position, spelling_is_rare,
+    is_one_han_char, matched_without_positions, one_per_position, spelling_is_rare,
 };
 use crate::search::{Level, QueryWord, Request};
 
@@ -256,13 +256,7 @@ pub fn plan(words: Vec<QueryWord>, stats: &Stats) -> EnginePlan {
                 .is_some_and(|&n| n > 0 && n as usize <= MAX_TITLED_REPORTS);
             let marked = std::iter::once(w.text.clone()).chain(spelled).collect();
             let one_char = match grams.as_slice() {
-                [only] => {
-                    let mut chars = only.text.chars();
-                    match (chars.next(), chars.next()) {
-                        (Some(c), None) if is_han(c) => Some(c),
-                        _ => None,
-                    }
-                }
+                [only] if is_one_han_char(&only.text) => only.text.chars().next(),
                 _ => None,
             };
             EngineWord {

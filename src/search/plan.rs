@@ -957,7 +957,7 @@ pub fn alternatives(typed: &str, synonyms: &Synonyms) -> Vec<String> {
 }
 
 /// Whether a term is one Han character.
-fn is_one_han_char(text: &str) -> bool {
+pub(crate) fn is_one_han_char(text: &str) -> bool {
     let mut chars = text.chars();
     chars.next().is_some_and(is_han) && chars.next().is_none()
 }

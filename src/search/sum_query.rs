@@ -346,6 +346,15 @@ struct SumScorer {
     doc: DocId,
 }
 
+/// Whether the title of `report` holds word `n` (see [`SumQuery::title_keys`]).
+fn title_holds(title_keys: &[Vec<u64>], n: usize, report: Option<u64>) -> bool {
+    report.is_some_and(|key| {
+        title_keys
+            .get(n)
+            .is_some_and(|keys| keys.binary_search(&key).is_ok())
+    })
+}
+
 /// First document of `docset` at or after `target` (docsets only move forward).
 fn reach(docset: &mut dyn DocSet, target: DocId) -> DocId {
     let doc = docset.doc();
@@ -415,15 +424,26 @@ impl SumScorer {
             .iter()
             .enumerate()
             .filter(|(n, word)| {
-                report.is_some_and(|key| {
-                    title_keys
-                        .get(*n)
-                        .is_some_and(|keys| keys.binary_search(&key).is_ok())
-                }) || word
-                    .iter()
-                    .any(|&i| reach(clauses[i].scorer.as_mut(), doc) == doc)
+                title_holds(title_keys, *n, report)
+                    || word
+                        .iter()
+                        .any(|&i| reach(clauses[i].scorer.as_mut(), doc) == doc)
             })
             .count()
+    }
+
+    /// Whether the passage's place holds every word at `doc` (clauses already reached): its
+    /// report's title at least one, a place clause each of the others.
+    fn placed(&self, doc: DocId, report: Option<u64>) -> bool {
+        let titled = |n: usize| title_holds(&self.title_keys, n, report);
+        (0..self.all_words.len()).any(titled)
+            && self.all_words.iter().enumerate().all(|(n, word)| {
+                titled(n)
+                    || word.iter().any(|&i| {
+                        let clause = &self.clauses[i];
+                        clause.place && clause.scorer.doc() == doc
+                    })
+            })
     }
 
     fn first_generated(&mut self, target: DocId) -> DocId {
@@ -453,28 +473,6 @@ impl SumScorer {
             }
             return target;
         }
-    }
-}
-
-impl SumScorer {
-    /// Whether the passage's place holds every word at `doc` (clauses already reached): its
-    /// report's title at least one, a place clause each of the others.
-    fn placed(&self, doc: DocId, report: Option<u64>) -> bool {
-        let titled = |n: usize| {
-            report.is_some_and(|key| {
-                self.title_keys
-                    .get(n)
-                    .is_some_and(|keys| keys.binary_search(&key).is_ok())
-            })
-        };
-        (0..self.all_words.len()).any(titled)
-            && self.all_words.iter().enumerate().all(|(n, word)| {
-                titled(n)
-                    || word.iter().any(|&i| {
-                        let clause = &self.clauses[i];
-                        clause.place && clause.scorer.doc() == doc
-                    })
-            })
     }
 }
 
