@@ -46,7 +46,7 @@ impl fmt::Display for BadLine {
 impl std::error::Error for BadLine {}
 
 /// A word's key: its folded letters, digits and ideographs.
-fn key(word: &str) -> String {
+pub fn key(word: &str) -> String {
     Folded::new(word)
         .chars
         .into_iter()

@@ -116,6 +116,11 @@ impl Run for Search {
             }
         }
         let synonyms = corpus_synonyms(cli);
+        let request = if request.organisations.is_empty() {
+            request
+        } else {
+            request.with_organisations(&store.organisations(&searcher)?, &synonyms)?
+        };
         let searching = Searching::new(&store, &searcher).with_synonyms(&synonyms);
         let outcome = searching.run(&request)?;
         out.hits(&outcome, request.offset, self.json)?;

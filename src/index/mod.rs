@@ -5,6 +5,7 @@
 //! in the same index, so every commit is atomic: a report is either wholly indexed (its
 //! passages and its report document) or not at all, whatever moment a process is killed.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -451,6 +452,24 @@ impl Store {
             out.push(self.payload::<ReportInfo>(&doc)?);
         }
         out.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(out)
+    }
+
+    /// Every organisation some passage is filed under, read from the facet's term
+    /// dictionaries (no stored document is loaded).
+    pub fn organisations(&self, searcher: &tantivy::Searcher) -> Result<BTreeSet<String>> {
+        let mut out = BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let terms = segment.inverted_index(self.fields.org)?;
+            let mut stream = terms.terms().stream()?;
+            while stream.advance() {
+                let facet = Facet::from_encoded(stream.key().to_vec())?;
+                // The facet root is a term too: no organisation.
+                if let Some(name) = facet.to_path().first().filter(|n| !n.is_empty()) {
+                    out.insert(name.to_string());
+                }
+            }
+        }
         Ok(out)
     }
 

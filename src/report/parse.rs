@@ -28,16 +28,16 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in declaration order, with its name (JSON, `--kind`, the index's kind
-    /// field) and the letter that stands for it in passage ids and the doc store. The one
-    /// place either is spelled.
-    const TABLE: [(Kind, &'static str, char); 7] = [
-        (Kind::Heading, "heading", 'h'),
-        (Kind::Paragraph, "paragraph", 'p'),
-        (Kind::ListItem, "list_item", 'l'),
-        (Kind::Table, "table", 't'),
-        (Kind::TableRow, "table_row", 'r'),
-        (Kind::Caption, "caption", 'c'),
-        (Kind::Note, "note", 'n'),
+    /// field), the name readers see (the search page, `--kind` in Chinese) and the letter
+    /// that stands for it in passage ids and the doc store. The one place any is spelled.
+    const TABLE: [(Kind, &'static str, &'static str, char); 7] = [
+        (Kind::Heading, "heading", "標題", 'h'),
+        (Kind::Paragraph, "paragraph", "段落", 'p'),
+        (Kind::ListItem, "list_item", "條列", 'l'),
+        (Kind::Table, "table", "表格", 't'),
+        (Kind::TableRow, "table_row", "表格列", 'r'),
+        (Kind::Caption, "caption", "表題", 'c'),
+        (Kind::Note, "note", "附註", 'n'),
     ];
 
     /// The kind's name: `heading`, `list_item`, …
@@ -45,9 +45,14 @@ impl Kind {
         Self::TABLE[self as usize].1
     }
 
+    /// The kind's name for readers: 標題, 條列, …
+    pub fn label(self) -> &'static str {
+        Self::TABLE[self as usize].2
+    }
+
     /// The letter that stands for the kind in passage ids.
     pub fn letter(self) -> char {
-        Self::TABLE[self as usize].2
+        Self::TABLE[self as usize].3
     }
 
     /// The kind whose [`Kind::as_str`] this is.
@@ -58,11 +63,33 @@ impl Kind {
             .map(|row| row.0)
     }
 
+    /// The kind whose [`Kind::as_str`] or [`Kind::label`] this is, as staff type it: either
+    /// name, around spaces, in either script or width (`表格列`, `表格行`, `TABLE_ROW`).
+    pub fn from_typed(typed: &str) -> Option<Kind> {
+        let typed = crate::analysis::fold::fold(typed.trim());
+        Self::TABLE
+            .iter()
+            .find(|row| {
+                crate::analysis::fold::fold(row.1) == typed
+                    || crate::analysis::fold::fold(row.2) == typed
+            })
+            .map(|row| row.0)
+    }
+
+    /// The kinds a passage can have: a table's own block becomes its caption passage, its
+    /// rows `table_row` passages, so no passage is of kind `table`.
+    pub fn of_passages() -> impl Iterator<Item = Kind> {
+        Self::TABLE
+            .iter()
+            .map(|row| row.0)
+            .filter(|&kind| kind != Kind::Table)
+    }
+
     /// The kind whose [`Kind::letter`] this is.
     pub fn from_letter(letter: char) -> Option<Kind> {
         Self::TABLE
             .iter()
-            .find(|row| row.2 == letter)
+            .find(|row| row.3 == letter)
             .map(|row| row.0)
     }
 }
@@ -187,7 +214,7 @@ mod tests {
 
     #[test]
     fn kind_table_round_trips() {
-        for (i, &(kind, name, letter)) in Kind::TABLE.iter().enumerate() {
+        for (i, &(kind, name, _, letter)) in Kind::TABLE.iter().enumerate() {
             assert_eq!(kind as usize, i);
             assert_eq!((kind.as_str(), kind.letter()), (name, letter));
             assert_eq!(Kind::from_name(name), Some(kind));
@@ -196,6 +223,18 @@ mod tests {
         }
         assert_eq!(Kind::from_name("figure"), None);
         assert_eq!(Kind::from_letter('x'), None);
+    }
+
+    #[test]
+    fn kinds_are_typed_by_either_name_in_any_script() {
+        assert_eq!(Kind::from_typed("table_row"), Some(Kind::TableRow));
+        assert_eq!(Kind::from_typed("表格列"), Some(Kind::TableRow));
+        assert_eq!(Kind::from_typed(" 表题 "), Some(Kind::Caption));
+        assert_eq!(Kind::from_typed("ＮＯＴＥ"), Some(Kind::Note));
+        assert_eq!(Kind::from_typed("段落"), Some(Kind::Paragraph));
+        assert_eq!(Kind::from_typed("tabel"), None);
+        assert!(!Kind::of_passages().any(|k| k == Kind::Table));
+        assert_eq!(Kind::of_passages().count(), 6);
     }
 
     const SAMPLE: &str = include_str!("../../corpus/taipei-shanghai-city-exchange-2017.txt");

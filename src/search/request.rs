@@ -6,9 +6,11 @@
 //!
 //! [`Searching::run`]: crate::search::Searching::run
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::ops::Deref;
 
+use crate::analysis::synonyms::{self, Synonyms};
 use crate::report::parse::Kind;
 use crate::report::roc::{Bound, FIRST_GREGORIAN_YEAR, ROC_OFFSET, date_bound};
 use crate::search::{MAX_LIMIT, MAX_OFFSET, Request};
@@ -24,86 +26,202 @@ impl Deref for ValidRequest {
     }
 }
 
-/// Why a request was refused: one line naming the option.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InvalidRequest(pub String);
+/// A field of a search request, as the CLI and the search page name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Query,
+    Kind,
+    Report,
+    Organisation,
+    Year,
+    From,
+    To,
+    Section,
+    Limit,
+    Offset,
+}
 
+impl Field {
+    /// Every field with its option (CLI), its name for readers (page, and first on the CLI)
+    /// and its URL parameter. The one place any is spelled.
+    const TABLE: [(Field, &'static str, &'static str, &'static str); 10] = [
+        (Field::Query, "QUERY", "查詢詞", "q"),
+        (Field::Kind, "--kind", "種類", "kind"),
+        (Field::Report, "--report", "報告", "report"),
+        (Field::Organisation, "--org", "機關", "org"),
+        (Field::Year, "--year", "年份", "year"),
+        (Field::From, "--from", "起日", "from"),
+        (Field::To, "--to", "迄日", "to"),
+        (Field::Section, "--section", "章節", "section"),
+        (Field::Limit, "--limit", "筆數", "limit"),
+        (Field::Offset, "--offset", "略過筆數", "offset"),
+    ];
+
+    /// The command-line option: `--year`.
+    pub fn flag(self) -> &'static str {
+        Self::TABLE[self as usize].1
+    }
+
+    /// The name readers see: 年份.
+    pub fn label(self) -> &'static str {
+        Self::TABLE[self as usize].2
+    }
+
+    /// The URL parameter: `year`.
+    pub fn parameter(self) -> &'static str {
+        Self::TABLE[self as usize].3
+    }
+}
+
+/// Why a request was refused: the field, the value as typed, and the cause in words that
+/// name no option (`不是年份 not a year (…)`), so that the CLI and the page can each say which
+/// field in their own terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidRequest {
+    pub field: Field,
+    /// The value as typed; none when the field is missing or blank.
+    pub value: Option<String>,
+    /// Chinese first, then English, then what to type instead.
+    pub cause: String,
+}
+
+impl InvalidRequest {
+    fn new(field: Field, value: Option<&str>, cause: impl Into<String>) -> InvalidRequest {
+        InvalidRequest {
+            field,
+            value: value.map(str::to_string),
+            cause: cause.into(),
+        }
+    }
+
+    /// The refusal for readers of a form or an API answer: the field's name, not an option:
+    /// `年份 abc: 不是年份 not a year (…)`.
+    pub fn for_readers(&self) -> String {
+        match &self.value {
+            Some(value) => format!("{} {value}: {}", self.field.label(), self.cause),
+            None => format!("{}: {}", self.field.label(), self.cause),
+        }
+    }
+}
+
+/// The command-line refusal: the field's name, the option and the value as typed, then the
+/// cause: `年份 --year abc: 不是年份 not a year (…)`.
 impl fmt::Display for InvalidRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        write!(f, "{} {}", self.field.label(), self.field.flag())?;
+        if let Some(value) = &self.value {
+            write!(f, " {value}")?;
+        }
+        write!(f, ": {}", self.cause)
     }
 }
 
 impl std::error::Error for InvalidRequest {}
 
+/// The kinds a passage can have, as readers and the CLI name them: `段落 paragraph、…`.
+fn passage_kinds() -> String {
+    Kind::of_passages()
+        .map(|k| format!("{} {}", k.label(), k.as_str()))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
 impl Request {
     /// Checks every field: a query, no empty filter (it would match every passage), the page
     /// within bounds, known passage kinds, a year, dates in either calendar.
     ///
-    /// Refuses a blank query and `limit` 0; `year` comes back as four digits (an ROC year
-    /// such as `106` or `民國106年` becomes `2017`), `from` and `to` as `YYYY-MM-DD` (a year
-    /// or month stands for its first day in `from`, its last in `to`).
+    /// Refuses a blank query and `limit` 0; `kinds` come back as their names (`表格列` becomes
+    /// `table_row`), `year` as four digits (an ROC year such as `106` or `民國106年` becomes
+    /// `2017`), `from` and `to` as `YYYY-MM-DD` (a year or month stands for its first day in
+    /// `from`, its last in `to`).
     pub fn validated(mut self) -> Result<ValidRequest, InvalidRequest> {
-        let invalid = |msg: String| Err(InvalidRequest(msg));
+        const EMPTY: &str =
+            "空白 empty value: 請填入內容，或拿掉這個條件 fill it in or leave it out";
         if self.query.trim().is_empty() {
-            return invalid("empty query".to_string());
+            return Err(InvalidRequest::new(
+                Field::Query,
+                None,
+                "空白 empty query: 請輸入要找的字詞 type the words to find",
+            ));
         }
         let lists = [
-            ("--kind", &self.kinds),
-            ("--report", &self.reports),
-            ("--org", &self.organisations),
+            (Field::Kind, &self.kinds),
+            (Field::Report, &self.reports),
+            (Field::Organisation, &self.organisations),
         ];
-        for (flag, values) in lists {
+        for (field, values) in lists {
             if values.iter().any(|v| v.trim().is_empty()) {
-                return invalid(format!("{flag}: empty value"));
+                return Err(InvalidRequest::new(field, None, EMPTY));
             }
         }
-        for (flag, value) in [
-            ("--year", &self.year),
-            ("--from", &self.from),
-            ("--to", &self.to),
-            ("--section", &self.section),
+        for (field, value) in [
+            (Field::Year, &self.year),
+            (Field::From, &self.from),
+            (Field::To, &self.to),
+            (Field::Section, &self.section),
         ] {
             if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
-                return invalid(format!("{flag}: empty value"));
+                return Err(InvalidRequest::new(field, None, EMPTY));
             }
         }
+        let limit = self.limit.to_string();
         if self.limit == 0 {
-            return invalid(
-                "--limit 0: at least 1 (--facets counts every match anyway)".to_string(),
-            );
+            return Err(InvalidRequest::new(
+                Field::Limit,
+                Some(&limit),
+                "至少 1 筆 at least 1 (the facet counts cover every match anyway)",
+            ));
         }
         if self.limit > MAX_LIMIT {
-            return invalid(format!("--limit {}: at most {MAX_LIMIT}", self.limit));
+            return Err(InvalidRequest::new(
+                Field::Limit,
+                Some(&limit),
+                format!("最多 {MAX_LIMIT} 筆 at most {MAX_LIMIT}"),
+            ));
         }
         if self.offset > MAX_OFFSET {
-            return invalid(format!("--offset {}: at most {MAX_OFFSET}", self.offset));
-        }
-        if let Some(kind) = self.kinds.iter().find(|k| Kind::from_name(k).is_none()) {
-            return invalid(format!(
-                "unknown kind '{kind}' (paragraph, table_row, list_item, heading, caption, note)"
+            return Err(InvalidRequest::new(
+                Field::Offset,
+                Some(&self.offset.to_string()),
+                format!("最多 {MAX_OFFSET} at most {MAX_OFFSET}"),
             ));
+        }
+        for typed in &mut self.kinds {
+            match Kind::from_typed(typed).filter(|k| *k != Kind::Table) {
+                Some(kind) => *typed = kind.as_str().to_string(),
+                None => {
+                    return Err(InvalidRequest::new(
+                        Field::Kind,
+                        Some(typed),
+                        format!("不明的種類 unknown kind: 請用 use {}", passage_kinds()),
+                    ));
+                }
+            }
         }
         if let Some(year) = &self.year {
             match gregorian_year(year) {
                 Some(y) => self.year = Some(y.to_string()),
                 None => {
-                    return invalid(format!(
-                        "--year {year}: not a year (2017, or an ROC year: 106, 民國106)"
+                    return Err(InvalidRequest::new(
+                        Field::Year,
+                        Some(year),
+                        "不是年份 not a year: 請寫 2017，或民國年 106、民國106 (an ROC year)",
                     ));
                 }
             }
         }
-        for (flag, value, bound) in [
-            ("--from", &mut self.from, Bound::Start),
-            ("--to", &mut self.to, Bound::End),
+        for (field, value, bound) in [
+            (Field::From, &mut self.from, Bound::Start),
+            (Field::To, &mut self.to, Bound::End),
         ] {
             if let Some(typed) = value {
                 match date_bound(typed, bound) {
                     Some(date) => *value = Some(date),
                     None => {
-                        return invalid(format!(
-                            "{flag} {typed}: not a date (2017-12-25, 2017-12, 2017, or ROC: 106/12/25, 民國106年12月)"
+                        return Err(InvalidRequest::new(
+                            field,
+                            Some(typed),
+                            "不是日期 not a date: 請寫 2017-12-25、2017-12、2017，或民國 106/12/25、民國106年12月",
                         ));
                     }
                 }
@@ -112,9 +230,71 @@ impl Request {
         if let (Some(from), Some(to)) = (&self.from, &self.to)
             && from > to
         {
-            return invalid(format!("--from {from} is after --to {to}"));
+            return Err(InvalidRequest::new(
+                Field::From,
+                Some(from),
+                format!("晚於迄日 {to} is after the end date: 請對調兩個日期 swap the two dates"),
+            ));
         }
         Ok(ValidRequest(self))
+    }
+}
+
+/// Organisations named at most in an unknown organisation's refusal; `baogao reports` and
+/// the facets list them all.
+const ORGANISATIONS_SHOWN: usize = 20;
+
+impl ValidRequest {
+    /// The organisation filters as staff type them → the organisations the index holds
+    /// (`known`): compared folded (台/臺, Simplified/Traditional, width) and through the agency
+    /// table and the corpus's synonyms (`北市府` → `臺北市政府`). A name matching none of
+    /// `known` is refused with the known ones listed: a filter matching nothing would only
+    /// say 查無結果.
+    pub fn with_organisations(
+        mut self,
+        known: &BTreeSet<String>,
+        synonyms: &Synonyms,
+    ) -> Result<ValidRequest, InvalidRequest> {
+        let mut resolved: Vec<String> = Vec::new();
+        for typed in &self.0.organisations {
+            let mut keys = vec![synonyms::key(typed)];
+            keys.extend(
+                synonyms
+                    .alternatives(typed)
+                    .iter()
+                    .map(|w| synonyms::key(w)),
+            );
+            let matching: Vec<&String> = known
+                .iter()
+                .filter(|name| keys.contains(&synonyms::key(name)))
+                .collect();
+            if matching.is_empty() {
+                let mut listed: Vec<&str> = known
+                    .iter()
+                    .take(ORGANISATIONS_SHOWN)
+                    .map(String::as_str)
+                    .collect();
+                if known.len() > ORGANISATIONS_SHOWN {
+                    listed.push("…");
+                }
+                let cause = if known.is_empty() {
+                    "索引裡的報告都沒有註明機關 no indexed report names its organisation: 請拿掉這個條件 leave it out".to_string()
+                } else {
+                    format!(
+                        "索引裡沒有這個機關 no such organisation: 請用 use {}",
+                        listed.join("、")
+                    )
+                };
+                return Err(InvalidRequest::new(Field::Organisation, Some(typed), cause));
+            }
+            for name in matching {
+                if !resolved.contains(name) {
+                    resolved.push(name.clone());
+                }
+            }
+        }
+        self.0.organisations = resolved;
+        Ok(self)
     }
 }
 
@@ -160,7 +340,7 @@ mod tests {
     }
 
     fn refusal(r: Request) -> String {
-        r.validated().unwrap_err().0
+        r.validated().unwrap_err().to_string()
     }
 
     #[test]
@@ -177,12 +357,24 @@ mod tests {
             section: blank.clone(),
             ..request()
         };
-        assert_eq!(refusal(r), "--section: empty value");
+        assert!(refusal(r).starts_with("章節 --section: 空白 empty value"));
         let r = Request {
             kinds: vec!["table_row".to_string(), "tabel".to_string()],
             ..request()
         };
-        assert!(refusal(r).starts_with("unknown kind 'tabel'"));
+        assert!(refusal(r).starts_with("種類 --kind tabel: 不明的種類 unknown kind"));
+        // No passage is of kind `table`: a filter on it would find nothing, so it is refused.
+        let r = Request {
+            kinds: vec!["table".to_string()],
+            ..request()
+        };
+        let refused = refusal(r);
+        assert!(refused.contains("表格列 table_row"), "{refused}");
+        let r = Request {
+            kinds: vec!["表格列".to_string(), "表题".to_string()],
+            ..request()
+        };
+        assert_eq!(r.validated().unwrap().kinds, ["table_row", "caption"]);
         let r = Request {
             kinds: vec!["table_row".to_string(), "paragraph".to_string()],
             ..request()
@@ -192,7 +384,7 @@ mod tests {
             organisations: vec!["臺北市政府".to_string(), " ".to_string()],
             ..request()
         };
-        assert_eq!(refusal(r), "--org: empty value");
+        assert!(refusal(r).starts_with("機關 --org: 空白"));
     }
 
     #[test]
@@ -201,12 +393,12 @@ mod tests {
             query: " \t".to_string(),
             ..request()
         };
-        assert_eq!(refusal(r), "empty query");
+        assert!(refusal(r).starts_with("查詢詞 QUERY: 空白 empty query"));
         let r = Request {
             limit: 0,
             ..request()
         };
-        assert!(refusal(r).starts_with("--limit 0: at least 1"));
+        assert!(refusal(r).starts_with("筆數 --limit 0: 至少 1 筆 at least 1"));
     }
 
     #[test]
@@ -244,7 +436,15 @@ mod tests {
             year: Some("abc".to_string()),
             ..request()
         };
-        assert!(refusal(r).starts_with("--year abc: not a year"));
+        let refused = r.validated().unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .starts_with("年份 --year abc: 不是年份 not a year")
+        );
+        // A form names its field, not the option.
+        assert!(refused.for_readers().starts_with("年份 abc: 不是年份"));
+        assert!(!refused.for_readers().contains("--"));
     }
 
     #[test]
@@ -262,12 +462,58 @@ mod tests {
             to: Some("106".to_string()),
             ..request()
         };
-        assert_eq!(refusal(r), "--from 2018-01-01 is after --to 2017-12-31");
+        assert!(refusal(r).starts_with("起日 --from 2018-01-01: 晚於迄日 2017-12-31"));
         let r = Request {
             to: Some("2017-13-01".to_string()),
             ..request()
         };
-        assert!(refusal(r).starts_with("--to 2017-13-01: not a date"));
+        assert!(refusal(r).starts_with("迄日 --to 2017-13-01: 不是日期 not a date"));
+    }
+
+    #[test]
+    fn organisations_are_matched_as_staff_type_them() {
+        let known: BTreeSet<String> = ["臺北市政府", "行政院環境保護署", "新北市政府"]
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        let agencies = Synonyms::builtin();
+        for (typed, found) in [
+            ("臺北市政府", "臺北市政府"),
+            ("台北市政府", "臺北市政府"),
+            ("台北市政府 ", "臺北市政府"),
+            ("北市府", "臺北市政府"),
+            ("台北市府", "臺北市政府"),
+            ("环保署", "行政院環境保護署"),
+            ("環保署", "行政院環境保護署"),
+        ] {
+            let r = Request {
+                organisations: vec![typed.to_string()],
+                ..request()
+            };
+            let valid = r.validated().unwrap().with_organisations(&known, agencies);
+            assert_eq!(valid.unwrap().organisations, [found], "{typed}");
+        }
+        let r = Request {
+            organisations: vec!["北市府".to_string(), "臺北市政府".to_string()],
+            ..request()
+        };
+        let valid = r.validated().unwrap().with_organisations(&known, agencies);
+        assert_eq!(valid.unwrap().organisations, ["臺北市政府"], "once each");
+        let r = Request {
+            organisations: vec!["高雄市政府".to_string()],
+            ..request()
+        };
+        let refused = r
+            .validated()
+            .unwrap()
+            .with_organisations(&known, agencies)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            refused.starts_with("機關 --org 高雄市政府: 索引裡沒有這個機關"),
+            "{refused}"
+        );
+        assert!(refused.contains("新北市政府、臺北市政府"), "{refused}");
     }
 
     #[test]
@@ -278,12 +524,15 @@ mod tests {
         };
         assert_eq!(
             refusal(r),
-            format!("--limit {}: at most {MAX_LIMIT}", MAX_LIMIT + 1)
+            format!(
+                "筆數 --limit {}: 最多 {MAX_LIMIT} 筆 at most {MAX_LIMIT}",
+                MAX_LIMIT + 1
+            )
         );
         let r = Request {
             offset: MAX_OFFSET + 1,
             ..request()
         };
-        assert!(refusal(r).starts_with("--offset"));
+        assert!(refusal(r).starts_with("略過筆數 --offset"));
     }
 }

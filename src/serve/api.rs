@@ -50,13 +50,16 @@ impl IntoResponse for Refusal {
     }
 }
 
-/// URL parameters, each named at most once and each one known.
-pub struct Parameters(HashMap<String, String>);
+/// Filters a URL may repeat, as the CLI's `--kind`, `--report` and `--org`: any of them.
+const REPEATABLE: &[&str] = &["kind", "report", "org"];
+
+/// URL parameters, each one known and named at most once, but for the [`REPEATABLE`] ones.
+pub struct Parameters(HashMap<String, Vec<String>>);
 
 impl Parameters {
     /// Checks `pairs` against the names `known`.
     pub fn new(pairs: Vec<(String, String)>, known: &[&str]) -> Result<Parameters, Refusal> {
-        let mut map = HashMap::new();
+        let mut map: HashMap<String, Vec<String>> = HashMap::new();
         for (name, value) in pairs {
             if !known.contains(&name.as_str()) {
                 return Err(Refusal::BadRequest(format!(
@@ -64,17 +67,34 @@ impl Parameters {
                     known.join(", ")
                 )));
             }
-            if map.insert(name.clone(), value).is_some() {
+            let values = map.entry(name.clone()).or_default();
+            if !values.is_empty() && !REPEATABLE.contains(&name.as_str()) {
                 return Err(Refusal::BadRequest(format!(
                     "parameter '{name}' given twice"
                 )));
             }
+            values.push(value);
         }
         Ok(Parameters(map))
     }
 
+    /// The value of `name`; the first of a repeated one.
     pub fn text(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str)
+        self.0
+            .get(name)
+            .and_then(|values| values.first())
+            .map(String::as_str)
+    }
+
+    /// Every non-empty value of `name`, in the order given (a form's blank field is none).
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter(|v| !v.is_empty())
+            .cloned()
+            .collect()
     }
 
     /// A whole number, `default` when absent.
@@ -109,9 +129,9 @@ impl Parameters {
             query: self.text("q").unwrap_or("").to_string(),
             limit: self.number("limit", DEFAULT_LIMIT)?,
             offset: self.number("offset", 0)?,
-            kinds: filter("kind").into_iter().collect(),
-            reports: filter("report").into_iter().collect(),
-            organisations: filter("org").into_iter().collect(),
+            kinds: self.all("kind"),
+            reports: self.all("report"),
+            organisations: self.all("org"),
             year: filter("year"),
             from: filter("from"),
             to: filter("to"),
@@ -119,7 +139,7 @@ impl Parameters {
             facets: facets || self.flag("facets")?,
         }
         .validated()
-        .map_err(|e| Refusal::BadRequest(e.0))
+        .map_err(|e| Refusal::BadRequest(e.for_readers()))
     }
 }
 
@@ -147,7 +167,16 @@ pub fn run_search(shared: &Shared, request: &ValidRequest) -> Result<Outcome, Re
             )));
         }
     }
-    Ok(Searching::new(&shared.store, &searcher).run(request)?)
+    let searching = Searching::new(&shared.store, &searcher);
+    if request.organisations.is_empty() {
+        return Ok(searching.run(request)?);
+    }
+    let known = shared.store.organisations(&searcher)?;
+    let request = request
+        .clone()
+        .with_organisations(&known, searching.synonyms)
+        .map_err(|e| Refusal::BadRequest(e.for_readers()))?;
+    Ok(searching.run(&request)?)
 }
 
 /// The passage with this id and up to `context` passages on each side, in document order.
@@ -371,6 +400,12 @@ mod tests {
     fn unknown_and_repeated_parameters_are_refused() {
         assert!(refusal(parameters(&[("q", "a"), ("lmit", "2")])).contains("'lmit'"));
         assert!(refusal(parameters(&[("q", "a"), ("q", "b")])).contains("twice"));
+        // Filters repeat as on the command line: any of the values.
+        let p = parameters(&[("q", "a"), ("kind", "段落"), ("kind", "table_row")]).unwrap();
+        assert_eq!(
+            p.search_request(false).unwrap().kinds,
+            ["paragraph", "table_row"]
+        );
     }
 
     #[test]
@@ -393,6 +428,11 @@ mod tests {
         let p = parameters(&[("q", "交流"), ("facets", "yes")]).unwrap();
         assert!(refusal(p.search_request(false)).contains("facets=yes"));
         let p = parameters(&[("q", " ")]).unwrap();
-        assert_eq!(refusal(p.search_request(false)), "empty query");
+        assert!(refusal(p.search_request(false)).starts_with("查詢詞: 空白 empty query"));
+        let p = parameters(&[("q", "交流"), ("year", "abc")]).unwrap();
+        assert_eq!(
+            refusal(p.search_request(false)),
+            "年份 abc: 不是年份 not a year: 請寫 2017，或民國年 106、民國106 (an ROC year)"
+        );
     }
 }
