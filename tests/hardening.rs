@@ -377,7 +377,7 @@ fn bad_input_is_refused_in_one_line_and_changes_nothing() {
         ),
         (vec!["remove", "nosuch"], "nosuch"),
         (vec!["remove", "../x"], "../x"),
-        (vec!["remove", ""], "baogao: : no such report"),
+        (vec!["remove", ""], "baogao: : 查無此報告 no such report"),
     ] {
         let what = format!("{args:?}");
         let (code, stdout, stderr) = w.run(&args);

@@ -507,7 +507,7 @@ fn a_pdf_without_pdftotext_says_how_to_install_it() {
         let (code, _, stderr) = output(w.cmd().env("PATH", &empty_path).arg("index"));
         assert_eq!(code, 2, "{stderr}");
         assert!(
-            stderr.contains("report.pdf: pdftotext not found"),
+            stderr.contains("report.pdf: 找不到讀 PDF 的程式 pdftotext not found"),
             "{stderr}"
         );
     }

@@ -376,7 +376,7 @@ fn bad_server_options_are_one_line_and_exit_2() {
         ),
         (
             vec!["serve", "--host", "nowhere"],
-            "--host nowhere: not an IP address",
+            "--host nowhere: 不是 IP 位址 not an IP address",
         ),
         (
             vec!["serve", "--port", "0", "--allow-add", "--token", " "],

@@ -31,12 +31,16 @@ pub struct Add {
 impl Run for Add {
     fn run(&self, cli: &Cli, out: &mut Printer) -> Result<u8> {
         if self.id.is_some() && self.files.len() > 1 {
-            bail!("--id can only be given with a single file");
+            bail!(
+                "--id: 只能配一個檔案 can only be given with a single file: 請一次加一個 add one at a time"
+            );
         }
         if let Some(label) = &self.encoding
             && crate::ingest::decode::encoding_for_label(label).is_none()
         {
-            bail!("unknown encoding label '{label}'");
+            bail!(
+                "--encoding {label}: 不明的編碼 unknown encoding label: 例如 e.g. big5, gb18030, utf-8"
+            );
         }
         let requests: Vec<AddRequest> = self
             .files

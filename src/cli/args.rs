@@ -19,13 +19,13 @@ pub struct UnknownOption {
 
 impl fmt::Display for UnknownOption {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "search: unknown option '{}'", self.arg)?;
+        write!(f, "search: 不明的選項 unknown option '{}'", self.arg)?;
         if let Some(s) = &self.suggestion {
             write!(f, " (did you mean '{s}'?)")?;
         }
         write!(
             f,
-            "; to search for a word starting with '-', write it after '--'"
+            "; 要找以 - 開頭的字，請寫在 -- 之後 to search for a word starting with '-', write it after '--'"
         )
     }
 }

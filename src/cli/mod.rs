@@ -182,7 +182,7 @@ pub fn main() -> ExitCode {
                 return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
             }
             let line = args::clap_error_line(&e.render().to_string());
-            eprintln!("baogao: {}", one_line(&line));
+            eprintln!("baogao: 參數有誤 {}", one_line(&line));
             return ExitCode::from(2);
         }
     };
@@ -233,12 +233,17 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let Some(command) = &cli.command else {
-        bail!("no command given (search, add, get, index …); baogao --help lists them");
+        bail!(
+            "沒有指令 no command given: 例如 e.g. baogao search 詞 (search, add, get, index …); baogao --help 列出全部 lists them"
+        );
     };
     let code = command.run(cli, &mut out)?;
     out.flush()?;
     Ok(ExitCode::from(code))
 }
+
+/// The next step when there is nothing to search yet.
+pub const EMPTY_CORPUS_STEP: &str = "請把報告放進 corpus 資料夾，或執行 baogao add 檔案 put reports into the corpus folder, or run baogao add FILE";
 
 /// Text for a one-line message: line breaks (in a file name, an id) become spaces.
 fn one_line(s: &str) -> String {
@@ -283,16 +288,20 @@ fn ensure_index(cli: &Cli) -> Result<()> {
     if !corpus.is_dir() {
         if missing {
             bail!(
-                "{}: no index here and corpus folder {} not found",
+                "還沒有索引，也沒有報告資料夾 {} no index in {} and no corpus folder: {EMPTY_CORPUS_STEP}",
+                corpus.display(),
                 cli.index.display(),
-                corpus.display()
             );
         }
         return Ok(());
     }
     eprintln!(
         "baogao: {} the index in {} from {}…",
-        if missing { "building" } else { "updating" },
+        if missing {
+            "建立索引 building"
+        } else {
+            "更新索引 updating"
+        },
         cli.index.display(),
         corpus.display()
     );

@@ -4,7 +4,7 @@ use anyhow::{Result, bail};
 use clap::Args;
 
 use crate::cli::output::Printer;
-use crate::cli::{Cli, Run, corpus_synonyms, one_line, open};
+use crate::cli::{Cli, EMPTY_CORPUS_STEP, Run, corpus_synonyms, one_line, open};
 use crate::engine::Engine;
 use crate::search::request::{InvalidRequest, ValidRequest};
 use crate::search::{Request, Searching};
@@ -105,11 +105,15 @@ impl Run for Search {
             return self.run_on_engine(url, &request, out);
         }
         let (store, searcher) = open(cli)?;
+        if searcher.num_docs() == 0 {
+            eprintln!("baogao: 索引裡還沒有報告 no reports indexed yet: {EMPTY_CORPUS_STEP}");
+            return Ok(1);
+        }
         for report in &request.reports {
             if searcher.doc_freq(&store.report_term(report))? == 0 {
                 // Exit 1 like every unknown id (`get`, `remove`): nothing to show, said why.
                 eprintln!(
-                    "baogao: --report {}: 查無此報告 no such report (baogao reports lists them)",
+                    "baogao: --report {}: 查無此報告 no such report (baogao reports 列出全部 lists them)",
                     one_line(report)
                 );
                 return Ok(1);

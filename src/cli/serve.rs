@@ -33,7 +33,9 @@ impl Run for Serve {
             "localhost" => IpAddr::from([127, 0, 0, 1]),
             h => match h.trim_start_matches('[').trim_end_matches(']').parse() {
                 Ok(ip) => ip,
-                Err(_) => bail!("--host {h}: not an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1)"),
+                Err(_) => bail!(
+                    "--host {h}: 不是 IP 位址 not an IP address: 例如 e.g. 127.0.0.1, 0.0.0.0, ::1"
+                ),
             },
         };
         let options = Options {
@@ -54,9 +56,11 @@ impl Run for Serve {
                 IpAddr::V6(_) => format!("[{}]:{}", address.ip(), address.port()),
                 IpAddr::V4(_) => address.to_string(),
             };
-            eprintln!("baogao: serving http://{shown}/ ({mode}); Ctrl-C stops");
+            eprintln!(
+                "baogao: 搜尋頁已開啟 serving http://{shown}/ ({mode}); 按 Ctrl-C 停止 Ctrl-C stops"
+            );
         })?;
-        eprintln!("baogao: stopped");
+        eprintln!("baogao: 已停止 stopped");
         Ok(0)
     }
 }

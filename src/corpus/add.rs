@@ -225,7 +225,7 @@ fn check(
     }
     if !is_report_file(Path::new(&relative)) {
         return Err(fail(anyhow!(
-            "not a report file: `index` reads only {} files (or files without extension)",
+            "不是報告檔 not a report file: 只讀 reads only {} 檔（或沒有副檔名的純文字檔 or files without extension）",
             REPORT_EXTENSIONS
                 .iter()
                 .map(|e| format!(".{e}"))

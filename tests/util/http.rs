@@ -143,6 +143,8 @@ pub struct Server {
     pub child: Child,
     /// `http://127.0.0.1:PORT/`
     pub url: String,
+    /// What the server printed on stderr up to and with its URL line.
+    pub started: String,
     /// What the server printed on stderr after its URL, collected until it exits.
     pub log: std::sync::Arc<std::sync::Mutex<String>>,
 }
@@ -183,6 +185,7 @@ impl Server {
         Server {
             child,
             url: url.unwrap(),
+            started: seen,
             log,
         }
     }

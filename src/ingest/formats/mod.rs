@@ -94,7 +94,7 @@ impl fmt::Display for FormatError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             FormatError::Decode(e) => e.fmt(f),
-            FormatError::NoTextLayer => f.write_str("PDF has no text layer (scanned image?)"),
+            FormatError::NoTextLayer => f.write_str("這是掃描檔（沒有文字層），請先以 OCR 轉出文字 scanned PDF without a text layer: run OCR first"),
             FormatError::MissingTool(what) | FormatError::Corrupt(what) => f.write_str(what),
         }
     }
@@ -405,7 +405,7 @@ mod tests {
     fn errors_display_short_causes() {
         assert_eq!(
             FormatError::NoTextLayer.to_string(),
-            "PDF has no text layer (scanned image?)"
+            "這是掃描檔（沒有文字層），請先以 OCR 轉出文字 scanned PDF without a text layer: run OCR first"
         );
         assert_eq!(
             FormatError::Decode(DecodeError::Empty).to_string(),

@@ -66,10 +66,10 @@ fn run_pdftotext(program: &str, bytes: &[u8]) -> Result<(String, String), Format
         .map_err(|e| {
             if e.kind() == ErrorKind::NotFound {
                 FormatError::MissingTool(format!(
-                    "{program} not found: install the Debian packages poppler-utils and poppler-data"
+                    "找不到讀 PDF 的程式 {program} not found: 請安裝 Debian 套件 install the Debian packages poppler-utils poppler-data"
                 ))
             } else {
-                FormatError::MissingTool(format!("cannot run {program}: {e}"))
+                FormatError::MissingTool(format!("無法執行 cannot run {program}: {e}"))
             }
         })?;
     let mut stdin = child.stdin.take();
@@ -83,7 +83,7 @@ fn run_pdftotext(program: &str, bytes: &[u8]) -> Result<(String, String), Format
         });
         child.wait_with_output()
     })
-    .map_err(|e| FormatError::MissingTool(format!("cannot run {program}: {e}")))?;
+    .map_err(|e| FormatError::MissingTool(format!("無法執行 cannot run {program}: {e}")))?;
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     if !output.status.success() {
         let cause = stderr
@@ -854,7 +854,7 @@ mod tests {
         assert_eq!(detect(&bytes, Path::new("scan.pdf")), Format::Pdf);
         let err = extract(&bytes).unwrap_err();
         assert!(matches!(err, FormatError::NoTextLayer), "{err:?}");
-        assert_eq!(err.to_string(), "PDF has no text layer (scanned image?)");
+        assert!(err.to_string().starts_with("這是掃描檔（沒有文字層）"));
     }
 
     #[test]
