@@ -122,8 +122,28 @@ fn filters_repeat_or_within_and_across() {
     assert!(rows.iter().all(|(r, k)| r == SAMPLE_ID && k == "table_row"));
     let org = ids(&["--org", "經濟部", "--org", "臺北市政府", "水庫", "交流"]);
     assert!(org.iter().any(|(r, _)| r == "hushan-2016") && org.iter().any(|(r, _)| r == SAMPLE_ID));
+    // Organisations as staff type them (issue 23): 台/臺 and the agency table's short names
+    // find the index's own; an unknown one is refused with the known ones listed.
+    let taipei = ids(&["--org", "臺北市政府", "水庫", "交流"]);
+    assert!(!taipei.is_empty());
+    assert_eq!(ids(&["--org", "台北市政府", "水庫", "交流"]), taipei);
+    assert_eq!(ids(&["--org", "北市府", "水庫", "交流"]), taipei);
     let (code, _, err) = w.run(&["search", "--org", "無此機關", "交流"]);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("baogao: 機關 --org 無此機關: 索引裡沒有這個機關"),
+        "{err}"
+    );
+    assert!(
+        err.contains("經濟部") && err.contains("臺北市政府"),
+        "{err}"
+    );
+    // Kinds by the page's Chinese names; `table`, which no passage is, is refused.
+    let chinese = ids(&["--kind", "表格列", "--kind", "表題", "交流"]);
+    assert_eq!(chinese, kinds);
+    let (code, _, err) = w.run(&["search", "--kind", "table", "交流"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("表格列 table_row"), "{err}");
 }
 
 #[test]
@@ -166,7 +186,10 @@ fn date_ranges_take_either_calendar() {
     }
     let (code, _, err) = w.run(&["search", "--from", "2018", "--to", "2017", "交流"]);
     assert_eq!(code, 2);
-    assert!(err.contains("after --to"), "{err}");
+    assert!(
+        err.contains("晚於迄日 2017-12-31 is after the end date"),
+        "{err}"
+    );
 }
 
 #[test]
