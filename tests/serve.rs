@@ -73,7 +73,12 @@ fn bad_parameters_are_400_and_unknown_ids_404() {
     for (url, says) in [
         ("api/search?q=", "empty query"),
         ("api/search?limit=3", "empty query"),
-        ("api/search?q=交流&limit=0", "--limit 0"),
+        // The page and the API name the field, not the command-line option.
+        ("api/search?q=交流&limit=0", "筆數 0: 至少 1 筆"),
+        (
+            "api/search?q=交流&org=高雄市政府",
+            "機關 高雄市政府: 索引裡沒有這個機關",
+        ),
         ("api/search?q=交流&limit=abc", "limit=abc"),
         ("api/search?q=交流&limit=-1", "limit=-1"),
         ("api/search?q=交流&kind=tabel", "unknown kind"),
@@ -89,7 +94,9 @@ fn bad_parameters_are_400_and_unknown_ids_404() {
         let url = url
             .replace("交流", &enc("交流"))
             .replace("上海", &enc("上海"));
-        let url = url.replace("兩岸貿易總額", &enc("兩岸貿易總額"));
+        let url = url
+            .replace("兩岸貿易總額", &enc("兩岸貿易總額"))
+            .replace("高雄市政府", &enc("高雄市政府"));
         let answer = server.get(&url);
         assert_eq!(answer.status, 400, "{url}: {}", answer.body);
         assert!(
@@ -101,6 +108,21 @@ fn bad_parameters_are_400_and_unknown_ids_404() {
         let error = answer.json()["error"].as_str().unwrap().to_string();
         assert!(error.contains(says), "{url}: {error}");
     }
+    // Filters as staff type them (issue 23): kinds repeated and by Chinese name, an agency's
+    // short name for the organisation the index holds.
+    let answer = server.get(&format!(
+        "api/search?q={}&org={}&kind={}&kind=table_row",
+        enc("交流"),
+        enc("北市府"),
+        enc("段落")
+    ));
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let hits = answer.json()["hits"].as_array().unwrap().clone();
+    assert!(!hits.is_empty());
+    assert!(
+        hits.iter()
+            .all(|h| h["kind"] == "paragraph" || h["kind"] == "table_row")
+    );
     for url in [
         format!(
             "api/passages/{}",
