@@ -883,7 +883,7 @@ mod tests {
         assert!(matches!(err, FormatError::MissingTool(_)));
         assert!(
             err.to_string()
-                .contains("install the Debian packages poppler-utils and poppler-data"),
+                .contains("找不到讀 PDF 的程式 pdftotext-not-installed-here not found: 請安裝"),
             "{err}"
         );
     }
