@@ -289,7 +289,9 @@ fn idle_connections_beyond_the_cap_do_not_lock_out_a_normal_request() {
     let url = format!("{}api/reports", server.url);
     let answered = loop {
         let attempt = std::panic::catch_unwind(|| {
-            let mut stream = TcpStream::connect(server.authority()).unwrap();
+            // A server that no longer accepts leaves connections unanswered in its backlog.
+            let address = server.authority().parse().unwrap();
+            let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(3)).unwrap();
             stream
                 .set_read_timeout(Some(Duration::from_secs(3)))
                 .unwrap();
