@@ -9,9 +9,9 @@
 //! - A write (any method but GET, HEAD, OPTIONS, TRACE) is refused when the body announced is
 //!   too large (413), the server is read-only (403), the token is missing or wrong (401), or a
 //!   page of another site may have sent it (403): `Sec-Fetch-Site` says cross-site or
-//!   same-site, `Origin` is not this server's, or, without `Origin` and without a token set,
-//!   its `Content-Type` is one a form or a script may send without asking
-//!   (`text/plain`, form, multipart, none).
+//!   same-site, `Origin` is not this server's, or, without `Origin`, without a token set and
+//!   without `Sec-Fetch-Site: same-origin`, its `Content-Type` is one a form or a script may
+//!   send without asking (`text/plain`, form, multipart, none).
 //! - A write then waits for one of the upload slots, so that parallel uploads hold a bounded
 //!   number of bodies in memory.
 //!
@@ -152,11 +152,14 @@ fn same_origin(headers: &HeaderMap, host: &str, token_checked: bool) -> Result<(
             .get(name)
             .map(|v| v.to_str().unwrap_or("?").trim().to_ascii_lowercase())
     };
-    if let Some(site) = text(header::HeaderName::from_static("sec-fetch-site"))
+    let site = text(header::HeaderName::from_static("sec-fetch-site"));
+    if let Some(site) = &site
         && (site == "cross-site" || site == "same-site")
     {
         return Err(Refusal::CrossSite(format!("Sec-Fetch-Site: {site}")));
     }
+    // Only a browser sets Sec-Fetch-Site, and a page cannot: same-origin is its word.
+    let browser_same_origin = site.as_deref() == Some("same-origin");
     let host = host.to_ascii_lowercase();
     match text(header::ORIGIN) {
         Some(origin) => {
@@ -172,7 +175,7 @@ fn same_origin(headers: &HeaderMap, host: &str, token_checked: bool) -> Result<(
                 )))
             }
         }
-        None if token_checked => Ok(()),
+        None if token_checked || browser_same_origin => Ok(()),
         None => {
             let content_type = text(header::CONTENT_TYPE).unwrap_or_default();
             let essence = content_type.split(';').next().unwrap_or("").trim();
