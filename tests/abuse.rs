@@ -271,6 +271,7 @@ fn slow_and_idle_clients_are_cut_off_while_others_are_served() {
         ("a connection that never sends", mute),
     ] {
         let held = handle.join().unwrap();
+        eprintln!("{who}: closed after {held:?}");
         assert!(
             held <= HEADER_READ_TIME + SLACK,
             "{who} was kept {held:?} (bound {HEADER_READ_TIME:?})"
