@@ -90,6 +90,12 @@ fn bad_parameters_are_400_and_unknown_ids_404() {
         ("api/locate?q=", "empty quotation"),
         ("api/locate?q=兩岸貿易總額&limit=0", "limit=0"),
         ("api/passages/%FF%FE", "UTF-8"),
+        ("api/search?q=%FF%FE", "parameter 'q': not UTF-8"),
+        (
+            "api/search?q=交流&report=%C3",
+            "parameter 'report': not UTF-8",
+        ),
+        ("api/locate?q=%E4%BA", "parameter 'q': not UTF-8"),
     ] {
         let url = url
             .replace("交流", &enc("交流"))
@@ -310,7 +316,7 @@ fn uploads_need_the_token_and_are_checked_like_add() {
         assert_eq!(answer.status, 401, "{auth:?}: {}", answer.body);
     }
     assert!(!work.corpus().join("hushan.txt").exists());
-    let ok = [("Authorization", "Bearer s3cret")];
+    let ok = [("Authorization", "bearer s3cret")];
     // Checked like `add`: an unsafe id, a binary file, an unknown extension are refused.
     for (url, body, says) in [
         ("api/reports?id=..%2Fx", &bytes[..], "unsafe"),
@@ -387,6 +393,104 @@ fn searches_during_an_add_never_fail_and_see_the_new_report() {
 }
 
 #[test]
+fn errors_have_a_body_and_every_answer_the_security_headers() {
+    let work = Work::with_sample();
+    let server = work.serve(&["--allow-add"]);
+    let octets = [("Content-Type", "application/octet-stream")];
+    // Under /api/: JSON, Chinese first.
+    for (method, path, status, says) in [
+        ("DELETE", "api/search", 405, "不支援此方法"),
+        ("PUT", "api/reports", 405, "不支援此方法"),
+        ("GET", "api/nothing", 404, "找不到此頁"),
+    ] {
+        let answer = request(method, &format!("{}{path}", server.url), &octets, b"x");
+        assert_eq!(answer.status, status, "{method} {path}: {}", answer.body);
+        let error = answer.json()["error"].as_str().unwrap().to_string();
+        assert!(error.starts_with(says), "{method} {path}: {error}");
+    }
+    let answer = request("PUT", &format!("{}api/reports", server.url), &octets, b"x");
+    assert_eq!(answer.header("allow"), Some("GET,HEAD,POST"));
+    // A body without a length, larger than the limit: 413 once the limit is passed.
+    let mut stream = std::net::TcpStream::connect(
+        server
+            .url
+            .trim_start_matches("http://")
+            .trim_end_matches('/'),
+    )
+    .unwrap();
+    use std::io::Write;
+    let head = format!(
+        "POST /api/reports?id=big HTTP/1.1\r\nHost: {}\r\nContent-Type: application/octet-stream\r\n\
+         Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+        server
+            .url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    let chunk = vec![b'a'; 1 << 20];
+    for _ in 0..65 {
+        if stream
+            .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+            .and_then(|()| stream.write_all(&chunk))
+            .and_then(|()| stream.write_all(b"\r\n"))
+            .is_err()
+        {
+            break;
+        }
+    }
+    let _ = stream.write_all(b"0\r\n\r\n");
+    let answer = util::http::read_response(&mut stream, "POST");
+    assert_eq!(answer.status, 413, "{}", answer.body);
+    assert!(
+        answer.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("too large")
+    );
+    // Elsewhere: a page.
+    let page = request("DELETE", &format!("{}reports", server.url), &octets, b"x");
+    assert_eq!(page.status, 405);
+    assert!(
+        page.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(page.body.contains("不支援此方法"));
+
+    for path in [
+        "",
+        "p/nope",
+        "reports",
+        "api/search?q=x",
+        "api/nothing",
+        "style.css",
+    ] {
+        let answer = server.get(path);
+        for (name, value) in [
+            ("x-content-type-options", "nosniff"),
+            ("x-frame-options", "DENY"),
+            ("referrer-policy", "no-referrer"),
+        ] {
+            assert_eq!(answer.header(name), Some(value), "/{path}: {name}");
+        }
+        let policy = answer.header("content-security-policy").unwrap_or("");
+        assert!(policy.contains("default-src 'self'"), "/{path}: {policy}");
+        assert!(
+            policy.contains("frame-ancestors 'none'"),
+            "/{path}: {policy}"
+        );
+    }
+    // The policy allows no inline style or script: the page has none.
+    let page = server.get(&format!("?q={}", enc("雙城論壇")));
+    assert!(!page.body.contains("<style") && !page.body.contains("<script"));
+    assert!(!page.body.contains("style=\""));
+    let css = server.get("style.css");
+    assert!(css.header("content-type").unwrap().starts_with("text/css"));
+    assert!(css.body.contains("mark{"));
+}
+
+#[test]
 fn bad_server_options_are_one_line_and_exit_2() {
     let work = Work::with_sample();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -403,6 +507,10 @@ fn bad_server_options_are_one_line_and_exit_2() {
         (
             vec!["serve", "--port", "0", "--allow-add", "--token", " "],
             "--token: empty",
+        ),
+        (
+            vec!["serve", "--port", "0", "--allow-host", "a.example:80"],
+            "--allow-host a.example:80: not a host name",
         ),
     ] {
         let (code, out, err) = work.run(&args);

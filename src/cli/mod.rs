@@ -118,6 +118,13 @@ pub enum Command {
     /// 出處 Find the passage(s) a quotation came from.
     Locate(Locate),
     /// Serve a search page and a JSON API over HTTP (127.0.0.1:7700 by default).
+    #[command(
+        after_help = "Limits: a client has 10 s to send a request's headers and a \
+        kept-alive connection is closed after 10 s of silence; at most 512 connections are \
+        open at once; an upload is at most 64 MiB (413, before reading, when its length \
+        says so) and two are read at a time. Requests whose Host names neither the address \
+        listened on nor an --allow-host name are refused (421)."
+    )]
     Serve(Serve),
     /// Write the corpus as an engine index definition and bulk NDJSON (OpenSearch).
     Export(Export),

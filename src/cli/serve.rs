@@ -18,13 +18,25 @@ pub struct Serve {
     /// Port (0 picks a free one; the URL printed says which).
     #[arg(long, default_value_t = 7700)]
     pub port: u16,
-    /// Allow uploads (`POST /api/reports`), checked as `baogao add` checks files.
+    /// Allow uploads (`POST /api/reports`), checked as `baogao add` checks files. A write
+    /// from a browser must come from this server's own page (Origin, Sec-Fetch-Site); one
+    /// without Origin needs the token or `Content-Type: application/octet-stream`.
     #[arg(long)]
     pub allow_add: bool,
     /// Token uploads must carry (`Authorization: Bearer TOKEN`); required with --allow-add
     /// on a non-loopback address.
     #[arg(long, env = "BAOGAO_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+    /// A host name requests may give in their Host header besides the address listened on
+    /// (e.g. the machine's name on the office network, or a reverse proxy's); repeatable.
+    /// Other names are refused (421), so that a web page on a rebound DNS name reads nothing.
+    #[arg(
+        long = "allow-host",
+        value_name = "NAME",
+        env = "BAOGAO_ALLOW_HOST",
+        value_delimiter = ','
+    )]
+    pub allow_hosts: Vec<String>,
 }
 
 impl Run for Serve {
@@ -43,6 +55,7 @@ impl Run for Serve {
             port: self.port,
             allow_add: self.allow_add,
             token: self.token.clone(),
+            allow_hosts: self.allow_hosts.clone(),
         }
         .validated()?;
         ensure_index(cli)?;

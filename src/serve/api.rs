@@ -6,9 +6,11 @@
 //! - `GET /api/passages/{id}?context=N` → `{"passage":{…},"before":[…],"after":[…]}`;
 //! - `GET /api/reports` → `{"reports":[…]}`; `GET /api/locate?q=&limit=` → `{"sources":[…]}`;
 //! - `POST /api/reports?id=ID&name=FILE.EXT` with the file as the body → the `add --json`
-//!   summary (only with `--allow-add`; with a token, `Authorization: Bearer TOKEN`).
+//!   summary (only with `--allow-add`; with a token, `Authorization: Bearer TOKEN`; from a
+//!   script without a token, `Content-Type: application/octet-stream`; see [`super::guard`]).
 //!
-//! A bad parameter is 400, an unknown id 404, each with `{"error":"…"}`.
+//! A bad parameter (or one that is not UTF-8) is 400, an unknown id or path 404, each with
+//! `{"error":"…"}`; so are the guard's refusals and 405, 413.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -17,9 +19,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -30,7 +31,7 @@ use crate::report::passage::Passage;
 use crate::search::locate::{Located, locate as locate_quote};
 use crate::search::request::ValidRequest;
 use crate::search::{Facets, Hit, Outcome, Request, Searching};
-use crate::serve::{ADD_TIME, Refusal, Shared, blocking, blocking_within, same_token};
+use crate::serve::{ADD_TIME, Refusal, Shared, blocking, blocking_within};
 
 /// Parameters of a search, shared by the page and the API.
 const SEARCH_PARAMETERS: &[&str] = &[
@@ -143,18 +144,34 @@ impl Parameters {
     }
 }
 
-pub fn search_parameters(
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Result<Parameters, Refusal> {
+pub fn search_parameters(query: RawQuery) -> Result<Parameters, Refusal> {
     parameters(query, SEARCH_PARAMETERS)
 }
 
-pub fn parameters(
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-    known: &[&str],
-) -> Result<Parameters, Refusal> {
-    let Query(pairs) = query.map_err(|e| Refusal::BadRequest(e.body_text()))?;
-    Parameters::new(pairs, known)
+pub fn parameters(RawQuery(query): RawQuery, known: &[&str]) -> Result<Parameters, Refusal> {
+    Parameters::new(decoded_pairs(query.as_deref().unwrap_or(""))?, known)
+}
+
+/// `a=1&b=x+y` → its name/value pairs, percent-decoded; bytes that are not UTF-8 are refused
+/// (as the CLI refuses such arguments) rather than replaced.
+fn decoded_pairs(query: &str) -> Result<Vec<(String, String)>, Refusal> {
+    let decode = |raw: &str, name: &str| {
+        let spaced = raw.replace('+', " ");
+        percent_encoding::percent_decode_str(&spaced)
+            .decode_utf8()
+            .map(|text| text.into_owned())
+            .map_err(|_| {
+                Refusal::BadRequest(format!("參數不是 UTF-8 parameter '{name}': not UTF-8 text"))
+            })
+    };
+    let mut pairs = Vec::new();
+    for piece in query.split('&').filter(|p| !p.is_empty()) {
+        let (raw_name, raw_value) = piece.split_once('=').unwrap_or((piece, ""));
+        let name = decode(raw_name, &String::from_utf8_lossy(raw_name.as_bytes()))?;
+        let value = decode(raw_value, &name)?;
+        pairs.push((name, value));
+    }
+    Ok(pairs)
 }
 
 /// Runs a validated search; an unknown report filter is 404 as in the CLI (exit 1).
@@ -199,7 +216,7 @@ pub fn passage_around(
 
 pub async fn search(
     State(shared): State<Arc<Shared>>,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    query: RawQuery,
 ) -> Result<Json<SearchBody>, Refusal> {
     let request = search_parameters(query)?.search_request(false)?;
     let outcome = blocking(&shared, move |s| run_search(s, &request)).await?;
@@ -243,7 +260,7 @@ pub struct SourcesBody {
 pub async fn passage(
     State(shared): State<Arc<Shared>>,
     id: Result<Path<String>, PathRejection>,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    query: RawQuery,
 ) -> Result<Json<PassageBody>, Refusal> {
     let Path(id) = id.map_err(|e| Refusal::BadRequest(e.body_text()))?;
     let context = parameters(query, &["context"])?.number("context", 0u64)?;
@@ -263,7 +280,7 @@ pub async fn passage(
 
 pub async fn reports(
     State(shared): State<Arc<Shared>>,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    query: RawQuery,
 ) -> Result<Json<ReportsBody>, Refusal> {
     parameters(query, &[])?;
     let reports = blocking(&shared, |s| Ok(s.store.reports(&s.searcher())?)).await?;
@@ -272,7 +289,7 @@ pub async fn reports(
 
 pub async fn locate(
     State(shared): State<Arc<Shared>>,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    query: RawQuery,
 ) -> Result<Json<SourcesBody>, Refusal> {
     let parameters = parameters(query, &["q", "limit"])?;
     let quote = parameters.text("q").unwrap_or("").to_string();
@@ -298,23 +315,11 @@ static UPLOADS: AtomicU64 = AtomicU64::new(0);
 
 pub async fn add(
     State(shared): State<Arc<Shared>>,
-    headers: HeaderMap,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    query: RawQuery,
     body: Bytes,
 ) -> Result<Json<Value>, Refusal> {
-    if !shared.options.allow_add {
-        return Err(Refusal::ReadOnly);
-    }
-    if let Some(expected) = &shared.options.token {
-        let given = headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .unwrap_or("");
-        if !same_token(given.trim(), expected) {
-            return Err(Refusal::Unauthorized);
-        }
-    }
+    // The guard has checked the host, the token, the origin and the size, and holds an
+    // upload slot while the body is read and added.
     let parameters = parameters(query, &["id", "name"])?;
     let id = parameters.text("id").unwrap_or("").to_string();
     if !is_safe_id(&id) {
@@ -394,6 +399,17 @@ mod tests {
             Err(other) => panic!("not a 400: {other:?}"),
             Ok(_) => panic!("accepted"),
         }
+    }
+
+    #[test]
+    fn query_bytes_that_are_not_utf8_are_refused() {
+        assert_eq!(
+            decoded_pairs("q=%E4%BA%A4+x&limit=2&facets").unwrap(),
+            [("q", "交 x"), ("limit", "2"), ("facets", "")]
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+        );
+        assert!(refusal(decoded_pairs("limit=2&q=%FF%FE")).contains("parameter 'q'"));
+        assert!(refusal(decoded_pairs("%FF=1")).contains("not UTF-8"));
     }
 
     #[test]

@@ -10,12 +10,15 @@
 //! Safe by default: read-only unless `allow_add`; a token guards uploads when one is set
 //! (and must be set to allow uploads on a non-loopback address); each request's search work
 //! is bounded in time and in how many run at once; ids from a URL are only ever looked up in
-//! the index, and an upload is written under a name the server makes.
+//! the index, and an upload is written under a name the server makes. [`guard`] checks each
+//! request's headers (host, origin, token, size) before its body is read; the accept loop of
+//! [`serve`] bounds how many connections are open and how long one may stay silent.
 //!
 //! [`Searching`]: crate::search::Searching
 //! [`locate`]: crate::search::locate::locate
 
 pub mod api;
+pub mod guard;
 pub mod page;
 
 use std::net::{IpAddr, SocketAddr};
@@ -26,9 +29,15 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::routing::get;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use tantivy::{IndexReader, ReloadPolicy, Searcher};
 use tokio::sync::Semaphore;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use crate::index::Store;
 
@@ -41,6 +50,23 @@ pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
 pub const ADD_TIME: Duration = Duration::from_secs(120);
 /// How long a request waits for a free search slot before the server says it is busy.
 const QUEUE_TIME: Duration = Duration::from_secs(5);
+/// Longest a client may take to send a request's headers, and longest a kept-alive
+/// connection may stay silent between requests: a slow or idle client is then disconnected.
+pub const HEADER_READ_TIME: Duration = Duration::from_secs(10);
+/// Longest an upload's body may pause between two pieces before the upload is dropped.
+pub const BODY_PAUSE_TIME: Duration = Duration::from_secs(30);
+/// Connections open at once; one more is closed as soon as it is accepted.
+pub const MAX_CONNECTIONS: usize = 512;
+/// File descriptors kept free for the index, the corpus and uploads when the process may open
+/// few files: the connection cap is lowered so that connections never take the last ones.
+const RESERVED_FILES: usize = 64;
+/// Uploads read and added at once (each may hold [`MAX_UPLOAD_BYTES`] in memory).
+pub const UPLOADS_AT_ONCE: usize = 2;
+/// How long an upload waits for one of the [`UPLOADS_AT_ONCE`] slots before it is answered 503.
+pub const UPLOAD_QUEUE_TIME: Duration = Duration::from_secs(10);
+/// The page's own style sheet is its only resource; nothing may frame it.
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// How the server is started.
 #[derive(Debug, Clone)]
@@ -52,6 +78,9 @@ pub struct Options {
     pub allow_add: bool,
     /// When set, uploads need `Authorization: Bearer TOKEN`.
     pub token: Option<String>,
+    /// Host names (besides the address listened on) that requests may name in `Host`, e.g.
+    /// the name of a reverse proxy or of the machine on the office network.
+    pub allow_hosts: Vec<String>,
 }
 
 impl Options {
@@ -59,6 +88,9 @@ impl Options {
     pub fn validated(self) -> Result<Options> {
         if self.token.as_deref().is_some_and(|t| t.trim().is_empty()) {
             bail!("--token: empty value");
+        }
+        if let Some(bad) = self.allow_hosts.iter().find(|h| !guard::is_host_name(h)) {
+            bail!("--allow-host {bad}: not a host name (e.g. reports.office.example)");
         }
         if self.allow_add && !self.host.is_loopback() && self.token.is_none() {
             bail!(
@@ -78,6 +110,11 @@ pub struct Shared {
     pub index_dir: PathBuf,
     pub corpus_dir: PathBuf,
     pub options: Options,
+    /// The address listened on (with the port chosen when 0 was asked for).
+    pub address: SocketAddr,
+    /// Upload slots: taken before an upload's body is read, so that parallel uploads cannot
+    /// hold more than [`UPLOADS_AT_ONCE`] bodies in memory.
+    pub uploads: Arc<Semaphore>,
     /// Search slots: a burst of requests queues here instead of starting a thread each. A
     /// slot is held until the work ends, even when its request has already been answered 503.
     slots: Arc<Semaphore>,
@@ -104,33 +141,62 @@ pub enum Refusal {
     Unauthorized,
     /// 403: the server is read-only.
     ReadOnly,
+    /// 403: a write that a page of another site may have sent (why, in words).
+    CrossSite(String),
     /// 404: no such passage or report.
     NotFound(String),
+    /// 405: the path exists, not with this method.
+    MethodNotAllowed,
+    /// 413: the body is larger than [`MAX_UPLOAD_BYTES`].
+    TooLarge,
+    /// 421: the `Host` header names neither this server nor an allowed host (the name given).
+    WrongHost(String),
     /// 503: too busy or too slow.
     Busy,
     /// 500: the index could not be read.
     Internal(String),
+    /// Any other error status, answered with its standard reason.
+    Other(StatusCode),
 }
 
 impl Refusal {
-    pub fn status(&self) -> axum::http::StatusCode {
-        use axum::http::StatusCode;
+    pub fn status(&self) -> StatusCode {
         match self {
             Refusal::BadRequest(_) => StatusCode::BAD_REQUEST,
             Refusal::Unauthorized => StatusCode::UNAUTHORIZED,
-            Refusal::ReadOnly => StatusCode::FORBIDDEN,
+            Refusal::ReadOnly | Refusal::CrossSite(_) => StatusCode::FORBIDDEN,
             Refusal::NotFound(_) => StatusCode::NOT_FOUND,
+            Refusal::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Refusal::WrongHost(_) => StatusCode::MISDIRECTED_REQUEST,
             Refusal::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Refusal::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Refusal::Other(status) => *status,
         }
     }
 
     pub fn message(&self) -> String {
         match self {
             Refusal::BadRequest(m) | Refusal::NotFound(m) | Refusal::Internal(m) => m.clone(),
-            Refusal::Unauthorized => "missing or wrong token (Authorization: Bearer …)".into(),
-            Refusal::ReadOnly => "read-only server: start it with --allow-add".into(),
-            Refusal::Busy => "the server is busy; try again".into(),
+            Refusal::Unauthorized => {
+                "權杖缺少或錯誤 missing or wrong token (Authorization: Bearer …)".into()
+            }
+            Refusal::ReadOnly => "唯讀伺服器 read-only server: start it with --allow-add".into(),
+            Refusal::CrossSite(why) => format!("拒絕跨站寫入 cross-site write refused: {why}"),
+            Refusal::MethodNotAllowed => "不支援此方法 method not allowed on this path".into(),
+            Refusal::TooLarge => format!(
+                "上傳檔案過大 upload too large (at most {} MiB)",
+                MAX_UPLOAD_BYTES / (1024 * 1024)
+            ),
+            Refusal::WrongHost(host) => format!(
+                "主機名稱不符 Host '{host}' is not this server (start it with --allow-host NAME)"
+            ),
+            Refusal::Busy => "伺服器忙碌，請稍後再試 the server is busy; try again".into(),
+            Refusal::Other(status) => format!(
+                "請求無法處理 {} {}",
+                status.as_u16(),
+                status.canonical_reason().unwrap_or("error")
+            ),
         }
     }
 }
@@ -179,10 +245,18 @@ where
     }
 }
 
-/// The routes: the page, the passage and report views, and the JSON API.
+/// The routes: the page, its style sheet, the passage and report views, and the JSON API;
+/// behind them [`guard::check`], and on every answer the security headers.
 pub fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
+    let headers: [(HeaderName, &'static str); 4] = [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ];
+    let mut router = Router::new()
         .route("/", get(page::search))
+        .route("/style.css", get(page::style))
         .route("/p/{id}", get(page::passage))
         .route("/reports", get(page::reports))
         .route("/api/search", get(api::search))
@@ -195,7 +269,32 @@ pub fn router(shared: Arc<Shared>) -> Router {
                 .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
         )
         .fallback(page::not_found)
-        .with_state(shared)
+        .layer(RequestBodyTimeoutLayer::new(BODY_PAUSE_TIME))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&shared),
+            guard::check,
+        ))
+        .with_state(shared);
+    for (name, value) in headers {
+        router = router.layer(SetResponseHeaderLayer::overriding(
+            name,
+            HeaderValue::from_static(value),
+        ));
+    }
+    router
+}
+
+/// How many connections may be open at once: [`MAX_CONNECTIONS`], fewer when the process may
+/// open fewer files than that plus [`RESERVED_FILES`].
+fn connection_cap() -> usize {
+    #[cfg(unix)]
+    {
+        let limit = rustix::process::getrlimit(rustix::process::Resource::Nofile);
+        if let Some(files) = limit.current.and_then(|n| usize::try_from(n).ok()) {
+            return MAX_CONNECTIONS.min(files.saturating_sub(RESERVED_FILES).max(1));
+        }
+    }
+    MAX_CONNECTIONS
 }
 
 /// Opens the index and serves it until Ctrl-C or SIGTERM. `ready` is told the address
@@ -215,33 +314,74 @@ pub fn serve(
         .try_into()
         .with_context(|| format!("{}: cannot open index reader", index_dir.display()))?;
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let shared = Arc::new(Shared {
-        store,
-        reader,
-        index_dir,
-        corpus_dir,
-        slots: Arc::new(Semaphore::new(threads * 2)),
-        options: options.clone(),
-    });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads.clamp(1, 4))
         .enable_all()
         .build()
         .context("cannot start the server runtime")?;
     runtime.block_on(async move {
-        let address = SocketAddr::new(options.host, options.port);
-        let listener = tokio::net::TcpListener::bind(address)
+        let wanted = SocketAddr::new(options.host, options.port);
+        let listener = tokio::net::TcpListener::bind(wanted)
             .await
-            .with_context(|| format!("cannot listen on {address}"))?;
-        ready(listener.local_addr()?);
-        axum::serve(listener, router(shared))
-            .with_graceful_shutdown(stop_signal())
-            .await
-            .context("server failed")
+            .with_context(|| format!("cannot listen on {wanted}"))?;
+        let address = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            store,
+            reader,
+            index_dir,
+            corpus_dir,
+            address,
+            uploads: Arc::new(Semaphore::new(UPLOADS_AT_ONCE)),
+            slots: Arc::new(Semaphore::new(threads * 2)),
+            options,
+        });
+        ready(address);
+        accept_until_stopped(listener, router(shared)).await;
+        anyhow::Ok(())
     })?;
     // Blocking searches still running finish on their own; do not wait for them.
     runtime.shutdown_timeout(Duration::from_secs(1));
     Ok(())
+}
+
+/// Accepts connections until a stop signal, each served over HTTP/1.1 with the header-read
+/// timeout; a connection over the cap is closed at once, so that the open ones (and the
+/// process's file descriptors) are never all taken by clients that send nothing.
+async fn accept_until_stopped(listener: tokio::net::TcpListener, app: Router) {
+    let open = Arc::new(Semaphore::new(connection_cap()));
+    let graceful = GracefulShutdown::new();
+    let mut stop = std::pin::pin!(stop_signal());
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors or a connection reset before it was accepted:
+                // wait a moment rather than spin.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
+        let Ok(permit) = Arc::clone(&open).try_acquire_owned() else {
+            drop(stream);
+            continue;
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let mut http = hyper::server::conn::http1::Builder::new();
+        http.timer(TokioTimer::new())
+            .header_read_timeout(HEADER_READ_TIME);
+        let connection = http.serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            // A connection ending in an error (reset, timeout) concerns that client only.
+            let _ = connection.await;
+            drop(permit);
+        });
+    }
+    // Requests in progress get a moment to finish; idle connections are closed.
+    let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
 }
 
 /// Resolves when Ctrl-C (SIGINT) or SIGTERM arrives.
@@ -288,6 +428,7 @@ mod tests {
             port: 0,
             allow_add,
             token: token.map(str::to_string),
+            allow_hosts: Vec::new(),
         }
     }
 

@@ -1,5 +1,6 @@
 //! The search page: URL parameters → server-rendered HTML in Traditional Chinese, no script,
-//! no external file (the machine may be offline).
+//! no external file (the machine may be offline); its style sheet is served at `/style.css`
+//! so that the Content-Security-Policy needs no inline style.
 //!
 //! `/` is the query box and, given `q`, the hits (title › section path, kind, ISO and ROC
 //! date, match level, highlighted snippet; a table row as a row under its caption and
@@ -12,9 +13,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, Uri};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::Uri;
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::index::ReportInfo;
@@ -209,14 +210,24 @@ fn layout(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"zh-Hant\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>{}</title><style>{STYLE}</style></head><body>\
+         <title>{}</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body>\
          <header><nav><a class=\"brand\" href=\"/\">報告搜尋</a><a href=\"/reports\">報告列表</a></nav></header>\
          <main>{body}</main></body></html>\n",
         escape(title)
     )
 }
 
-fn error_page(refusal: &Refusal) -> Response {
+/// `GET /style.css`: the page's style.
+pub async fn style() -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        STYLE,
+    )
+        .into_response()
+}
+
+/// A refusal as a page, under an empty query box.
+pub fn refusal_page(refusal: &Refusal) -> Response {
     error_page_for("", &Filters::default(), refusal)
 }
 
@@ -504,13 +515,10 @@ fn results_html(
 }
 
 /// `GET /`: the query box, and the hits when `q` is given.
-pub async fn search(
-    State(shared): State<Arc<Shared>>,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Response {
+pub async fn search(State(shared): State<Arc<Shared>>, query: RawQuery) -> Response {
     let parameters = match api::search_parameters(query) {
         Ok(p) => p,
-        Err(refusal) => return error_page(&refusal),
+        Err(refusal) => return refusal_page(&refusal),
     };
     let q = parameters.text("q").unwrap_or("").to_string();
     let filters = Filters::from(&parameters);
@@ -564,22 +572,22 @@ fn passage_block(p: &Passage, class: &str) -> String {
 pub async fn passage(
     State(shared): State<Arc<Shared>>,
     id: Result<Path<String>, PathRejection>,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    query: RawQuery,
 ) -> Response {
     let id = match id {
         Ok(Path(id)) => id,
-        Err(e) => return error_page(&Refusal::BadRequest(e.body_text())),
+        Err(e) => return refusal_page(&Refusal::BadRequest(e.body_text())),
     };
     let context = match api::parameters(query, &["context"])
         .and_then(|p| p.number("context", PAGE_CONTEXT))
     {
         Ok(c) => c.min(MAX_PAGE_CONTEXT),
-        Err(refusal) => return error_page(&refusal),
+        Err(refusal) => return refusal_page(&refusal),
     };
     let (p, before, after) = match blocking(&shared, move |s| passage_around(s, &id, context)).await
     {
         Ok(found) => found,
-        Err(refusal) => return error_page(&refusal),
+        Err(refusal) => return refusal_page(&refusal),
     };
     let mut body = search_form("", &Filters::default());
     let _ = write!(
@@ -641,19 +649,17 @@ fn reports_html(reports: &[ReportInfo]) -> String {
 pub async fn reports(State(shared): State<Arc<Shared>>) -> Response {
     match blocking(&shared, |s| Ok(s.store.reports(&s.searcher())?)).await {
         Ok(reports) => Html(layout("報告列表 — 報告搜尋", &reports_html(&reports))).into_response(),
-        Err(refusal) => error_page(&refusal),
+        Err(refusal) => refusal_page(&refusal),
     }
 }
 
 /// Any other path: 404, as JSON under `/api/`, as a page elsewhere.
 pub async fn not_found(uri: Uri) -> Response {
-    let refusal = Refusal::NotFound(format!("{}: no such page", uri.path()));
+    let refusal = Refusal::NotFound(format!("找不到此頁 {}: no such page", uri.path()));
     if uri.path().starts_with("/api/") {
         return refusal.into_response();
     }
-    let mut response = error_page(&refusal);
-    *response.status_mut() = StatusCode::NOT_FOUND;
-    response
+    refusal_page(&refusal)
 }
 
 #[cfg(test)]

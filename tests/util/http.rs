@@ -25,27 +25,46 @@ impl Response {
     }
 }
 
-/// `url` is `http://HOST:PORT/PATH?QUERY` (already percent-encoded).
-pub fn request(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> Response {
+/// `http://HOST:PORT/PATH?QUERY` → (`HOST:PORT`, `/PATH?QUERY`).
+pub fn split_url(url: &str) -> (&str, &str) {
     let rest = url.strip_prefix("http://").expect("an http:// URL");
-    let (authority, path) = match rest.find('/') {
+    match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
-    };
-    let mut stream = TcpStream::connect(authority).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(120)))
-        .unwrap();
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
+    }
+}
+
+/// The head of a request: `Host` is the URL's unless `headers` name one, `Content-Length`
+/// is `length`.
+pub fn head(method: &str, url: &str, headers: &[(&str, &str)], length: usize) -> String {
+    let (authority, path) = split_url(url);
+    let mut head =
+        format!("{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {length}\r\n");
+    if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("host")) {
+        head.push_str(&format!("Host: {authority}\r\n"));
+    }
     for (name, value) in headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).unwrap();
+    head
+}
+
+/// `url` is `http://HOST:PORT/PATH?QUERY` (already percent-encoded).
+pub fn request(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> Response {
+    let mut stream = TcpStream::connect(split_url(url).0).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(120)))
+        .unwrap();
+    stream
+        .write_all(head(method, url, headers, body.len()).as_bytes())
+        .unwrap();
     stream.write_all(body).unwrap();
+    read_response(&mut stream, method)
+}
+
+/// Reads one response from `stream` (the answer to a `method` request).
+pub fn read_response(stream: &mut TcpStream, method: &str) -> Response {
     // Some servers (chromedriver) keep the connection open despite `Connection: close`: read
     // the headers, then exactly the body they announce.
     let mut raw = Vec::new();
@@ -188,6 +207,15 @@ impl Server {
             started: seen,
             log,
         }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// `127.0.0.1:PORT`
+    pub fn authority(&self) -> &str {
+        split_url(&self.url).0
     }
 
     pub fn get(&self, path_and_query: &str) -> Response {

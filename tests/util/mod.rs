@@ -70,6 +70,28 @@ impl Work {
         http::Server::start(c)
     }
 
+    /// `baogao … serve --port 0 ARGS…` in a process that may open at most `files` files
+    /// (through the shell's `ulimit -n`), started and listening.
+    pub fn serve_with_file_limit(&self, files: u32, args: &[&str]) -> http::Server {
+        let mut inner = self.cmd();
+        inner
+            .env_remove("BAOGAO_TOKEN")
+            .args(["serve", "--port", "0"])
+            .args(args);
+        let mut c = Command::new("sh");
+        c.arg("-c")
+            .arg(format!("ulimit -n {files} && exec \"$0\" \"$@\""))
+            .arg(inner.get_program())
+            .args(inner.get_args());
+        for (name, value) in inner.get_envs() {
+            match value {
+                Some(v) => c.env(name, v),
+                None => c.env_remove(name),
+            };
+        }
+        http::Server::start(c)
+    }
+
     /// Runs a command to its end: (exit code, stdout, stderr).
     pub fn run(&self, args: &[&str]) -> (i32, String, String) {
         output(self.cmd().args(args))
