@@ -512,3 +512,171 @@ fn a_pdf_without_pdftotext_says_how_to_install_it() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// 6. A copied project folder is its own project (issue 22).
+
+/// The file names in `dir`.
+fn names_in(dir: &Path) -> BTreeSet<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn a_copied_project_writes_to_its_own_corpus() {
+    let w = Work::with_sample();
+    fs::copy(UTF8, w.corpus().join("cabinet.txt")).unwrap();
+    let original = w.dir.path();
+    let (code, _, stderr) = run_in(original, &["index"]);
+    assert_eq!(code, 0, "{stderr}");
+    let original_files = names_in(&w.corpus());
+
+    let copy = w.path("proj-copy");
+    fs::create_dir(&copy).unwrap();
+    let status = Command::new("cp")
+        .arg("-a")
+        .arg(w.corpus())
+        .arg(w.index())
+        .arg(&copy)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    fs::copy(BIG5, w.path("hushan.txt")).unwrap();
+    let hushan = w.path("hushan.txt").display().to_string();
+
+    // `add` and `remove` in the copy change the copy's corpus only.
+    let (code, _, stderr) = run_in(&copy, &["add", &hushan]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(copy.join("corpus/hushan.txt").is_file());
+    let (code, _, stderr) = run_in(&copy, &["remove", "cabinet"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!copy.join("corpus/cabinet.txt").exists());
+    assert_eq!(names_in(&w.corpus()), original_files);
+    assert_eq!(
+        report_ids(&w),
+        BTreeSet::from(["cabinet".into(), "taipei-shanghai-city-exchange-2017".into()])
+    );
+
+    // Naming the copy's own corpus is not "another corpus".
+    let (code, _, stderr) = run_in(&copy, &["--corpus", "corpus", "index", "--rebuild"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stdout, stderr) = run_in(&copy, &["reports"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("hushan\t"), "{stdout}");
+    assert!(!stdout.contains("cabinet\t"), "{stdout}");
+    assert_eq!(names_in(&w.corpus()), original_files);
+}
+
+// ---------------------------------------------------------------------------------------
+// 7. The corpus never reads outside itself, and never loops (issue 22).
+
+/// Runs `cmd` to its end, or kills it after `limit`: `None` when it had to be killed.
+fn run_within(cmd: &mut Command, limit: std::time::Duration) -> Option<(i32, String, String)> {
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    Some((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    ))
+}
+
+#[test]
+fn links_out_of_the_corpus_are_not_followed() {
+    let w = Work::with_sample();
+    // A folder outside the corpus holding a secret report, linked from inside it.
+    let outside = w.path("outside");
+    fs::create_dir(&outside).unwrap();
+    fs::write(
+        outside.join("secret.txt"),
+        "標題：機密檔案\n\n這份檔案不在資料夾裡面，不得索引。\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&outside, w.corpus().join("etc")).unwrap();
+    std::os::unix::fs::symlink(outside.join("secret.txt"), w.corpus().join("secret.txt"))
+        .unwrap();
+    let (code, _, stderr) = w.run(&["index"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("2 symbolic links"), "{stderr}");
+    assert_eq!(
+        report_ids(&w),
+        BTreeSet::from(["taipei-shanghai-city-exchange-2017".to_string()])
+    );
+    let (code, stdout, _) = w.run(&["search", "機密檔案"]);
+    assert_eq!(code, 1, "{stdout}");
+    // `add` of a report whose name is taken by a link replaces the link, not its target.
+    let new = w.path("secret.txt");
+    fs::copy(UTF8, &new).unwrap();
+    let (code, _, stderr) = w.run(&["add", &new.display().to_string()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(fs::read_to_string(outside.join("secret.txt")).unwrap().contains("機密檔案"));
+    // `remove` removes the corpus's file, never what a link points at.
+    let (code, _, stderr) = w.run(&["remove", "secret"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(outside.join("secret.txt").is_file());
+}
+
+#[test]
+fn link_loops_in_the_corpus_end() {
+    let w = Work::with_sample();
+    fs::create_dir(w.corpus().join("sub")).unwrap();
+    fs::copy(UTF8, w.corpus().join("sub/cabinet.txt")).unwrap();
+    std::os::unix::fs::symlink(".", w.corpus().join("s1")).unwrap();
+    std::os::unix::fs::symlink(".", w.corpus().join("s2")).unwrap();
+    std::os::unix::fs::symlink("..", w.corpus().join("sub/up")).unwrap();
+    let limit = std::time::Duration::from_secs(30);
+    let Some((code, _, stderr)) = run_within(w.cmd().args(["index"]), limit) else {
+        panic!("index did not end within {limit:?}");
+    };
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        report_ids(&w),
+        BTreeSet::from([
+            "sub.cabinet".to_string(),
+            "taipei-shanghai-city-exchange-2017".to_string()
+        ])
+    );
+    let Some((code, stdout, stderr)) = run_within(w.cmd().args(["reports"]), limit) else {
+        panic!("reports did not end within {limit:?}");
+    };
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+}
+
+// ---------------------------------------------------------------------------------------
+// 8. Any name the file system accepts (issue 22).
+
+#[test]
+fn add_takes_a_250_byte_chinese_file_name() {
+    let w = Work::with_sample();
+    // 83 CJK characters (249 bytes) and `.txt`: 253 bytes, under the 255 of most file systems.
+    let stem: String = "報告書".chars().cycle().take(83).collect();
+    let name = format!("{stem}.txt");
+    assert_eq!(name.len(), 253);
+    let dir = w.path("incoming");
+    fs::create_dir(&dir).unwrap();
+    let file = dir.join(&name);
+    fs::copy(UTF8, &file).unwrap();
+    let (code, stdout, stderr) = w.run(&["add", &file.display().to_string()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains(&format!("added {stem}")), "{stdout}");
+    assert_eq!(fs::read(w.corpus().join(&name)).unwrap(), fs::read(UTF8).unwrap());
+    assert!(report_ids(&w).contains(&stem));
+}

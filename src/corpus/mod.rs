@@ -28,7 +28,7 @@ mod update;
 pub use self::add::{AddRequest, add};
 pub use self::remove::remove;
 pub use self::reports::{
-    CorpusFile, IGNORE_FILE, REPORT_EXTENSIONS, Scanned, id_for_relative_path, is_report_file,
+    CorpusFile, IGNORE_FILE, corpus_entry, inside_corpus, REPORT_EXTENSIONS, Scanned, id_for_relative_path, is_report_file,
     is_safe_id, scan, scan_corpus,
 };
 pub use self::update::{Busy, UpdateOptions, index_is_stale, update, update_with};
@@ -47,6 +47,8 @@ pub struct Summary {
     pub skipped_as_before: usize,
     /// Files left out by the corpus's `.baogaoignore`.
     pub ignored: usize,
+    /// Symbolic links in the corpus, not followed.
+    pub links: usize,
     pub bytes_indexed: u64,
     pub passages: usize,
 }

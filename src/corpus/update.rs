@@ -16,7 +16,7 @@ use super::{
 };
 use crate::index::{IndexRecord, KnownFailure, ReportInfo, Store, damage};
 use crate::ingest::formats::FormatError;
-use crate::ingest::{Ingested, ingest_bytes, read_report_file};
+use crate::ingest::{Ingested, ingest_bytes};
 
 /// Text handed to the writer between two commits during a long `index` run, so a killed
 /// run keeps most of its work.
@@ -154,6 +154,7 @@ pub fn update_with(
     let files = scanned.files;
     let mut summary = Summary {
         ignored: scanned.ignored,
+        links: scanned.links,
         ..Summary::default()
     };
     let mut failures: Vec<KnownFailure> = Vec::new();
@@ -195,7 +196,7 @@ pub fn update_with(
         let results: Vec<(CorpusFile, Option<String>, Result<Read>)> = batch
             .par_iter()
             .map(|file| {
-                let bytes = match read_report_file(&file.path) {
+                let bytes = match file.read() {
                     Ok(bytes) => bytes,
                     Err(e) => return (file.clone(), None, Err(e)),
                 };
