@@ -28,7 +28,7 @@ impl Run for Locate {
         let (store, searcher) = open(cli)?;
         let found = locate(&store, &searcher, &self.quote.join(" "), self.limit)?;
         if found.is_empty() {
-            eprintln!("baogao: no passage matches this quotation closely enough");
+            note!("no passage matches this quotation closely enough");
             return Ok(1);
         }
         out.located(&found, self.json)?;

@@ -22,7 +22,7 @@ impl Run for Remove {
     fn run(&self, cli: &Cli, out: &mut Printer) -> Result<u8> {
         let (removed, missing) = corpus::remove(&cli.index, &cli.corpus_dir(), &self.ids, &Notes)?;
         for id in &missing {
-            eprintln!("baogao: {}: no such report", one_line(id));
+            note!("{}: no such report", one_line(id));
         }
         out.removed(&removed, self.json)?;
         Ok(if missing.is_empty() { 0 } else { 1 })

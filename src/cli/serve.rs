@@ -54,9 +54,9 @@ impl Run for Serve {
                 IpAddr::V6(_) => format!("[{}]:{}", address.ip(), address.port()),
                 IpAddr::V4(_) => address.to_string(),
             };
-            eprintln!("baogao: serving http://{shown}/ ({mode}); Ctrl-C stops");
+            note!("serving http://{shown}/ ({mode}); Ctrl-C stops");
         })?;
-        eprintln!("baogao: stopped");
+        note!("stopped");
         Ok(0)
     }
 }
