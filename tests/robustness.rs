@@ -557,7 +557,10 @@ fn a_copied_project_writes_to_its_own_corpus() {
     assert_eq!(names_in(&w.corpus()), original_files);
     assert_eq!(
         report_ids(&w),
-        BTreeSet::from(["cabinet".into(), "taipei-shanghai-city-exchange-2017".into()])
+        BTreeSet::from([
+            "cabinet".into(),
+            "taipei-shanghai-city-exchange-2017".into()
+        ])
     );
 
     // Naming the copy's own corpus is not "another corpus".
@@ -610,8 +613,7 @@ fn links_out_of_the_corpus_are_not_followed() {
     )
     .unwrap();
     std::os::unix::fs::symlink(&outside, w.corpus().join("etc")).unwrap();
-    std::os::unix::fs::symlink(outside.join("secret.txt"), w.corpus().join("secret.txt"))
-        .unwrap();
+    std::os::unix::fs::symlink(outside.join("secret.txt"), w.corpus().join("secret.txt")).unwrap();
     let (code, _, stderr) = w.run(&["index"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("2 symbolic links"), "{stderr}");
@@ -626,7 +628,11 @@ fn links_out_of_the_corpus_are_not_followed() {
     fs::copy(UTF8, &new).unwrap();
     let (code, _, stderr) = w.run(&["add", &new.display().to_string()]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(fs::read_to_string(outside.join("secret.txt")).unwrap().contains("機密檔案"));
+    assert!(
+        fs::read_to_string(outside.join("secret.txt"))
+            .unwrap()
+            .contains("機密檔案")
+    );
     // `remove` removes the corpus's file, never what a link points at.
     let (code, _, stderr) = w.run(&["remove", "secret"]);
     assert_eq!(code, 0, "{stderr}");
@@ -677,6 +683,9 @@ fn add_takes_a_250_byte_chinese_file_name() {
     let (code, stdout, stderr) = w.run(&["add", &file.display().to_string()]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains(&format!("added {stem}")), "{stdout}");
-    assert_eq!(fs::read(w.corpus().join(&name)).unwrap(), fs::read(UTF8).unwrap());
+    assert_eq!(
+        fs::read(w.corpus().join(&name)).unwrap(),
+        fs::read(UTF8).unwrap()
+    );
     assert!(report_ids(&w).contains(&stem));
 }

@@ -8,7 +8,8 @@ use anyhow::{Context, Result, anyhow};
 use rayon::prelude::*;
 
 use super::reports::{
-    CorpusFile, corpus_entry, REPORT_EXTENSIONS, id_for_relative_path, is_report_file, is_safe_id, mtime_nanos,
+    CorpusFile, REPORT_EXTENSIONS, corpus_entry, id_for_relative_path, is_report_file, is_safe_id,
+    mtime_nanos,
 };
 use super::update::update;
 use super::{

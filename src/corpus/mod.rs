@@ -28,8 +28,8 @@ mod update;
 pub use self::add::{AddRequest, add};
 pub use self::remove::remove;
 pub use self::reports::{
-    CorpusFile, IGNORE_FILE, corpus_entry, inside_corpus, REPORT_EXTENSIONS, Scanned, id_for_relative_path, is_report_file,
-    is_safe_id, scan, scan_corpus,
+    CorpusFile, IGNORE_FILE, REPORT_EXTENSIONS, Scanned, corpus_entry, id_for_relative_path,
+    inside_corpus, is_report_file, is_safe_id, scan, scan_corpus,
 };
 pub use self::update::{Busy, UpdateOptions, index_is_stale, update, update_with};
 

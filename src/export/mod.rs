@@ -233,7 +233,8 @@ pub fn documents(
     let mut exported = Exported::default();
     let jieba = jieba();
     for file in files {
-        let ingested = match file.read()
+        let ingested = match file
+            .read()
             .and_then(|bytes| ingest_bytes(&bytes, &file.path, None))
         {
             Ok(ingested) => ingested,
