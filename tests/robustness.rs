@@ -226,6 +226,34 @@ impl SmallDisk {
             .success();
         mounted.then_some(SmallDisk { dir })
     }
+
+    /// A 4 MiB disk holding an empty `corpus/` folder for the test `name`; `None` after
+    /// saying on stderr that the test was skipped.
+    fn mount_for(name: &str) -> Option<SmallDisk> {
+        let Some(disk) = SmallDisk::mount(4096) else {
+            // Straight to stderr: the harness would capture `eprintln!` of a passing test.
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                format!("\nSKIPPED {name}: needs root to mount a tmpfs\n").as_bytes(),
+            );
+            return None;
+        };
+        fs::create_dir(disk.dir.path().join("corpus")).unwrap();
+        Some(disk)
+    }
+
+    /// `baogao` with this disk's `index/` and `corpus/`, run to its end.
+    fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let mut c = Command::cargo_bin("baogao").unwrap();
+        c.env_remove("BAOGAO_INDEX")
+            .env_remove("BAOGAO_CORPUS")
+            .env("NO_COLOR", "1")
+            .arg("--index")
+            .arg(self.dir.path().join("index"))
+            .arg("--corpus")
+            .arg(self.dir.path().join("corpus"));
+        output(c.args(args))
+    }
 }
 
 impl Drop for SmallDisk {
@@ -282,31 +310,14 @@ fn segment_files(index: &Path) -> BTreeSet<String> {
 
 #[test]
 fn a_full_disk_leaves_no_debris_and_names_the_folder() {
-    let Some(disk) = SmallDisk::mount(4096) else {
-        // Straight to stderr: the harness would capture `eprintln!` of a passing test.
-        let _ = std::io::Write::write_all(
-            &mut std::io::stderr(),
-            b"\nSKIPPED a_full_disk_leaves_no_debris_and_names_the_folder: \
-              needs root to mount a tmpfs\n",
-        );
+    let Some(disk) = SmallDisk::mount_for("a_full_disk_leaves_no_debris_and_names_the_folder")
+    else {
         return;
     };
     let root = disk.dir.path();
     let w = Work::new();
-    let corpus = root.join("corpus");
-    let index = root.join("index");
-    fs::create_dir(&corpus).unwrap();
-    let cmd = |args: &[&str]| {
-        let mut c = Command::cargo_bin("baogao").unwrap();
-        c.env_remove("BAOGAO_INDEX")
-            .env_remove("BAOGAO_CORPUS")
-            .env("NO_COLOR", "1")
-            .arg("--index")
-            .arg(&index)
-            .arg("--corpus")
-            .arg(&corpus);
-        output(c.args(args))
-    };
+    let (corpus, index) = (root.join("corpus"), root.join("index"));
+    let cmd = |args: &[&str]| disk.run(args);
     fs::copy(SAMPLE, corpus.join("sample.txt")).unwrap();
     let (code, _, stderr) = cmd(&["index"]);
     assert_eq!(code, 0, "{stderr}");
@@ -688,4 +699,76 @@ fn add_takes_a_250_byte_chinese_file_name() {
         fs::read(UTF8).unwrap()
     );
     assert!(report_ids(&w).contains(&stem));
+}
+
+// ---------------------------------------------------------------------------------------
+// 9. A full disk named as such, and not retried by every search (issue 22).
+
+#[test]
+fn a_full_disk_is_named_and_searches_answer_at_once() {
+    let Some(disk) = SmallDisk::mount_for("a_full_disk_is_named_and_searches_answer_at_once")
+    else {
+        return;
+    };
+    let root = disk.dir.path();
+    let corpus = root.join("corpus");
+    let cmd = |args: &[&str]| disk.run(args);
+    fs::copy(SAMPLE, corpus.join("sample.txt")).unwrap();
+    let (code, _, stderr) = cmd(&["index"]);
+    assert_eq!(code, 0, "{stderr}");
+    // Reports copied into the corpus by hand, then a disk with no room for their index.
+    for i in 0..20 {
+        let source = if i % 2 == 0 { UTF8 } else { BIG5 };
+        fs::copy(source, corpus.join(format!("r{i}.txt"))).unwrap();
+    }
+    let w = Work::new();
+    let mut files = Vec::new();
+    for i in 0..40 {
+        let file = w.path(&format!("new{i}.txt"));
+        fs::copy(UTF8, &file).unwrap();
+        files.push(file.display().to_string());
+    }
+    let filler = fill(root, 16 * 1024);
+    let not_killed = |what: &str, stderr: &str| {
+        assert!(
+            stderr.contains("no space left on device"),
+            "{what}: {stderr}"
+        );
+        assert!(!stderr.contains("killed"), "{what}: {stderr}");
+    };
+    let mut add = vec!["add"];
+    add.extend(files.iter().map(String::as_str));
+    let (code, _, stderr) = cmd(&add);
+    assert_eq!(code, 2, "{stderr}");
+    not_killed("add", &stderr);
+    let (code, _, stderr) = cmd(&["index", "--rebuild"]);
+    assert_eq!(code, 2, "{stderr}");
+    not_killed("index --rebuild", &stderr);
+
+    // The first search tries the update, says why it failed, and answers.
+    let (code, stdout, stderr) = cmd(&["search", "雙城論壇", "--limit", "1"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stdout.is_empty());
+    assert!(stderr.contains("updating"), "{stderr}");
+    not_killed("first search", &stderr);
+    // The next ones do not try it again: they say the index is behind, and answer.
+    for attempt in 0..2 {
+        let (code, stdout, stderr) = cmd(&["search", "雙城論壇", "--limit", "1"]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(!stdout.is_empty());
+        assert!(!stderr.contains("updating"), "search {attempt}: {stderr}");
+        assert!(
+            stderr.contains("not up to date"),
+            "search {attempt}: {stderr}"
+        );
+    }
+    // With room again, `index` catches up and the warning goes.
+    fs::remove_file(filler).unwrap();
+    let (code, _, stderr) = cmd(&["index"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = cmd(&["search", "雙城論壇", "--limit", "1"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    let (_, stdout, _) = cmd(&["reports"]);
+    assert_eq!(stdout.lines().count(), 21, "{stdout}");
 }

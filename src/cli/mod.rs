@@ -286,6 +286,13 @@ fn ensure_index(cli: &Cli) -> Result<()> {
         return Ok(());
     }
     if !missing && !corpus::index_is_stale(&cli.index, &corpus) {
+        if let Some(cause) = corpus::failed_refresh(&cli.index) {
+            note!(
+                "warning: {}: not up to date with the corpus, the last update failed ({cause}); \
+                 searching the index as it is (`baogao index` tries again)",
+                cli.index.display()
+            );
+        }
         return Ok(());
     }
     if !corpus.is_dir() {
@@ -322,9 +329,15 @@ fn ensure_index(cli: &Cli) -> Result<()> {
         }
         // A damaged index cannot be searched either: say which file, and the remedy.
         Err(e) if damage::explain(&cli.index, &e).is_some_and(|i| i.damaged) => Err(e),
-        // Any other failure to refresh: search what is there.
+        // Any other failure to refresh (a full disk): search what is there, and do not try
+        // again before the corpus changes.
         Err(e) if !missing => {
-            note!("warning: {}", one_line(&format!("{e:#}")));
+            let cause = match damage::explain(&cli.index, &e) {
+                Some(said) => said.to_string(),
+                None => format!("{e:#}"),
+            };
+            note!("warning: {cause}; searching the index as it is");
+            corpus::note_failed_refresh(&cli.index, &cause);
             Ok(())
         }
         Err(e) => Err(e),

@@ -173,7 +173,7 @@ pub fn add(
         for (temp, _) in &staged.moves {
             let _ = fs::remove_file(temp);
         }
-        return Err(e);
+        return Err(damage::worker_cause(index_dir, &mut writer, e));
     }
     writer
         .wait_merging_threads()

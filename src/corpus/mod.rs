@@ -180,6 +180,39 @@ const STAMP: &str = ".baogao-stamp";
 
 fn touch_stamp(index_dir: &Path) {
     let _ = fs::write(index_dir.join(STAMP), now_rfc3339());
+    let _ = fs::remove_file(index_dir.join(REFRESH_FAILED));
+}
+
+/// Name of the file that holds why the last automatic update before a search failed.
+const REFRESH_FAILED: &str = ".baogao-refresh-failed";
+
+/// Records that the automatic update before a search failed with `cause` (a full disk):
+/// the index counts as up to date with the corpus as it is now, so that the next searches
+/// answer at once from the index as it is instead of failing the same update again; a change
+/// in the corpus, or `index`, tries again. Writes nothing but an empty file and a timestamp
+/// when the disk is too full for the cause.
+pub fn note_failed_refresh(index_dir: &Path, cause: &str) {
+    if fs::write(index_dir.join(REFRESH_FAILED), cause).is_err() {
+        let _ = fs::File::create(index_dir.join(REFRESH_FAILED));
+    }
+    let stamp = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(index_dir.join(STAMP));
+    if let Ok(stamp) = stamp {
+        let _ = stamp.set_modified(std::time::SystemTime::now());
+    }
+}
+
+/// Why the last automatic update failed, when it did and no update has succeeded since.
+pub fn failed_refresh(index_dir: &Path) -> Option<String> {
+    let cause = fs::read_to_string(index_dir.join(REFRESH_FAILED)).ok()?;
+    Some(if cause.trim().is_empty() {
+        "the disk was too full to record why".to_string()
+    } else {
+        cause.trim().to_string()
+    })
 }
 
 /// [`Store::open_for_write`], once more when it failed because another process created the
