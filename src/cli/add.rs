@@ -75,7 +75,7 @@ impl Progress for Titles {
     fn event(&self, event: Event) {
         match event {
             Event::Read { id, title } => {
-                eprintln!("baogao: read {}: {}", one_line(&id), one_line(&title))
+                note!("read {}: {}", one_line(&id), one_line(&title))
             }
             other => Notes.event(other),
         }

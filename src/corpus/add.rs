@@ -8,7 +8,8 @@ use anyhow::{Context, Result, anyhow};
 use rayon::prelude::*;
 
 use super::reports::{
-    CorpusFile, REPORT_EXTENSIONS, id_for_relative_path, is_report_file, is_safe_id, mtime_nanos,
+    CorpusFile, REPORT_EXTENSIONS, corpus_entry, id_for_relative_path, is_report_file, is_safe_id,
+    mtime_nanos,
 };
 use super::update::update;
 use super::{
@@ -53,6 +54,11 @@ pub fn add(
     }
     fs::create_dir_all(corpus)
         .with_context(|| format!("{}: cannot create corpus folder", corpus.display()))?;
+    // The copies go into the corpus folder's real path: a report's name holds no folder, so
+    // no write can leave it.
+    let corpus = &corpus
+        .canonicalize()
+        .with_context(|| format!("{}: cannot read corpus folder", corpus.display()))?;
 
     // Validate everything first (in parallel): nothing is touched for a bad file.
     let checked: Vec<Result<Checked, Failure>> = requests
@@ -138,7 +144,10 @@ pub fn add(
             if let Some(prev) = known.get(&id)
                 && prev.file != relative
             {
-                staged.replaced_files.push(corpus.join(&prev.file));
+                // An older index may name a file behind a link: that one stays.
+                if let Ok(old) = corpus_entry(corpus, &prev.file) {
+                    staged.replaced_files.push(old);
+                }
             }
             if known.contains_key(&id) {
                 summary.replaced.push(id);
@@ -164,7 +173,7 @@ pub fn add(
         for (temp, _) in &staged.moves {
             let _ = fs::remove_file(temp);
         }
-        return Err(e);
+        return Err(damage::worker_cause(index_dir, &mut writer, e));
     }
     writer
         .wait_merging_threads()
@@ -261,7 +270,7 @@ fn check(
     })
 }
 
-/// Removes the temporary files (`.NAME.PID.baogao-tmp`) of `add` runs killed before their
+/// Removes the temporary files (`.HASH.PID.baogao-tmp`) of `add` runs killed before their
 /// rename. Only `add` writes them, while holding the writer lock that the caller now holds;
 /// still, in case another index shares this corpus folder, a file is only removed when its
 /// process is gone (Linux `/proc`) or, without `/proc`, when it is an hour old.
@@ -297,14 +306,15 @@ pub(super) fn remove_stale_temp_files(corpus: &Path) {
 }
 
 /// Writes `bytes` to a temporary file beside `target` (renamed to it once the index has
-/// committed) and records it in `staged`: the corpus never holds a half-written report.
+/// committed) and records it in `staged`: the corpus never holds a half-written report. The
+/// temporary name is short (`.HASH.PID.baogao-tmp`, HASH from the final name), so that any
+/// name the file system accepts for the report works (a 250-byte Chinese name included).
 fn write_temp(target: &Path, bytes: &[u8], staged: &mut Staged) -> Result<PathBuf> {
+    let name = target.file_name().unwrap_or_default().as_encoded_bytes();
+    let short = blake3::hash(name).to_hex();
     let temp = target.with_file_name(format!(
         ".{}.{}.baogao-tmp",
-        target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
+        &short[..16],
         std::process::id()
     ));
     staged.moves.push((temp.clone(), target.to_path_buf()));
