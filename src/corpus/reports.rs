@@ -179,7 +179,9 @@ fn walk(
 
 /// File extensions `index` treats as reports; other files in the corpus (manifests, notes)
 /// are left alone. Files without an extension are tried as text.
-pub const REPORT_EXTENSIONS: &[&str] = &["txt", "text", "pdf", "docx", "html", "htm", "xhtml"];
+pub const REPORT_EXTENSIONS: &[&str] = &[
+    "txt", "text", "pdf", "docx", "html", "htm", "xhtml", "odt", "ods", "doc",
+];
 
 pub fn is_report_file(path: &Path) -> bool {
     path.extension().is_none_or(|e| {

@@ -1,6 +1,6 @@
 //! Ingestion: a file's bytes → a parsed [`Report`] plus how it was read (format, encoding,
 //! replacement characters). The format is chosen by content; text goes through
-//! [`crate::ingest::decode`], PDF/DOCX/HTML through [`crate::ingest::formats`], and all of them through the
+//! [`crate::ingest::decode`], PDF/DOCX/ODT/ODS/DOC/HTML through [`crate::ingest::formats`], and all of them through the
 //! same parser.
 
 pub mod decode;
