@@ -103,6 +103,9 @@ pub fn ingest_bytes(bytes: &[u8], path: &Path, forced_encoding: Option<&str>) ->
         return Err(too_large(bytes.len() as u64));
     }
     let format = formats::detect(bytes, path);
+    if let Some(unsupported) = formats::unsupported(format, bytes, path) {
+        return Err(unsupported.into());
+    }
     let extracted = formats::extract(format, bytes, forced_encoding)?;
     let report = parse(&extracted.text);
     if report.blocks.is_empty() && report.title.trim().is_empty() {

@@ -104,6 +104,9 @@ pub enum FormatError {
     MissingTool(String),
     /// The file is damaged or not what its format claims; the string says why.
     Corrupt(String),
+    /// A document baogao cannot read (a slide deck, a spreadsheet, an archive, …): the
+    /// string names it (`.pptx`, `zip archive`).
+    Unsupported(String),
 }
 
 impl fmt::Display for FormatError {
@@ -112,6 +115,11 @@ impl fmt::Display for FormatError {
             FormatError::Decode(e) => e.fmt(f),
             FormatError::NoTextLayer => f.write_str("PDF has no text layer (scanned image?)"),
             FormatError::MissingTool(what) | FormatError::Corrupt(what) => f.write_str(what),
+            FormatError::Unsupported(what) => write!(
+                f,
+                "不支援的格式 {what}：請另存為 PDF、DOCX 或 ODT unsupported format {what}: \
+                 save it as PDF, DOCX or ODT"
+            ),
         }
     }
 }
@@ -175,6 +183,42 @@ pub fn detect(bytes: &[u8], path: &Path) -> Format {
         "ods" if binary => Format::Ods,
         "doc" if binary => Format::Doc,
         _ => Format::Text,
+    }
+}
+
+/// Extensions of documents that look like reports but that baogao cannot read: `index`
+/// lists them as failures, `add` refuses them, instead of passing them over in silence.
+pub const UNSUPPORTED_EXTENSIONS: &[&str] = &[
+    "xls", "xlsx", "xlsm", "et", "numbers", "ppt", "pptx", "pps", "ppsx", "odp", "dps", "key",
+    "pages", "wps", "wpt", "hwp", "hwpx", "rtf", "epub", "xps", "oxps", "ofd", "djvu", "zip",
+    "rar", "7z",
+];
+
+/// Why `bytes` (from `path`), detected as `format`, cannot be read: a file that is text only
+/// by default (no format matched its content) while its extension names a format baogao
+/// does not read, or its first bytes are an archive or an OLE compound file.
+pub fn unsupported(format: Format, bytes: &[u8], path: &Path) -> Option<FormatError> {
+    if format != Format::Text {
+        return None;
+    }
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if UNSUPPORTED_EXTENSIONS.contains(&ext.as_str()) {
+        return Some(FormatError::Unsupported(format!(".{ext}")));
+    }
+    container_kind(bytes).map(|kind| FormatError::Unsupported(kind.to_string()))
+}
+
+/// `zip archive` or `OLE compound file` when the bytes start like one.
+pub fn container_kind(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        Some("zip archive")
+    } else if bytes.starts_with(doc::OLE_MAGIC) {
+        Some("OLE compound file")
+    } else {
+        None
     }
 }
 
