@@ -596,7 +596,7 @@ fn odt_in_the_corpus_is_indexed_and_unreadable_documents_are_told() {
 }
 
 #[test]
-fn a_doc_without_catdoc_says_how_to_install_it() {
+fn a_doc_without_antiword_says_how_to_install_it() {
     let w = Work::new();
     let empty_path = w.path("bin");
     fs::create_dir(&empty_path).unwrap();
@@ -604,8 +604,8 @@ fn a_doc_without_catdoc_says_how_to_install_it() {
     let (code, _, stderr) = output(w.cmd().env("PATH", &empty_path).arg("add").arg(&doc));
     assert_eq!(code, 2, "{stderr}");
     assert_one_line(
-        "no catdoc",
+        "no antiword",
         &stderr,
-        &["report.doc", "未安裝 catdoc", "catdoc not found"],
+        &["report.doc", "未安裝 antiword", "antiword not found"],
     );
 }

@@ -1,18 +1,20 @@
-//! Word 97–2003 (`.doc`) → text with the `catdoc` program (Debian package catdoc), run with
-//! the file on stdin, UTF-8 output and no line wrapping.
+//! Word 97–2003 (`.doc`) → text with the `antiword` program (Debian package antiword), run
+//! with the file on stdin, UTF-8 output and no line wrapping (`-w 0`).
 //!
-//! catdoc prints one paragraph per line and a table row as one line of TAB-separated cells
-//! (a cell merged with the one above left empty), which is the parser's table convention;
-//! the lines are given a blank line between them, except between table rows. Of the Debian
-//! converters catdoc is the one that keeps both the Chinese text and the tables: antiword
-//! draws tables in narrow `|` columns that cut cells into one character per line, and
-//! wvText needs a web browser installed and prints each cell on its own line.
+//! antiword prints one paragraph per line and a table row as one line `|cell |cell |` (a
+//! cell merged with the one above left empty); the rows become TAB-separated cells, the
+//! parser's table convention; lines holding TABs (tab-stop tables) are kept together as
+//! rows too, and the other lines get a blank line between them. Of the
+//! Debian converters antiword is the one that keeps all the Chinese text and the tables:
+//! catdoc prints tables as TAB rows too but turns whole paragraphs of a longer document
+//! into mojibake, and wvText needs a web browser installed and prints each table cell on
+//! its own line.
 
 use super::{Extracted, FormatError, extracted};
 use crate::ingest::decode::DecodeError;
 
-/// The catdoc program.
-const CATDOC: &str = "catdoc";
+/// The antiword program.
+const ANTIWORD: &str = "antiword";
 
 /// The first bytes of an OLE compound file (Word 97–2003, and Excel and PowerPoint too).
 pub const OLE_MAGIC: &[u8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1";
@@ -26,13 +28,13 @@ pub fn is_word(bytes: &[u8]) -> bool {
     bytes.starts_with(OLE_MAGIC) && super::find(bytes, WORD_STREAM).is_some()
 }
 
-/// The cause shown when catdoc is not installed.
-pub const MISSING: &str = "未安裝 catdoc，無法讀取 Word 97–2003 (.doc) 檔：請安裝 Debian 套件 catdoc，或將檔案另存為 DOCX \
-     catdoc not found: install the Debian package catdoc, or save the file as DOCX";
+/// The cause shown when antiword is not installed.
+pub const MISSING: &str = "未安裝 antiword，無法讀取 Word 97–2003 (.doc) 檔：請安裝 Debian 套件 antiword，或將檔案另存為 DOCX \
+     antiword not found: install the Debian package antiword, or save the file as DOCX";
 
 /// Extracts the text of a Word 97–2003 file.
 pub fn extract(bytes: &[u8]) -> Result<Extracted, FormatError> {
-    extract_with(CATDOC, bytes)
+    extract_with(ANTIWORD, bytes)
 }
 
 fn extract_with(program: &str, bytes: &[u8]) -> Result<Extracted, FormatError> {
@@ -41,40 +43,57 @@ fn extract_with(program: &str, bytes: &[u8]) -> Result<Extracted, FormatError> {
             "not a Word 97–2003 document (no WordDocument stream)".into(),
         ));
     }
-    let raw = run_catdoc(program, bytes)?;
-    let text = catdoc_to_text(&raw);
+    let raw = run_antiword(program, bytes)?;
+    let text = antiword_to_text(&raw);
     if text.trim().is_empty() {
         return Err(FormatError::Decode(DecodeError::Empty));
     }
     Ok(extracted(text, "doc"))
 }
 
-/// Runs `catdoc -d utf-8 -w` with the file on stdin; returns its output.
-fn run_catdoc(program: &str, bytes: &[u8]) -> Result<String, FormatError> {
-    let output = super::run_with_stdin(program, &["-d", "utf-8", "-w"], bytes, MISSING)?;
+/// Runs `antiword -m UTF-8.txt -w 0 -` with the file on stdin; returns its output.
+fn run_antiword(program: &str, bytes: &[u8]) -> Result<String, FormatError> {
+    let output = super::run_with_stdin(
+        program,
+        &["-m", "UTF-8.txt", "-w", "0", "-"],
+        bytes,
+        MISSING,
+    )?;
     if !output.status.success() {
         let (cause, code) = super::failure_cause(&output);
         return Err(FormatError::Corrupt(format!(
-            "unreadable Word 97–2003 document (catdoc {code}: {cause})"
+            "unreadable Word 97–2003 document (antiword {code}: {cause})"
         )));
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-/// catdoc's lines → parser text: a blank line between paragraphs, table rows kept together.
-fn catdoc_to_text(raw: &str) -> String {
+/// antiword's lines → parser text: a blank line between paragraphs, table rows
+/// (`|a |b |`) as TAB-separated cells kept together.
+fn antiword_to_text(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len() + raw.len() / 8);
     let mut previous_row = false;
     for line in raw.split(['\n', '\x0c']) {
-        let line = line.trim_end_matches('\r');
+        let line = line.trim_end();
         if line.trim().is_empty() {
             continue;
         }
-        let row = line.contains('\t');
+        let cells = line
+            .strip_prefix('|')
+            .and_then(|l| l.strip_suffix('|'))
+            .filter(|l| l.contains('|'));
+        // A paragraph laid out with TABs (a tab-stop table) keeps them, leading ones too.
+        let row = cells.is_some() || line.trim_start_matches(' ').contains('\t');
         if !out.is_empty() {
             out.push_str(if row && previous_row { "\n" } else { "\n\n" });
         }
-        out.push_str(line.trim_end());
+        match cells {
+            Some(cells) => {
+                let cells: Vec<&str> = cells.split('|').map(str::trim).collect();
+                out.push_str(&cells.join("\t"));
+            }
+            None => out.push_str(line.trim_start_matches(' ')),
+        }
         previous_row = row;
     }
     out.push('\n');
@@ -87,21 +106,21 @@ mod tests {
     use crate::ingest::formats::testing::assert_sample_report;
     use crate::report::parse::parse;
 
-    /// The `.doc` test needs catdoc. Without it it is skipped, saying so on stderr, so that
+    /// The `.doc` test needs antiword. Without it it is skipped, saying so on stderr, so that
     /// `cargo test` passes with nothing but the Rust toolchain; with
-    /// `BAOGAO_REQUIRE_DOC_CONVERTER=1` a missing catdoc fails it.
-    fn catdoc_present(test: &str) -> bool {
-        match std::process::Command::new(CATDOC).arg("-V").output() {
+    /// `BAOGAO_REQUIRE_DOC_CONVERTER=1` a missing antiword fails it.
+    fn antiword_present(test: &str) -> bool {
+        match std::process::Command::new(ANTIWORD).arg("-V").output() {
             Ok(_) => true,
             Err(e)
                 if std::env::var_os("BAOGAO_REQUIRE_DOC_CONVERTER").is_some_and(|v| v == "1") =>
             {
-                panic!("catdoc is required by the .doc tests ({e}): apt-get install -y catdoc")
+                panic!("antiword is required by the .doc tests ({e}): apt-get install -y antiword")
             }
             Err(e) => {
                 // Straight to stderr: the test harness captures `eprintln!` of passing tests.
                 let line = format!(
-                    "\nSKIPPED {test}: catdoc not available ({e}); apt-get install -y catdoc, \
+                    "\nSKIPPED {test}: antiword not available ({e}); apt-get install -y antiword, \
                      or set BAOGAO_REQUIRE_DOC_CONVERTER=1 to make this a failure\n"
                 );
                 let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
@@ -112,7 +131,7 @@ mod tests {
 
     #[test]
     fn word_97_file_parses_like_text() {
-        if !catdoc_present("word_97_file_parses_like_text") {
+        if !antiword_present("word_97_file_parses_like_text") {
             return;
         }
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -128,21 +147,21 @@ mod tests {
     }
 
     #[test]
-    fn catdoc_lines_become_paragraphs_and_rows() {
-        let raw = "標題\n本研究旨在探討。\n表一 統計\n區域\t城市\n北部\t臺北市\n\t新北市\n資料來源：本研究\n";
+    fn antiword_lines_become_paragraphs_and_rows() {
+        let raw = "\n標題\n\n本研究旨在探討。\n\n表一 統計\n\n|區域 |城市   |\n|北部 |臺北市 |\n|     |新北市 |\n\n資料來源：本研究\n";
         assert_eq!(
-            catdoc_to_text(raw),
+            antiword_to_text(raw),
             "標題\n\n本研究旨在探討。\n\n表一 統計\n\n區域\t城市\n北部\t臺北市\n\t新北市\n\n資料來源：本研究\n"
         );
     }
 
     #[test]
-    fn missing_catdoc_is_a_clear_chinese_first_error() {
+    fn missing_antiword_is_a_clear_chinese_first_error() {
         let mut bytes = OLE_MAGIC.to_vec();
         bytes.extend_from_slice(WORD_STREAM);
-        let err = extract_with("catdoc-not-installed-here", &bytes).unwrap_err();
+        let err = extract_with("antiword-not-installed-here", &bytes).unwrap_err();
         assert!(matches!(err, FormatError::MissingTool(_)));
-        assert!(err.to_string().starts_with("未安裝 catdoc"), "{err}");
+        assert!(err.to_string().starts_with("未安裝 antiword"), "{err}");
     }
 
     #[test]

@@ -296,24 +296,40 @@ impl Table {
     }
 }
 
-/// Paragraph text: line breaks kept, TABs → spaces (tab-stop tables aside), trimmed.
-fn clean_paragraph(p: &str, keep_tabs: bool) -> String {
+/// Paragraph text: line breaks kept, TABs → spaces, trimmed.
+fn clean_paragraph(p: &str) -> String {
     let lines: Vec<String> = p
         .split('\n')
         .map(|l| {
-            let l = l.trim_matches(|c: char| c == '\t' || c == ' ');
-            if keep_tabs {
-                l.split('\t')
-                    .map(super::cell_text)
-                    .collect::<Vec<_>>()
-                    .join("\t")
-            } else {
-                l.replace('\t', " ")
-            }
+            l.trim_matches(|c: char| c == '\t' || c == ' ')
+                .replace('\t', " ")
         })
         .filter(|l| !l.trim().is_empty())
         .collect();
     lines.join("\n")
+}
+
+/// A tab-stop table row (one line): TAB-separated cells; the leading TABs beyond the
+/// table's `indent` are empty first cells ("same as above").
+fn clean_row(p: &str, indent: usize) -> String {
+    let mut l = p.trim_end_matches(['\t', ' ']);
+    for _ in 0..indent {
+        l = l.trim_start_matches(' ');
+        l = l.strip_prefix('\t').unwrap_or(l);
+    }
+    l.trim_start_matches(' ')
+        .split('\t')
+        .map(super::cell_text)
+        .collect::<Vec<_>>()
+        .join("\t")
+}
+
+/// TABs before a paragraph's first text.
+fn leading_tabs(p: &str) -> usize {
+    p.chars()
+        .take_while(|c| matches!(c, '\t' | ' '))
+        .filter(|&c| c == '\t')
+        .count()
 }
 
 /// Number of TABs inside a paragraph (leading/trailing ones are indentation).
@@ -343,14 +359,16 @@ fn marker_before_tab(p: &str) -> bool {
 /// The pieces as parser text: blocks separated by a blank line, tab-stop tables and tables
 /// as TAB-separated rows.
 pub(super) fn render(pieces: Vec<Piece>) -> String {
-    // Runs of consecutive paragraphs with the same number of inner TABs form a tab-stop table.
-    let mut tab_table = vec![false; pieces.len()];
+    // Runs of consecutive paragraphs with the same number of TABs (inner ones, and leading
+    // ones when there is an inner one: empty first cells) form a tab-stop table; TABs that
+    // lead every row of the run are indentation.
+    let mut tab_table: Vec<Option<usize>> = vec![None; pieces.len()];
     let mut i = 0;
     while i < pieces.len() {
         let tabs = |k: usize| match &pieces[k] {
             Piece::Paragraph(p) if !p.trim().is_empty() => {
                 let n = inner_tabs(p);
-                (n >= 2 || (n == 1 && !marker_before_tab(p))).then_some(n)
+                (n >= 2 || (n == 1 && !marker_before_tab(p))).then(|| n + leading_tabs(p))
             }
             _ => None,
         };
@@ -363,7 +381,15 @@ pub(super) fn render(pieces: Vec<Piece>) -> String {
             j += 1;
         }
         if j - i >= 2 {
-            tab_table[i..j].iter_mut().for_each(|t| *t = true);
+            let indent = pieces[i..j]
+                .iter()
+                .map(|p| match p {
+                    Piece::Paragraph(p) => leading_tabs(p),
+                    _ => 0,
+                })
+                .min()
+                .unwrap_or(0);
+            tab_table[i..j].iter_mut().for_each(|t| *t = Some(indent));
         }
         i = j;
     }
@@ -371,15 +397,15 @@ pub(super) fn render(pieces: Vec<Piece>) -> String {
     let mut blocks: Vec<String> = Vec::new();
     let mut rows: Vec<String> = Vec::new();
     for (k, piece) in pieces.into_iter().enumerate() {
-        if !tab_table[k] && !rows.is_empty() {
+        if tab_table[k].is_none() && !rows.is_empty() {
             blocks.push(rows.join("\n"));
             rows.clear();
         }
-        match piece {
-            Piece::Paragraph(p) if tab_table[k] => rows.push(clean_paragraph(&p, true)),
-            Piece::Paragraph(p) => blocks.push(clean_paragraph(&p, false)),
-            Piece::Box(ps) => blocks.extend(ps.iter().map(|p| clean_paragraph(p, false))),
-            Piece::Table(grid) => blocks.push(render_table(grid).join("\n")),
+        match (piece, tab_table[k]) {
+            (Piece::Paragraph(p), Some(indent)) => rows.push(clean_row(&p, indent)),
+            (Piece::Paragraph(p), None) => blocks.push(clean_paragraph(&p)),
+            (Piece::Box(ps), _) => blocks.extend(ps.iter().map(|p| clean_paragraph(p))),
+            (Piece::Table(grid), _) => blocks.push(render_table(grid).join("\n")),
         }
     }
     if !rows.is_empty() {
@@ -499,15 +525,17 @@ mod tests {
         let body = [
             "<w:p><w:r><w:t>1.</w:t><w:tab/><w:t>研究方法</w:t></w:r></w:p>".to_string(),
             "<w:p><w:r><w:t>2.</w:t><w:tab/><w:t>研究範圍</w:t></w:r></w:p>".to_string(),
-            "<w:p><w:r><w:t>年度</w:t><w:tab/><w:t>件數</w:t></w:r></w:p>".to_string(),
-            "<w:p><w:r><w:t>105</w:t><w:tab/><w:t>12</w:t></w:r></w:p>".to_string(),
+            "<w:p><w:r><w:tab/><w:t>年度</w:t><w:tab/><w:t>類別</w:t><w:tab/><w:t>件數</w:t></w:r></w:p>".to_string(),
+            "<w:p><w:r><w:tab/><w:t>105</w:t><w:tab/><w:t>甲</w:t><w:tab/><w:t>12</w:t></w:r></w:p>".to_string(),
+            // A TAB beyond the indentation every row has is an empty first cell.
+            "<w:p><w:r><w:tab/><w:tab/><w:t>乙類</w:t><w:tab/><w:t>7</w:t></w:r></w:p>".to_string(),
             "<w:p><w:r><w:t>第一行</w:t><w:br/><w:t>第二行</w:t></w:r></w:p>".to_string(),
         ]
         .concat();
         let e = extract(&docx_with(&document(&body))).unwrap();
         assert_eq!(
             e.text,
-            "1. 研究方法\n\n2. 研究範圍\n\n年度\t件數\n105\t12\n\n第一行\n第二行\n"
+            "1. 研究方法\n\n2. 研究範圍\n\n年度\t類別\t件數\n105\t甲\t12\n\t乙類\t7\n\n第一行\n第二行\n"
         );
     }
 

@@ -13,7 +13,7 @@
 //!   into TAB-separated rows, printed lines of one paragraph re-joined;
 //! - DOCX: `word/document.xml` read with `zip` + `quick-xml` ([`docx`]);
 //! - ODT/ODS (OpenDocument): `content.xml` and `meta.xml` read the same way ([`odf`]);
-//! - DOC (Word 97–2003): the `catdoc` program ([`doc`]);
+//! - DOC (Word 97–2003): the `antiword` program ([`doc`]);
 //! - HTML: charset from the BOM or `<meta>`, else the text detection; block text via
 //!   `scraper` (html5ever), without navigation, scripts and page furniture ([`html`]).
 //!
