@@ -725,6 +725,15 @@ mod tests {
     }
 
     #[test]
+    fn odt_written_by_libreoffice_parses_like_text() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/formats/report.odt");
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(detect(&bytes, std::path::Path::new("x")), Format::Odt);
+        assert_sample_report(&parse(&extract(Kind::Text, &bytes).unwrap().text));
+    }
+
+    #[test]
     fn odt_metadata_fills_what_the_text_lacks() {
         let m = meta(concat!(
             "<dc:title>元資料標題</dc:title><dc:date>2019-03-04T08:00:00</dc:date>",
