@@ -208,6 +208,10 @@ pub fn unsupported(format: Format, bytes: &[u8], path: &Path) -> Option<FormatEr
     if UNSUPPORTED_EXTENSIONS.contains(&ext.as_str()) {
         return Some(FormatError::Unsupported(format!(".{ext}")));
     }
+    // Web sites often serve RTF under a `.doc` name; read as text it would be RTF codes.
+    if bytes.starts_with(b"{\\rtf") {
+        return Some(FormatError::Unsupported("RTF".to_string()));
+    }
     container_kind(bytes).map(|kind| FormatError::Unsupported(kind.to_string()))
 }
 
@@ -603,6 +607,37 @@ mod tests {
         ] {
             assert_eq!(Format::from_name(f.name()), Some(f));
         }
+    }
+
+    #[test]
+    fn unreadable_documents_are_named() {
+        let p = Path::new;
+        let named = |bytes: &[u8], path: &str| {
+            unsupported(detect(bytes, p(path)), bytes, p(path)).map(|e| e.to_string())
+        };
+        let pptx = named(b"PK\x03\x04ppt/slides/slide1.xml", "簡報.pptx").unwrap();
+        assert!(
+            pptx.starts_with("不支援的格式 .pptx：請另存為 PDF、DOCX 或 ODT unsupported format"),
+            "{pptx}"
+        );
+        assert!(
+            named(br"{\rtf1\ansi report}", "報告.doc")
+                .unwrap()
+                .contains("RTF")
+        );
+        assert!(
+            named(b"PK\x03\x04x", "attachment")
+                .unwrap()
+                .contains("zip archive")
+        );
+        let xls = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1W\0o\0r\0k\0b\0o\0o\0k\0";
+        assert!(
+            named(xls, "data.bin")
+                .unwrap()
+                .contains("OLE compound file")
+        );
+        assert_eq!(named("純文字報告".as_bytes(), "a.txt"), None);
+        assert_eq!(named(b"PK\x03\x04..word/document.xml..", "a.docx"), None);
     }
 
     #[test]
