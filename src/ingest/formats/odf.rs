@@ -4,7 +4,8 @@
 //! - a paragraph (`text:p`) or heading (`text:h`, any `text:outline-level`) is one line
 //!   (`text:line-break` starts a new one); `text:s` is spaces, `text:tab` a TAB (a run of
 //!   paragraphs with the same number of TABs is a tab-stop table, as in DOCX); a list item's
-//!   label (`text:number`, the numbering LibreOffice stores) opens its paragraph;
+//!   label (`text:number`, the numbering LibreOffice stores) opens its paragraph, and a
+//!   numbered heading's number is set apart from its text by a space;
 //! - a table (`table:table`, header rows `table:table-header-rows` first, as the file has
 //!   them) becomes TAB-separated rows; a cell spanning columns is followed by empty cells, a
 //!   cell spanning rows is an empty cell below it when it leads the row (the parser fills
@@ -402,7 +403,9 @@ impl XmlWalker for Walker {
         }
         match name {
             "style:style" => self.style = None,
-            "text:number" => self.in_label = false,
+            "text:number" if self.in_label => self.in_label = false,
+            // A numbered heading's number, inside the heading: a space before its text.
+            "text:number" => self.push_text(" "),
             "text:p" | "text:h" => {
                 let Some(p) = self.paragraphs.pop() else {
                     return;
@@ -731,6 +734,16 @@ mod tests {
         let bytes = std::fs::read(&path).unwrap();
         assert_eq!(detect(&bytes, std::path::Path::new("x")), Format::Odt);
         assert_sample_report(&parse(&extract(Kind::Text, &bytes).unwrap().text));
+    }
+
+    #[test]
+    fn numbered_headings_keep_their_number_apart() {
+        let body = concat!(
+            "<text:p>報告</text:p><text:list><text:list-item><text:h text:outline-level=\"1\">",
+            "<text:number>1.</text:number>研究背景</text:h></text:list-item></text:list>"
+        );
+        let e = extract(Kind::Text, &odt(body, None)).unwrap();
+        assert_eq!(e.text, "報告\n\n1. 研究背景\n");
     }
 
     #[test]
