@@ -772,3 +772,100 @@ fn a_full_disk_is_named_and_searches_answer_at_once() {
     let (_, stdout, _) = cmd(&["reports"]);
     assert_eq!(stdout.lines().count(), 21, "{stdout}");
 }
+
+// ---------------------------------------------------------------------------------------
+// 9. Every file an office holds: OpenDocument and Word 97–2003 are read, the rest is told.
+
+/// A minimal OpenDocument text package holding `body` (inside `office:text`).
+fn odt(body: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.text")
+        .unwrap();
+    zip.start_file("content.xml", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    write!(
+        zip,
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>{body}</office:text></office:body></office:document-content>"#
+    )
+    .unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn odt_in_the_corpus_is_indexed_and_unreadable_documents_are_told() {
+    let w = Work::with_sample();
+    fs::write(
+        w.corpus().join("交流.odt"),
+        odt("<text:p>雙城論壇紀要</text:p><text:h text:outline-level=\"1\">壹、會議結論</text:h><text:p>擴大青年交流名額。</text:p>"),
+    )
+    .unwrap();
+    fs::write(w.corpus().join("簡報.pptx"), b"PK\x03\x04slides").unwrap();
+    fs::write(
+        w.corpus().join("scan.dat"),
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1sheet",
+    )
+    .unwrap();
+    fs::write(w.corpus().join("notes.md"), "不是報告").unwrap();
+    let (code, _, stderr) = w.run(&["index"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(
+            "簡報.pptx: 不支援的格式 .pptx：請另存為 PDF、DOCX 或 ODT unsupported format"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("scan.dat: 不支援的格式 OLE compound file"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("notes.md"), "{stderr}");
+    let hits = {
+        let (code, stdout, stderr) = w.run(&["search", "青年交流", "--json"]);
+        assert_eq!(code, 0, "{stderr}");
+        stdout
+    };
+    assert!(hits.contains("\"section\":[\"壹、會議結論\"]"), "{hits}");
+    assert!(hits.contains("交流.odt"), "{hits}");
+    let (code, stdout, _) = w.run(&["reports", "--failed"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        stdout
+            .lines()
+            .map(|l| l.split('\t').next().unwrap())
+            .collect::<Vec<_>>(),
+        ["scan.dat", "簡報.pptx"],
+        "{stdout}"
+    );
+    assert!(stdout.contains("請另存為 PDF"), "{stdout}");
+    // `add` refuses the same file with the same reason, and changes nothing.
+    let deck = w.path("年報.xlsx");
+    fs::write(&deck, b"PK\x03\x04sheet").unwrap();
+    let before = report_ids(&w);
+    let (code, _, stderr) = w.run(&["add", deck.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("年報.xlsx: 不支援的格式 .xlsx：請另存為 PDF、DOCX 或 ODT"),
+        "{stderr}"
+    );
+    assert!(!w.corpus().join("年報.xlsx").exists());
+    assert_eq!(report_ids(&w), before);
+}
+
+#[test]
+fn a_doc_without_antiword_says_how_to_install_it() {
+    let w = Work::new();
+    let empty_path = w.path("bin");
+    fs::create_dir(&empty_path).unwrap();
+    let doc = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats/report.doc");
+    let (code, _, stderr) = output(w.cmd().env("PATH", &empty_path).arg("add").arg(&doc));
+    assert_eq!(code, 2, "{stderr}");
+    assert_one_line(
+        "no antiword",
+        &stderr,
+        &["report.doc", "未安裝 antiword", "antiword not found"],
+    );
+}

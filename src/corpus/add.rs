@@ -17,6 +17,7 @@ use super::{
     writer,
 };
 use crate::index::{IndexRecord, ReportInfo, Store, damage};
+use crate::ingest::formats::FormatError;
 use crate::ingest::{Ingested, ingest_bytes, io_cause, read_report_file};
 
 /// A file given to `add` that passed every check.
@@ -231,6 +232,10 @@ fn check(
             "report id '{id}' cannot be stored: `index` would read {relative} as '{read_back}' \
              (give an id without a final '.xxx', or the file a report extension)"
         )));
+    }
+    let ext = ext.trim_start_matches('.').to_ascii_lowercase();
+    if crate::ingest::formats::UNSUPPORTED_EXTENSIONS.contains(&ext.as_str()) {
+        return Err(fail(FormatError::Unsupported(format!(".{ext}")).into()));
     }
     if !is_report_file(Path::new(&relative)) {
         return Err(fail(anyhow!(

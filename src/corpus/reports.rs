@@ -266,7 +266,7 @@ impl Walk<'_> {
             }
             if meta.is_dir() {
                 self.folder(&path)?;
-            } else if meta.is_file() && is_report_file(&path) {
+            } else if meta.is_file() && (is_report_file(&path) || looks_like_report(&path)) {
                 let relative = path.strip_prefix(self.root).unwrap_or(&path).to_path_buf();
                 self.found.push(CorpusFile {
                     id: id_for_relative_path(&relative),
@@ -283,7 +283,26 @@ impl Walk<'_> {
 
 /// File extensions `index` treats as reports; other files in the corpus (manifests, notes)
 /// are left alone. Files without an extension are tried as text.
-pub const REPORT_EXTENSIONS: &[&str] = &["txt", "text", "pdf", "docx", "html", "htm", "xhtml"];
+pub const REPORT_EXTENSIONS: &[&str] = &[
+    "txt", "text", "pdf", "docx", "html", "htm", "xhtml", "odt", "ods", "doc",
+];
+
+/// Whether a file `index` cannot read still looks like a report (a slide deck, a
+/// spreadsheet, an archive, by extension or first bytes): it is listed as failed, with the
+/// reason, rather than passed over.
+fn looks_like_report(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if crate::ingest::formats::UNSUPPORTED_EXTENSIONS.contains(&ext.as_str()) {
+        return true;
+    }
+    let mut head = [0u8; 8];
+    fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok_and(|()| crate::ingest::formats::container_kind(&head).is_some())
+}
 
 pub fn is_report_file(path: &Path) -> bool {
     path.extension().is_none_or(|e| {
