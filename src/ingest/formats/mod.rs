@@ -25,6 +25,7 @@ use crate::ingest::decode::{self, DecodeError};
 pub mod docx;
 pub mod html;
 pub mod pdf;
+pub mod zip_limits;
 
 /// The kind of file a report came in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -88,6 +89,8 @@ pub enum FormatError {
     MissingTool(String),
     /// The file is damaged or not what its format claims; the string says why.
     Corrupt(String),
+    /// The file would unpack or nest past a stated bound; the string says which.
+    TooLarge(String),
 }
 
 impl fmt::Display for FormatError {
@@ -95,7 +98,9 @@ impl fmt::Display for FormatError {
         match self {
             FormatError::Decode(e) => e.fmt(f),
             FormatError::NoTextLayer => f.write_str("PDF has no text layer (scanned image?)"),
-            FormatError::MissingTool(what) | FormatError::Corrupt(what) => f.write_str(what),
+            FormatError::MissingTool(what)
+            | FormatError::Corrupt(what)
+            | FormatError::TooLarge(what) => f.write_str(what),
         }
     }
 }
