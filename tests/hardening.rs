@@ -1301,3 +1301,46 @@ fn search_does_not_wait_for_a_writer() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(w.reports().len(), 2);
 }
+
+#[test]
+fn query_words_past_the_limits_are_told_on_stderr() {
+    let w = Work::with_sample();
+    let mut words: Vec<String> = vec!["雙城論壇".to_string()];
+    words.extend((1..35).map(|i| format!("詞{i}")));
+    for json in [false, true] {
+        let mut args = vec!["search"];
+        if json {
+            args.push("--json");
+        }
+        args.extend(words.iter().map(String::as_str));
+        let (_, stdout, stderr) = w.run(&args);
+        no_panic("search", &stderr);
+        let warning = stderr
+            .lines()
+            .find(|l| l.starts_with("baogao: 查詢字詞過多：第33個起未搜尋"))
+            .unwrap_or_else(|| panic!("json {json}: {stderr}"));
+        assert!(warning.contains("詞32 詞33 詞34"), "{warning}");
+        assert!(warning.contains("too many words"), "{warning}");
+        assert!(!stdout.contains("查詢字詞過多"), "warnings stay off stdout");
+    }
+}
+
+#[test]
+fn a_docx_zip_bomb_is_refused_in_one_line_naming_the_file() {
+    use std::io::Write;
+    let w = Work::with_sample();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("word/document.xml", options).unwrap();
+    zip.write_all(b"<w:document><w:body><w:p><w:r><w:t>")
+        .unwrap();
+    zip.write_all(&vec![b' '; 8 << 20]).unwrap();
+    zip.write_all(b"</w:t></w:r></w:p></w:body></w:document>")
+        .unwrap();
+    let bomb = w.path("bomb.docx");
+    fs::write(&bomb, zip.finish().unwrap().into_inner()).unwrap();
+    let bomb = bomb.to_string_lossy().into_owned();
+    let (code, _, stderr) = w.run(&["parse", &bomb]);
+    assert_one_line("parse", code, &stderr, 2, &bomb, "zip bomb");
+    assert!(stderr.contains("壓縮比"), "{stderr}");
+}

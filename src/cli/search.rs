@@ -101,6 +101,9 @@ impl Search {
 impl Run for Search {
     fn run(&self, cli: &Cli, out: &mut Printer) -> Result<u8> {
         let request = self.request()?;
+        for warning in request.warnings() {
+            eprintln!("baogao: {warning}");
+        }
         if let Some(url) = &self.engine {
             return self.run_on_engine(url, &request, out);
         }

@@ -19,7 +19,9 @@
 //!    byte order, otherwise refused as binary;
 //! 4. too many C0 control bytes in the first 64 KB → refused;
 //! 5. strict UTF-8;
-//! 6. `chardetng` on the first 64 KB without a TLD hint; if that guess is
+//! 6. UTF-8 with a few invalid sequences (at least 20 well-formed multi-byte characters per
+//!    invalid sequence: a damaged copy), decoded with U+FFFD in place of the damage;
+//! 7. `chardetng` on the first 64 KB without a TLD hint; if that guess is
 //!    neither Big5 nor GBK, a second guess with the `tw` hint (never `cn`:
 //!    Big5 bytes are nearly always valid GBK).
 //!
@@ -154,7 +156,13 @@ pub fn decode(bytes: &[u8], forced_label: Option<&str>) -> Result<Decoded, Decod
         return finish(Cow::Borrowed(text), "utf-8".to_string());
     }
 
-    // 6. Statistical detection.
+    // 6. UTF-8 with a few damaged bytes: the damage becomes U+FFFD, counted and warned about
+    //    like bad bytes in any other encoding (detection would read it as mojibake).
+    if is_damaged_utf8(bytes) {
+        return finish(String::from_utf8_lossy(bytes), "utf-8".to_string());
+    }
+
+    // 7. Statistical detection.
     let enc = guess_legacy(bytes);
     decode_legacy(bytes, enc)
 }
@@ -201,6 +209,22 @@ pub fn doubt_forced_encoding(bytes: &[u8], forced_label: &str) -> Option<Doubt> 
         detected: detected.encoding,
         why,
     })
+}
+
+/// Well-formed multi-byte UTF-8 characters needed per invalid sequence for bytes that are
+/// not strict UTF-8 to be read as damaged UTF-8. Big5 and GBK text is almost all invalid
+/// sequences (their byte pairs seldom form UTF-8), damaged UTF-8 almost all valid ones.
+const UTF8_CHARS_PER_DAMAGE: usize = 20;
+
+/// Whether `bytes` are UTF-8 text with a few invalid sequences: at least
+/// [`UTF8_CHARS_PER_DAMAGE`] well-formed multi-byte characters for each invalid sequence.
+fn is_damaged_utf8(bytes: &[u8]) -> bool {
+    let (mut multibyte, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += usize::from(!chunk.invalid().is_empty());
+    }
+    invalid > 0 && multibyte >= invalid.saturating_mul(UTF8_CHARS_PER_DAMAGE)
 }
 
 /// Chinese characters detection must find before a forced encoding is doubted for giving
@@ -984,6 +1008,38 @@ mod tests {
             DecodeError::Binary("contains NUL bytes".into()).to_string(),
             "binary file (contains NUL bytes)"
         );
+    }
+
+    #[test]
+    fn utf8_with_one_damaged_byte_is_read_with_a_replacement() {
+        let twin: &[u8] = include_bytes!("../../tests/fixtures/gazette-12_81788-utf8.txt");
+        const BAD: [u8; 5] = [0xFF, 0x80, 0xC0, 0xFE, 0xBF];
+        for i in 0..20 {
+            let mut damaged = twin.to_vec();
+            // Spread over the file, the first positions inside the detection prefix.
+            let at = (i * 7919 + i * i * 131) % damaged.len();
+            damaged[at] = BAD[i % BAD.len()];
+            // A continuation byte for a continuation byte is another character, not damage;
+            // 0xFF never occurs in UTF-8.
+            if std::str::from_utf8(&damaged).is_ok() {
+                damaged[at] = 0xFF;
+            }
+            let d = ok(&damaged, None);
+            assert_eq!(d.encoding, "utf-8", "byte {at}");
+            assert!(
+                (1..=4).contains(&d.replacements),
+                "byte {at}: {}",
+                d.replacements
+            );
+        }
+        // Big5 text is still Big5, not "damaged UTF-8".
+        let big5: &[u8] = include_bytes!("../../tests/fixtures/gazette-08_82980-big5.txt");
+        assert_eq!(ok(big5, None).encoding, "big5");
+        // Noise is still binary.
+        assert!(matches!(
+            decode(&noise(4096, 7), None),
+            Err(DecodeError::Binary(_))
+        ));
     }
 
     #[test]

@@ -28,6 +28,46 @@ pub struct Ingested {
 /// text in memory, so a bigger file is refused before it is read.
 pub const MAX_REPORT_BYTES: u64 = 256 * 1024 * 1024;
 
+/// Longest line kept whole. A line is one passage; a longer one (a file without line breaks,
+/// a report exported as one line) is cut into paragraphs of at most this size, so that no
+/// passage holds the whole report and the work per passage (analysis, positions,
+/// highlighting) stays bounded.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// The text with every line longer than [`MAX_LINE_BYTES`] cut into paragraphs (a blank
+/// line between them): after the last sentence end (`。！？；.!?;`) in each stretch of
+/// [`MAX_LINE_BYTES`], or at the stretch's last whole character when it holds no sentence
+/// end. Borrowed when no line is that long.
+pub fn split_long_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.split('\n').any(|line| line.len() > MAX_LINE_BYTES) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / MAX_LINE_BYTES * 2 + 2);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let mut rest = line;
+        while rest.len() > MAX_LINE_BYTES {
+            let mut cut = MAX_LINE_BYTES;
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let sentence_end = rest[..cut]
+                .char_indices()
+                .rev()
+                .find(|(_, c)| matches!(c, '。' | '！' | '？' | '；' | '.' | '!' | '?' | ';'))
+                .map(|(at, c)| at + c.len_utf8());
+            let cut = sentence_end.filter(|&at| at > 0).unwrap_or(cut);
+            out.push_str(&rest[..cut]);
+            out.push_str("\n\n");
+            rest = &rest[cut..];
+        }
+        out.push_str(rest);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Why a file of `size` bytes is refused.
 fn too_large(size: u64) -> anyhow::Error {
     anyhow!(
@@ -107,7 +147,7 @@ pub fn ingest_bytes(bytes: &[u8], path: &Path, forced_encoding: Option<&str>) ->
         return Err(unsupported.into());
     }
     let extracted = formats::extract(format, bytes, forced_encoding)?;
-    let report = parse(&extracted.text);
+    let report = parse(&split_long_lines(&extracted.text));
     if report.blocks.is_empty() && report.title.trim().is_empty() {
         bail!("no text found");
     }
@@ -123,6 +163,39 @@ pub fn ingest_bytes(bytes: &[u8], path: &Path, forced_encoding: Option<&str>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_line_is_cut_into_paragraphs_at_sentence_ends() {
+        let sentence = "兩岸城市交流持續進行。";
+        let line = sentence.repeat(MAX_LINE_BYTES / sentence.len() * 3);
+        let text = format!("標題\n\n{line}\n");
+        let split = split_long_lines(&text);
+        let lines: Vec<&str> = split.lines().filter(|l| !l.is_empty()).collect();
+        assert!(lines.len() >= 4, "{}", lines.len());
+        for l in &lines[1..] {
+            assert!(l.len() <= MAX_LINE_BYTES);
+            assert!(l.ends_with('。'), "cut inside a sentence");
+        }
+        assert_eq!(
+            split.replace("\n\n", "").replace('\n', ""),
+            text.replace('\n', "")
+        );
+        // Without sentence ends: cut at a character boundary.
+        let run = "字".repeat(MAX_LINE_BYTES);
+        let split = split_long_lines(&run);
+        assert!(split.lines().all(|l| l.len() <= MAX_LINE_BYTES));
+        assert_eq!(split.replace("\n\n", ""), run);
+        // Ordinary text is not copied.
+        assert!(matches!(
+            split_long_lines("短行\n另一行"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        let report = ingest_bytes(text.as_bytes(), Path::new("a.txt"), None)
+            .unwrap()
+            .report;
+        assert!(report.blocks.len() >= 3, "{}", report.blocks.len());
+        assert!(report.blocks.iter().all(|b| b.text.len() <= MAX_LINE_BYTES));
+    }
 
     #[test]
     fn sizes_read_well() {

@@ -3,6 +3,10 @@
 //! Words are separated by whitespace. A phrase in quotes must match: `"…"`, `“…”`, `＂…＂`
 //! and the quotes a Chinese input method types, `「…」` and `『…』`. A leading `-` or `－`
 //! (full-width) excludes the word or phrase. Unbalanced quotes run to the end.
+//!
+//! A query holds at most [`MAX_QUERY_WORDS`] words of at most [`MAX_QUERY_WORD_CHARS`]
+//! characters; what lies beyond is not searched, and [`parse_query_cuts`] says what (a
+//! [`QueryCut`]) so that the command line and the web API can tell the user.
 
 /// Query words beyond this are ignored (a pasted page is not a query).
 pub const MAX_QUERY_WORDS: usize = 32;
@@ -31,9 +35,58 @@ fn closing_quote(open: char) -> Option<char> {
     }
 }
 
+/// Dropped words a [`QueryCut`] message names (a pasted page would fill the screen).
+const SHOWN_DROPPED: usize = 8;
+
+/// What the limits left out of a query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueryCut {
+    /// The words (phrases and exclusions included) after the [`MAX_QUERY_WORDS`]th.
+    TooManyWords { dropped: Vec<String> },
+    /// A word longer than [`MAX_QUERY_WORD_CHARS`] characters, and the part searched.
+    WordTooLong { word: String, kept: String },
+}
+
+impl std::fmt::Display for QueryCut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QueryCut::TooManyWords { dropped } => {
+                let n = MAX_QUERY_WORDS + 1;
+                let mut list = one_line(&dropped[..dropped.len().min(SHOWN_DROPPED)].join(" "));
+                if dropped.len() > SHOWN_DROPPED {
+                    list.push_str(&format!(" …{}", dropped.len()));
+                }
+                write!(
+                    f,
+                    "查詢字詞過多：第{n}個起未搜尋（{list}） too many words: from word {n} on not searched ({list})"
+                )
+            }
+            QueryCut::WordTooLong { word, kept } => {
+                let (word, kept) = (one_line(word), one_line(kept));
+                write!(
+                    f,
+                    "字詞過長：只搜尋前{MAX_QUERY_WORD_CHARS}字「{kept}」（{word}） word too long: only its first {MAX_QUERY_WORD_CHARS} characters searched"
+                )
+            }
+        }
+    }
+}
+
+/// A phrase as one line: its whitespace runs (line breaks included) as one space.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Splits a query into words (see the module documentation).
 pub fn parse_query(query: &str) -> Vec<QueryWord> {
+    parse_query_cuts(query).0
+}
+
+/// Splits a query into words, and says what the limits left out.
+pub fn parse_query_cuts(query: &str) -> (Vec<QueryWord>, Vec<QueryCut>) {
     let mut words = Vec::new();
+    let mut cuts = Vec::new();
+    let mut dropped = Vec::new();
     let mut chars = query.chars().peekable();
     while let Some(&c) = chars.peek() {
         if c.is_whitespace() {
@@ -66,18 +119,28 @@ pub fn parse_query(query: &str) -> Vec<QueryWord> {
             }
         }
         if text.chars().any(|c| c.is_alphanumeric()) {
-            let text: String = text.chars().take(MAX_QUERY_WORD_CHARS).collect();
+            if words.len() >= MAX_QUERY_WORDS {
+                dropped.push(text);
+                continue;
+            }
+            let kept: String = text.chars().take(MAX_QUERY_WORD_CHARS).collect();
+            if kept.len() < text.len() {
+                cuts.push(QueryCut::WordTooLong {
+                    word: text,
+                    kept: kept.clone(),
+                });
+            }
             words.push(QueryWord {
-                text,
+                text: kept,
                 required: close.is_some() && !excluded,
                 excluded,
             });
         }
-        if words.len() >= MAX_QUERY_WORDS {
-            break;
-        }
     }
-    words
+    if !dropped.is_empty() {
+        cuts.push(QueryCut::TooManyWords { dropped });
+    }
+    (words, cuts)
 }
 
 #[cfg(test)]
@@ -119,6 +182,36 @@ mod tests {
         assert_eq!(w.len(), 3);
         assert!(w[1].excluded && w[1].text == "上海");
         assert!(w[2].excluded && !w[2].required && w[2].text == "雙城論壇");
+    }
+
+    #[test]
+    fn words_past_the_limits_are_reported() {
+        let many: Vec<String> = (0..40).map(|i| format!("詞{i}")).collect();
+        let query = format!("{} -排除 「片 語」", many.join(" "));
+        let (words, cuts) = parse_query_cuts(&query);
+        assert_eq!(words.len(), MAX_QUERY_WORDS);
+        let mut dropped: Vec<String> = many[MAX_QUERY_WORDS..].to_vec();
+        dropped.extend(["排除".to_string(), "片 語".to_string()]);
+        assert_eq!(cuts, vec![QueryCut::TooManyWords { dropped }]);
+        assert!(
+            cuts[0]
+                .to_string()
+                .starts_with("查詢字詞過多：第33個起未搜尋")
+        );
+        assert!(cuts[0].to_string().contains("too many words"));
+
+        let long = "長".repeat(MAX_QUERY_WORD_CHARS + 6);
+        let (words, cuts) = parse_query_cuts(&format!("交流 -{long}"));
+        assert_eq!(words[1].text.chars().count(), MAX_QUERY_WORD_CHARS);
+        assert!(words[1].excluded);
+        assert_eq!(
+            cuts,
+            vec![QueryCut::WordTooLong {
+                word: long.clone(),
+                kept: words[1].text.clone()
+            }]
+        );
+        assert!(parse_query_cuts("雙城論壇 交流").1.is_empty());
     }
 
     #[test]

@@ -13,11 +13,25 @@ use std::ops::Deref;
 use crate::analysis::synonyms::{self, Synonyms};
 use crate::report::parse::Kind;
 use crate::report::roc::{Bound, FIRST_GREGORIAN_YEAR, ROC_OFFSET, date_bound};
+use crate::search::query::{QueryCut, parse_query_cuts};
 use crate::search::{MAX_LIMIT, MAX_OFFSET, Request};
 
-/// A request that passed [`Request::validated`].
+/// A request that passed [`Request::validated`], with what the query limits left out of its
+/// query (searched without it; the caller tells the user).
 #[derive(Debug, Clone)]
-pub struct ValidRequest(Request);
+pub struct ValidRequest(Request, Vec<QueryCut>);
+
+impl ValidRequest {
+    /// What the query limits left out of the query, for the user.
+    pub fn query_cuts(&self) -> &[QueryCut] {
+        &self.1
+    }
+
+    /// [`ValidRequest::query_cuts`] as the lines warnings show.
+    pub fn warnings(&self) -> Vec<String> {
+        self.1.iter().map(ToString::to_string).collect()
+    }
+}
 
 impl Deref for ValidRequest {
     type Target = Request;
@@ -236,7 +250,8 @@ impl Request {
                 format!("晚於迄日 {to} is after the end date: 請對調兩個日期 swap the two dates"),
             ));
         }
-        Ok(ValidRequest(self))
+        let cuts = parse_query_cuts(&self.query).1;
+        Ok(ValidRequest(self, cuts))
     }
 }
 
@@ -348,6 +363,29 @@ mod tests {
         let valid = request().validated().unwrap();
         assert_eq!(valid.query, "交流");
         assert_eq!(valid.limit, 10);
+    }
+
+    #[test]
+    fn a_valid_request_carries_what_the_query_limits_left_out() {
+        assert!(request().validated().unwrap().query_cuts().is_empty());
+        let words: Vec<String> = (0..35).map(|i| format!("詞{i}")).collect();
+        let r = Request {
+            query: words.join(" "),
+            ..request()
+        };
+        let valid = r.validated().unwrap();
+        assert_eq!(
+            valid.query_cuts(),
+            [QueryCut::TooManyWords {
+                dropped: words[32..].to_vec()
+            }]
+        );
+        assert_eq!(
+            valid.warnings(),
+            [
+                "查詢字詞過多：第33個起未搜尋（詞32 詞33 詞34） too many words: from word 33 on not searched (詞32 詞33 詞34)"
+            ]
+        );
     }
 
     #[test]

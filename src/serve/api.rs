@@ -2,7 +2,8 @@
 //! from the same serializable types as `--json` (a hit here is a line of `search --json`).
 //!
 //! - `GET /api/search?q=&limit=&offset=&kind=&report=&year=&section=&facets=1` →
-//!   `{"hits":[…],"facets":{…},"total":N}` (`facets` only when asked for);
+//!   `{"hits":[…],"facets":{…},"total":N,"warnings":[…]}` (`facets` only when asked for,
+//!   `warnings` only when the query limits left words out);
 //! - `GET /api/passages/{id}?context=N` → `{"passage":{…},"before":[…],"after":[…]}`;
 //! - `GET /api/reports` → `{"reports":[…]}`; `GET /api/locate?q=&limit=` → `{"sources":[…]}`;
 //! - `POST /api/reports?id=ID&name=FILE.EXT` with the file as the body → the `add --json`
@@ -219,11 +220,13 @@ pub async fn search(
     query: RawQuery,
 ) -> Result<Json<SearchBody>, Refusal> {
     let request = search_parameters(query)?.search_request(false)?;
+    let warnings = request.warnings();
     let outcome = blocking(&shared, move |s| run_search(s, &request)).await?;
     Ok(Json(SearchBody {
         hits: outcome.hits,
         facets: outcome.facets,
         total: outcome.total,
+        warnings,
     }))
 }
 
@@ -235,6 +238,9 @@ pub struct SearchBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub facets: Option<Facets>,
     pub total: usize,
+    /// What the query limits left out of the query (absent when nothing was).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// The answer of `GET /api/passages/{id}`: the passage and its context, in document order.
@@ -421,6 +427,37 @@ mod tests {
         assert_eq!(
             p.search_request(false).unwrap().kinds,
             ["paragraph", "table_row"]
+        );
+    }
+
+    #[test]
+    fn words_past_the_query_limit_are_a_warning_of_the_answer() {
+        let many: Vec<String> = (0..34).map(|i| format!("詞{i}")).collect();
+        let p = parameters(&[("q", &many.join(" "))]).unwrap();
+        let request = p.search_request(false).unwrap();
+        let body = SearchBody {
+            hits: Vec::new(),
+            facets: None,
+            total: 0,
+            warnings: request.warnings(),
+        };
+        let json = serde_json::to_value(&body).unwrap();
+        let warning = json["warnings"][0].as_str().unwrap();
+        assert!(
+            warning.starts_with("查詢字詞過多：第33個起未搜尋"),
+            "{warning}"
+        );
+        assert!(warning.contains("詞33"), "{warning}");
+        let p = parameters(&[("q", "交流")]).unwrap();
+        let quiet = SearchBody {
+            warnings: p.search_request(false).unwrap().warnings(),
+            ..body
+        };
+        assert!(
+            serde_json::to_value(&quiet)
+                .unwrap()
+                .get("warnings")
+                .is_none()
         );
     }
 

@@ -29,6 +29,7 @@ pub mod docx;
 pub mod html;
 pub mod odf;
 pub mod pdf;
+pub mod zip_limits;
 
 /// The kind of file a report came in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -107,6 +108,8 @@ pub enum FormatError {
     /// A document baogao cannot read (a slide deck, a spreadsheet, an archive, …): the
     /// string names it (`.pptx`, `zip archive`).
     Unsupported(String),
+    /// The file would unpack or nest past a stated bound; the string says which.
+    TooLarge(String),
 }
 
 impl fmt::Display for FormatError {
@@ -114,7 +117,9 @@ impl fmt::Display for FormatError {
         match self {
             FormatError::Decode(e) => e.fmt(f),
             FormatError::NoTextLayer => f.write_str("這是掃描檔（沒有文字層），請先以 OCR 轉出文字 scanned PDF without a text layer: run OCR first"),
-            FormatError::MissingTool(what) | FormatError::Corrupt(what) => f.write_str(what),
+            FormatError::MissingTool(what)
+            | FormatError::Corrupt(what)
+            | FormatError::TooLarge(what) => f.write_str(what),
             FormatError::Unsupported(what) => write!(
                 f,
                 "不支援的格式 {what}：請另存為 PDF、DOCX 或 ODT unsupported format {what}: \

@@ -22,17 +22,16 @@
 //!   `標題：`/`日期：`/`作者：` lines when the text itself gives none.
 
 use std::collections::HashSet;
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
 use quick_xml::events::BytesStart;
 
 use super::docx::{Cell, Piece, Table, render};
+use super::zip_limits::{ZipBudget, ZipReadError, read_zip_entry_bounded};
 use super::{Extracted, FormatError, XmlWalker, extracted, walk_xml};
 use crate::ingest::decode::DecodeError;
 use crate::report::parse::parse;
 
-/// Largest zip entry we inflate (a zip bomb guard).
-const MAX_XML_BYTES: u64 = 256 << 20;
 /// Largest column or row span honoured.
 const MAX_SPAN: usize = 64;
 /// Most copies of a repeated row or cell holding text (spreadsheets repeat empty ones by
@@ -74,7 +73,13 @@ pub fn extract(kind: Kind, bytes: &[u8]) -> Result<Extracted, FormatError> {
         FormatError::Corrupt(format!("corrupt {}: {what}", kind.name()))
     };
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(&e))?;
-    let content = read_entry(&mut zip, "content.xml").map_err(|e| corrupt(&e))?;
+    // One budget for the whole package: content.xml and meta.xml inflate within it together.
+    let mut budget = ZipBudget::default();
+    let content =
+        read_zip_entry_bounded(&mut zip, "content.xml", &mut budget).map_err(|e| match e {
+            ZipReadError::Limit(limit) => FormatError::TooLarge(format!("{} {limit}", kind.name())),
+            ZipReadError::Zip(why) => corrupt(&why),
+        })?;
     let content = utf8(content).map_err(|e| corrupt(&e))?;
     let body = std::panic::catch_unwind(|| body_text(&content, kind))
         .map_err(|_| corrupt(&"unreadable content.xml"))?
@@ -83,7 +88,7 @@ pub fn extract(kind: Kind, bytes: &[u8]) -> Result<Extracted, FormatError> {
         return Err(FormatError::Decode(DecodeError::Empty));
     }
     // meta.xml is optional; a damaged one only loses the metadata.
-    let meta = read_entry(&mut zip, "meta.xml")
+    let meta = read_zip_entry_bounded(&mut zip, "meta.xml", &mut budget)
         .ok()
         .and_then(|m| utf8(m).ok())
         .map(|m| read_meta(&m))
@@ -94,16 +99,6 @@ pub fn extract(kind: Kind, bytes: &[u8]) -> Result<Extracted, FormatError> {
         out.pages = body.pages;
     }
     Ok(out)
-}
-
-/// The bytes of one entry of the package, at most [`MAX_XML_BYTES`].
-fn read_entry(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Vec<u8>, String> {
-    let file = zip.by_name(name).map_err(|e| format!("{name}: {e}"))?;
-    let mut raw = Vec::new();
-    file.take(MAX_XML_BYTES)
-        .read_to_end(&mut raw)
-        .map_err(|e| format!("{name}: {e}"))?;
-    Ok(raw)
 }
 
 fn utf8(raw: Vec<u8>) -> Result<String, String> {
