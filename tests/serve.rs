@@ -8,8 +8,8 @@ mod util;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use util::Work;
 use util::http::{enc, request};
+use util::{Work, output};
 
 const GAZETTE: &str = "tests/fixtures/gazette-08_82980-big5.txt";
 
@@ -522,4 +522,43 @@ fn bad_server_options_are_one_line_and_exit_2() {
             "{args:?}: {err}"
         );
     }
+}
+
+/// The Debian package's service passes every serve option through /etc/baogao/baogao.conf
+/// (`EnvironmentFile=`), so host, port and uploads must be settable from the environment.
+#[test]
+fn serve_options_come_from_the_environment_as_the_service_sets_them() {
+    let work = Work::with_sample();
+    let mut command = work.cmd();
+    command
+        .env("BAOGAO_HOST", "127.0.0.1")
+        .env("BAOGAO_PORT", "0")
+        .env("BAOGAO_ALLOW_ADD", "true")
+        .env("BAOGAO_TOKEN", "s3cret")
+        .arg("serve");
+    let server = util::http::Server::start(command);
+    assert!(
+        !server.url.ends_with(":7700/"),
+        "BAOGAO_PORT=0 picks a free port: {}",
+        server.url
+    );
+    let bytes = std::fs::read(GAZETTE).unwrap();
+    let url = format!("{}api/reports?id=hushan&name=gazette.txt", server.url);
+    let answer = request("POST", &url, &[("Authorization", "Bearer s3cret")], &bytes);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(work.corpus().join("hushan.txt").exists());
+    drop(server);
+
+    // Checked second: code that ignored these variables would serve read-only on 7700 here
+    // until killed. A network address with uploads and no token is refused, as with flags.
+    let (code, _, err) = output(
+        work.cmd()
+            .env_remove("BAOGAO_TOKEN")
+            .env("BAOGAO_HOST", "0.0.0.0")
+            .env("BAOGAO_PORT", "0")
+            .env("BAOGAO_ALLOW_ADD", "true")
+            .arg("serve"),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("needs --token"), "{err}");
 }

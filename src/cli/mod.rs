@@ -75,7 +75,6 @@ Exit codes: 0 success or hits, 1 no hits or not found, 2 error (one line on stde
 #[command(
     name = "baogao",
     version,
-    about,
     long_about = None,
     after_help = EXAMPLES,
     arg_required_else_help = true

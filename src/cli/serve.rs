@@ -13,15 +13,16 @@ use crate::serve::{Options, serve};
 #[derive(Args, Debug)]
 pub struct Serve {
     /// Address to listen on (127.0.0.1 unless told otherwise; 0.0.0.0 for every interface).
-    #[arg(long, default_value = "127.0.0.1")]
+    #[arg(long, env = "BAOGAO_HOST", default_value = "127.0.0.1")]
     pub host: String,
     /// Port (0 picks a free one; the URL printed says which).
-    #[arg(long, default_value_t = 7700)]
+    #[arg(long, env = "BAOGAO_PORT", default_value_t = 7700)]
     pub port: u16,
     /// Allow uploads (`POST /api/reports`), checked as `baogao add` checks files. A write
     /// from a browser must come from this server's own page (Origin, Sec-Fetch-Site); one
-    /// without Origin needs the token or `Content-Type: application/octet-stream`.
-    #[arg(long)]
+    /// without Origin needs the token or `Content-Type: application/octet-stream`
+    /// (BAOGAO_ALLOW_ADD: true/false, yes/no, 1/0).
+    #[arg(long, env = "BAOGAO_ALLOW_ADD", value_parser = clap::builder::BoolishValueParser::new())]
     pub allow_add: bool,
     /// Token uploads must carry (`Authorization: Bearer TOKEN`); required with --allow-add
     /// on a non-loopback address.
