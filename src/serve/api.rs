@@ -20,7 +20,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{FromRequest, Multipart, Path, RawQuery, Request as HttpRequest, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -31,6 +32,7 @@ use crate::report::passage::Passage;
 use crate::search::locate::{Located, locate as locate_quote};
 use crate::search::request::ValidRequest;
 use crate::search::{Facets, Hit, Outcome, Request, Searching};
+use crate::serve::upload::{self, FileResult};
 use crate::serve::{ADD_TIME, Refusal, Shared, blocking, blocking_within};
 
 /// Parameters of a search, shared by the page and the API.
@@ -313,13 +315,91 @@ pub async fn locate(
 /// server (process id and a counter), never by the request.
 static UPLOADS: AtomicU64 = AtomicU64::new(0);
 
+/// The media type of a request's body, lower case, without parameters.
+fn media_type(headers: &HeaderMap) -> String {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// `POST /api/reports`: a form of files (`multipart/form-data`) → one result per file; a
+/// bare body with `?id=&name=` → the `add --json` summary. A URL-encoded form is refused
+/// (415): it cannot carry a file.
 pub async fn add(
     State(shared): State<Arc<Shared>>,
     query: RawQuery,
-    body: Bytes,
-) -> Result<Json<Value>, Refusal> {
+    request: HttpRequest,
+) -> Response {
     // The guard has checked the host, the token, the origin and the size, and holds an
     // upload slot while the body is read and added.
+    let media = media_type(request.headers());
+    if media == "multipart/form-data" {
+        if let Err(refusal) = parameters(query, &[]) {
+            return refusal.into_response();
+        }
+        return match add_form(&shared, request).await {
+            Ok(results) => uploaded_answer(results),
+            Err(refusal) => refusal.into_response(),
+        };
+    }
+    if media == "application/x-www-form-urlencoded" {
+        return Refusal::Other(StatusCode::UNSUPPORTED_MEDIA_TYPE).into_response();
+    }
+    let body = match Bytes::from_request(request, &()).await {
+        Ok(body) => body,
+        Err(rejection) => return rejection.into_response(),
+    };
+    match add_body(&shared, query, body).await {
+        Ok(json) => json.into_response(),
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+/// The files of a form, added (see [`upload`]).
+pub async fn add_form(
+    shared: &Arc<Shared>,
+    request: HttpRequest,
+) -> Result<Vec<FileResult>, Refusal> {
+    let form = Multipart::from_request(request, &()).await.map_err(|e| {
+        Refusal::BadRequest(format!(
+            "表單無法讀取 malformed form upload: {}",
+            e.body_text()
+        ))
+    })?;
+    let files = upload::read_files(form).await?;
+    blocking_within(shared, ADD_TIME, move |s| upload::add_files(s, files)).await
+}
+
+/// `{"files":[…]}`: 200 when a file was added, replaced or already there; else 415 when every
+/// file was of a type that is not a report, 400 otherwise, with the first refusal as `error`.
+fn uploaded_answer(files: Vec<FileResult>) -> Response {
+    let refused: Vec<&FileResult> = files
+        .iter()
+        .filter(|f| f.outcome == upload::Outcome::Refused)
+        .collect();
+    if refused.len() < files.len() {
+        return Json(json!({ "files": files })).into_response();
+    }
+    let status = if refused.iter().all(|f| f.message.contains("不是報告檔")) {
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let error = refused
+        .first()
+        .map(|f| format!("{}: {}", f.name, f.message));
+    (status, Json(json!({ "error": error, "files": files }))).into_response()
+}
+
+async fn add_body(
+    shared: &Arc<Shared>,
+    query: RawQuery,
+    body: Bytes,
+) -> Result<Json<Value>, Refusal> {
     let parameters = parameters(query, &["id", "name"])?;
     let id = parameters.text("id").unwrap_or("").to_string();
     if !is_safe_id(&id) {
@@ -344,7 +424,7 @@ pub async fn add(
     if body.is_empty() {
         return Err(Refusal::BadRequest("empty upload".into()));
     }
-    let summary = blocking_within(&shared, ADD_TIME, move |s| {
+    let summary = blocking_within(shared, ADD_TIME, move |s| {
         let folder = std::env::temp_dir().join(format!(
             "baogao-upload-{}-{}",
             std::process::id(),

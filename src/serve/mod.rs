@@ -20,6 +20,7 @@
 pub mod api;
 pub mod guard;
 pub mod page;
+pub mod upload;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;

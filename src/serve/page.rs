@@ -19,6 +19,8 @@ use axum::http::Uri;
 use axum::response::{Html, IntoResponse, Response};
 
 use crate::index::ReportInfo;
+use crate::report::citation::citation;
+use crate::report::parse::Kind;
 use crate::report::passage::Passage;
 use crate::search::snippet::{MARK_CLOSE, MARK_OPEN};
 use crate::search::{Hit, Level, Outcome};
@@ -30,6 +32,9 @@ const FACET_VALUES: usize = 12;
 /// Passages shown on each side of a passage in its view, unless `context` says otherwise.
 const PAGE_CONTEXT: u64 = 2;
 const MAX_PAGE_CONTEXT: u64 = 20;
+
+/// The page's script: copy buttons, and uploads sent with the token in a header.
+const SCRIPT: &str = include_str!("page.js");
 
 const STYLE: &str = r#"
 *{box-sizing:border-box}
@@ -74,6 +79,23 @@ aside li a{color:#1a4d8f;overflow-wrap:anywhere}
 table.reports{border-collapse:collapse;width:100%;background:#fff;font-size:.92rem}
 table.reports th,table.reports td{border-bottom:1px solid #dde1e6;padding:.35rem .5rem;text-align:left;vertical-align:top}
 .error{color:#8f1a1a}
+.skip{position:absolute;left:-999px;top:0;background:#fff;color:#1a4d8f;padding:.4rem .8rem;z-index:10}
+.skip:focus{left:.5rem}
+h1{font-size:1.35rem;margin:.2rem 0 .6rem}
+h1.results{font-size:1rem;color:#3b4550;font-weight:600}
+.to-facets{font-size:.9rem}
+@media(min-width:900px){.to-facets{display:none}}
+.copy-button,form.upload button{font:inherit;font-size:.9rem;padding:.3rem .8rem;border:0;border-radius:4px;background:#23395d;color:#fff;cursor:pointer}
+.copied{color:#1f6b2c;margin-left:.5rem}
+form.upload{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:.7rem .9rem;margin:0 0 1rem}
+form.upload label{display:block;margin:.3rem 0}
+ul.upload-results{padding-left:1.2rem}
+.refused{color:#8f1a1a}
+nav.contents ol{padding-left:1.2rem}
+.report-text .passage{margin:0 0 .4rem}
+.report-text h2,.report-text h3,.report-text h4{margin:1rem 0 .3rem}
+table.failures{border-collapse:collapse;width:100%;background:#fff;font-size:.9rem}
+table.failures th,table.failures td{border-bottom:1px solid #dde1e6;padding:.3rem .5rem;text-align:left;vertical-align:top}
 "#;
 
 /// Text → HTML text or attribute value.
@@ -164,18 +186,45 @@ fn date_html(date: Option<&str>) -> String {
     }
 }
 
-/// The kind's name for readers.
+/// The kind's name for readers (the parser's own table), or the name as given.
 fn kind_label(kind: &str) -> &str {
-    match kind {
-        "paragraph" => "段落",
-        "table_row" => "表格列",
-        "list_item" => "條列",
-        "heading" => "標題",
-        "caption" => "表題",
-        "note" => "附註",
-        "table" => "表格",
-        other => other,
+    match Kind::from_typed(kind) {
+        Some(known) => known.label(),
+        None => kind,
     }
+}
+
+/// Where a passage sits, as a link's name: its section path, else its kind in its report.
+fn place_name(p: &Passage) -> String {
+    let mut name = p.section.join(" › ");
+    if let Some(table) = &p.table {
+        if !name.is_empty() {
+            name.push_str(" › ");
+        }
+        name.push_str(table);
+    }
+    if name.is_empty() {
+        name = format!("{}：{}", p.title, kind_label(&p.kind));
+    }
+    name
+}
+
+/// ` · 頁 N` when the passage's page is known.
+fn page_html(page: Option<u32>) -> String {
+    page.map(|n| format!(" · 頁 {n}")).unwrap_or_default()
+}
+
+/// The report page, at the passage's anchor when one is given.
+fn report_link(report: &str, at: Option<&Passage>) -> String {
+    match at {
+        Some(p) => format!("/r/{}#{}", url_encode(report), passage_anchor(p)),
+        None => format!("/r/{}", url_encode(report)),
+    }
+}
+
+/// A passage's anchor on its report page: its position (ids hold `#`, awkward in a fragment).
+fn passage_anchor(p: &Passage) -> String {
+    format!("s{}", p.seq)
 }
 
 fn level_label(level: Level) -> &'static str {
@@ -186,35 +235,32 @@ fn level_label(level: Level) -> &'static str {
     }
 }
 
-/// How a passage is cited: title, date, section path, table, id.
-pub fn citation(p: &Passage) -> String {
-    let mut out = format!("《{}》", p.title);
-    if let Some(d) = &p.date {
-        let _ = write!(out, "（{d}");
-        if let Some(roc) = roc_date(d) {
-            let _ = write!(out, "，{roc}");
-        }
-        out.push('）');
-    }
-    if !p.section.is_empty() {
-        let _ = write!(out, "，{}", p.section.join(" › "));
-    }
-    if let Some(t) = &p.table {
-        let _ = write!(out, "，{t}");
-    }
-    let _ = write!(out, "。段落編號 {}", p.id);
-    out
-}
-
+/// A whole page: `body` must hold the page's one `<h1>`. The skip link leads past the
+/// header to it; the script (copy buttons, uploads with the token) is a file of ours, as the
+/// Content-Security-Policy wants.
 fn layout(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"zh-Hant\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>{}</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body>\
-         <header><nav><a class=\"brand\" href=\"/\">報告搜尋</a><a href=\"/reports\">報告列表</a></nav></header>\
-         <main>{body}</main></body></html>\n",
+         <title>{}</title><link rel=\"stylesheet\" href=\"/style.css\">\
+         <script src=\"/page.js\" defer></script></head><body>\
+         <a class=\"skip\" href=\"#main\">跳到主要內容</a>\
+         <header><nav aria-label=\"網站\"><a class=\"brand\" href=\"/\">報告搜尋</a><a href=\"/reports\">報告列表</a></nav></header>\
+         <main id=\"main\" tabindex=\"-1\">{body}</main></body></html>\n",
         escape(title)
     )
+}
+
+/// `GET /page.js`: the page's script.
+pub async fn script() -> Response {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/javascript; charset=utf-8",
+        )],
+        SCRIPT,
+    )
+        .into_response()
 }
 
 /// `GET /style.css`: the page's style.
@@ -234,8 +280,9 @@ pub fn refusal_page(refusal: &Refusal) -> Response {
 /// The refusal under the query box, which keeps what was typed.
 fn error_page_for(q: &str, filters: &Filters, refusal: &Refusal) -> Response {
     let body = format!(
-        "{}<p class=\"error\">{}</p>",
+        "{}<h1>無法處理 {}</h1><p class=\"error\" role=\"alert\">{}</p>",
         search_form(q, filters),
+        refusal.status().as_u16(),
         escape(&refusal.message())
     );
     (refusal.status(), Html(layout("錯誤 — 報告搜尋", &body))).into_response()
@@ -249,7 +296,10 @@ struct Filters(BTreeMap<&'static str, String>);
 const FILTERS: &[(&str, &str)] = &[
     ("kind", "種類"),
     ("report", "報告"),
+    ("org", "機關"),
     ("year", "年份"),
+    ("from", "起"),
+    ("to", "迄"),
     ("section", "章節"),
 ];
 
@@ -336,23 +386,22 @@ fn chips(q: &str, filters: &Filters, limit: usize) -> String {
 
 fn hit_html(hit: &Hit) -> String {
     let p = &hit.passage;
-    let mut place = format!(
-        "<a href=\"/p/{}\">{}</a>",
-        url_encode(&p.id),
-        escape(&p.title)
-    );
-    for s in &p.section {
-        let _ = write!(place, " › {}", escape(s));
-    }
+    // The link is named by where the passage sits, so that a list of links read aloud is
+    // not ten times the same report title; the title follows, linked to the report.
     let mut out = format!(
-        "<li class=\"hit\" data-id=\"{}\"><div class=\"place\">{place}</div>",
-        escape(&p.id)
+        "<li class=\"hit\" data-id=\"{}\"><div class=\"place\"><a href=\"/p/{}\">{}</a></div>",
+        escape(&p.id),
+        url_encode(&p.id),
+        escape(&place_name(p))
     );
     let _ = write!(
         out,
-        "<div class=\"meta\">{} · {} · {}</div>",
+        "<div class=\"meta\"><a href=\"{}\">{}</a> · {} · {}{} · {}</div>",
+        escape(&report_link(&p.report, Some(p))),
+        escape(&p.title),
         kind_label(&p.kind),
         date_html(p.date.as_deref()),
+        page_html(p.page),
         level_label(hit.level)
     );
     if p.kind == "table_row" && !p.cells.is_empty() {
@@ -407,14 +456,13 @@ fn facets_html(q: &str, filters: &Filters, outcome: &Outcome, limit: usize) -> S
     let Some(facets) = &outcome.facets else {
         return String::new();
     };
-    let mut out = String::from("<aside aria-label=\"篩選\">");
+    let mut out = String::from("<aside id=\"facets\" aria-label=\"篩選\">");
     let groups: [(&str, Option<&'static str>, &BTreeMap<String, u64>); 5] = [
         ("種類", Some("kind"), &facets.kind),
         ("報告", Some("report"), &facets.report),
         ("年份", Some("year"), &facets.year),
         ("章節", Some("section"), &facets.section),
-        // No organisation filter exists yet: its counts are shown, not linked.
-        ("機關", None, &facets.organisation),
+        ("機關", Some("org"), &facets.organisation),
     ];
     for (label, name, counts) in groups {
         if counts.is_empty() {
@@ -471,7 +519,7 @@ fn results_html(
     } else {
         let _ = write!(
             out,
-            "<p class=\"total\">共 {} 筆符合，顯示第 {}–{} 筆</p><ol class=\"hits\" start=\"{}\">",
+            "<p class=\"total\">共 {} 筆符合，顯示第 {}–{} 筆 <a class=\"to-facets\" href=\"#facets\">篩選 ↓</a></p><ol class=\"hits\" start=\"{}\">",
             outcome.total,
             offset + 1,
             offset + outcome.hits.len(),
@@ -524,7 +572,7 @@ pub async fn search(State(shared): State<Arc<Shared>>, query: RawQuery) -> Respo
     let filters = Filters::from(&parameters);
     if q.trim().is_empty() {
         let body = format!(
-            "{}{}<p class=\"total\">在所有報告的段落與表格列中搜尋；正體、簡體皆可。</p>",
+            "<h1>報告搜尋</h1>{}{}<p class=\"total\">在所有報告的段落與表格列中搜尋；正體、簡體皆可。</p>",
             search_form("", &filters),
             chips("", &filters, DEFAULT_LIMIT)
         );
@@ -540,8 +588,9 @@ pub async fn search(State(shared): State<Arc<Shared>>, query: RawQuery) -> Respo
         Err(refusal) => return error_page_for(&q, &filters, &refusal),
     };
     let body = format!(
-        "{}{}",
+        "{}<h1 class=\"results\">「{}」的搜尋結果</h1>{}",
         search_form(&q, &filters),
+        escape(&q),
         results_html(&q, &filters, &outcome, offset, limit)
     );
     Html(layout(&format!("{q} — 報告搜尋"), &body)).into_response()
@@ -549,11 +598,12 @@ pub async fn search(State(shared): State<Arc<Shared>>, query: RawQuery) -> Respo
 
 fn passage_block(p: &Passage, class: &str) -> String {
     let mut out = format!(
-        "<div class=\"passage {class}\" id=\"{}\"><div class=\"meta\"><a href=\"/p/{}\">{}</a> · {}",
-        escape(&p.id),
+        "<div class=\"passage {class}\" id=\"{}\"><div class=\"meta\"><a href=\"/p/{}\">{}</a> · {}{}",
+        passage_anchor(p),
         url_encode(&p.id),
         escape(&p.id),
-        kind_label(&p.kind)
+        kind_label(&p.kind),
+        page_html(p.page)
     );
     if !p.section.is_empty() {
         let _ = write!(out, " · {}", escape(&p.section.join(" › ")));
@@ -584,17 +634,31 @@ pub async fn passage(
         Ok(c) => c.min(MAX_PAGE_CONTEXT),
         Err(refusal) => return refusal_page(&refusal),
     };
-    let (p, before, after) = match blocking(&shared, move |s| passage_around(s, &id, context)).await
-    {
+    let found = blocking(&shared, move |s| {
+        let (p, before, after) = passage_around(s, &id, context)?;
+        let organisation = s
+            .store
+            .report(&s.searcher(), &p.report)?
+            .and_then(|info| info.organisation);
+        Ok((p, before, after, organisation))
+    })
+    .await;
+    let (p, before, after, organisation) = match found {
         Ok(found) => found,
         Err(refusal) => return refusal_page(&refusal),
     };
     let mut body = search_form("", &Filters::default());
     let _ = write!(
         body,
-        "<h1>{}</h1><p class=\"meta\">{} · <a href=\"{}\">在此報告中搜尋</a></p>",
+        "<h1>{}</h1><p class=\"meta\">{}{} · {} · <a href=\"{}\">閱讀全文</a> · <a href=\"{}\">在此報告中搜尋</a></p>",
         escape(&p.title),
+        organisation
+            .as_deref()
+            .map(|o| format!("{} · ", escape(o)))
+            .unwrap_or_default(),
         date_html(p.date.as_deref()),
+        page_html(p.page).trim_start_matches(" · "),
+        escape(&report_link(&p.report, Some(&p))),
         escape(
             &Filters::default()
                 .with("report", &p.report)
@@ -608,9 +672,12 @@ pub async fn passage(
     let _ = write!(
         body,
         "<label class=\"copy\">段落編號<input readonly value=\"{}\"></label>\
-         <label class=\"copy\">引用<textarea readonly rows=\"2\">{}</textarea></label>",
+         <label class=\"copy\" for=\"cite\">引用</label>\
+         <textarea id=\"cite\" class=\"citation\" readonly rows=\"3\">{}</textarea>\
+         <button type=\"button\" class=\"copy-button\" data-copy=\"cite\">複製引用</button>\
+         <span class=\"copied\" role=\"status\"></span>",
         escape(&p.id),
-        escape(&citation(&p))
+        escape(&citation(&p, organisation.as_deref()))
     );
     for a in &after {
         body.push_str(&passage_block(a, "context"));
