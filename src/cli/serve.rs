@@ -37,6 +37,10 @@ pub struct Serve {
         value_delimiter = ','
     )]
     pub allow_hosts: Vec<String>,
+    /// Do not follow the corpus folder (by default, files copied into it or removed while the
+    /// server runs are indexed or taken out within seconds, as `baogao index` would).
+    #[arg(long)]
+    pub no_watch: bool,
 }
 
 impl Run for Serve {
@@ -56,6 +60,7 @@ impl Run for Serve {
             allow_add: self.allow_add,
             token: self.token.clone(),
             allow_hosts: self.allow_hosts.clone(),
+            watch: !self.no_watch,
         }
         .validated()?;
         ensure_index(cli)?;

@@ -28,6 +28,7 @@ use serde_json::{Value, json};
 
 use crate::corpus::{self, AddRequest, REPORT_EXTENSIONS, is_safe_id};
 use crate::index::ReportInfo;
+use crate::report::citation::citation;
 use crate::report::passage::Passage;
 use crate::search::locate::{Located, locate as locate_quote};
 use crate::search::request::ValidRequest;
@@ -243,6 +244,9 @@ pub struct SearchBody {
 #[derive(Serialize)]
 pub struct PassageBody {
     pub passage: Passage,
+    /// With `cite=1`: the line of `get --cite`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub citation: Option<String>,
     pub before: Vec<Passage>,
     pub after: Vec<Passage>,
 }
@@ -265,16 +269,31 @@ pub async fn passage(
     query: RawQuery,
 ) -> Result<Json<PassageBody>, Refusal> {
     let Path(id) = id.map_err(|e| Refusal::BadRequest(e.body_text()))?;
-    let context = parameters(query, &["context"])?.number("context", 0u64)?;
+    let parameters = parameters(query, &["context", "cite"])?;
+    let context = parameters.number("context", 0u64)?;
+    let cite = parameters.flag("cite")?;
     if context > MAX_CONTEXT {
         return Err(Refusal::BadRequest(format!(
             "context={context}: at most {MAX_CONTEXT}"
         )));
     }
-    let (passage, before, after) =
-        blocking(&shared, move |s| passage_around(s, &id, context)).await?;
+    let (passage, before, after, citation) = blocking(&shared, move |s| {
+        let (passage, before, after) = passage_around(s, &id, context)?;
+        let citation = if cite {
+            let organisation = s
+                .store
+                .report(&s.searcher(), &passage.report)?
+                .and_then(|info| info.organisation);
+            Some(citation(&passage, organisation.as_deref()))
+        } else {
+            None
+        };
+        Ok((passage, before, after, citation))
+    })
+    .await?;
     Ok(Json(PassageBody {
         passage,
+        citation,
         before,
         after,
     }))
@@ -309,6 +328,68 @@ pub async fn locate(
     })
     .await?;
     Ok(Json(SourcesBody { sources }))
+}
+
+/// A report and its passages in order; 404 when the index has no such report.
+pub fn whole_report(shared: &Shared, id: &str) -> Result<(ReportInfo, Vec<Passage>), Refusal> {
+    let searcher = shared.searcher();
+    let Some(info) = shared.store.report(&searcher, id)? else {
+        return Err(Refusal::NotFound(format!(
+            "查無此報告 {id}: no such report"
+        )));
+    };
+    let passages = Searching::new(&shared.store, &searcher).report_passages(id)?;
+    Ok((info, passages))
+}
+
+/// The original file of a report: its name and bytes. Only the file the index records for
+/// the report is read, and only when it resolves inside the corpus folder (a link or a
+/// doctored record pointing elsewhere is refused).
+pub fn original_file(shared: &Shared, id: &str) -> Result<(String, Vec<u8>), Refusal> {
+    let Some(info) = shared.store.report(&shared.searcher(), id)? else {
+        return Err(Refusal::NotFound(format!(
+            "查無此報告 {id}: no such report"
+        )));
+    };
+    let missing = || {
+        Refusal::NotFound(format!(
+            "找不到原始檔 {}: the original file is gone",
+            info.file
+        ))
+    };
+    let corpus = shared.corpus_dir.canonicalize().map_err(|_| missing())?;
+    let path = corpus
+        .join(&info.file)
+        .canonicalize()
+        .map_err(|_| missing())?;
+    if !path.starts_with(&corpus) || !path.is_file() {
+        return Err(missing());
+    }
+    let bytes = crate::ingest::read_report_file(&path).map_err(|_| missing())?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| format!("{id}.txt"));
+    Ok((name, bytes))
+}
+
+/// The answer of `GET /api/reports/{id}`: the report as `reports --json` lists it, and its
+/// passages in order (as `get ID --json` prints them).
+#[derive(Serialize)]
+pub struct ReportBody {
+    pub report: ReportInfo,
+    pub passages: Vec<Passage>,
+}
+
+pub async fn report(
+    State(shared): State<Arc<Shared>>,
+    id: Result<Path<String>, PathRejection>,
+    query: RawQuery,
+) -> Result<Json<ReportBody>, Refusal> {
+    let Path(id) = id.map_err(|e| Refusal::BadRequest(e.body_text()))?;
+    parameters(query, &[])?;
+    let (report, passages) = blocking(&shared, move |s| whole_report(s, &id)).await?;
+    Ok(Json(ReportBody { report, passages }))
 }
 
 /// Uploads go to a folder of their own under the system's temporary folder, named by the

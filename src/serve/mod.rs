@@ -21,6 +21,7 @@ pub mod api;
 pub mod guard;
 pub mod page;
 pub mod upload;
+pub mod watch;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -82,6 +83,8 @@ pub struct Options {
     /// Host names (besides the address listened on) that requests may name in `Host`, e.g.
     /// the name of a reverse proxy or of the machine on the office network.
     pub allow_hosts: Vec<String>,
+    /// Follow the corpus folder: files copied into it or removed are indexed within seconds.
+    pub watch: bool,
 }
 
 impl Options {
@@ -119,11 +122,24 @@ pub struct Shared {
     /// Search slots: a burst of requests queues here instead of starting a thread each. A
     /// slot is held until the work ends, even when its request has already been answered 503.
     slots: Arc<Semaphore>,
+    /// What went wrong when the corpus watcher last updated the index (shown on `/reports`).
+    watch_problem: std::sync::Mutex<Option<String>>,
 }
 
 impl Shared {
     pub fn searcher(&self) -> Searcher {
         self.reader.searcher()
+    }
+
+    /// Why the corpus watcher could not update the index the last time it tried, if it could not.
+    pub fn watch_problem(&self) -> Option<String> {
+        self.watch_problem.lock().map_or(None, |p| p.clone())
+    }
+
+    pub fn set_watch_problem(&self, problem: Option<String>) {
+        if let Ok(mut slot) = self.watch_problem.lock() {
+            *slot = problem;
+        }
     }
 
     /// Makes a commit of this process visible at once (others show within the reload delay).
@@ -258,10 +274,18 @@ pub fn router(shared: Arc<Shared>) -> Router {
     let mut router = Router::new()
         .route("/", get(page::search))
         .route("/style.css", get(page::style))
+        .route("/page.js", get(page::script))
         .route("/p/{id}", get(page::passage))
+        .route("/r/{id}", get(page::report))
+        .route("/r/{id}/file", get(page::download))
         .route("/reports", get(page::reports))
+        .route(
+            "/upload",
+            axum::routing::post(page::upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
         .route("/api/search", get(api::search))
         .route("/api/passages/{id}", get(api::passage))
+        .route("/api/reports/{id}", get(api::report))
         .route("/api/locate", get(api::locate))
         .route(
             "/api/reports",
@@ -335,7 +359,17 @@ pub fn serve(
             uploads: Arc::new(Semaphore::new(UPLOADS_AT_ONCE)),
             slots: Arc::new(Semaphore::new(threads * 2)),
             options,
+            watch_problem: std::sync::Mutex::new(None),
         });
+        // The watch lives as long as the server; a folder that cannot be watched is said on
+        // the reports page, and the server answers all the same.
+        let _watch = if shared.options.watch {
+            watch::start(Arc::clone(&shared))
+                .map_err(|problem| shared.set_watch_problem(Some(problem)))
+                .ok()
+        } else {
+            None
+        };
         ready(address);
         accept_until_stopped(listener, router(shared)).await;
         anyhow::Ok(())
@@ -430,6 +464,7 @@ mod tests {
             allow_add,
             token: token.map(str::to_string),
             allow_hosts: Vec::new(),
+            watch: false,
         }
     }
 
