@@ -825,3 +825,66 @@ fn files_dropped_into_the_corpus_folder_are_indexed_and_removed_while_serving() 
     });
     assert_eq!(server.stop(), 0);
 }
+
+#[test]
+fn every_page_has_one_h1_a_skip_link_chips_for_every_filter_and_hits_named_by_section() {
+    let work = Work::with_sample();
+    let server = work.serve(&["--no-watch"]);
+    let hits = server
+        .get(&format!("api/search?q={}", enc("雙城論壇")))
+        .json();
+    let id = hits["hits"][0]["id"].as_str().unwrap().to_string();
+    for path in [
+        String::new(),
+        format!("?q={}", enc("雙城論壇")),
+        format!("p/{}", enc(&id)),
+        "r/taipei-shanghai-city-exchange-2017".to_string(),
+        "reports".to_string(),
+        "no-such-page".to_string(),
+        "?q=x&year=abc".to_string(),
+    ] {
+        let page = server.get(&path);
+        assert_eq!(page.body.matches("<h1").count(), 1, "/{path}");
+        assert!(
+            page.body.contains("<a class=\"skip\" href=\"#main\">"),
+            "/{path}"
+        );
+        assert!(page.body.contains("<main id=\"main\""), "/{path}");
+    }
+    // Hit links are named by where the passage sits, not all by the report's title.
+    let page = server.get(&format!("?q={}", enc("雙城論壇")));
+    let names: Vec<&str> = page
+        .body
+        .split("<div class=\"place\"><a href=\"/p/")
+        .skip(1)
+        .map(|h| h.split_once("\">").unwrap().1.split("</a>").next().unwrap())
+        .collect();
+    assert_eq!(names.len(), 10);
+    let distinct: std::collections::BTreeSet<&&str> = names.iter().collect();
+    assert!(distinct.len() > 3, "{names:?}");
+    assert!(
+        names.iter().all(|n| *n != "兩岸城市交流之機遇與風險評估"),
+        "{names:?}"
+    );
+    // The facets are one link away on a narrow screen; the 機關 facet is a link.
+    assert!(page.body.contains("href=\"#facets\""));
+    assert!(page.body.contains("<aside id=\"facets\""));
+    assert!(page.body.contains("data-facet=\"org\">臺北市政府</a>"));
+    // Every filter in force shows a chip that removes it.
+    let filtered = server.get(&format!(
+        "?q={}&org={}&from=2017-01-01&to=2018-12-31&kind=paragraph",
+        enc("雙城論壇"),
+        enc("臺北市政府")
+    ));
+    assert_eq!(filtered.status, 200, "{}", filtered.body);
+    for label in [
+        "機關：臺北市政府",
+        "起：2017-01-01",
+        "迄：2018-12-31",
+        "種類：段落",
+    ] {
+        assert!(filtered.body.contains(&format!("{label} ✕</a>")), "{label}");
+    }
+    assert_eq!(filtered.body.matches("class=\"chip\"").count(), 4);
+    assert_eq!(server.stop(), 0);
+}

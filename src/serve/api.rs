@@ -3,9 +3,12 @@
 //!
 //! - `GET /api/search?q=&limit=&offset=&kind=&report=&year=&section=&facets=1` →
 //!   `{"hits":[…],"facets":{…},"total":N}` (`facets` only when asked for);
-//! - `GET /api/passages/{id}?context=N` → `{"passage":{…},"before":[…],"after":[…]}`;
-//! - `GET /api/reports` → `{"reports":[…]}`; `GET /api/locate?q=&limit=` → `{"sources":[…]}`;
-//! - `POST /api/reports?id=ID&name=FILE.EXT` with the file as the body → the `add --json`
+//! - `GET /api/passages/{id}?context=N&cite=1` → `{"passage":{…},"citation":"…","before":[…],
+//!   "after":[…]}` (`citation`, the line of `get --cite`, only with `cite=1`);
+//! - `GET /api/reports` → `{"reports":[…]}`; `GET /api/reports/{id}` → `{"report":{…},
+//!   "passages":[…]}`; `GET /api/locate?q=&limit=` → `{"sources":[…]}`;
+//! - `POST /api/reports` with a `multipart/form-data` body of files → one result per file
+//!   ([`super::upload`]); with a bare body and `?id=ID&name=FILE.EXT` → the `add --json`
 //!   summary (only with `--allow-add`; with a token, `Authorization: Bearer TOKEN`; from a
 //!   script without a token, `Content-Type: application/octet-stream`; see [`super::guard`]).
 //!

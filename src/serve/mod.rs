@@ -12,7 +12,8 @@
 //! is bounded in time and in how many run at once; ids from a URL are only ever looked up in
 //! the index, and an upload is written under a name the server makes. [`guard`] checks each
 //! request's headers (host, origin, token, size) before its body is read; the accept loop of
-//! [`serve`] bounds how many connections are open and how long one may stay silent.
+//! [`serve`] bounds how many connections are open and how long one may stay silent; [`watch`]
+//! indexes what is copied into the corpus folder while the server runs.
 //!
 //! [`Searching`]: crate::search::Searching
 //! [`locate`]: crate::search::locate::locate
@@ -66,7 +67,7 @@ const RESERVED_FILES: usize = 64;
 pub const UPLOADS_AT_ONCE: usize = 2;
 /// How long an upload waits for one of the [`UPLOADS_AT_ONCE`] slots before it is answered 503.
 pub const UPLOAD_QUEUE_TIME: Duration = Duration::from_secs(10);
-/// The page's own style sheet is its only resource; nothing may frame it.
+/// The page's own style sheet and script are its only resources; nothing may frame it.
 pub const CONTENT_SECURITY_POLICY: &str =
     "default-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 

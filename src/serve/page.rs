@@ -1,13 +1,17 @@
-//! The search page: URL parameters → server-rendered HTML in Traditional Chinese, no script,
-//! no external file (the machine may be offline); its style sheet is served at `/style.css`
-//! so that the Content-Security-Policy needs no inline style.
+//! The search page: URL parameters → server-rendered HTML in Traditional Chinese, no external
+//! file (the machine may be offline); its style sheet (`/style.css`) and its small script
+//! (`/page.js`: copy buttons, uploads with the token) are served by the server, so that the
+//! Content-Security-Policy needs nothing inline. Each page has one `<h1>` and a skip link.
 //!
-//! `/` is the query box and, given `q`, the hits (title › section path, kind, ISO and ROC
-//! date, match level, highlighted snippet; a table row as a row under its caption and
-//! headers), facet counts as links that narrow the search, chips that undo a filter, and
-//! paging. `/p/{id}` shows a passage in its context with its id and a citation to copy;
-//! `/reports` lists the reports. Every text from a request or the index goes through
-//! [`escape`]; every value put into a link through [`url_encode`].
+//! `/` is the query box and, given `q`, the hits (a link named by the section path, the
+//! report, kind, ISO and ROC date, page, match level, highlighted snippet; a table row as a
+//! row under its caption and headers), facet values as links that narrow the search, a chip
+//! per filter in force that removes it, and paging. `/p/{id}` shows a passage in its context
+//! with its id and its `get --cite` line to copy; `/r/{id}` a whole report with contents and
+//! anchors, `/r/{id}/file` its original file as a download; `/reports` lists the reports,
+//! the files that could not be read and, with uploads allowed, the upload form (`/upload`
+//! without the script). Every text from a request or the index goes through [`escape`];
+//! every value put into a link through [`url_encode`].
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
