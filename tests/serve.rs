@@ -886,5 +886,18 @@ fn every_page_has_one_h1_a_skip_link_chips_for_every_filter_and_hits_named_by_se
         assert!(filtered.body.contains(&format!("{label} ✕</a>")), "{label}");
     }
     assert_eq!(filtered.body.matches("class=\"chip\"").count(), 4);
+    // A repeated filter (any of its values) shows a chip per value, each removing its own.
+    let both = server.get(&format!(
+        "?q={}&kind=paragraph&kind=table_row",
+        enc("雙城論壇")
+    ));
+    assert_eq!(both.status, 200, "{}", both.body);
+    let q = enc("雙城論壇");
+    assert!(both.body.contains(&format!(
+        "<a class=\"chip\" href=\"/?q={q}&amp;kind=table_row\" title=\"取消此條件\">種類：段落 ✕</a>"
+    )), "{}", both.body);
+    assert!(both.body.contains(&format!(
+        "<a class=\"chip\" href=\"/?q={q}&amp;kind=paragraph\" title=\"取消此條件\">種類：表格列 ✕</a>"
+    )));
     assert_eq!(server.stop(), 0);
 }

@@ -18,7 +18,8 @@ pub struct Serve {
     /// Port (0 picks a free one; the URL printed says which).
     #[arg(long, default_value_t = 7700)]
     pub port: u16,
-    /// Allow uploads (`POST /api/reports`), checked as `baogao add` checks files. A write
+    /// Allow uploads (the form on the page's /reports, `POST /api/reports`; at most 20 files
+    /// and 64 MiB per upload), checked as `baogao add` checks files. A write
     /// from a browser must come from this server's own page (Origin, Sec-Fetch-Site); one
     /// without Origin needs the token or `Content-Type: application/octet-stream`.
     #[arg(long)]

@@ -58,7 +58,7 @@ impl IntoResponse for Refusal {
 }
 
 /// Filters a URL may repeat, as the CLI's `--kind`, `--report` and `--org`: any of them.
-const REPEATABLE: &[&str] = &["kind", "report", "org"];
+pub const REPEATABLE: &[&str] = &["kind", "report", "org"];
 
 /// URL parameters, each one known and named at most once, but for the [`REPEATABLE`] ones.
 pub struct Parameters(HashMap<String, Vec<String>>);

@@ -13,7 +13,7 @@
 //! without the script). Every text from a request or the index goes through [`escape`];
 //! every value put into a link through [`url_encode`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -29,7 +29,7 @@ use crate::report::parse::Kind;
 use crate::report::passage::Passage;
 use crate::search::snippet::{MARK_CLOSE, MARK_OPEN};
 use crate::search::{Hit, Level, Outcome};
-use crate::serve::api::{self, DEFAULT_LIMIT, Parameters, passage_around, run_search};
+use crate::serve::api::{self, DEFAULT_LIMIT, Parameters, REPEATABLE, passage_around, run_search};
 use crate::serve::upload::{self, MAX_UPLOAD_FILES};
 use crate::serve::{MAX_UPLOAD_BYTES, Refusal, Shared, blocking};
 
@@ -294,9 +294,10 @@ fn error_page_for(q: &str, filters: &Filters, refusal: &Refusal) -> Response {
     (refusal.status(), Html(layout("錯誤 — 報告搜尋", &body))).into_response()
 }
 
-/// The filters in force, as the URL gave them.
+/// The filters in force, as the URL gave them: (name, value) pairs, several values for the
+/// filters a URL may repeat (kind, report, org: any of them).
 #[derive(Default, Clone)]
-struct Filters(BTreeMap<&'static str, String>);
+struct Filters(BTreeSet<(&'static str, String)>);
 
 /// The filters a search page keeps from link to link, with their names for readers.
 const FILTERS: &[(&str, &str)] = &[
@@ -311,13 +312,17 @@ const FILTERS: &[(&str, &str)] = &[
 
 impl Filters {
     fn from(parameters: &Parameters) -> Filters {
-        let mut map = BTreeMap::new();
+        let mut pairs = BTreeSet::new();
         for (name, _) in FILTERS {
-            if let Some(v) = parameters.text(name).filter(|v| !v.is_empty()) {
-                map.insert(*name, v.to_string());
+            for value in parameters.all(name) {
+                pairs.insert((*name, value));
             }
         }
-        Filters(map)
+        Filters(pairs)
+    }
+
+    fn has(&self, name: &'static str, value: &str) -> bool {
+        self.0.contains(&(name, value.to_string()))
     }
 
     /// `/?q=…&filters…&offset=…`.
@@ -335,15 +340,19 @@ impl Filters {
         url
     }
 
+    /// One more value: added to a repeatable filter, replacing the value of another.
     fn with(&self, name: &'static str, value: &str) -> Filters {
         let mut f = self.clone();
-        f.0.insert(name, value.to_string());
+        if !REPEATABLE.contains(&name) {
+            f.0.retain(|(n, _)| *n != name);
+        }
+        f.0.insert((name, value.to_string()));
         f
     }
 
-    fn without(&self, name: &str) -> Filters {
+    fn without(&self, name: &'static str, value: &str) -> Filters {
         let mut f = self.clone();
-        f.0.remove(name);
+        f.0.remove(&(name, value.to_string()));
         f
     }
 }
@@ -372,7 +381,7 @@ fn chips(q: &str, filters: &Filters, limit: usize) -> String {
     }
     let mut out = String::from("<div class=\"chips\">");
     for (name, label) in FILTERS {
-        if let Some(value) = filters.0.get(name) {
+        for (_, value) in filters.0.iter().filter(|(n, _)| n == name) {
             let shown = if *name == "kind" {
                 kind_label(value)
             } else {
@@ -381,7 +390,7 @@ fn chips(q: &str, filters: &Filters, limit: usize) -> String {
             let _ = write!(
                 out,
                 "<a class=\"chip\" href=\"{}\" title=\"取消此條件\">{label}：{} ✕</a>",
-                escape(&filters.without(name).link(q, 0, limit)),
+                escape(&filters.without(name, value).link(q, 0, limit)),
                 escape(shown)
             );
         }
@@ -484,7 +493,7 @@ fn facets_html(q: &str, filters: &Filters, outcome: &Outcome, limit: usize) -> S
                 value.as_str()
             };
             match name {
-                Some(name) if filters.0.get(name) != Some(value) => {
+                Some(name) if !filters.has(name, value) => {
                     let _ = write!(
                         out,
                         "<li><a href=\"{}\" data-facet=\"{name}\">{}</a><span class=\"count\">{count}</span></li>",
