@@ -790,3 +790,103 @@ fn repeated_passages_take_one_slot() {
     }
     assert_eq!(paged, one_page);
 }
+
+// ---------------------------------------------------------------------------------------
+// Terminal safety and full output devices (issue 22).
+
+/// Whether `s` holds a control character a terminal acts on (anything but tab and newline).
+fn holds_controls(s: &str) -> bool {
+    s.chars().any(|c| c.is_control() && c != '\t' && c != '\n')
+}
+
+#[test]
+fn control_characters_from_reports_are_escaped() {
+    let w = Work::new();
+    let text = "標題：危險\x1b[31m報告\x1b]0;pwned\x07\n\n\
+                雙城論壇的內文\x1b[31m紅色\x1b]0;pwned\x07文字。\n";
+    let file = w.path("ctl.txt");
+    fs::write(&file, text).unwrap();
+    let (code, stdout, stderr) = w.run(&["add", &file.display().to_string()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        !holds_controls(&stdout) && !holds_controls(&stderr),
+        "{stdout:?} {stderr:?}"
+    );
+    // The title was read with its control characters, and `add` shows it escaped.
+    assert!(
+        stderr.contains(r"危險\u{1b}[31m報告\u{1b}]0;pwned\u{7}"),
+        "{stderr:?}"
+    );
+    for args in [
+        vec!["index"],
+        vec!["index", "--rebuild"],
+        vec!["reports"],
+        vec!["search", "雙城論壇"],
+        vec!["get", "ctl"],
+    ] {
+        let (code, stdout, stderr) = w.run(&args);
+        assert!(code == 0, "{args:?}: {stderr}");
+        assert!(!holds_controls(&stdout), "{args:?}: {stdout:?}");
+        assert!(!holds_controls(&stderr), "{args:?}: {stderr:?}");
+        if args[0] != "index" {
+            assert!(stdout.contains(r"\u{1b}[31m"), "{args:?}: {stdout:?}");
+        }
+    }
+    // JSON is escaped by serde, and the text itself is kept as stored.
+    let (code, stdout, _) = w.run(&["reports", "--json"]);
+    assert_eq!(code, 0);
+    assert!(!holds_controls(&stdout), "{stdout:?}");
+    let report: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(report["title"], "危險\x1b[31m報告\x1b]0;pwned\x07");
+    // A file name with an escape is shown escaped in an error.
+    let bad = w.path("bad\x1b]0;pwned\x07.txt");
+    fs::write(&bad, [0xff, 0xfe, 0x00]).unwrap();
+    let (code, _, stderr) = w.run(&["add", &bad.display().to_string()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!holds_controls(&stderr), "{stderr:?}");
+}
+
+/// Runs `cmd` with stdout and/or stderr on `/dev/full`: (exit code, stderr when not full).
+fn run_on_full(cmd: &mut std::process::Command, stdout: bool, stderr: bool) -> (i32, String) {
+    let full = || {
+        fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    if stdout {
+        cmd.stdout(full());
+    }
+    if stderr {
+        cmd.stderr(full());
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_full_stderr_or_stdout_exits_2_without_a_panic() {
+    let w = Work::with_sample();
+    // A failing command whose error cannot be written: no index and no corpus.
+    let empty = Work::new();
+    fs::remove_dir(empty.corpus()).unwrap();
+    let search = ["search", "雙城論壇"];
+    assert_eq!(run_on_full(empty.cmd().args(search), false, true).0, 2);
+    assert_eq!(
+        run_on_full(w.cmd().arg("--no-such-option"), false, true).0,
+        2
+    );
+    // Results that cannot be written: an error (exit 2), said on stderr, not a panic.
+    let (code, stderr) = run_on_full(w.cmd().args(search), true, false);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains("stdout: no space left on device"),
+        "{stderr}"
+    );
+    // Both full: still exit 2.
+    assert_eq!(run_on_full(w.cmd().args(search), true, true).0, 2);
+}

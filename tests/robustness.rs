@@ -226,6 +226,34 @@ impl SmallDisk {
             .success();
         mounted.then_some(SmallDisk { dir })
     }
+
+    /// A 4 MiB disk holding an empty `corpus/` folder for the test `name`; `None` after
+    /// saying on stderr that the test was skipped.
+    fn mount_for(name: &str) -> Option<SmallDisk> {
+        let Some(disk) = SmallDisk::mount(4096) else {
+            // Straight to stderr: the harness would capture `eprintln!` of a passing test.
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                format!("\nSKIPPED {name}: needs root to mount a tmpfs\n").as_bytes(),
+            );
+            return None;
+        };
+        fs::create_dir(disk.dir.path().join("corpus")).unwrap();
+        Some(disk)
+    }
+
+    /// `baogao` with this disk's `index/` and `corpus/`, run to its end.
+    fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let mut c = Command::cargo_bin("baogao").unwrap();
+        c.env_remove("BAOGAO_INDEX")
+            .env_remove("BAOGAO_CORPUS")
+            .env("NO_COLOR", "1")
+            .arg("--index")
+            .arg(self.dir.path().join("index"))
+            .arg("--corpus")
+            .arg(self.dir.path().join("corpus"));
+        output(c.args(args))
+    }
 }
 
 impl Drop for SmallDisk {
@@ -282,31 +310,14 @@ fn segment_files(index: &Path) -> BTreeSet<String> {
 
 #[test]
 fn a_full_disk_leaves_no_debris_and_names_the_folder() {
-    let Some(disk) = SmallDisk::mount(4096) else {
-        // Straight to stderr: the harness would capture `eprintln!` of a passing test.
-        let _ = std::io::Write::write_all(
-            &mut std::io::stderr(),
-            b"\nSKIPPED a_full_disk_leaves_no_debris_and_names_the_folder: \
-              needs root to mount a tmpfs\n",
-        );
+    let Some(disk) = SmallDisk::mount_for("a_full_disk_leaves_no_debris_and_names_the_folder")
+    else {
         return;
     };
     let root = disk.dir.path();
     let w = Work::new();
-    let corpus = root.join("corpus");
-    let index = root.join("index");
-    fs::create_dir(&corpus).unwrap();
-    let cmd = |args: &[&str]| {
-        let mut c = Command::cargo_bin("baogao").unwrap();
-        c.env_remove("BAOGAO_INDEX")
-            .env_remove("BAOGAO_CORPUS")
-            .env("NO_COLOR", "1")
-            .arg("--index")
-            .arg(&index)
-            .arg("--corpus")
-            .arg(&corpus);
-        output(c.args(args))
-    };
+    let (corpus, index) = (root.join("corpus"), root.join("index"));
+    let cmd = |args: &[&str]| disk.run(args);
     fs::copy(SAMPLE, corpus.join("sample.txt")).unwrap();
     let (code, _, stderr) = cmd(&["index"]);
     assert_eq!(code, 0, "{stderr}");
@@ -511,4 +522,350 @@ fn a_pdf_without_pdftotext_says_how_to_install_it() {
             "{stderr}"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// 6. A copied project folder is its own project (issue 22).
+
+/// The file names in `dir`.
+fn names_in(dir: &Path) -> BTreeSet<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn a_copied_project_writes_to_its_own_corpus() {
+    let w = Work::with_sample();
+    fs::copy(UTF8, w.corpus().join("cabinet.txt")).unwrap();
+    let original = w.dir.path();
+    let (code, _, stderr) = run_in(original, &["index"]);
+    assert_eq!(code, 0, "{stderr}");
+    let original_files = names_in(&w.corpus());
+
+    let copy = w.path("proj-copy");
+    fs::create_dir(&copy).unwrap();
+    let status = Command::new("cp")
+        .arg("-a")
+        .arg(w.corpus())
+        .arg(w.index())
+        .arg(&copy)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    fs::copy(BIG5, w.path("hushan.txt")).unwrap();
+    let hushan = w.path("hushan.txt").display().to_string();
+
+    // `add` and `remove` in the copy change the copy's corpus only.
+    let (code, _, stderr) = run_in(&copy, &["add", &hushan]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(copy.join("corpus/hushan.txt").is_file());
+    let (code, _, stderr) = run_in(&copy, &["remove", "cabinet"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!copy.join("corpus/cabinet.txt").exists());
+    assert_eq!(names_in(&w.corpus()), original_files);
+    assert_eq!(
+        report_ids(&w),
+        BTreeSet::from([
+            "cabinet".into(),
+            "taipei-shanghai-city-exchange-2017".into()
+        ])
+    );
+
+    // Naming the copy's own corpus is not "another corpus".
+    let (code, _, stderr) = run_in(&copy, &["--corpus", "corpus", "index", "--rebuild"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, stdout, stderr) = run_in(&copy, &["reports"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("hushan\t"), "{stdout}");
+    assert!(!stdout.contains("cabinet\t"), "{stdout}");
+    assert_eq!(names_in(&w.corpus()), original_files);
+}
+
+// ---------------------------------------------------------------------------------------
+// 7. The corpus never reads outside itself, and never loops (issue 22).
+
+/// Runs `cmd` to its end, or kills it after `limit`: `None` when it had to be killed.
+fn run_within(cmd: &mut Command, limit: std::time::Duration) -> Option<(i32, String, String)> {
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    Some((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    ))
+}
+
+#[test]
+fn links_out_of_the_corpus_are_not_followed() {
+    let w = Work::with_sample();
+    // A folder outside the corpus holding a secret report, linked from inside it.
+    let outside = w.path("outside");
+    fs::create_dir(&outside).unwrap();
+    fs::write(
+        outside.join("secret.txt"),
+        "標題：機密檔案\n\n這份檔案不在資料夾裡面，不得索引。\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&outside, w.corpus().join("etc")).unwrap();
+    std::os::unix::fs::symlink(outside.join("secret.txt"), w.corpus().join("secret.txt")).unwrap();
+    let (code, _, stderr) = w.run(&["index"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("2 symbolic links"), "{stderr}");
+    assert_eq!(
+        report_ids(&w),
+        BTreeSet::from(["taipei-shanghai-city-exchange-2017".to_string()])
+    );
+    let (code, stdout, _) = w.run(&["search", "機密檔案"]);
+    assert_eq!(code, 1, "{stdout}");
+    // `add` of a report whose name is taken by a link replaces the link, not its target.
+    let new = w.path("secret.txt");
+    fs::copy(UTF8, &new).unwrap();
+    let (code, _, stderr) = w.run(&["add", &new.display().to_string()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        fs::read_to_string(outside.join("secret.txt"))
+            .unwrap()
+            .contains("機密檔案")
+    );
+    // `remove` removes the corpus's file, never what a link points at.
+    let (code, _, stderr) = w.run(&["remove", "secret"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(outside.join("secret.txt").is_file());
+}
+
+#[test]
+fn link_loops_in_the_corpus_end() {
+    let w = Work::with_sample();
+    fs::create_dir(w.corpus().join("sub")).unwrap();
+    fs::copy(UTF8, w.corpus().join("sub/cabinet.txt")).unwrap();
+    std::os::unix::fs::symlink(".", w.corpus().join("s1")).unwrap();
+    std::os::unix::fs::symlink(".", w.corpus().join("s2")).unwrap();
+    std::os::unix::fs::symlink("..", w.corpus().join("sub/up")).unwrap();
+    let limit = std::time::Duration::from_secs(30);
+    let Some((code, _, stderr)) = run_within(w.cmd().args(["index"]), limit) else {
+        panic!("index did not end within {limit:?}");
+    };
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        report_ids(&w),
+        BTreeSet::from([
+            "sub.cabinet".to_string(),
+            "taipei-shanghai-city-exchange-2017".to_string()
+        ])
+    );
+    let Some((code, stdout, stderr)) = run_within(w.cmd().args(["reports"]), limit) else {
+        panic!("reports did not end within {limit:?}");
+    };
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+}
+
+// ---------------------------------------------------------------------------------------
+// 8. Any name the file system accepts (issue 22).
+
+#[test]
+fn add_takes_a_250_byte_chinese_file_name() {
+    let w = Work::with_sample();
+    // 83 CJK characters (249 bytes) and `.txt`: 253 bytes, under the 255 of most file systems.
+    let stem: String = "報告書".chars().cycle().take(83).collect();
+    let name = format!("{stem}.txt");
+    assert_eq!(name.len(), 253);
+    let dir = w.path("incoming");
+    fs::create_dir(&dir).unwrap();
+    let file = dir.join(&name);
+    fs::copy(UTF8, &file).unwrap();
+    let (code, stdout, stderr) = w.run(&["add", &file.display().to_string()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains(&format!("added {stem}")), "{stdout}");
+    assert_eq!(
+        fs::read(w.corpus().join(&name)).unwrap(),
+        fs::read(UTF8).unwrap()
+    );
+    assert!(report_ids(&w).contains(&stem));
+}
+
+// ---------------------------------------------------------------------------------------
+// 9. A full disk named as such, and not retried by every search (issue 22).
+
+#[test]
+fn a_full_disk_is_named_and_searches_answer_at_once() {
+    let Some(disk) = SmallDisk::mount_for("a_full_disk_is_named_and_searches_answer_at_once")
+    else {
+        return;
+    };
+    let root = disk.dir.path();
+    let corpus = root.join("corpus");
+    let cmd = |args: &[&str]| disk.run(args);
+    fs::copy(SAMPLE, corpus.join("sample.txt")).unwrap();
+    let (code, _, stderr) = cmd(&["index"]);
+    assert_eq!(code, 0, "{stderr}");
+    // Reports copied into the corpus by hand, then a disk with no room for their index.
+    for i in 0..20 {
+        let source = if i % 2 == 0 { UTF8 } else { BIG5 };
+        fs::copy(source, corpus.join(format!("r{i}.txt"))).unwrap();
+    }
+    let w = Work::new();
+    let mut files = Vec::new();
+    for i in 0..40 {
+        let file = w.path(&format!("new{i}.txt"));
+        fs::copy(UTF8, &file).unwrap();
+        files.push(file.display().to_string());
+    }
+    let filler = fill(root, 16 * 1024);
+    let not_killed = |what: &str, stderr: &str| {
+        assert!(
+            stderr.contains("no space left on device"),
+            "{what}: {stderr}"
+        );
+        assert!(!stderr.contains("killed"), "{what}: {stderr}");
+    };
+    let mut add = vec!["add"];
+    add.extend(files.iter().map(String::as_str));
+    let (code, _, stderr) = cmd(&add);
+    assert_eq!(code, 2, "{stderr}");
+    not_killed("add", &stderr);
+    let (code, _, stderr) = cmd(&["index", "--rebuild"]);
+    assert_eq!(code, 2, "{stderr}");
+    not_killed("index --rebuild", &stderr);
+
+    // The first search tries the update, says why it failed, and answers.
+    let (code, stdout, stderr) = cmd(&["search", "雙城論壇", "--limit", "1"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stdout.is_empty());
+    assert!(stderr.contains("updating"), "{stderr}");
+    not_killed("first search", &stderr);
+    // The next ones do not try it again: they say the index is behind, and answer.
+    for attempt in 0..2 {
+        let (code, stdout, stderr) = cmd(&["search", "雙城論壇", "--limit", "1"]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(!stdout.is_empty());
+        assert!(!stderr.contains("updating"), "search {attempt}: {stderr}");
+        assert!(
+            stderr.contains("not up to date"),
+            "search {attempt}: {stderr}"
+        );
+    }
+    // With room again, `index` catches up and the warning goes.
+    fs::remove_file(filler).unwrap();
+    let (code, _, stderr) = cmd(&["index"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = cmd(&["search", "雙城論壇", "--limit", "1"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    let (_, stdout, _) = cmd(&["reports"]);
+    assert_eq!(stdout.lines().count(), 21, "{stdout}");
+}
+
+// ---------------------------------------------------------------------------------------
+// 9. Every file an office holds: OpenDocument and Word 97–2003 are read, the rest is told.
+
+/// A minimal OpenDocument text package holding `body` (inside `office:text`).
+fn odt(body: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.text")
+        .unwrap();
+    zip.start_file("content.xml", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    write!(
+        zip,
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>{body}</office:text></office:body></office:document-content>"#
+    )
+    .unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn odt_in_the_corpus_is_indexed_and_unreadable_documents_are_told() {
+    let w = Work::with_sample();
+    fs::write(
+        w.corpus().join("交流.odt"),
+        odt("<text:p>雙城論壇紀要</text:p><text:h text:outline-level=\"1\">壹、會議結論</text:h><text:p>擴大青年交流名額。</text:p>"),
+    )
+    .unwrap();
+    fs::write(w.corpus().join("簡報.pptx"), b"PK\x03\x04slides").unwrap();
+    fs::write(
+        w.corpus().join("scan.dat"),
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1sheet",
+    )
+    .unwrap();
+    fs::write(w.corpus().join("notes.md"), "不是報告").unwrap();
+    let (code, _, stderr) = w.run(&["index"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(
+            "簡報.pptx: 不支援的格式 .pptx：請另存為 PDF、DOCX 或 ODT unsupported format"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("scan.dat: 不支援的格式 OLE compound file"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("notes.md"), "{stderr}");
+    let hits = {
+        let (code, stdout, stderr) = w.run(&["search", "青年交流", "--json"]);
+        assert_eq!(code, 0, "{stderr}");
+        stdout
+    };
+    assert!(hits.contains("\"section\":[\"壹、會議結論\"]"), "{hits}");
+    assert!(hits.contains("交流.odt"), "{hits}");
+    let (code, stdout, _) = w.run(&["reports", "--failed"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        stdout
+            .lines()
+            .map(|l| l.split('\t').next().unwrap())
+            .collect::<Vec<_>>(),
+        ["scan.dat", "簡報.pptx"],
+        "{stdout}"
+    );
+    assert!(stdout.contains("請另存為 PDF"), "{stdout}");
+    // `add` refuses the same file with the same reason, and changes nothing.
+    let deck = w.path("年報.xlsx");
+    fs::write(&deck, b"PK\x03\x04sheet").unwrap();
+    let before = report_ids(&w);
+    let (code, _, stderr) = w.run(&["add", deck.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("年報.xlsx: 不支援的格式 .xlsx：請另存為 PDF、DOCX 或 ODT"),
+        "{stderr}"
+    );
+    assert!(!w.corpus().join("年報.xlsx").exists());
+    assert_eq!(report_ids(&w), before);
+}
+
+#[test]
+fn a_doc_without_antiword_says_how_to_install_it() {
+    let w = Work::new();
+    let empty_path = w.path("bin");
+    fs::create_dir(&empty_path).unwrap();
+    let doc = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats/report.doc");
+    let (code, _, stderr) = output(w.cmd().env("PATH", &empty_path).arg("add").arg(&doc));
+    assert_eq!(code, 2, "{stderr}");
+    assert_one_line(
+        "no antiword",
+        &stderr,
+        &["report.doc", "未安裝 antiword", "antiword not found"],
+    );
 }

@@ -11,10 +11,10 @@ use crate::corpus::{self, AddRequest, Event, Progress};
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "範例 (examples):\n  baogao add 報告.pdf\n  baogao add --id hushan-2016 公報.txt\n  baogao add 報告一.docx 報告二.html --json"
+    after_help = "範例 (examples):\n  baogao add 報告.pdf\n  baogao add --id hushan-2016 公報.txt\n  baogao add 報告一.docx 報告二.odt 報告三.doc --json\n\n簡報、試算表、壓縮檔（.pptx .xlsx .zip …）不支援：請另存為 PDF、DOCX 或 ODT\n(unsupported: slides, spreadsheets, archives; save them as PDF, DOCX or ODT)"
 )]
 pub struct Add {
-    /// Report files to copy into the corpus (text, PDF, DOCX, HTML).
+    /// Report files to copy into the corpus (text, PDF, DOCX, DOC, ODT, ODS, HTML).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Report id (only with a single file); default: the file name without extension.
@@ -75,7 +75,7 @@ impl Progress for Titles {
     fn event(&self, event: Event) {
         match event {
             Event::Read { id, title } => {
-                eprintln!("baogao: read {}: {}", one_line(&id), one_line(&title))
+                note!("read {}: {}", one_line(&id), one_line(&title))
             }
             other => Notes.event(other),
         }

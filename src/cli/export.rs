@@ -106,10 +106,10 @@ impl Run for Export {
         };
         progress.finish();
         for failure in &exported.failed {
-            eprintln!("baogao: {}", one_line(&failure.to_string()));
+            note!("{}", one_line(&failure.to_string()));
         }
-        eprintln!(
-            "baogao: exported {} reports ({} passages); {} unchanged since --since, {} failed",
+        note!(
+            "exported {} reports ({} passages); {} unchanged since --since, {} failed",
             exported.reports,
             exported.passages,
             unchanged,
@@ -200,7 +200,7 @@ impl Run for Push {
         )?;
         let took = started.elapsed();
         for failure in pushed.exported.failed.iter().chain(&pushed.refused) {
-            eprintln!("baogao: {}", one_line(&failure.to_string()));
+            note!("{}", one_line(&failure.to_string()));
         }
         out.pushed(&pushed, unchanged, &engine, took, self.json)?;
         let failed = !pushed.exported.failed.is_empty() || !pushed.refused.is_empty();

@@ -61,7 +61,7 @@ impl Run for Get {
                         }
                     }
                     None => {
-                        eprintln!("baogao: {}: 查無此報告 no such report", one_line(id));
+                        note!("{}: 查無此報告 no such report", one_line(id));
                         missing = true;
                     }
                 }
@@ -83,7 +83,7 @@ impl Run for Get {
                     out.passages(&around, &p.id, self.json)?;
                 }
                 None => {
-                    eprintln!("baogao: {}: 查無此段落 no such passage", one_line(id));
+                    note!("{}: 查無此段落 no such passage", one_line(id));
                     missing = true;
                 }
             }

@@ -90,14 +90,14 @@ impl Progress for Bar {
         }
         let read = self.1.load(Ordering::Relaxed);
         if read > TITLES_SHOWN {
-            eprintln!("baogao: … and {} more reports read", read - TITLES_SHOWN);
+            note!("… and {} more reports read", read - TITLES_SHOWN);
         }
     }
     fn event(&self, event: Event) {
         let show = || match &event {
             Event::Read { id, title } => {
                 if self.1.fetch_add(1, Ordering::Relaxed) < TITLES_SHOWN {
-                    eprintln!("baogao: read {}: {}", one_line(id), one_line(title));
+                    note!("read {}: {}", one_line(id), one_line(title));
                 }
             }
             other => Notes.event(other.clone()),

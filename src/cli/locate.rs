@@ -28,8 +28,8 @@ impl Run for Locate {
         let (store, searcher) = open(cli)?;
         let found = locate(&store, &searcher, &self.quote.join(" "), self.limit)?;
         if found.is_empty() {
-            eprintln!(
-                "baogao: 找不到這段引文的出處 no passage matches this quotation closely enough: 請改引其中較短或較特別的一句 quote a shorter, more distinctive part"
+            note!(
+                "找不到這段引文的出處 no passage matches this quotation closely enough: 請改引其中較短或較特別的一句 quote a shorter, more distinctive part"
             );
             return Ok(1);
         }

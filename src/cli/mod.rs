@@ -10,6 +10,14 @@
 //! (JSON Lines with `--json`), everything else (progress, warnings, errors) to stderr.
 //! Errors print on one line as `baogao: FILE: cause`.
 
+/// `note!("FORMAT", args…)`: one line `baogao: …` on stderr through [`output::note`] (control
+/// characters escaped, a failed write ignored instead of a panic).
+macro_rules! note {
+    ($($arg:tt)*) => {
+        $crate::cli::output::note(&format!($($arg)*))
+    };
+}
+
 mod add;
 mod analyze;
 pub mod args;
@@ -175,7 +183,7 @@ pub fn main() -> ExitCode {
     let args = match args::prepare(std::env::args_os().collect()) {
         Ok(args) => args,
         Err(unknown) => {
-            eprintln!("baogao: {}", one_line(&unknown.to_string()));
+            note!("{}", one_line(&unknown.to_string()));
             return ExitCode::from(2);
         }
     };
@@ -189,7 +197,7 @@ pub fn main() -> ExitCode {
                 return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
             }
             let line = args::clap_error_line(&e.render().to_string());
-            eprintln!("baogao: 參數有誤 {}", one_line(&line));
+            note!("參數有誤 {}", one_line(&line));
             return ExitCode::from(2);
         }
     };
@@ -205,7 +213,7 @@ pub fn main() -> ExitCode {
                 Some(said) if from_tantivy => said.to_string(),
                 _ => format!("{e:#}"),
             };
-            eprintln!("baogao: {}", one_line(&msg));
+            note!("{}", one_line(&msg));
             ExitCode::from(2)
         }
     }
@@ -259,7 +267,7 @@ fn one_line(s: &str) -> String {
 
 fn report_failures(summary: &Summary) {
     for failure in &summary.failed {
-        eprintln!("baogao: {}", one_line(&failure.to_string()));
+        note!("{}", one_line(&failure.to_string()));
     }
 }
 
@@ -283,13 +291,20 @@ fn ensure_index(cli: &Cli) -> Result<()> {
             recorded,
             given: corpus,
         };
-        eprintln!(
-            "baogao: warning: {}; searching the index as it is",
+        note!(
+            "warning: {}; searching the index as it is",
             one_line(&other.to_string())
         );
         return Ok(());
     }
     if !missing && !corpus::index_is_stale(&cli.index, &corpus) {
+        if let Some(cause) = corpus::failed_refresh(&cli.index) {
+            note!(
+                "warning: {}: not up to date with the corpus, the last update failed ({cause}); \
+                 searching the index as it is (`baogao index` tries again)",
+                cli.index.display()
+            );
+        }
         return Ok(());
     }
     if !corpus.is_dir() {
@@ -302,8 +317,8 @@ fn ensure_index(cli: &Cli) -> Result<()> {
         }
         return Ok(());
     }
-    eprintln!(
-        "baogao: {} the index in {} from {}…",
+    note!(
+        "{} the index in {} from {}…",
         if missing {
             "建立索引 building"
         } else {
@@ -325,14 +340,20 @@ fn ensure_index(cli: &Cli) -> Result<()> {
             Ok(())
         }
         Err(e) if e.downcast_ref::<corpus::Busy>().is_some() => {
-            eprintln!("baogao: warning: {e}; searching the index as it is");
+            note!("warning: {e}; searching the index as it is");
             Ok(())
         }
         // A damaged index cannot be searched either: say which file, and the remedy.
         Err(e) if damage::explain(&cli.index, &e).is_some_and(|i| i.damaged) => Err(e),
-        // Any other failure to refresh: search what is there.
+        // Any other failure to refresh (a full disk): search what is there, and do not try
+        // again before the corpus changes.
         Err(e) if !missing => {
-            eprintln!("baogao: warning: {}", one_line(&format!("{e:#}")));
+            let cause = match damage::explain(&cli.index, &e) {
+                Some(said) => said.to_string(),
+                None => format!("{e:#}"),
+            };
+            note!("warning: {cause}; searching the index as it is");
+            corpus::note_failed_refresh(&cli.index, &cause);
             Ok(())
         }
         Err(e) => Err(e),
@@ -343,13 +364,21 @@ fn ensure_index(cli: &Cli) -> Result<()> {
 /// file that cannot be read or holds a bad line is said on stderr and left out.
 fn corpus_synonyms(cli: &Cli) -> Cow<'static, Synonyms> {
     let builtin = Synonyms::builtin();
-    let path = cli.corpus_dir().join(synonyms::FILE_NAME);
+    let corpus = cli.corpus_dir();
+    let path = corpus.join(synonyms::FILE_NAME);
+    // A link of that name is read only when it stays inside the corpus.
+    if path.is_symlink()
+        && let Err(e) = corpus::inside_corpus(&corpus, &path)
+    {
+        note!("warning: {e:#}; searching without it");
+        return Cow::Borrowed(builtin);
+    }
     let text = match std::fs::read(&path) {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Cow::Borrowed(builtin),
         Err(e) => {
-            eprintln!(
-                "baogao: warning: {}: {}; searching without it",
+            note!(
+                "warning: {}: {}; searching without it",
                 one_line(&path.display().to_string()),
                 crate::ingest::io_cause(&e)
             );
@@ -359,8 +388,8 @@ fn corpus_synonyms(cli: &Cli) -> Cow<'static, Synonyms> {
     match Synonyms::parse(&text) {
         Ok(user) => Cow::Owned(builtin.merged(&user)),
         Err(bad) => {
-            eprintln!(
-                "baogao: warning: {}: {bad}; searching without it",
+            note!(
+                "warning: {}: {bad}; searching without it",
                 one_line(&path.display().to_string())
             );
             Cow::Borrowed(builtin)
@@ -371,8 +400,8 @@ fn corpus_synonyms(cli: &Cli) -> Cow<'static, Synonyms> {
 /// Says how many files were left alone on purpose or because they failed before.
 fn report_skipped(summary: &Summary) {
     if summary.skipped_as_before > 0 {
-        eprintln!(
-            "baogao: {} {} skipped as before: baogao reports --failed",
+        note!(
+            "{} {} skipped as before: baogao reports --failed",
             summary.skipped_as_before,
             if summary.skipped_as_before == 1 {
                 "file"
@@ -392,7 +421,7 @@ impl Progress for Notes {
     fn finish(&self) {}
     fn event(&self, event: Event) {
         if let Some(line) = event_line(&event) {
-            eprintln!("baogao: {}", one_line(&line));
+            note!("{}", one_line(&line));
         }
     }
 }

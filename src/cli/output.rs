@@ -7,8 +7,14 @@
 //! - facets: `{"facets": {"kind": {..}, "report": {..}, "year": {..}, "section": {..},
 //!   "organisation": {..}}, "total": N}`;
 //! - reports: the report fields; add/remove/index: one summary object.
+//!
+//! Plain output, and every message on stderr, shows control characters (C0 but tab and line
+//! feed, DEL, C1) as `\u{1b}` escapes: a report's title or text, or a file name, cannot move
+//! the cursor, recolor the terminal or set its window title. JSON is escaped by serde.
 
-use std::io::{BufWriter, Stdout, Write};
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::io::{BufWriter, Write};
 
 use anyhow::Result;
 use serde::Serialize;
@@ -36,10 +42,30 @@ pub struct Printer {
     color: bool,
 }
 
+/// Standard output, whose write errors say where they happened (`stdout: no space left on
+/// device`), keeping their kind (a broken pipe still ends the command quietly).
+struct Stdout(std::io::Stdout);
+
+impl Stdout {
+    fn named(e: std::io::Error) -> std::io::Error {
+        std::io::Error::new(e.kind(), format!("stdout: {}", crate::ingest::io_cause(&e)))
+    }
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf).map_err(Stdout::named)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush().map_err(Stdout::named)
+    }
+}
+
 impl Printer {
     pub fn new(color: bool) -> Printer {
         Printer {
-            out: BufWriter::new(std::io::stdout()),
+            out: BufWriter::new(Stdout(std::io::stdout())),
             color,
         }
     }
@@ -54,10 +80,22 @@ impl Printer {
         Ok(())
     }
 
+    /// A line of plain output, control characters escaped.
     fn line(&mut self, s: &str) -> Result<()> {
+        self.escaped_line(&escape_controls(s))
+    }
+
+    /// A line whose text was escaped already (it may hold this printer's own colors).
+    fn escaped_line(&mut self, s: &str) -> Result<()> {
         self.out.write_all(s.as_bytes())?;
         self.out.write_all(b"\n")?;
         Ok(())
+    }
+
+    /// A line in `style` (when colors are on), control characters of `s` escaped.
+    fn styled_line(&mut self, style: &str, s: &str) -> Result<()> {
+        let line = self.paint(style, &escape_controls(s));
+        self.escaped_line(&line)
     }
 
     fn json_line<T: Serialize>(&mut self, value: &T) -> Result<()> {
@@ -74,8 +112,10 @@ impl Printer {
         }
     }
 
-    /// Snippet markup → terminal highlight (color) or 【…】 brackets.
+    /// Snippet markup → terminal highlight (color) or 【…】 brackets, control characters
+    /// escaped.
     fn highlight(&self, snippet: &str) -> String {
+        let snippet = escape_controls(snippet);
         if self.color {
             snippet
                 .replace(MARK_OPEN, BOLD_RED)
@@ -130,7 +170,7 @@ impl Printer {
             };
             let text = truncate(&text, 60);
             let kind = self.paint(DIM, &format!("[{}]", b.kind.as_str()));
-            self.line(&format!("{indent}{kind} {text}"))?;
+            self.escaped_line(&format!("{indent}{kind} {}", escape_controls(&text)))?;
         }
         Ok(())
     }
@@ -163,8 +203,8 @@ impl Printer {
             serde_json::to_writer(&mut self.out, &summary)?;
             writeln!(self.out)?;
         } else {
-            eprintln!(
-                "baogao: pushed {} reports ({} passages, {:.0} passages/s) into {}/{}{}; {} indexed, {} refused, {} unchanged since --since, {} failed to read",
+            note!(
+                "pushed {} reports ({} passages, {:.0} passages/s) into {}/{}{}; {} indexed, {} refused, {} unchanged since --since, {} failed to read",
                 p.exported.reports,
                 p.exported.passages,
                 per_second,
@@ -204,8 +244,8 @@ impl Printer {
                 "seconds": (took.as_secs_f64() * 1000.0).round() / 1000.0,
             }));
         }
-        eprintln!(
-            "baogao: indexed {} new and {} changed reports ({} passages, {:.1} MiB) in {:.1}s; {} unchanged, {} removed, {} failed",
+        note!(
+            "indexed {} new and {} changed reports ({} passages, {:.1} MiB) in {:.1}s; {} unchanged, {} removed, {} failed",
             s.added.len(),
             s.replaced.len(),
             s.passages,
@@ -216,10 +256,13 @@ impl Printer {
             s.failed.len()
         );
         if s.ignored > 0 {
-            eprintln!(
-                "baogao: {} left out by {}",
-                s.ignored,
-                crate::corpus::IGNORE_FILE
+            note!("{} left out by {}", s.ignored, crate::corpus::IGNORE_FILE);
+        }
+        if s.links > 0 {
+            note!(
+                "{} symbolic {} in the corpus not followed (only files and folders are read)",
+                s.links,
+                if s.links == 1 { "link" } else { "links" }
             );
         }
         Ok(())
@@ -231,7 +274,7 @@ impl Printer {
             if json {
                 self.json_line(f)?;
             } else {
-                writeln!(self.out, "{}\t{}", f.file, f.cause)?;
+                self.line(&format!("{}\t{}", f.file, f.cause))?;
             }
         }
         Ok(())
@@ -257,14 +300,14 @@ impl Printer {
                     0 => "沒有完全符合的結果；以下為部分符合：",
                     _ => "以下為部分符合：",
                 };
-                self.line(&self.paint(DIM, notice))?;
+                self.styled_line(DIM, notice)?;
                 self.line("")?;
             }
             let p = &hit.passage;
             let mut place = vec![p.title.clone()];
             place.extend(p.section.iter().cloned());
             let header = format!("{}. {}", offset + i + 1, place.join(" › "));
-            self.line(&self.paint(BOLD, &header))?;
+            self.styled_line(BOLD, &header)?;
             let mut about = format!(
                 "   {} · {} · {}",
                 p.id,
@@ -279,12 +322,12 @@ impl Printer {
             if let Some(t) = &p.table {
                 about.push_str(&format!(" · {t}"));
             }
-            self.line(&self.paint(DIM, &about))?;
+            self.styled_line(DIM, &about)?;
             let snippet = self.highlight(&hit.snippet);
-            self.line(&format!("   {snippet}"))?;
+            self.escaped_line(&format!("   {snippet}"))?;
             if !hit.also.is_empty() {
                 let also = format!("   同文另見：{}", hit.also.join("、"));
-                self.line(&self.paint(DIM, &also))?;
+                self.styled_line(DIM, &also)?;
             }
             self.line("")?;
         }
@@ -412,7 +455,7 @@ impl Printer {
             line.push_str(&format!(" · {}", with_roc_year(date)));
         }
         line.push_str(&format!(" · {}", info.file));
-        self.line(&self.paint(BOLD, &line))?;
+        self.styled_line(BOLD, &line)?;
         self.line("")
     }
 
@@ -446,7 +489,7 @@ impl Printer {
                 if !p.section.is_empty() {
                     head.push_str(&format!(" · {}", p.section.join(" › ")));
                 }
-                self.line(&self.paint(DIM, &head))?;
+                self.styled_line(DIM, &head)?;
                 self.line(&p.text)?;
                 self.line("")?;
             }
@@ -463,13 +506,43 @@ impl Printer {
                     "{} · {} {:.3} · chars {}–{} · {}",
                     l.passage.id, l.match_type, l.score, l.range[0], l.range[1], l.passage.title
                 );
-                self.line(&self.paint(BOLD, &head))?;
+                self.styled_line(BOLD, &head)?;
                 let snippet = self.highlight(&l.snippet);
-                self.line(&format!("   {snippet}"))?;
+                self.escaped_line(&format!("   {snippet}"))?;
             }
         }
         Ok(())
     }
+}
+
+/// Whether `c` is shown as an escape: control characters but tab and line feed.
+fn is_escaped(c: char) -> bool {
+    c.is_control() && c != '\t' && c != '\n'
+}
+
+/// `s` with each control character (C0 but tab and line feed, DEL, C1) written as a Rust
+/// escape, `\u{1b}`: visible, unambiguous, and inert on any terminal.
+pub fn escape_controls(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(is_escaped) {
+        return Cow::Borrowed(s);
+    }
+    let mut shown = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if is_escaped(c) {
+            let _ = write!(shown, "\\u{{{:x}}}", c as u32);
+        } else {
+            shown.push(c);
+        }
+    }
+    Cow::Owned(shown)
+}
+
+/// Writes `baogao: MESSAGE` on stderr on one line (line breaks become spaces, control
+/// characters are escaped). A failed write (stderr closed, or on a full device) is ignored:
+/// the exit code still says how the command ended, where `eprintln!` would panic.
+pub fn note(message: &str) {
+    let line = escape_controls(&message.replace(['\n', '\r'], " ")).into_owned();
+    let _ = writeln!(std::io::stderr().lock(), "baogao: {line}");
 }
 
 fn truncate(s: &str, max: usize) -> String {
@@ -480,5 +553,19 @@ fn truncate(s: &str, max: usize) -> String {
         let mut t: String = s.chars().take(max).collect();
         t.push('…');
         t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped_and_text_kept() {
+        assert_eq!(escape_controls("報告\t一\n二"), "報告\t一\n二");
+        assert_eq!(
+            escape_controls("a\x1b[31mb\x1b]0;pwned\x07c\rd\u{7f}e\u{9b}f"),
+            "a\\u{1b}[31mb\\u{1b}]0;pwned\\u{7}c\\u{d}d\\u{7f}e\\u{9b}f"
+        );
     }
 }

@@ -14,7 +14,7 @@ use crate::ingest::{ingest_bytes, read_report_file};
     after_help = "範例 (examples):\n  baogao parse 報告.pdf\n  baogao parse --encoding big5 公報.txt --json"
 )]
 pub struct Parse {
-    /// The report file (text, PDF, DOCX or HTML).
+    /// The report file (text, PDF, DOCX, DOC, ODT, ODS or HTML).
     pub file: PathBuf,
     /// One JSON object instead of the outline.
     #[arg(long)]

@@ -22,8 +22,8 @@ impl Run for Remove {
     fn run(&self, cli: &Cli, out: &mut Printer) -> Result<u8> {
         let (removed, missing) = corpus::remove(&cli.index, &cli.corpus_dir(), &self.ids, &Notes)?;
         for id in &missing {
-            eprintln!(
-                "baogao: {}: 查無此報告 no such report (baogao reports 列出全部 lists them)",
+            note!(
+                "{}: 查無此報告 no such report (baogao reports 列出全部 lists them)",
                 one_line(id)
             );
         }

@@ -106,14 +106,14 @@ impl Run for Search {
         }
         let (store, searcher) = open(cli)?;
         if searcher.num_docs() == 0 {
-            eprintln!("baogao: 索引裡還沒有報告 no reports indexed yet: {EMPTY_CORPUS_STEP}");
+            note!("索引裡還沒有報告 no reports indexed yet: {EMPTY_CORPUS_STEP}");
             return Ok(1);
         }
         for report in &request.reports {
             if searcher.doc_freq(&store.report_term(report))? == 0 {
                 // Exit 1 like every unknown id (`get`, `remove`): nothing to show, said why.
-                eprintln!(
-                    "baogao: --report {}: 查無此報告 no such report (baogao reports 列出全部 lists them)",
+                note!(
+                    "--report {}: 查無此報告 no such report (baogao reports 列出全部 lists them)",
                     one_line(report)
                 );
                 return Ok(1);
@@ -129,7 +129,7 @@ impl Run for Search {
         let outcome = searching.run(&request)?;
         out.hits(&outcome, request.offset, self.json)?;
         if outcome.hits.is_empty() && !self.json {
-            eprintln!("baogao: 查無結果 no hits");
+            note!("查無結果 no hits");
         }
         // The process ends with this search: unmapping and freeing every segment's files one
         // by one would cost a tenth of a cold search; the kernel reclaims them at exit anyway.
@@ -154,8 +154,8 @@ impl Search {
         }
         for report in &request.reports {
             if !engine.has_report(report)? {
-                eprintln!(
-                    "baogao: --report {}: 查無此報告 no such report in {}/{}",
+                note!(
+                    "--report {}: 查無此報告 no such report in {}/{}",
                     one_line(report),
                     engine.url(),
                     engine.index

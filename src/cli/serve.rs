@@ -75,11 +75,9 @@ impl Run for Serve {
                 IpAddr::V6(_) => format!("[{}]:{}", address.ip(), address.port()),
                 IpAddr::V4(_) => address.to_string(),
             };
-            eprintln!(
-                "baogao: 搜尋頁已開啟 serving http://{shown}/ ({mode}); 按 Ctrl-C 停止 Ctrl-C stops"
-            );
+            note!("搜尋頁已開啟 serving http://{shown}/ ({mode}); 按 Ctrl-C 停止 Ctrl-C stops");
         })?;
-        eprintln!("baogao: 已停止 stopped");
+        note!("已停止 stopped");
         Ok(0)
     }
 }

@@ -8,7 +8,8 @@ use anyhow::{Context, Result, anyhow};
 use rayon::prelude::*;
 
 use super::reports::{
-    CorpusFile, REPORT_EXTENSIONS, id_for_relative_path, is_report_file, is_safe_id, mtime_nanos,
+    CorpusFile, REPORT_EXTENSIONS, corpus_entry, id_for_relative_path, is_report_file, is_safe_id,
+    mtime_nanos,
 };
 use super::update::update;
 use super::{
@@ -16,6 +17,7 @@ use super::{
     writer,
 };
 use crate::index::{IndexRecord, ReportInfo, Store, damage};
+use crate::ingest::formats::FormatError;
 use crate::ingest::{Ingested, ingest_bytes, io_cause, read_report_file};
 
 /// A file given to `add` that passed every check.
@@ -53,6 +55,11 @@ pub fn add(
     }
     fs::create_dir_all(corpus)
         .with_context(|| format!("{}: cannot create corpus folder", corpus.display()))?;
+    // The copies go into the corpus folder's real path: a report's name holds no folder, so
+    // no write can leave it.
+    let corpus = &corpus
+        .canonicalize()
+        .with_context(|| format!("{}: cannot read corpus folder", corpus.display()))?;
 
     // Validate everything first (in parallel): nothing is touched for a bad file.
     let checked: Vec<Result<Checked, Failure>> = requests
@@ -138,7 +145,10 @@ pub fn add(
             if let Some(prev) = known.get(&id)
                 && prev.file != relative
             {
-                staged.replaced_files.push(corpus.join(&prev.file));
+                // An older index may name a file behind a link: that one stays.
+                if let Ok(old) = corpus_entry(corpus, &prev.file) {
+                    staged.replaced_files.push(old);
+                }
             }
             if known.contains_key(&id) {
                 summary.replaced.push(id);
@@ -164,7 +174,7 @@ pub fn add(
         for (temp, _) in &staged.moves {
             let _ = fs::remove_file(temp);
         }
-        return Err(e);
+        return Err(damage::worker_cause(index_dir, &mut writer, e));
     }
     writer
         .wait_merging_threads()
@@ -223,6 +233,10 @@ fn check(
              (give an id without a final '.xxx', or the file a report extension)"
         )));
     }
+    let ext = ext.trim_start_matches('.').to_ascii_lowercase();
+    if crate::ingest::formats::UNSUPPORTED_EXTENSIONS.contains(&ext.as_str()) {
+        return Err(fail(FormatError::Unsupported(format!(".{ext}")).into()));
+    }
     if !is_report_file(Path::new(&relative)) {
         return Err(fail(anyhow!(
             "不是報告檔 not a report file: 只讀 reads only {} 檔（或沒有副檔名的純文字檔 or files without extension）",
@@ -261,7 +275,7 @@ fn check(
     })
 }
 
-/// Removes the temporary files (`.NAME.PID.baogao-tmp`) of `add` runs killed before their
+/// Removes the temporary files (`.HASH.PID.baogao-tmp`) of `add` runs killed before their
 /// rename. Only `add` writes them, while holding the writer lock that the caller now holds;
 /// still, in case another index shares this corpus folder, a file is only removed when its
 /// process is gone (Linux `/proc`) or, without `/proc`, when it is an hour old.
@@ -297,14 +311,15 @@ pub(super) fn remove_stale_temp_files(corpus: &Path) {
 }
 
 /// Writes `bytes` to a temporary file beside `target` (renamed to it once the index has
-/// committed) and records it in `staged`: the corpus never holds a half-written report.
+/// committed) and records it in `staged`: the corpus never holds a half-written report. The
+/// temporary name is short (`.HASH.PID.baogao-tmp`, HASH from the final name), so that any
+/// name the file system accepts for the report works (a 250-byte Chinese name included).
 fn write_temp(target: &Path, bytes: &[u8], staged: &mut Staged) -> Result<PathBuf> {
+    let name = target.file_name().unwrap_or_default().as_encoded_bytes();
+    let short = blake3::hash(name).to_hex();
     let temp = target.with_file_name(format!(
         ".{}.{}.baogao-tmp",
-        target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
+        &short[..16],
         std::process::id()
     ));
     staged.moves.push((temp.clone(), target.to_path_buf()));

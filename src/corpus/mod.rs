@@ -28,8 +28,8 @@ mod update;
 pub use self::add::{AddRequest, add};
 pub use self::remove::remove;
 pub use self::reports::{
-    CorpusFile, IGNORE_FILE, REPORT_EXTENSIONS, Scanned, id_for_relative_path, is_report_file,
-    is_safe_id, scan, scan_corpus,
+    CorpusFile, IGNORE_FILE, REPORT_EXTENSIONS, Scanned, corpus_entry, id_for_relative_path,
+    inside_corpus, is_report_file, is_safe_id, scan, scan_corpus,
 };
 pub use self::update::{Busy, UpdateOptions, index_is_stale, update, update_with};
 
@@ -47,6 +47,8 @@ pub struct Summary {
     pub skipped_as_before: usize,
     /// Files left out by the corpus's `.baogaoignore`.
     pub ignored: usize,
+    /// Symbolic links in the corpus, not followed.
+    pub links: usize,
     pub bytes_indexed: u64,
     pub passages: usize,
 }
@@ -178,6 +180,39 @@ const STAMP: &str = ".baogao-stamp";
 
 fn touch_stamp(index_dir: &Path) {
     let _ = fs::write(index_dir.join(STAMP), now_rfc3339());
+    let _ = fs::remove_file(index_dir.join(REFRESH_FAILED));
+}
+
+/// Name of the file that holds why the last automatic update before a search failed.
+const REFRESH_FAILED: &str = ".baogao-refresh-failed";
+
+/// Records that the automatic update before a search failed with `cause` (a full disk):
+/// the index counts as up to date with the corpus as it is now, so that the next searches
+/// answer at once from the index as it is instead of failing the same update again; a change
+/// in the corpus, or `index`, tries again. Writes nothing but an empty file and a timestamp
+/// when the disk is too full for the cause.
+pub fn note_failed_refresh(index_dir: &Path, cause: &str) {
+    if fs::write(index_dir.join(REFRESH_FAILED), cause).is_err() {
+        let _ = fs::File::create(index_dir.join(REFRESH_FAILED));
+    }
+    let stamp = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(index_dir.join(STAMP));
+    if let Ok(stamp) = stamp {
+        let _ = stamp.set_modified(std::time::SystemTime::now());
+    }
+}
+
+/// Why the last automatic update failed, when it did and no update has succeeded since.
+pub fn failed_refresh(index_dir: &Path) -> Option<String> {
+    let cause = fs::read_to_string(index_dir.join(REFRESH_FAILED)).ok()?;
+    Some(if cause.trim().is_empty() {
+        "the disk was too full to record why".to_string()
+    } else {
+        cause.trim().to_string()
+    })
 }
 
 /// [`Store::open_for_write`], once more when it failed because another process created the

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use super::{Progress, check_corpus, open_for_write, touch_stamp, writer};
+use super::{Progress, check_corpus, corpus_entry, open_for_write, touch_stamp, writer};
 use crate::index::{IndexRecord, ReportInfo, Store, damage};
 
 /// Removes reports from the corpus and the index. Returns the ids that were not found.
@@ -38,8 +38,9 @@ pub fn remove(
             Some(info) => {
                 // File first: if we are killed before the commit, the next `index` sees the
                 // file gone and finishes the removal.
-                let path = corpus.join(&info.file);
-                if path.exists() {
+                // Never outside the corpus, whatever an older index recorded.
+                let path = corpus_entry(corpus, &info.file)?;
+                if fs::symlink_metadata(&path).is_ok() {
                     fs::remove_file(&path)
                         .with_context(|| format!("{}: cannot remove", path.display()))?;
                 }

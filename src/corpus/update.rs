@@ -16,7 +16,7 @@ use super::{
 };
 use crate::index::{IndexRecord, KnownFailure, ReportInfo, Store, damage};
 use crate::ingest::formats::FormatError;
-use crate::ingest::{Ingested, ingest_bytes, read_report_file};
+use crate::ingest::{Ingested, ingest_bytes};
 
 /// Text handed to the writer between two commits during a long `index` run, so a killed
 /// run keeps most of its work.
@@ -154,6 +154,7 @@ pub fn update_with(
     let files = scanned.files;
     let mut summary = Summary {
         ignored: scanned.ignored,
+        links: scanned.links,
         ..Summary::default()
     };
     let mut failures: Vec<KnownFailure> = Vec::new();
@@ -189,112 +190,120 @@ pub fn update_with(
         }
     }
 
-    progress.start(todo.iter().map(|f| f.size).sum());
-    let mut since_commit = 0u64;
-    for batch in todo.chunks(BATCH_FILES) {
-        let results: Vec<(CorpusFile, Option<String>, Result<Read>)> = batch
-            .par_iter()
-            .map(|file| {
-                let bytes = match read_report_file(&file.path) {
-                    Ok(bytes) => bytes,
-                    Err(e) => return (file.clone(), None, Err(e)),
-                };
-                let hash = blake3::hash(&bytes).to_hex().to_string();
-                if known
-                    .get(&file.id)
-                    .is_some_and(|k| k.hash == hash && k.file == file.relative)
-                {
-                    return (file.clone(), Some(hash), Ok(Read::Unchanged));
-                }
-                if failed_before
-                    .get(&file.relative)
-                    .is_some_and(|f| f.hash == hash)
-                {
-                    return (file.clone(), Some(hash), Ok(Read::FailedBefore));
-                }
-                let result =
-                    ingest_bytes(&bytes, &file.path, None).map(|i| Read::Parsed(Box::new(i)));
-                (file.clone(), Some(hash), result)
-            })
-            .collect();
-        for (file, hash, result) in results {
-            progress.advance(file.size);
-            match result {
-                Ok(Read::Unchanged) => {
-                    // Same bytes, new mtime: refresh the report document only.
-                    let mut info = known[&file.id].clone();
-                    info.mtime = file.mtime;
-                    info.hash = hash.unwrap_or_default();
-                    writer.delete_term(tantivy::Term::from_field_text(store.fields.id, &info.id));
-                    writer.add_document(store.report_doc(&info)?)?;
-                    summary.unchanged += 1;
-                }
-                Ok(Read::FailedBefore) => {
-                    let mut before = failed_before[&file.relative].clone();
-                    before.mtime = file.mtime;
-                    failures.push(before);
-                    summary.skipped_as_before += 1;
-                }
-                Ok(Read::Parsed(ingested)) => {
-                    let existed = known.contains_key(&file.id);
-                    progress.event(Event::Read {
-                        id: file.id.clone(),
-                        title: ingested.report.title.clone(),
-                    });
-                    let n = write_report(
-                        &store,
-                        &writer,
-                        &file,
-                        hash.as_deref().unwrap_or_default(),
-                        &ingested,
-                        known.get(&file.id).or(arrived.get(&file.id)),
-                    )?;
-                    summary.passages += n;
-                    summary.bytes_indexed += file.size;
-                    since_commit += file.size;
-                    if existed {
-                        summary.replaced.push(file.id.clone());
-                    } else {
-                        summary.added.push(file.id.clone());
+    // Any failure while writing is said with its real cause (a full disk), not as tantivy's
+    // "an index writer was killed".
+    let written = (|| -> Result<()> {
+        progress.start(todo.iter().map(|f| f.size).sum());
+        let mut since_commit = 0u64;
+        for batch in todo.chunks(BATCH_FILES) {
+            let results: Vec<(CorpusFile, Option<String>, Result<Read>)> = batch
+                .par_iter()
+                .map(|file| {
+                    let bytes = match file.read() {
+                        Ok(bytes) => bytes,
+                        Err(e) => return (file.clone(), None, Err(e)),
+                    };
+                    let hash = blake3::hash(&bytes).to_hex().to_string();
+                    if known
+                        .get(&file.id)
+                        .is_some_and(|k| k.hash == hash && k.file == file.relative)
+                    {
+                        return (file.clone(), Some(hash), Ok(Read::Unchanged));
                     }
-                }
-                Err(e) => {
-                    let cause = format!("{e:#}");
-                    // A file is known bad only for what is in its bytes: a missing program
-                    // (pdftotext) or an unreadable file is tried again next time.
-                    let missing_tool = e
-                        .downcast_ref::<FormatError>()
-                        .is_some_and(|f| matches!(f, FormatError::MissingTool(_)));
-                    if let Some(hash) = hash.filter(|_| !missing_tool) {
-                        failures.push(KnownFailure {
-                            file: file.relative.clone(),
-                            size: file.size,
-                            mtime: file.mtime,
-                            hash,
-                            cause: cause.clone(),
+                    if failed_before
+                        .get(&file.relative)
+                        .is_some_and(|f| f.hash == hash)
+                    {
+                        return (file.clone(), Some(hash), Ok(Read::FailedBefore));
+                    }
+                    let result =
+                        ingest_bytes(&bytes, &file.path, None).map(|i| Read::Parsed(Box::new(i)));
+                    (file.clone(), Some(hash), result)
+                })
+                .collect();
+            for (file, hash, result) in results {
+                progress.advance(file.size);
+                match result {
+                    Ok(Read::Unchanged) => {
+                        // Same bytes, new mtime: refresh the report document only.
+                        let mut info = known[&file.id].clone();
+                        info.mtime = file.mtime;
+                        info.hash = hash.unwrap_or_default();
+                        writer
+                            .delete_term(tantivy::Term::from_field_text(store.fields.id, &info.id));
+                        writer.add_document(store.report_doc(&info)?)?;
+                        summary.unchanged += 1;
+                    }
+                    Ok(Read::FailedBefore) => {
+                        let mut before = failed_before[&file.relative].clone();
+                        before.mtime = file.mtime;
+                        failures.push(before);
+                        summary.skipped_as_before += 1;
+                    }
+                    Ok(Read::Parsed(ingested)) => {
+                        let existed = known.contains_key(&file.id);
+                        progress.event(Event::Read {
+                            id: file.id.clone(),
+                            title: ingested.report.title.clone(),
                         });
+                        let n = write_report(
+                            &store,
+                            &writer,
+                            &file,
+                            hash.as_deref().unwrap_or_default(),
+                            &ingested,
+                            known.get(&file.id).or(arrived.get(&file.id)),
+                        )?;
+                        summary.passages += n;
+                        summary.bytes_indexed += file.size;
+                        since_commit += file.size;
+                        if existed {
+                            summary.replaced.push(file.id.clone());
+                        } else {
+                            summary.added.push(file.id.clone());
+                        }
                     }
-                    summary
-                        .failed
-                        .push(Failure::new(file.path.display().to_string(), cause));
+                    Err(e) => {
+                        let cause = format!("{e:#}");
+                        // A file is known bad only for what is in its bytes: a missing program
+                        // (pdftotext) or an unreadable file is tried again next time.
+                        let missing_tool = e
+                            .downcast_ref::<FormatError>()
+                            .is_some_and(|f| matches!(f, FormatError::MissingTool(_)));
+                        if let Some(hash) = hash.filter(|_| !missing_tool) {
+                            failures.push(KnownFailure {
+                                file: file.relative.clone(),
+                                size: file.size,
+                                mtime: file.mtime,
+                                hash,
+                                cause: cause.clone(),
+                            });
+                        }
+                        summary
+                            .failed
+                            .push(Failure::new(file.path.display().to_string(), cause));
+                    }
                 }
             }
+            if since_commit >= COMMIT_EVERY_BYTES && !rebuild {
+                // Failures found so far are recorded at the end, with the last commit.
+                let failed_so_far = failed_before.values().cloned().collect();
+                store.commit(
+                    &mut writer,
+                    &IndexRecord::for_corpus(index_dir, corpus, failed_so_far),
+                )?;
+                since_commit = 0;
+            }
         }
-        if since_commit >= COMMIT_EVERY_BYTES && !rebuild {
-            // Failures found so far are recorded at the end, with the last commit.
-            let failed_so_far = failed_before.values().cloned().collect();
-            store.commit(
-                &mut writer,
-                &IndexRecord::for_corpus(index_dir, corpus, failed_so_far),
-            )?;
-            since_commit = 0;
-        }
+        failures.sort_by(|a, b| a.file.cmp(&b.file));
+        store.commit(
+            &mut writer,
+            &IndexRecord::for_corpus(index_dir, corpus, failures),
+        )
+    })();
+    if let Err(e) = written {
+        return Err(damage::worker_cause(index_dir, &mut writer, e));
     }
-    failures.sort_by(|a, b| a.file.cmp(&b.file));
-    store.commit(
-        &mut writer,
-        &IndexRecord::for_corpus(index_dir, corpus, failures),
-    )?;
     writer
         .wait_merging_threads()
         .map_err(|e| damage::named(index_dir, e))?;

@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 
 use crate::analysis::analyzer::{Folded, Term, gram_terms, jieba, word_terms};
 use crate::corpus::{CorpusFile, Failure, scan};
-use crate::ingest::{ingest_bytes, read_report_file};
+use crate::ingest::ingest_bytes;
 use crate::report::passage::passages;
 
 pub use document::{Document, passage_document};
@@ -233,7 +233,8 @@ pub fn documents(
     let mut exported = Exported::default();
     let jieba = jieba();
     for file in files {
-        let ingested = match read_report_file(&file.path)
+        let ingested = match file
+            .read()
             .and_then(|bytes| ingest_bytes(&bytes, &file.path, None))
         {
             Ok(ingested) => ingested,

@@ -141,6 +141,30 @@ pub fn describe(dir: &Path, e: &TantivyError) -> IndexError {
     }
 }
 
+/// `e`, or when it is tantivy's "an index writer was killed" (an indexing thread failed,
+/// most often on a full disk), that thread's own error named: tantivy hands it over only
+/// when the threads are joined, at the next `prepare_commit`, which is not committed.
+pub fn worker_cause(
+    dir: &Path,
+    writer: &mut tantivy::IndexWriter,
+    e: anyhow::Error,
+) -> anyhow::Error {
+    let killed = e.chain().any(|c| {
+        matches!(
+            c.downcast_ref::<TantivyError>(),
+            Some(TantivyError::ErrorInThread(message)) if message.contains("was killed")
+        )
+    });
+    if !killed {
+        return e;
+    }
+    match writer.prepare_commit() {
+        Err(cause) => named(dir, cause),
+        // The prepared commit is dropped, not committed.
+        Ok(_) => e,
+    }
+}
+
 /// `e` as an error naming the file or folder (for `?` on tantivy calls).
 pub fn named(dir: &Path, e: TantivyError) -> anyhow::Error {
     anyhow::Error::new(describe(dir, &e))

@@ -69,17 +69,17 @@ impl IndexRecord {
         serde_json::from_str(&meta.payload?).ok()
     }
 
-    /// The recorded corpus folder: the absolute path when it is still a folder, else the
-    /// relative one when that is, else the absolute path (gone).
+    /// The recorded corpus folder: the relative path (from the index folder) when it
+    /// resolves to a folder, else the absolute path (even when gone). The relative record
+    /// wins so that a copied project folder (`cp -a proj proj-copy`, index and corpus side by
+    /// side) is its own project: its `add` and `remove` write to the copy's corpus, never to
+    /// the original's. The absolute record serves an index moved away from its corpus.
     pub fn recorded_corpus(&self, index_dir: &Path) -> Option<PathBuf> {
         let absolute = self.corpus.as_ref()?;
-        if absolute.is_dir() {
-            return Some(absolute.clone());
-        }
         if let Some(relative) = &self.corpus_relative {
-            let moved = index_dir.join(relative);
-            if moved.is_dir() {
-                return Some(moved);
+            let beside = index_dir.join(relative);
+            if beside.is_dir() {
+                return Some(beside);
             }
         }
         Some(absolute.clone())
@@ -197,5 +197,25 @@ mod tests {
         std::fs::rename(&old, &new).unwrap();
         let found = record.recorded_corpus(&new.join("index")).unwrap();
         assert!(same_folder(&found, &new.join("corpus")), "{found:?}");
+    }
+
+    #[test]
+    fn a_copied_project_uses_its_own_corpus() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let original = dir.path().join("proj");
+        std::fs::create_dir_all(original.join("corpus")).unwrap();
+        std::fs::create_dir_all(original.join("index")).unwrap();
+        let record =
+            IndexRecord::for_corpus(&original.join("index"), &original.join("corpus"), vec![]);
+        let copy = dir.path().join("proj-copy");
+        std::fs::create_dir_all(copy.join("corpus")).unwrap();
+        std::fs::create_dir_all(copy.join("index")).unwrap();
+        let found = record.recorded_corpus(&copy.join("index")).unwrap();
+        assert!(same_folder(&found, &copy.join("corpus")), "{found:?}");
+        // An index moved away from its corpus still finds it by the absolute record.
+        let alone = dir.path().join("elsewhere/index");
+        std::fs::create_dir_all(&alone).unwrap();
+        let found = record.recorded_corpus(&alone).unwrap();
+        assert!(same_folder(&found, &original.join("corpus")), "{found:?}");
     }
 }

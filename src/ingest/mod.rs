@@ -1,6 +1,6 @@
 //! Ingestion: a file's bytes → a parsed [`Report`] plus how it was read (format, encoding,
 //! replacement characters). The format is chosen by content; text goes through
-//! [`crate::ingest::decode`], PDF/DOCX/HTML through [`crate::ingest::formats`], and all of them through the
+//! [`crate::ingest::decode`], PDF/DOCX/ODT/ODS/DOC/HTML through [`crate::ingest::formats`], and all of them through the
 //! same parser.
 
 pub mod decode;
@@ -103,6 +103,9 @@ pub fn ingest_bytes(bytes: &[u8], path: &Path, forced_encoding: Option<&str>) ->
         return Err(too_large(bytes.len() as u64));
     }
     let format = formats::detect(bytes, path);
+    if let Some(unsupported) = formats::unsupported(format, bytes, path) {
+        return Err(unsupported.into());
+    }
     let extracted = formats::extract(format, bytes, forced_encoding)?;
     let report = parse(&extracted.text);
     if report.blocks.is_empty() && report.title.trim().is_empty() {

@@ -15,8 +15,7 @@
 
 use std::io::{Cursor, Read};
 
-use quick_xml::Reader;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::BytesStart;
 
 use super::{Extracted, FormatError, GridCell, extracted, render_table};
 use crate::ingest::decode::DecodeError;
@@ -63,7 +62,8 @@ fn read_document_xml(bytes: &[u8]) -> Result<String, FormatError> {
 }
 
 /// What the document body is made of, in order.
-enum Piece {
+#[derive(Clone)]
+pub(super) enum Piece {
     Paragraph(String),
     Table(Vec<Vec<GridCell>>),
     /// A one-column table: its cell paragraphs.
@@ -71,17 +71,17 @@ enum Piece {
 }
 
 #[derive(Default)]
-struct Cell {
-    paragraphs: Vec<String>,
-    span: usize,
-    merged_above: bool,
+pub(super) struct Cell {
+    pub(super) paragraphs: Vec<String>,
+    pub(super) span: usize,
+    pub(super) merged_above: bool,
 }
 
 #[derive(Default)]
-struct Table {
-    rows: Vec<Vec<Cell>>,
-    row: Vec<Cell>,
-    cell: Option<Cell>,
+pub(super) struct Table {
+    pub(super) rows: Vec<Vec<Cell>>,
+    pub(super) row: Vec<Cell>,
+    pub(super) cell: Option<Cell>,
     /// Text of the last vMerge restart per grid column.
     merge_text: Vec<String>,
 }
@@ -99,45 +99,8 @@ struct Walker {
 }
 
 fn document_text(xml: &str) -> Result<String, FormatError> {
-    let mut reader = Reader::from_str(xml);
-    reader.config_mut().trim_text(false);
     let mut w = Walker::default();
-    loop {
-        let event = reader.read_event().map_err(|e| {
-            corrupt(format_args!(
-                "bad XML at byte {}: {e}",
-                reader.buffer_position()
-            ))
-        })?;
-        match event {
-            Event::Eof => break,
-            Event::Start(e) => w.start(&e, false),
-            Event::Empty(e) => {
-                w.start(&e, true);
-                w.end(e.name().as_ref());
-            }
-            Event::End(e) => w.end(e.name().as_ref()),
-            Event::Text(t) if w.in_text && w.skip == 0 => w.push_text(&t.xml10_content()),
-            Event::CData(t) if w.in_text && w.skip == 0 => w.push_text(&t.xml10_content()),
-            Event::GeneralRef(r) if w.in_text && w.skip == 0 => {
-                let c = match r.resolve_char_ref() {
-                    Ok(Some(c)) => Some(c),
-                    _ => match &*r {
-                        "amp" => Some('&'),
-                        "lt" => Some('<'),
-                        "gt" => Some('>'),
-                        "quot" => Some('"'),
-                        "apos" => Some('\''),
-                        _ => None,
-                    },
-                };
-                if let Some(c) = c {
-                    w.push_text(c.encode_utf8(&mut [0; 4]));
-                }
-            }
-            _ => {}
-        }
-    }
+    super::walk_xml(xml, &mut w).map_err(corrupt)?;
     // Unclosed elements at the end of a truncated document: keep what was read.
     while let Some(p) = w.paragraphs.pop() {
         w.pieces.push(Piece::Paragraph(p));
@@ -152,7 +115,11 @@ fn attr_val(e: &BytesStart<'_>) -> Option<String> {
         .map(|a| a.value.into_owned())
 }
 
-impl Walker {
+impl super::XmlWalker for Walker {
+    fn wants_text(&self) -> bool {
+        self.in_text && self.skip == 0
+    }
+
     fn start(&mut self, e: &BytesStart<'_>, empty: bool) {
         let name = e.name();
         let name = name.as_ref();
@@ -255,13 +222,8 @@ impl Walker {
                     return;
                 };
                 let piece = table.finish();
-                // A nested table is flattened into the cell that holds it.
                 if let Some(cell) = self.tables.last_mut().and_then(|t| t.cell.as_mut()) {
-                    match piece {
-                        Piece::Table(rows) => cell.paragraphs.extend(render_table(rows)),
-                        Piece::Box(ps) => cell.paragraphs.extend(ps),
-                        Piece::Paragraph(p) => cell.paragraphs.push(p),
-                    }
+                    cell.hold_nested(piece);
                 } else {
                     self.pieces.push(piece);
                 }
@@ -277,8 +239,19 @@ impl Walker {
     }
 }
 
+impl Cell {
+    /// A table nested in this cell, flattened into its paragraphs.
+    pub(super) fn hold_nested(&mut self, piece: Piece) {
+        match piece {
+            Piece::Table(rows) => self.paragraphs.extend(render_table(rows)),
+            Piece::Box(ps) => self.paragraphs.extend(ps),
+            Piece::Paragraph(p) => self.paragraphs.push(p),
+        }
+    }
+}
+
 impl Table {
-    fn finish(mut self) -> Piece {
+    pub(super) fn finish(mut self) -> Piece {
         if !self.row.is_empty() {
             let row = std::mem::take(&mut self.row);
             self.rows.push(row);
@@ -323,24 +296,40 @@ impl Table {
     }
 }
 
-/// Paragraph text: line breaks kept, TABs → spaces (tab-stop tables aside), trimmed.
-fn clean_paragraph(p: &str, keep_tabs: bool) -> String {
+/// Paragraph text: line breaks kept, TABs → spaces, trimmed.
+fn clean_paragraph(p: &str) -> String {
     let lines: Vec<String> = p
         .split('\n')
         .map(|l| {
-            let l = l.trim_matches(|c: char| c == '\t' || c == ' ');
-            if keep_tabs {
-                l.split('\t')
-                    .map(super::cell_text)
-                    .collect::<Vec<_>>()
-                    .join("\t")
-            } else {
-                l.replace('\t', " ")
-            }
+            l.trim_matches(|c: char| c == '\t' || c == ' ')
+                .replace('\t', " ")
         })
         .filter(|l| !l.trim().is_empty())
         .collect();
     lines.join("\n")
+}
+
+/// A tab-stop table row (one line): TAB-separated cells; the leading TABs beyond the
+/// table's `indent` are empty first cells ("same as above").
+fn clean_row(p: &str, indent: usize) -> String {
+    let mut l = p.trim_end_matches(['\t', ' ']);
+    for _ in 0..indent {
+        l = l.trim_start_matches(' ');
+        l = l.strip_prefix('\t').unwrap_or(l);
+    }
+    l.trim_start_matches(' ')
+        .split('\t')
+        .map(super::cell_text)
+        .collect::<Vec<_>>()
+        .join("\t")
+}
+
+/// TABs before a paragraph's first text.
+fn leading_tabs(p: &str) -> usize {
+    p.chars()
+        .take_while(|c| matches!(c, '\t' | ' '))
+        .filter(|&c| c == '\t')
+        .count()
 }
 
 /// Number of TABs inside a paragraph (leading/trailing ones are indentation).
@@ -367,15 +356,19 @@ fn marker_before_tab(p: &str) -> bool {
             || n <= 1)
 }
 
-fn render(pieces: Vec<Piece>) -> String {
-    // Runs of consecutive paragraphs with the same number of inner TABs form a tab-stop table.
-    let mut tab_table = vec![false; pieces.len()];
+/// The pieces as parser text: blocks separated by a blank line, tab-stop tables and tables
+/// as TAB-separated rows.
+pub(super) fn render(pieces: Vec<Piece>) -> String {
+    // Runs of consecutive paragraphs with the same number of TABs (inner ones, and leading
+    // ones when there is an inner one: empty first cells) form a tab-stop table; TABs that
+    // lead every row of the run are indentation.
+    let mut tab_table: Vec<Option<usize>> = vec![None; pieces.len()];
     let mut i = 0;
     while i < pieces.len() {
         let tabs = |k: usize| match &pieces[k] {
             Piece::Paragraph(p) if !p.trim().is_empty() => {
                 let n = inner_tabs(p);
-                (n >= 2 || (n == 1 && !marker_before_tab(p))).then_some(n)
+                (n >= 2 || (n == 1 && !marker_before_tab(p))).then(|| n + leading_tabs(p))
             }
             _ => None,
         };
@@ -388,7 +381,15 @@ fn render(pieces: Vec<Piece>) -> String {
             j += 1;
         }
         if j - i >= 2 {
-            tab_table[i..j].iter_mut().for_each(|t| *t = true);
+            let indent = pieces[i..j]
+                .iter()
+                .map(|p| match p {
+                    Piece::Paragraph(p) => leading_tabs(p),
+                    _ => 0,
+                })
+                .min()
+                .unwrap_or(0);
+            tab_table[i..j].iter_mut().for_each(|t| *t = Some(indent));
         }
         i = j;
     }
@@ -396,15 +397,15 @@ fn render(pieces: Vec<Piece>) -> String {
     let mut blocks: Vec<String> = Vec::new();
     let mut rows: Vec<String> = Vec::new();
     for (k, piece) in pieces.into_iter().enumerate() {
-        if !tab_table[k] && !rows.is_empty() {
+        if tab_table[k].is_none() && !rows.is_empty() {
             blocks.push(rows.join("\n"));
             rows.clear();
         }
-        match piece {
-            Piece::Paragraph(p) if tab_table[k] => rows.push(clean_paragraph(&p, true)),
-            Piece::Paragraph(p) => blocks.push(clean_paragraph(&p, false)),
-            Piece::Box(ps) => blocks.extend(ps.iter().map(|p| clean_paragraph(p, false))),
-            Piece::Table(grid) => blocks.push(render_table(grid).join("\n")),
+        match (piece, tab_table[k]) {
+            (Piece::Paragraph(p), Some(indent)) => rows.push(clean_row(&p, indent)),
+            (Piece::Paragraph(p), None) => blocks.push(clean_paragraph(&p)),
+            (Piece::Box(ps), _) => blocks.extend(ps.iter().map(|p| clean_paragraph(p))),
+            (Piece::Table(grid), _) => blocks.push(render_table(grid).join("\n")),
         }
     }
     if !rows.is_empty() {
@@ -507,8 +508,7 @@ mod tests {
         assert!(!e.text.contains("刪除的文字"), "{}", e.text);
         assert_eq!(e.text.matches("文字方塊內容").count(), 1, "{}", e.text);
         let r = parse(&e.text);
-        assert_eq!(r.title, "兩岸城市交流測試報告");
-        assert_eq!(r.date.as_deref(), Some("2017-12-25"));
+        crate::ingest::formats::testing::assert_sample_report(&r);
         let para = r
             .blocks
             .iter()
@@ -518,17 +518,6 @@ mod tests {
             para.text,
             "本研究旨在探討臺北市與上海市的城市交流，說明雙城論壇的舉辦方式&合作成果。"
         );
-        assert_eq!(para.section, vec!["壹、研究背景"]);
-        let (_, cells) = crate::ingest::formats::testing::table_rows(&r.blocks);
-        assert_eq!(
-            cells,
-            vec![
-                vec!["北部", "臺北市", "12"],
-                vec!["北部", "新北市", "8"],
-                vec!["南部", "高雄市 5"],
-            ]
-        );
-        crate::ingest::formats::testing::assert_sample_table(&r, &["區域", "城市", "交流次數"]);
     }
 
     #[test]
@@ -536,15 +525,17 @@ mod tests {
         let body = [
             "<w:p><w:r><w:t>1.</w:t><w:tab/><w:t>研究方法</w:t></w:r></w:p>".to_string(),
             "<w:p><w:r><w:t>2.</w:t><w:tab/><w:t>研究範圍</w:t></w:r></w:p>".to_string(),
-            "<w:p><w:r><w:t>年度</w:t><w:tab/><w:t>件數</w:t></w:r></w:p>".to_string(),
-            "<w:p><w:r><w:t>105</w:t><w:tab/><w:t>12</w:t></w:r></w:p>".to_string(),
+            "<w:p><w:r><w:tab/><w:t>年度</w:t><w:tab/><w:t>類別</w:t><w:tab/><w:t>件數</w:t></w:r></w:p>".to_string(),
+            "<w:p><w:r><w:tab/><w:t>105</w:t><w:tab/><w:t>甲</w:t><w:tab/><w:t>12</w:t></w:r></w:p>".to_string(),
+            // A TAB beyond the indentation every row has is an empty first cell.
+            "<w:p><w:r><w:tab/><w:tab/><w:t>乙類</w:t><w:tab/><w:t>7</w:t></w:r></w:p>".to_string(),
             "<w:p><w:r><w:t>第一行</w:t><w:br/><w:t>第二行</w:t></w:r></w:p>".to_string(),
         ]
         .concat();
         let e = extract(&docx_with(&document(&body))).unwrap();
         assert_eq!(
             e.text,
-            "1. 研究方法\n\n2. 研究範圍\n\n年度\t件數\n105\t12\n\n第一行\n第二行\n"
+            "1. 研究方法\n\n2. 研究範圍\n\n年度\t類別\t件數\n105\t甲\t12\n\t乙類\t7\n\n第一行\n第二行\n"
         );
     }
 

@@ -1,4 +1,4 @@
-//! Reports as they arrive: plain text, PDF, DOCX and HTML → the plain text [`crate::report::parse`]
+//! Reports as they arrive: plain text, PDF, DOCX, ODT/ODS, Word 97–2003 and HTML → the plain text [`crate::report::parse`]
 //! reads.
 //!
 //! [`detect`] looks at the content (magic bytes, zip entries, leading HTML tags); the file
@@ -12,6 +12,8 @@
 //!   post-processing: page headers/footers and page numbers removed, column blocks turned
 //!   into TAB-separated rows, printed lines of one paragraph re-joined;
 //! - DOCX: `word/document.xml` read with `zip` + `quick-xml` ([`docx`]);
+//! - ODT/ODS (OpenDocument): `content.xml` and `meta.xml` read the same way ([`odf`]);
+//! - DOC (Word 97–2003): the `antiword` program ([`doc`]);
 //! - HTML: charset from the BOM or `<meta>`, else the text detection; block text via
 //!   `scraper` (html5ever), without navigation, scripts and page furniture ([`html`]).
 //!
@@ -22,8 +24,10 @@ use std::path::Path;
 
 use crate::ingest::decode::{self, DecodeError};
 
+pub mod doc;
 pub mod docx;
 pub mod html;
+pub mod odf;
 pub mod pdf;
 
 /// The kind of file a report came in.
@@ -33,6 +37,12 @@ pub enum Format {
     Pdf,
     Docx,
     Html,
+    /// OpenDocument text (LibreOffice Writer).
+    Odt,
+    /// OpenDocument spreadsheet (LibreOffice Calc).
+    Ods,
+    /// Word 97–2003.
+    Doc,
 }
 
 impl Format {
@@ -43,6 +53,9 @@ impl Format {
             Format::Pdf => "pdf",
             Format::Docx => "docx",
             Format::Html => "html",
+            Format::Odt => "odt",
+            Format::Ods => "ods",
+            Format::Doc => "doc",
         }
     }
 
@@ -53,6 +66,9 @@ impl Format {
             "pdf" => Format::Pdf,
             "docx" => Format::Docx,
             "html" | "htm" => Format::Html,
+            "odt" => Format::Odt,
+            "ods" => Format::Ods,
+            "doc" => Format::Doc,
             _ => return None,
         })
     }
@@ -88,6 +104,9 @@ pub enum FormatError {
     MissingTool(String),
     /// The file is damaged or not what its format claims; the string says why.
     Corrupt(String),
+    /// A document baogao cannot read (a slide deck, a spreadsheet, an archive, …): the
+    /// string names it (`.pptx`, `zip archive`).
+    Unsupported(String),
 }
 
 impl fmt::Display for FormatError {
@@ -96,6 +115,11 @@ impl fmt::Display for FormatError {
             FormatError::Decode(e) => e.fmt(f),
             FormatError::NoTextLayer => f.write_str("這是掃描檔（沒有文字層），請先以 OCR 轉出文字 scanned PDF without a text layer: run OCR first"),
             FormatError::MissingTool(what) | FormatError::Corrupt(what) => f.write_str(what),
+            FormatError::Unsupported(what) => write!(
+                f,
+                "不支援的格式 {what}：請另存為 PDF、DOCX 或 ODT unsupported format {what}: \
+                 save it as PDF, DOCX or ODT"
+            ),
         }
     }
 }
@@ -124,10 +148,22 @@ pub fn detect(bytes: &[u8], path: &Path) -> Format {
         return Format::Pdf;
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        match odf::sniff(bytes) {
+            Some(odf::Kind::Text) => return Format::Odt,
+            Some(odf::Kind::Spreadsheet) => return Format::Ods,
+            None => {}
+        }
         if find(bytes, b"word/document.xml").is_some() || ext == "docx" {
             return Format::Docx;
         }
-        return Format::Text;
+        return match ext.as_str() {
+            "odt" => Format::Odt,
+            "ods" => Format::Ods,
+            _ => Format::Text,
+        };
+    }
+    if doc::is_word(bytes) {
+        return Format::Doc;
     }
     let ascii = sniff_ascii(head);
     if looks_like_html(&ascii) {
@@ -143,7 +179,50 @@ pub fn detect(bytes: &[u8], path: &Path) -> Format {
         }
         "pdf" if binary => Format::Pdf,
         "docx" if binary => Format::Docx,
+        "odt" if binary => Format::Odt,
+        "ods" if binary => Format::Ods,
+        "doc" if binary => Format::Doc,
         _ => Format::Text,
+    }
+}
+
+/// Extensions of documents that look like reports but that baogao cannot read: `index`
+/// lists them as failures, `add` refuses them, instead of passing them over in silence.
+pub const UNSUPPORTED_EXTENSIONS: &[&str] = &[
+    "xls", "xlsx", "xlsm", "et", "numbers", "ppt", "pptx", "pps", "ppsx", "odp", "dps", "key",
+    "pages", "wps", "wpt", "hwp", "hwpx", "rtf", "epub", "xps", "oxps", "ofd", "djvu", "zip",
+    "rar", "7z",
+];
+
+/// Why `bytes` (from `path`), detected as `format`, cannot be read: a file that is text only
+/// by default (no format matched its content) while its extension names a format baogao
+/// does not read, or its first bytes are an archive or an OLE compound file.
+pub fn unsupported(format: Format, bytes: &[u8], path: &Path) -> Option<FormatError> {
+    if format != Format::Text {
+        return None;
+    }
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if UNSUPPORTED_EXTENSIONS.contains(&ext.as_str()) {
+        return Some(FormatError::Unsupported(format!(".{ext}")));
+    }
+    // Web sites often serve RTF under a `.doc` name; read as text it would be RTF codes.
+    if bytes.starts_with(b"{\\rtf") {
+        return Some(FormatError::Unsupported("RTF".to_string()));
+    }
+    container_kind(bytes).map(|kind| FormatError::Unsupported(kind.to_string()))
+}
+
+/// `zip archive` or `OLE compound file` when the bytes start like one.
+pub fn container_kind(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        Some("zip archive")
+    } else if bytes.starts_with(doc::OLE_MAGIC) {
+        Some("OLE compound file")
+    } else {
+        None
     }
 }
 
@@ -167,6 +246,9 @@ pub fn extract(
         Format::Pdf => pdf::extract(bytes),
         Format::Docx => docx::extract(bytes),
         Format::Html => html::extract(bytes, forced_label),
+        Format::Odt => odf::extract(odf::Kind::Text, bytes),
+        Format::Ods => odf::extract(odf::Kind::Spreadsheet, bytes),
+        Format::Doc => doc::extract(bytes),
     }
 }
 
@@ -265,6 +347,113 @@ fn is_cjk(c: char) -> bool {
         | 0xFE30..=0xFE4F | 0xFF01..=0xFF60 | 0x20000..=0x3FFFF)
 }
 
+/// What an XML document walked by [`walk_xml`] is turned into: told each element's start
+/// and end, and the text (entities resolved) wherever it wants text.
+pub(super) trait XmlWalker {
+    fn start(&mut self, e: &quick_xml::events::BytesStart<'_>, empty: bool);
+    fn end(&mut self, name: &str);
+    /// Whether text read now belongs to the output.
+    fn wants_text(&self) -> bool;
+    fn push_text(&mut self, s: &str);
+}
+
+/// Walks `xml` in document order, an empty element being a start and an end. The error is
+/// the cause, for the format to name.
+pub(super) fn walk_xml(xml: &str, w: &mut impl XmlWalker) -> Result<(), String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    reader.config_mut().trim_text(false);
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| format!("bad XML at byte {}: {e}", reader.buffer_position()))?;
+        match event {
+            Event::Eof => return Ok(()),
+            Event::Start(e) => w.start(&e, false),
+            Event::Empty(e) => {
+                w.start(&e, true);
+                w.end(e.name().as_ref());
+            }
+            Event::End(e) => w.end(e.name().as_ref()),
+            Event::Text(t) if w.wants_text() => w.push_text(&t.xml10_content()),
+            Event::CData(t) if w.wants_text() => w.push_text(&t.xml10_content()),
+            Event::GeneralRef(r) if w.wants_text() => {
+                let c = match r.resolve_char_ref() {
+                    Ok(Some(c)) => Some(c),
+                    _ => match &*r {
+                        "amp" => Some('&'),
+                        "lt" => Some('<'),
+                        "gt" => Some('>'),
+                        "quot" => Some('"'),
+                        "apos" => Some('\''),
+                        _ => None,
+                    },
+                };
+                if let Some(c) = c {
+                    w.push_text(c.encode_utf8(&mut [0; 4]));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Runs `program` with `args` and `input` on its stdin (written from another thread, so a
+/// large output cannot block it); `not_found` is the cause when the program is not
+/// installed.
+pub(super) fn run_with_stdin(
+    program: &str,
+    args: &[&str],
+    input: &[u8],
+    not_found: &str,
+) -> Result<std::process::Output, FormatError> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let cannot_run =
+        |e: std::io::Error| FormatError::MissingTool(format!("無法執行 cannot run {program}: {e}"));
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                FormatError::MissingTool(not_found.to_string())
+            } else {
+                cannot_run(e)
+            }
+        })?;
+    let mut stdin = child.stdin.take();
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            if let Some(stdin) = stdin.as_mut() {
+                // The program may stop reading early on a broken file: ignore EPIPE.
+                let _ = stdin.write_all(input);
+            }
+            drop(stdin);
+        });
+        child.wait_with_output()
+    })
+    .map_err(cannot_run)
+}
+
+/// The last non-empty line a program wrote on stderr, and how it ended (`exit 1`, `killed`).
+pub(super) fn failure_cause(output: &std::process::Output) -> (String, String) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let cause = stderr
+        .lines()
+        .map(str::trim)
+        .rfind(|l| !l.is_empty())
+        .unwrap_or("no message")
+        .to_string();
+    let code = output
+        .status
+        .code()
+        .map_or_else(|| "killed".to_string(), |c| format!("exit {c}"));
+    (cause, code)
+}
+
 /// Where `needle` first occurs in `haystack`.
 pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(haystack, needle)
@@ -331,6 +520,29 @@ pub(crate) mod testing {
         );
     }
 
+    /// The fixtures' report: title, ROC date, the paragraph under 壹、研究背景, 表一's rows
+    /// (北部 merged over two rows, 高雄市 5 over two columns), caption and headers.
+    pub fn assert_sample_report(report: &Report) {
+        assert_eq!(report.title, "兩岸城市交流測試報告");
+        assert_eq!(report.date.as_deref(), Some("2017-12-25"));
+        let para = report
+            .blocks
+            .iter()
+            .find(|b| b.text.starts_with("本研究"))
+            .expect("paragraph");
+        assert_eq!(para.section, vec!["壹、研究背景"]);
+        let (_, cells) = table_rows(&report.blocks);
+        assert_eq!(
+            cells,
+            vec![
+                vec!["北部", "臺北市", "12"],
+                vec!["北部", "新北市", "8"],
+                vec!["南部", "高雄市 5"],
+            ]
+        );
+        assert_sample_table(report, &["區域", "城市", "交流次數"]);
+    }
+
     /// The table rows among `blocks`, and the cells of each.
     pub fn table_rows(blocks: &[Block]) -> (Vec<&Block>, Vec<Vec<&str>>) {
         let rows: Vec<&Block> = blocks.iter().filter(|b| b.kind == Kind::TableRow).collect();
@@ -384,9 +596,48 @@ mod tests {
         assert_eq!(detect(b"\0\x01\x02garbage", p("a.pdf")), Format::Pdf);
         assert_eq!(detect("純文字報告".as_bytes(), p("a.pdf")), Format::Text);
         assert_eq!(detect(b"", p("a")), Format::Text);
-        for f in [Format::Text, Format::Pdf, Format::Docx, Format::Html] {
+        for f in [
+            Format::Text,
+            Format::Pdf,
+            Format::Docx,
+            Format::Html,
+            Format::Odt,
+            Format::Ods,
+            Format::Doc,
+        ] {
             assert_eq!(Format::from_name(f.name()), Some(f));
         }
+    }
+
+    #[test]
+    fn unreadable_documents_are_named() {
+        let p = Path::new;
+        let named = |bytes: &[u8], path: &str| {
+            unsupported(detect(bytes, p(path)), bytes, p(path)).map(|e| e.to_string())
+        };
+        let pptx = named(b"PK\x03\x04ppt/slides/slide1.xml", "簡報.pptx").unwrap();
+        assert!(
+            pptx.starts_with("不支援的格式 .pptx：請另存為 PDF、DOCX 或 ODT unsupported format"),
+            "{pptx}"
+        );
+        assert!(
+            named(br"{\rtf1\ansi report}", "報告.doc")
+                .unwrap()
+                .contains("RTF")
+        );
+        assert!(
+            named(b"PK\x03\x04x", "attachment")
+                .unwrap()
+                .contains("zip archive")
+        );
+        let xls = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1W\0o\0r\0k\0b\0o\0o\0k\0";
+        assert!(
+            named(xls, "data.bin")
+                .unwrap()
+                .contains("OLE compound file")
+        );
+        assert_eq!(named("純文字報告".as_bytes(), "a.txt"), None);
+        assert_eq!(named(b"PK\x03\x04..word/document.xml..", "a.docx"), None);
     }
 
     #[test]

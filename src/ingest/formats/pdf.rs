@@ -18,9 +18,6 @@
 //!    line is put between paragraphs and between pages. A paragraph cut by a page break is
 //!    re-joined by the parser.
 
-use std::io::{ErrorKind, Write};
-use std::process::{Command, Stdio};
-
 use super::{Extracted, FormatError, extracted};
 use crate::report::parse::join_into;
 
@@ -57,44 +54,17 @@ fn extract_with(program: &str, bytes: &[u8]) -> Result<Extracted, FormatError> {
 
 /// Runs `pdftotext -layout` with the PDF on stdin; returns (stdout, stderr).
 fn run_pdftotext(program: &str, bytes: &[u8]) -> Result<(String, String), FormatError> {
-    let mut child = Command::new(program)
-        .args(["-layout", "-enc", "UTF-8", "-eol", "unix", "-", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| {
-            if e.kind() == ErrorKind::NotFound {
-                FormatError::MissingTool(format!(
-                    "找不到讀 PDF 的程式 {program} not found: 請安裝 Debian 套件 install the Debian packages poppler-utils poppler-data"
-                ))
-            } else {
-                FormatError::MissingTool(format!("無法執行 cannot run {program}: {e}"))
-            }
-        })?;
-    let mut stdin = child.stdin.take();
-    let output = std::thread::scope(|s| {
-        s.spawn(move || {
-            if let Some(stdin) = stdin.as_mut() {
-                // pdftotext may stop reading early on a broken file: ignore EPIPE.
-                let _ = stdin.write_all(bytes);
-            }
-            drop(stdin);
-        });
-        child.wait_with_output()
-    })
-    .map_err(|e| FormatError::MissingTool(format!("無法執行 cannot run {program}: {e}")))?;
+    let output = super::run_with_stdin(
+        program,
+        &["-layout", "-enc", "UTF-8", "-eol", "unix", "-", "-"],
+        bytes,
+        &format!(
+            "找不到讀 PDF 的程式 {program} not found: 請安裝 Debian 套件 install the Debian packages poppler-utils poppler-data"
+        ),
+    )?;
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     if !output.status.success() {
-        let cause = stderr
-            .lines()
-            .map(str::trim)
-            .rfind(|l| !l.is_empty())
-            .unwrap_or("no message");
-        let code = output
-            .status
-            .code()
-            .map_or_else(|| "killed".to_string(), |c| format!("exit {c}"));
+        let (cause, code) = super::failure_cause(&output);
         return Err(FormatError::Corrupt(format!(
             "unreadable PDF (pdftotext {code}: {cause})"
         )));
@@ -750,7 +720,9 @@ mod tests {
     use super::*;
     use crate::ingest::formats::{Format, FormatError, detect};
     use crate::report::parse::{Kind, parse};
+    use std::io::Write;
     use std::path::Path;
+    use std::process::Command;
 
     fn fixture(name: &str) -> Vec<u8> {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
