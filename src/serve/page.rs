@@ -760,6 +760,10 @@ fn next_step(cause: &str) -> &'static str {
         "這是掃描檔（沒有文字層）：請先以 OCR 轉出文字層，或改放 Word／文字檔。"
     } else if lower.contains("pdftotext") {
         "伺服器缺少 PDF 讀取程式：請管理者安裝 poppler-utils 與 poppler-data。"
+    } else if lower.contains("未安裝") || lower.contains("antiword") {
+        "伺服器缺少讀取此格式的程式：請管理者依原因安裝所需套件，或將檔案另存為 DOCX。"
+    } else if lower.contains("不支援的格式") || lower.contains("unsupported") {
+        "此格式無法讀取：請另存為 PDF、DOCX 或 ODT 後再放入。"
     } else if lower.contains("encrypt") || lower.contains("password") || lower.contains("加密") {
         "檔案有密碼保護：請存成沒有密碼的版本後再放入。"
     } else if lower.contains("encoding") || lower.contains("編碼") || lower.contains("utf") {
@@ -944,6 +948,9 @@ pub async fn download(
                 }
                 Some("html" | "htm") => "text/html",
                 Some("xhtml") => "application/xhtml+xml",
+                Some("odt") => "application/vnd.oasis.opendocument.text",
+                Some("ods") => "application/vnd.oasis.opendocument.spreadsheet",
+                Some("doc") => "application/msword",
                 Some("txt" | "text") | None => "text/plain",
                 Some(_) => "application/octet-stream",
             };
