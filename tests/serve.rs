@@ -185,7 +185,7 @@ fn passages_reports_and_locate_answer_as_the_cli_does() {
     assert!(page.body.contains(&format!("value=\"{id}\"")));
     assert!(
         page.body
-            .contains("《兩岸城市交流之機遇與風險評估》（2017-12-25，民國106年12月25日）")
+            .contains("（臺北市政府，《兩岸城市交流之機遇與風險評估》，2017-12-25）")
     );
     assert!(
         page.body.contains("<td>波士頓市</td>"),
@@ -209,8 +209,11 @@ fn the_page_escapes_queries_and_ids() {
         format!("?q=x&{}=1", enc(evil)),
     ] {
         let page = server.get(&url);
+        let without_ours = page
+            .body
+            .replace("<script src=\"/page.js\" defer></script>", "");
         assert!(
-            !page.body.contains("<script") && !page.body.contains("<img"),
+            !without_ours.contains("<script") && !without_ours.contains("<img"),
             "{url} echoes markup: {}",
             page.body
         );
@@ -239,7 +242,7 @@ fn facet_links_narrow_chips_undo_and_pages_keep_one_order() {
         .body
         .split("<div class=\"meta\">")
         .skip(1)
-        .map(|m| m.split(" · ").next().unwrap())
+        .map(|m| m.split(" · ").nth(1).unwrap())
         .collect();
     assert!(!kinds.is_empty());
     assert!(kinds.iter().all(|k| *k == "表格列"), "{kinds:?}");
@@ -481,9 +484,23 @@ fn errors_have_a_body_and_every_answer_the_security_headers() {
             "/{path}: {policy}"
         );
     }
-    // The policy allows no inline style or script: the page has none.
+    // The policy allows no inline style or script: the page has none, only its own files.
     let page = server.get(&format!("?q={}", enc("雙城論壇")));
-    assert!(!page.body.contains("<style") && !page.body.contains("<script"));
+    assert!(!page.body.contains("<style"));
+    assert_eq!(
+        page.body.matches("<script").count(),
+        page.body
+            .matches("<script src=\"/page.js\" defer></script>")
+            .count()
+    );
+    let script = server.get("page.js");
+    assert_eq!(script.status, 200);
+    assert!(
+        script
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/javascript")
+    );
     assert!(!page.body.contains("style=\""));
     let css = server.get("style.css");
     assert!(css.header("content-type").unwrap().starts_with("text/css"));
@@ -561,4 +578,365 @@ fn serve_options_come_from_the_environment_as_the_service_sets_them() {
     );
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("needs --token"), "{err}");
+}
+
+/// A `multipart/form-data` body of `files` (field name, file name, bytes), as a browser's
+/// form or `requests.post(files=…)` sends it.
+fn form_body(files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----baogaoFormBoundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (field, name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[test]
+fn a_form_upload_adds_each_file_under_its_name_byte_for_byte() {
+    let work = Work::with_sample();
+    let server = work.serve(&["--allow-add", "--token", "s3cret", "--no-watch"]);
+    let gazette = std::fs::read(GAZETTE).unwrap();
+    let pdf = std::fs::read("tests/fixtures/formats/report-2pages.pdf").unwrap();
+    let sample = std::fs::read(util::SAMPLE).unwrap();
+    let (content_type, body) = form_body(&[
+        ("file", "公報 82980.txt", &gazette),
+        ("file", "C:\\Users\\staff\\兩頁.pdf", &pdf),
+        ("file", "程式.exe", b"MZ\x90\x00"),
+        ("file", "copy-of-sample.txt", &sample),
+    ]);
+    let url = format!("{}api/reports", server.url);
+    let headers = [
+        ("Authorization", "Bearer s3cret"),
+        ("Content-Type", content_type.as_str()),
+    ];
+    let answer = request("POST", &url, &headers, &body);
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let files = answer.json()["files"].as_array().unwrap().clone();
+    let outcome = |i: usize| files[i]["outcome"].as_str().unwrap().to_string();
+    assert_eq!(outcome(0), "added", "{files:?}");
+    assert_eq!(files[0]["id"], "公報_82980");
+    assert_eq!(outcome(1), "added", "{files:?}");
+    assert_eq!(
+        files[1]["name"], "兩頁.pdf",
+        "only the last part of a sent path"
+    );
+    assert_eq!(outcome(2), "refused");
+    assert!(files[2]["message"].as_str().unwrap().starts_with("拒收"));
+    assert_eq!(outcome(3), "same_content");
+    assert_eq!(files[3]["same_as"], "taipei-shanghai-city-exchange-2017");
+    // The originals are kept byte for byte under the names `add` gives them; nothing else.
+    assert_eq!(
+        std::fs::read(work.corpus().join("公報_82980.txt")).unwrap(),
+        gazette
+    );
+    assert_eq!(std::fs::read(work.corpus().join("兩頁.pdf")).unwrap(), pdf);
+    let mut names: Vec<String> = std::fs::read_dir(work.corpus())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "taipei-shanghai-city-exchange-2017.txt",
+            "兩頁.pdf",
+            "公報_82980.txt"
+        ]
+    );
+    // Searchable at once, the title read from the file, not the form's boundary.
+    let listed = server.get("api/reports").json();
+    let titles: Vec<&str> = listed["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles.iter().all(|t| !t.contains("baogaoFormBoundary")),
+        "{titles:?}"
+    );
+    assert_eq!(titles.len(), 3, "{titles:?}");
+
+    // Only files: a form of text fields, a URL-encoded form, a broken form are refused,
+    // and nothing is stored.
+    let only_exe = form_body(&[("file", "a.exe", b"MZ")]);
+    let answer = request(
+        "POST",
+        &url,
+        &[
+            ("Authorization", "Bearer s3cret"),
+            ("Content-Type", only_exe.0.as_str()),
+        ],
+        &only_exe.1,
+    );
+    assert_eq!(answer.status, 415, "{}", answer.body);
+    let text_field =
+        b"------x\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nhello\r\n------x--\r\n";
+    for (content_type, body, status) in [
+        ("multipart/form-data; boundary=----x", &text_field[..], 400),
+        (
+            "multipart/form-data; boundary=----x",
+            &b"garbage without parts"[..],
+            400,
+        ),
+        ("application/x-www-form-urlencoded", &b"file=abc"[..], 415),
+    ] {
+        let answer = request(
+            "POST",
+            &url,
+            &[
+                ("Authorization", "Bearer s3cret"),
+                ("Content-Type", content_type),
+            ],
+            body,
+        );
+        assert_eq!(answer.status, status, "{content_type}: {}", answer.body);
+        assert!(answer.json()["error"].is_string(), "{}", answer.body);
+    }
+    assert_eq!(std::fs::read_dir(work.corpus()).unwrap().count(), 3);
+
+    // More files than allowed: refused whole.
+    let many: Vec<(String, Vec<u8>)> = (0..21)
+        .map(|i| {
+            (
+                format!("n{i}.txt"),
+                format!("第{i}號報告\n\n內容。\n").into_bytes(),
+            )
+        })
+        .collect();
+    let parts: Vec<(&str, &str, &[u8])> = many
+        .iter()
+        .map(|(n, b)| ("file", n.as_str(), b.as_slice()))
+        .collect();
+    let (content_type, body) = form_body(&parts);
+    let answer = request(
+        "POST",
+        &url,
+        &[
+            ("Authorization", "Bearer s3cret"),
+            ("Content-Type", content_type.as_str()),
+        ],
+        &body,
+    );
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    assert!(answer.body.contains("20"), "{}", answer.body);
+    assert_eq!(std::fs::read_dir(work.corpus()).unwrap().count(), 3);
+    assert_eq!(server.stop(), 0);
+}
+
+#[test]
+fn the_api_cites_as_get_cite_and_serves_whole_reports_and_their_files() {
+    let work = Work::with_sample();
+    let server = work.serve(&["--no-watch"]);
+    let hits = server.get(&format!("api/search?q={}", enc("雙城論壇")));
+    let id = hits.json()["hits"][0]["id"].as_str().unwrap().to_string();
+    let answer = server.get(&format!("api/passages/{}?cite=1", enc(&id)));
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let (code, cited, err) = work.run(&["get", "--cite", &id]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(answer.json()["citation"], cited.trim_end());
+    // The page's 引用 box holds the same line.
+    let page = server.get(&format!("p/{}", enc(&id)));
+    let escaped = cited
+        .trim_end()
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    assert!(
+        page.body.contains(&format!(">{escaped}</textarea>")),
+        "{}",
+        page.body
+    );
+
+    let report = "taipei-shanghai-city-exchange-2017";
+    let whole = server.get(&format!("api/reports/{report}"));
+    assert_eq!(whole.status, 200, "{}", whole.body);
+    let (_, lines, _) = work.run(&["get", report, "--json"]);
+    let cli_ids: Vec<Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|v| v.get("seq").is_some())
+        .map(|v| v["id"].clone())
+        .collect();
+    let ids: Vec<Value> = whole.json()["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].clone())
+        .collect();
+    assert_eq!(whole.json()["report"]["id"], report);
+    assert!(ids.len() > 10);
+    assert_eq!(ids, cli_ids, "the passages of `get REPORT`, in order");
+    assert_eq!(server.get("api/reports/nothing-here").status, 404);
+
+    let page = server.get(&format!("r/{report}"));
+    assert_eq!(page.status, 200);
+    assert_eq!(page.body.matches("<h1").count(), 1);
+    assert!(page.body.contains(&format!("href=\"/r/{report}/file\"")));
+    let file = server.get(&format!("r/{report}/file"));
+    assert_eq!(file.status, 200);
+    assert_eq!(file.body, std::fs::read_to_string(util::SAMPLE).unwrap());
+    assert!(
+        file.header("content-disposition")
+            .unwrap()
+            .starts_with("attachment;")
+    );
+    assert_eq!(file.header("x-content-type-options"), Some("nosniff"));
+    assert!(
+        file.header("content-type")
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    for missing in ["r/nothing-here/file", "r/..%2F..%2Fetc%2Fpasswd/file"] {
+        assert_eq!(server.get(missing).status, 404, "{missing}");
+    }
+    assert_eq!(server.stop(), 0);
+}
+
+#[test]
+fn files_dropped_into_the_corpus_folder_are_indexed_and_removed_while_serving() {
+    let work = Work::with_sample();
+    let server = work.serve(&[]);
+    let ids = || -> Vec<String> {
+        server.get("api/reports").json()["reports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let wait_until = |what: &str, done: &dyn Fn() -> bool| {
+        let start = Instant::now();
+        while !done() {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "{what}: not within 30 s"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+    // Written in two pieces with a pause: the half-written file is not what gets indexed.
+    let text = std::fs::read(GAZETTE).unwrap();
+    let target = work.corpus().join("dropped.txt");
+    let (head, tail) = text.split_at(text.len() / 2);
+    std::fs::write(&target, head).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&target)
+            .unwrap();
+        f.write_all(tail).unwrap();
+    }
+    wait_until("a dropped file", &|| ids().contains(&"dropped".to_string()));
+    let size = server.get("api/reports").json()["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "dropped")
+        .unwrap()["size"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(size, text.len() as u64, "the whole file was read");
+    std::fs::copy(
+        "tests/fixtures/formats/scanned-image.pdf",
+        work.corpus().join("scan.pdf"),
+    )
+    .unwrap();
+    std::fs::remove_file(&target).unwrap();
+    wait_until("a removed file", &|| {
+        !ids().contains(&"dropped".to_string())
+    });
+    wait_until("a failed file listed", &|| {
+        let page = server.get("reports");
+        page.body.contains("scan.pdf") && page.body.contains("掃描檔")
+    });
+    assert_eq!(server.stop(), 0);
+}
+
+#[test]
+fn every_page_has_one_h1_a_skip_link_chips_for_every_filter_and_hits_named_by_section() {
+    let work = Work::with_sample();
+    let server = work.serve(&["--no-watch"]);
+    let hits = server
+        .get(&format!("api/search?q={}", enc("雙城論壇")))
+        .json();
+    let id = hits["hits"][0]["id"].as_str().unwrap().to_string();
+    for path in [
+        String::new(),
+        format!("?q={}", enc("雙城論壇")),
+        format!("p/{}", enc(&id)),
+        "r/taipei-shanghai-city-exchange-2017".to_string(),
+        "reports".to_string(),
+        "no-such-page".to_string(),
+        "?q=x&year=abc".to_string(),
+    ] {
+        let page = server.get(&path);
+        assert_eq!(page.body.matches("<h1").count(), 1, "/{path}");
+        assert!(
+            page.body.contains("<a class=\"skip\" href=\"#main\">"),
+            "/{path}"
+        );
+        assert!(page.body.contains("<main id=\"main\""), "/{path}");
+    }
+    // Hit links are named by where the passage sits, not all by the report's title.
+    let page = server.get(&format!("?q={}", enc("雙城論壇")));
+    let names: Vec<&str> = page
+        .body
+        .split("<div class=\"place\"><a href=\"/p/")
+        .skip(1)
+        .map(|h| h.split_once("\">").unwrap().1.split("</a>").next().unwrap())
+        .collect();
+    assert_eq!(names.len(), 10);
+    let distinct: std::collections::BTreeSet<&&str> = names.iter().collect();
+    assert!(distinct.len() > 3, "{names:?}");
+    assert!(
+        names.iter().all(|n| *n != "兩岸城市交流之機遇與風險評估"),
+        "{names:?}"
+    );
+    // The facets are one link away on a narrow screen; the 機關 facet is a link.
+    assert!(page.body.contains("href=\"#facets\""));
+    assert!(page.body.contains("<aside id=\"facets\""));
+    assert!(page.body.contains("data-facet=\"org\">臺北市政府</a>"));
+    // Every filter in force shows a chip that removes it.
+    let filtered = server.get(&format!(
+        "?q={}&org={}&from=2017-01-01&to=2018-12-31&kind=paragraph",
+        enc("雙城論壇"),
+        enc("臺北市政府")
+    ));
+    assert_eq!(filtered.status, 200, "{}", filtered.body);
+    for label in [
+        "機關：臺北市政府",
+        "起：2017-01-01",
+        "迄：2018-12-31",
+        "種類：段落",
+    ] {
+        assert!(filtered.body.contains(&format!("{label} ✕</a>")), "{label}");
+    }
+    assert_eq!(filtered.body.matches("class=\"chip\"").count(), 4);
+    // A repeated filter (any of its values) shows a chip per value, each removing its own.
+    let both = server.get(&format!(
+        "?q={}&kind=paragraph&kind=table_row",
+        enc("雙城論壇")
+    ));
+    assert_eq!(both.status, 200, "{}", both.body);
+    let q = enc("雙城論壇");
+    assert!(both.body.contains(&format!(
+        "<a class=\"chip\" href=\"/?q={q}&amp;kind=table_row\" title=\"取消此條件\">種類：段落 ✕</a>"
+    )), "{}", both.body);
+    assert!(both.body.contains(&format!(
+        "<a class=\"chip\" href=\"/?q={q}&amp;kind=paragraph\" title=\"取消此條件\">種類：表格列 ✕</a>"
+    )));
+    assert_eq!(server.stop(), 0);
 }

@@ -18,7 +18,8 @@ pub struct Serve {
     /// Port (0 picks a free one; the URL printed says which).
     #[arg(long, env = "BAOGAO_PORT", default_value_t = 7700)]
     pub port: u16,
-    /// Allow uploads (`POST /api/reports`), checked as `baogao add` checks files. A write
+    /// Allow uploads (the form on the page's /reports, `POST /api/reports`; at most 20 files
+    /// and 64 MiB per upload), checked as `baogao add` checks files. A write
     /// from a browser must come from this server's own page (Origin, Sec-Fetch-Site); one
     /// without Origin needs the token or `Content-Type: application/octet-stream`
     /// (BAOGAO_ALLOW_ADD: true/false, yes/no, 1/0).
@@ -38,6 +39,10 @@ pub struct Serve {
         value_delimiter = ','
     )]
     pub allow_hosts: Vec<String>,
+    /// Do not follow the corpus folder (by default, files copied into it or removed while the
+    /// server runs are indexed or taken out within seconds, as `baogao index` would).
+    #[arg(long)]
+    pub no_watch: bool,
 }
 
 impl Run for Serve {
@@ -57,6 +62,7 @@ impl Run for Serve {
             allow_add: self.allow_add,
             token: self.token.clone(),
             allow_hosts: self.allow_hosts.clone(),
+            watch: !self.no_watch,
         }
         .validated()?;
         ensure_index(cli)?;

@@ -4,9 +4,12 @@
 //! - `GET /api/search?q=&limit=&offset=&kind=&report=&year=&section=&facets=1` →
 //!   `{"hits":[…],"facets":{…},"total":N,"warnings":[…]}` (`facets` only when asked for,
 //!   `warnings` only when the query limits left words out);
-//! - `GET /api/passages/{id}?context=N` → `{"passage":{…},"before":[…],"after":[…]}`;
-//! - `GET /api/reports` → `{"reports":[…]}`; `GET /api/locate?q=&limit=` → `{"sources":[…]}`;
-//! - `POST /api/reports?id=ID&name=FILE.EXT` with the file as the body → the `add --json`
+//! - `GET /api/passages/{id}?context=N&cite=1` → `{"passage":{…},"citation":"…","before":[…],
+//!   "after":[…]}` (`citation`, the line of `get --cite`, only with `cite=1`);
+//! - `GET /api/reports` → `{"reports":[…]}`; `GET /api/reports/{id}` → `{"report":{…},
+//!   "passages":[…]}`; `GET /api/locate?q=&limit=` → `{"sources":[…]}`;
+//! - `POST /api/reports` with a `multipart/form-data` body of files → one result per file
+//!   ([`super::upload`]); with a bare body and `?id=ID&name=FILE.EXT` → the `add --json`
 //!   summary (only with `--allow-add`; with a token, `Authorization: Bearer TOKEN`; from a
 //!   script without a token, `Content-Type: application/octet-stream`; see [`super::guard`]).
 //!
@@ -21,17 +24,20 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{FromRequest, Multipart, Path, RawQuery, Request as HttpRequest, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::corpus::{self, AddRequest, REPORT_EXTENSIONS, is_safe_id};
 use crate::index::ReportInfo;
+use crate::report::citation::citation;
 use crate::report::passage::Passage;
 use crate::search::locate::{Located, locate as locate_quote};
 use crate::search::request::ValidRequest;
 use crate::search::{Facets, Hit, Outcome, Request, Searching};
+use crate::serve::upload::{self, FileResult};
 use crate::serve::{ADD_TIME, Refusal, Shared, blocking, blocking_within};
 
 /// Parameters of a search, shared by the page and the API.
@@ -53,7 +59,7 @@ impl IntoResponse for Refusal {
 }
 
 /// Filters a URL may repeat, as the CLI's `--kind`, `--report` and `--org`: any of them.
-const REPEATABLE: &[&str] = &["kind", "report", "org"];
+pub const REPEATABLE: &[&str] = &["kind", "report", "org"];
 
 /// URL parameters, each one known and named at most once, but for the [`REPEATABLE`] ones.
 pub struct Parameters(HashMap<String, Vec<String>>);
@@ -247,6 +253,9 @@ pub struct SearchBody {
 #[derive(Serialize)]
 pub struct PassageBody {
     pub passage: Passage,
+    /// With `cite=1`: the line of `get --cite`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub citation: Option<String>,
     pub before: Vec<Passage>,
     pub after: Vec<Passage>,
 }
@@ -269,16 +278,31 @@ pub async fn passage(
     query: RawQuery,
 ) -> Result<Json<PassageBody>, Refusal> {
     let Path(id) = id.map_err(|e| Refusal::BadRequest(e.body_text()))?;
-    let context = parameters(query, &["context"])?.number("context", 0u64)?;
+    let parameters = parameters(query, &["context", "cite"])?;
+    let context = parameters.number("context", 0u64)?;
+    let cite = parameters.flag("cite")?;
     if context > MAX_CONTEXT {
         return Err(Refusal::BadRequest(format!(
             "context={context}: at most {MAX_CONTEXT}"
         )));
     }
-    let (passage, before, after) =
-        blocking(&shared, move |s| passage_around(s, &id, context)).await?;
+    let (passage, before, after, citation) = blocking(&shared, move |s| {
+        let (passage, before, after) = passage_around(s, &id, context)?;
+        let citation = if cite {
+            let organisation = s
+                .store
+                .report(&s.searcher(), &passage.report)?
+                .and_then(|info| info.organisation);
+            Some(citation(&passage, organisation.as_deref()))
+        } else {
+            None
+        };
+        Ok((passage, before, after, citation))
+    })
+    .await?;
     Ok(Json(PassageBody {
         passage,
+        citation,
         before,
         after,
     }))
@@ -315,17 +339,157 @@ pub async fn locate(
     Ok(Json(SourcesBody { sources }))
 }
 
+/// A report and its passages in order; 404 when the index has no such report.
+pub fn whole_report(shared: &Shared, id: &str) -> Result<(ReportInfo, Vec<Passage>), Refusal> {
+    let searcher = shared.searcher();
+    let Some(info) = shared.store.report(&searcher, id)? else {
+        return Err(Refusal::NotFound(format!(
+            "查無此報告 {id}: no such report"
+        )));
+    };
+    let passages = Searching::new(&shared.store, &searcher).report_passages(id)?;
+    Ok((info, passages))
+}
+
+/// The original file of a report: its name and bytes. Only the file the index records for
+/// the report is read, and only when it resolves inside the corpus folder (a link or a
+/// doctored record pointing elsewhere is refused).
+pub fn original_file(shared: &Shared, id: &str) -> Result<(String, Vec<u8>), Refusal> {
+    let Some(info) = shared.store.report(&shared.searcher(), id)? else {
+        return Err(Refusal::NotFound(format!(
+            "查無此報告 {id}: no such report"
+        )));
+    };
+    let missing = || {
+        Refusal::NotFound(format!(
+            "找不到原始檔 {}: the original file is gone",
+            info.file
+        ))
+    };
+    let corpus = shared.corpus_dir.canonicalize().map_err(|_| missing())?;
+    let path = corpus
+        .join(&info.file)
+        .canonicalize()
+        .map_err(|_| missing())?;
+    if !path.starts_with(&corpus) || !path.is_file() {
+        return Err(missing());
+    }
+    let bytes = crate::ingest::read_report_file(&path).map_err(|_| missing())?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| format!("{id}.txt"));
+    Ok((name, bytes))
+}
+
+/// The answer of `GET /api/reports/{id}`: the report as `reports --json` lists it, and its
+/// passages in order (as `get ID --json` prints them).
+#[derive(Serialize)]
+pub struct ReportBody {
+    pub report: ReportInfo,
+    pub passages: Vec<Passage>,
+}
+
+pub async fn report(
+    State(shared): State<Arc<Shared>>,
+    id: Result<Path<String>, PathRejection>,
+    query: RawQuery,
+) -> Result<Json<ReportBody>, Refusal> {
+    let Path(id) = id.map_err(|e| Refusal::BadRequest(e.body_text()))?;
+    parameters(query, &[])?;
+    let (report, passages) = blocking(&shared, move |s| whole_report(s, &id)).await?;
+    Ok(Json(ReportBody { report, passages }))
+}
+
 /// Uploads go to a folder of their own under the system's temporary folder, named by the
 /// server (process id and a counter), never by the request.
 static UPLOADS: AtomicU64 = AtomicU64::new(0);
 
+/// The media type of a request's body, lower case, without parameters.
+fn media_type(headers: &HeaderMap) -> String {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// `POST /api/reports`: a form of files (`multipart/form-data`) → one result per file; a
+/// bare body with `?id=&name=` → the `add --json` summary. A URL-encoded form is refused
+/// (415): it cannot carry a file.
 pub async fn add(
     State(shared): State<Arc<Shared>>,
     query: RawQuery,
-    body: Bytes,
-) -> Result<Json<Value>, Refusal> {
+    request: HttpRequest,
+) -> Response {
     // The guard has checked the host, the token, the origin and the size, and holds an
     // upload slot while the body is read and added.
+    let media = media_type(request.headers());
+    if media == "multipart/form-data" {
+        if let Err(refusal) = parameters(query, &[]) {
+            return refusal.into_response();
+        }
+        return match add_form(&shared, request).await {
+            Ok(results) => uploaded_answer(results),
+            Err(refusal) => refusal.into_response(),
+        };
+    }
+    if media == "application/x-www-form-urlencoded" {
+        return Refusal::Other(StatusCode::UNSUPPORTED_MEDIA_TYPE).into_response();
+    }
+    let body = match Bytes::from_request(request, &()).await {
+        Ok(body) => body,
+        Err(rejection) => return rejection.into_response(),
+    };
+    match add_body(&shared, query, body).await {
+        Ok(json) => json.into_response(),
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+/// The files of a form, added (see [`upload`]).
+pub async fn add_form(
+    shared: &Arc<Shared>,
+    request: HttpRequest,
+) -> Result<Vec<FileResult>, Refusal> {
+    let form = Multipart::from_request(request, &()).await.map_err(|e| {
+        Refusal::BadRequest(format!(
+            "表單無法讀取 malformed form upload: {}",
+            e.body_text()
+        ))
+    })?;
+    let files = upload::read_files(form).await?;
+    blocking_within(shared, ADD_TIME, move |s| upload::add_files(s, files)).await
+}
+
+/// `{"files":[…]}`: 200 when a file was added, replaced or already there; else 415 when every
+/// file was of a type that is not a report, 400 otherwise, with the first refusal as `error`.
+fn uploaded_answer(files: Vec<FileResult>) -> Response {
+    let refused: Vec<&FileResult> = files
+        .iter()
+        .filter(|f| f.outcome == upload::Outcome::Refused)
+        .collect();
+    if refused.len() < files.len() {
+        return Json(json!({ "files": files })).into_response();
+    }
+    let status = if refused.iter().all(|f| f.message.contains("不是報告檔")) {
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let error = refused
+        .first()
+        .map(|f| format!("{}: {}", f.name, f.message));
+    (status, Json(json!({ "error": error, "files": files }))).into_response()
+}
+
+async fn add_body(
+    shared: &Arc<Shared>,
+    query: RawQuery,
+    body: Bytes,
+) -> Result<Json<Value>, Refusal> {
     let parameters = parameters(query, &["id", "name"])?;
     let id = parameters.text("id").unwrap_or("").to_string();
     if !is_safe_id(&id) {
@@ -350,7 +514,7 @@ pub async fn add(
     if body.is_empty() {
         return Err(Refusal::BadRequest("empty upload".into()));
     }
-    let summary = blocking_within(&shared, ADD_TIME, move |s| {
+    let summary = blocking_within(shared, ADD_TIME, move |s| {
         let folder = std::env::temp_dir().join(format!(
             "baogao-upload-{}-{}",
             std::process::id(),

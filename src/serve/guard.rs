@@ -15,6 +15,12 @@
 //! - A write then waits for one of the upload slots, so that parallel uploads hold a bounded
 //!   number of bodies in memory.
 //!
+//! The token is only ever read from `Authorization`, never from a form field: the page's
+//! upload form has a token box without a name, and its script sends the token as that
+//! header, so that every check here stays on the headers and a refused upload's body is
+//! never parsed. A form posted without the script carries no token: it passes only on a
+//! server without one (a loopback address), its `Origin` being this server's.
+//!
 //! Error answers made without a body of ours (405 from the router, 413 while a body without a
 //! length is read) get one: `{"error": …}` under `/api/`, a page elsewhere.
 

@@ -12,7 +12,8 @@
 //! is bounded in time and in how many run at once; ids from a URL are only ever looked up in
 //! the index, and an upload is written under a name the server makes. [`guard`] checks each
 //! request's headers (host, origin, token, size) before its body is read; the accept loop of
-//! [`serve`] bounds how many connections are open and how long one may stay silent.
+//! [`serve`] bounds how many connections are open and how long one may stay silent; [`watch`]
+//! indexes what is copied into the corpus folder while the server runs.
 //!
 //! [`Searching`]: crate::search::Searching
 //! [`locate`]: crate::search::locate::locate
@@ -20,6 +21,8 @@
 pub mod api;
 pub mod guard;
 pub mod page;
+pub mod upload;
+pub mod watch;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -64,7 +67,7 @@ const RESERVED_FILES: usize = 64;
 pub const UPLOADS_AT_ONCE: usize = 2;
 /// How long an upload waits for one of the [`UPLOADS_AT_ONCE`] slots before it is answered 503.
 pub const UPLOAD_QUEUE_TIME: Duration = Duration::from_secs(10);
-/// The page's own style sheet is its only resource; nothing may frame it.
+/// The page's own style sheet and script are its only resources; nothing may frame it.
 pub const CONTENT_SECURITY_POLICY: &str =
     "default-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
@@ -81,6 +84,8 @@ pub struct Options {
     /// Host names (besides the address listened on) that requests may name in `Host`, e.g.
     /// the name of a reverse proxy or of the machine on the office network.
     pub allow_hosts: Vec<String>,
+    /// Follow the corpus folder: files copied into it or removed are indexed within seconds.
+    pub watch: bool,
 }
 
 impl Options {
@@ -118,11 +123,24 @@ pub struct Shared {
     /// Search slots: a burst of requests queues here instead of starting a thread each. A
     /// slot is held until the work ends, even when its request has already been answered 503.
     slots: Arc<Semaphore>,
+    /// What went wrong when the corpus watcher last updated the index (shown on `/reports`).
+    watch_problem: std::sync::Mutex<Option<String>>,
 }
 
 impl Shared {
     pub fn searcher(&self) -> Searcher {
         self.reader.searcher()
+    }
+
+    /// Why the corpus watcher could not update the index the last time it tried, if it could not.
+    pub fn watch_problem(&self) -> Option<String> {
+        self.watch_problem.lock().map_or(None, |p| p.clone())
+    }
+
+    pub fn set_watch_problem(&self, problem: Option<String>) {
+        if let Ok(mut slot) = self.watch_problem.lock() {
+            *slot = problem;
+        }
     }
 
     /// Makes a commit of this process visible at once (others show within the reload delay).
@@ -257,10 +275,18 @@ pub fn router(shared: Arc<Shared>) -> Router {
     let mut router = Router::new()
         .route("/", get(page::search))
         .route("/style.css", get(page::style))
+        .route("/page.js", get(page::script))
         .route("/p/{id}", get(page::passage))
+        .route("/r/{id}", get(page::report))
+        .route("/r/{id}/file", get(page::download))
         .route("/reports", get(page::reports))
+        .route(
+            "/upload",
+            axum::routing::post(page::upload).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
         .route("/api/search", get(api::search))
         .route("/api/passages/{id}", get(api::passage))
+        .route("/api/reports/{id}", get(api::report))
         .route("/api/locate", get(api::locate))
         .route(
             "/api/reports",
@@ -334,9 +360,20 @@ pub fn serve(
             uploads: Arc::new(Semaphore::new(UPLOADS_AT_ONCE)),
             slots: Arc::new(Semaphore::new(threads * 2)),
             options,
+            watch_problem: std::sync::Mutex::new(None),
         });
+        // The watch lives as long as the server; a folder that cannot be watched is said on
+        // the reports page, and the server answers all the same.
+        let _watch = if shared.options.watch {
+            watch::start(Arc::clone(&shared))
+                .map_err(|problem| shared.set_watch_problem(Some(problem)))
+                .ok()
+        } else {
+            None
+        };
+        let stop = stop_signal();
         ready(address);
-        accept_until_stopped(listener, router(shared)).await;
+        accept_until_stopped(listener, router(shared), stop).await;
         anyhow::Ok(())
     })?;
     // Blocking searches still running finish on their own; do not wait for them.
@@ -347,10 +384,13 @@ pub fn serve(
 /// Accepts connections until a stop signal, each served over HTTP/1.1 with the header-read
 /// timeout; a connection over the cap is closed at once, so that the open ones (and the
 /// process's file descriptors) are never all taken by clients that send nothing.
-async fn accept_until_stopped(listener: tokio::net::TcpListener, app: Router) {
+async fn accept_until_stopped(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    mut stop: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+) {
     let open = Arc::new(Semaphore::new(connection_cap()));
     let graceful = GracefulShutdown::new();
-    let mut stop = std::pin::pin!(stop_signal());
     loop {
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -384,28 +424,28 @@ async fn accept_until_stopped(listener: tokio::net::TcpListener, app: Router) {
     let _ = tokio::time::timeout(Duration::from_secs(5), graceful.shutdown()).await;
 }
 
-/// Resolves when Ctrl-C (SIGINT) or SIGTERM arrives.
-async fn stop_signal() {
-    let interrupt = tokio::signal::ctrl_c();
+/// Resolves when Ctrl-C (SIGINT) or SIGTERM arrives. The handlers are installed when this is
+/// called, not when it is first awaited: a signal sent as soon as the server says it is
+/// listening must stop it gracefully, not kill it.
+fn stop_signal() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
+        if let (Ok(mut term), Ok(mut interrupt)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) {
+            return Box::pin(async move {
                 tokio::select! {
-                    _ = interrupt => {}
                     _ = term.recv() => {}
+                    _ = interrupt.recv() => {}
                 }
-            }
-            Err(_) => {
-                let _ = interrupt.await;
-            }
+            });
         }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = interrupt.await;
-    }
+    Box::pin(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 /// Whether `given` equals `expected`, in time that does not depend on where they differ.
@@ -429,6 +469,7 @@ mod tests {
             allow_add,
             token: token.map(str::to_string),
             allow_hosts: Vec::new(),
+            watch: false,
         }
     }
 

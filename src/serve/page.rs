@@ -1,35 +1,46 @@
-//! The search page: URL parameters → server-rendered HTML in Traditional Chinese, no script,
-//! no external file (the machine may be offline); its style sheet is served at `/style.css`
-//! so that the Content-Security-Policy needs no inline style.
+//! The search page: URL parameters → server-rendered HTML in Traditional Chinese, no external
+//! file (the machine may be offline); its style sheet (`/style.css`) and its small script
+//! (`/page.js`: copy buttons, uploads with the token) are served by the server, so that the
+//! Content-Security-Policy needs nothing inline. Each page has one `<h1>` and a skip link.
 //!
-//! `/` is the query box and, given `q`, the hits (title › section path, kind, ISO and ROC
-//! date, match level, highlighted snippet; a table row as a row under its caption and
-//! headers), facet counts as links that narrow the search, chips that undo a filter, and
-//! paging. `/p/{id}` shows a passage in its context with its id and a citation to copy;
-//! `/reports` lists the reports. Every text from a request or the index goes through
-//! [`escape`]; every value put into a link through [`url_encode`].
+//! `/` is the query box and, given `q`, the hits (a link named by the section path, the
+//! report, kind, ISO and ROC date, page, match level, highlighted snippet; a table row as a
+//! row under its caption and headers), facet values as links that narrow the search, a chip
+//! per filter in force that removes it, and paging. `/p/{id}` shows a passage in its context
+//! with its id and its `get --cite` line to copy; `/r/{id}` a whole report with contents and
+//! anchors, `/r/{id}/file` its original file as a download; `/reports` lists the reports,
+//! the files that could not be read and, with uploads allowed, the upload form (`/upload`
+//! without the script). Every text from a request or the index goes through [`escape`];
+//! every value put into a link through [`url_encode`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::Uri;
+use axum::extract::{Path, RawQuery, Request as HttpRequest, State};
+use axum::http::{Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::index::ReportInfo;
+use crate::corpus::REPORT_EXTENSIONS;
+use crate::index::{IndexRecord, KnownFailure, ReportInfo};
+use crate::report::citation::citation;
+use crate::report::parse::Kind;
 use crate::report::passage::Passage;
 use crate::search::snippet::{MARK_CLOSE, MARK_OPEN};
 use crate::search::{Hit, Level, Outcome};
-use crate::serve::api::{self, DEFAULT_LIMIT, Parameters, passage_around, run_search};
-use crate::serve::{Refusal, Shared, blocking};
+use crate::serve::api::{self, DEFAULT_LIMIT, Parameters, REPEATABLE, passage_around, run_search};
+use crate::serve::upload::{self, MAX_UPLOAD_FILES};
+use crate::serve::{MAX_UPLOAD_BYTES, Refusal, Shared, blocking};
 
 /// Values shown per facet (the most frequent first).
 const FACET_VALUES: usize = 12;
 /// Passages shown on each side of a passage in its view, unless `context` says otherwise.
 const PAGE_CONTEXT: u64 = 2;
 const MAX_PAGE_CONTEXT: u64 = 20;
+
+/// The page's script: copy buttons, and uploads sent with the token in a header.
+const SCRIPT: &str = include_str!("page.js");
 
 const STYLE: &str = r#"
 *{box-sizing:border-box}
@@ -74,6 +85,23 @@ aside li a{color:#1a4d8f;overflow-wrap:anywhere}
 table.reports{border-collapse:collapse;width:100%;background:#fff;font-size:.92rem}
 table.reports th,table.reports td{border-bottom:1px solid #dde1e6;padding:.35rem .5rem;text-align:left;vertical-align:top}
 .error{color:#8f1a1a}
+.skip{position:absolute;left:-999px;top:0;background:#fff;color:#1a4d8f;padding:.4rem .8rem;z-index:10}
+.skip:focus{left:.5rem}
+h1{font-size:1.35rem;margin:.2rem 0 .6rem}
+h1.results{font-size:1rem;color:#3b4550;font-weight:600}
+.to-facets{font-size:.9rem}
+@media(min-width:900px){.to-facets{display:none}}
+.copy-button,form.upload button{font:inherit;font-size:.9rem;padding:.3rem .8rem;border:0;border-radius:4px;background:#23395d;color:#fff;cursor:pointer}
+.copied{color:#1f6b2c;margin-left:.5rem}
+form.upload{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:.7rem .9rem;margin:0 0 1rem}
+form.upload label{display:block;margin:.3rem 0}
+ul.upload-results{padding-left:1.2rem}
+.refused{color:#8f1a1a}
+nav.contents ol{padding-left:1.2rem}
+.report-text .passage{margin:0 0 .4rem}
+.report-text h2,.report-text h3,.report-text h4{margin:1rem 0 .3rem}
+table.failures{border-collapse:collapse;width:100%;background:#fff;font-size:.9rem}
+table.failures th,table.failures td{border-bottom:1px solid #dde1e6;padding:.3rem .5rem;text-align:left;vertical-align:top}
 "#;
 
 /// Text → HTML text or attribute value.
@@ -164,18 +192,45 @@ fn date_html(date: Option<&str>) -> String {
     }
 }
 
-/// The kind's name for readers.
+/// The kind's name for readers (the parser's own table), or the name as given.
 fn kind_label(kind: &str) -> &str {
-    match kind {
-        "paragraph" => "段落",
-        "table_row" => "表格列",
-        "list_item" => "條列",
-        "heading" => "標題",
-        "caption" => "表題",
-        "note" => "附註",
-        "table" => "表格",
-        other => other,
+    match Kind::from_typed(kind) {
+        Some(known) => known.label(),
+        None => kind,
     }
+}
+
+/// Where a passage sits, as a link's name: its section path, else its kind in its report.
+fn place_name(p: &Passage) -> String {
+    let mut name = p.section.join(" › ");
+    if let Some(table) = &p.table {
+        if !name.is_empty() {
+            name.push_str(" › ");
+        }
+        name.push_str(table);
+    }
+    if name.is_empty() {
+        name = format!("{}：{}", p.title, kind_label(&p.kind));
+    }
+    name
+}
+
+/// ` · 頁 N` when the passage's page is known.
+fn page_html(page: Option<u32>) -> String {
+    page.map(|n| format!(" · 頁 {n}")).unwrap_or_default()
+}
+
+/// The report page, at the passage's anchor when one is given.
+fn report_link(report: &str, at: Option<&Passage>) -> String {
+    match at {
+        Some(p) => format!("/r/{}#{}", url_encode(report), passage_anchor(p)),
+        None => format!("/r/{}", url_encode(report)),
+    }
+}
+
+/// A passage's anchor on its report page: its position (ids hold `#`, awkward in a fragment).
+fn passage_anchor(p: &Passage) -> String {
+    format!("s{}", p.seq)
 }
 
 fn level_label(level: Level) -> &'static str {
@@ -186,35 +241,32 @@ fn level_label(level: Level) -> &'static str {
     }
 }
 
-/// How a passage is cited: title, date, section path, table, id.
-pub fn citation(p: &Passage) -> String {
-    let mut out = format!("《{}》", p.title);
-    if let Some(d) = &p.date {
-        let _ = write!(out, "（{d}");
-        if let Some(roc) = roc_date(d) {
-            let _ = write!(out, "，{roc}");
-        }
-        out.push('）');
-    }
-    if !p.section.is_empty() {
-        let _ = write!(out, "，{}", p.section.join(" › "));
-    }
-    if let Some(t) = &p.table {
-        let _ = write!(out, "，{t}");
-    }
-    let _ = write!(out, "。段落編號 {}", p.id);
-    out
-}
-
+/// A whole page: `body` must hold the page's one `<h1>`. The skip link leads past the
+/// header to it; the script (copy buttons, uploads with the token) is a file of ours, as the
+/// Content-Security-Policy wants.
 fn layout(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"zh-Hant\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>{}</title><link rel=\"stylesheet\" href=\"/style.css\"></head><body>\
-         <header><nav><a class=\"brand\" href=\"/\">報告搜尋</a><a href=\"/reports\">報告列表</a></nav></header>\
-         <main>{body}</main></body></html>\n",
+         <title>{}</title><link rel=\"stylesheet\" href=\"/style.css\">\
+         <script src=\"/page.js\" defer></script></head><body>\
+         <a class=\"skip\" href=\"#main\">跳到主要內容</a>\
+         <header><nav aria-label=\"網站\"><a class=\"brand\" href=\"/\">報告搜尋</a><a href=\"/reports\">報告列表</a></nav></header>\
+         <main id=\"main\" tabindex=\"-1\">{body}</main></body></html>\n",
         escape(title)
     )
+}
+
+/// `GET /page.js`: the page's script.
+pub async fn script() -> Response {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/javascript; charset=utf-8",
+        )],
+        SCRIPT,
+    )
+        .into_response()
 }
 
 /// `GET /style.css`: the page's style.
@@ -234,34 +286,43 @@ pub fn refusal_page(refusal: &Refusal) -> Response {
 /// The refusal under the query box, which keeps what was typed.
 fn error_page_for(q: &str, filters: &Filters, refusal: &Refusal) -> Response {
     let body = format!(
-        "{}<p class=\"error\">{}</p>",
+        "{}<h1>無法處理 {}</h1><p class=\"error\" role=\"alert\">{}</p>",
         search_form(q, filters),
+        refusal.status().as_u16(),
         escape(&refusal.message())
     );
     (refusal.status(), Html(layout("錯誤 — 報告搜尋", &body))).into_response()
 }
 
-/// The filters in force, as the URL gave them.
+/// The filters in force, as the URL gave them: (name, value) pairs, several values for the
+/// filters a URL may repeat (kind, report, org: any of them).
 #[derive(Default, Clone)]
-struct Filters(BTreeMap<&'static str, String>);
+struct Filters(BTreeSet<(&'static str, String)>);
 
 /// The filters a search page keeps from link to link, with their names for readers.
 const FILTERS: &[(&str, &str)] = &[
     ("kind", "種類"),
     ("report", "報告"),
+    ("org", "機關"),
     ("year", "年份"),
+    ("from", "起"),
+    ("to", "迄"),
     ("section", "章節"),
 ];
 
 impl Filters {
     fn from(parameters: &Parameters) -> Filters {
-        let mut map = BTreeMap::new();
+        let mut pairs = BTreeSet::new();
         for (name, _) in FILTERS {
-            if let Some(v) = parameters.text(name).filter(|v| !v.is_empty()) {
-                map.insert(*name, v.to_string());
+            for value in parameters.all(name) {
+                pairs.insert((*name, value));
             }
         }
-        Filters(map)
+        Filters(pairs)
+    }
+
+    fn has(&self, name: &'static str, value: &str) -> bool {
+        self.0.contains(&(name, value.to_string()))
     }
 
     /// `/?q=…&filters…&offset=…`.
@@ -279,15 +340,19 @@ impl Filters {
         url
     }
 
+    /// One more value: added to a repeatable filter, replacing the value of another.
     fn with(&self, name: &'static str, value: &str) -> Filters {
         let mut f = self.clone();
-        f.0.insert(name, value.to_string());
+        if !REPEATABLE.contains(&name) {
+            f.0.retain(|(n, _)| *n != name);
+        }
+        f.0.insert((name, value.to_string()));
         f
     }
 
-    fn without(&self, name: &str) -> Filters {
+    fn without(&self, name: &'static str, value: &str) -> Filters {
         let mut f = self.clone();
-        f.0.remove(name);
+        f.0.remove(&(name, value.to_string()));
         f
     }
 }
@@ -316,7 +381,7 @@ fn chips(q: &str, filters: &Filters, limit: usize) -> String {
     }
     let mut out = String::from("<div class=\"chips\">");
     for (name, label) in FILTERS {
-        if let Some(value) = filters.0.get(name) {
+        for (_, value) in filters.0.iter().filter(|(n, _)| n == name) {
             let shown = if *name == "kind" {
                 kind_label(value)
             } else {
@@ -325,7 +390,7 @@ fn chips(q: &str, filters: &Filters, limit: usize) -> String {
             let _ = write!(
                 out,
                 "<a class=\"chip\" href=\"{}\" title=\"取消此條件\">{label}：{} ✕</a>",
-                escape(&filters.without(name).link(q, 0, limit)),
+                escape(&filters.without(name, value).link(q, 0, limit)),
                 escape(shown)
             );
         }
@@ -336,23 +401,22 @@ fn chips(q: &str, filters: &Filters, limit: usize) -> String {
 
 fn hit_html(hit: &Hit) -> String {
     let p = &hit.passage;
-    let mut place = format!(
-        "<a href=\"/p/{}\">{}</a>",
-        url_encode(&p.id),
-        escape(&p.title)
-    );
-    for s in &p.section {
-        let _ = write!(place, " › {}", escape(s));
-    }
+    // The link is named by where the passage sits, so that a list of links read aloud is
+    // not ten times the same report title; the title follows, linked to the report.
     let mut out = format!(
-        "<li class=\"hit\" data-id=\"{}\"><div class=\"place\">{place}</div>",
-        escape(&p.id)
+        "<li class=\"hit\" data-id=\"{}\"><div class=\"place\"><a href=\"/p/{}\">{}</a></div>",
+        escape(&p.id),
+        url_encode(&p.id),
+        escape(&place_name(p))
     );
     let _ = write!(
         out,
-        "<div class=\"meta\">{} · {} · {}</div>",
+        "<div class=\"meta\"><a href=\"{}\">{}</a> · {} · {}{} · {}</div>",
+        escape(&report_link(&p.report, Some(p))),
+        escape(&p.title),
         kind_label(&p.kind),
         date_html(p.date.as_deref()),
+        page_html(p.page),
         level_label(hit.level)
     );
     if p.kind == "table_row" && !p.cells.is_empty() {
@@ -407,14 +471,13 @@ fn facets_html(q: &str, filters: &Filters, outcome: &Outcome, limit: usize) -> S
     let Some(facets) = &outcome.facets else {
         return String::new();
     };
-    let mut out = String::from("<aside aria-label=\"篩選\">");
+    let mut out = String::from("<aside id=\"facets\" aria-label=\"篩選\">");
     let groups: [(&str, Option<&'static str>, &BTreeMap<String, u64>); 5] = [
         ("種類", Some("kind"), &facets.kind),
         ("報告", Some("report"), &facets.report),
         ("年份", Some("year"), &facets.year),
         ("章節", Some("section"), &facets.section),
-        // No organisation filter exists yet: its counts are shown, not linked.
-        ("機關", None, &facets.organisation),
+        ("機關", Some("org"), &facets.organisation),
     ];
     for (label, name, counts) in groups {
         if counts.is_empty() {
@@ -430,7 +493,7 @@ fn facets_html(q: &str, filters: &Filters, outcome: &Outcome, limit: usize) -> S
                 value.as_str()
             };
             match name {
-                Some(name) if filters.0.get(name) != Some(value) => {
+                Some(name) if !filters.has(name, value) => {
                     let _ = write!(
                         out,
                         "<li><a href=\"{}\" data-facet=\"{name}\">{}</a><span class=\"count\">{count}</span></li>",
@@ -471,7 +534,7 @@ fn results_html(
     } else {
         let _ = write!(
             out,
-            "<p class=\"total\">共 {} 筆符合，顯示第 {}–{} 筆</p><ol class=\"hits\" start=\"{}\">",
+            "<p class=\"total\">共 {} 筆符合，顯示第 {}–{} 筆 <a class=\"to-facets\" href=\"#facets\">篩選 ↓</a></p><ol class=\"hits\" start=\"{}\">",
             outcome.total,
             offset + 1,
             offset + outcome.hits.len(),
@@ -524,7 +587,7 @@ pub async fn search(State(shared): State<Arc<Shared>>, query: RawQuery) -> Respo
     let filters = Filters::from(&parameters);
     if q.trim().is_empty() {
         let body = format!(
-            "{}{}<p class=\"total\">在所有報告的段落與表格列中搜尋；正體、簡體皆可。</p>",
+            "<h1>報告搜尋</h1>{}{}<p class=\"total\">在所有報告的段落與表格列中搜尋；正體、簡體皆可。</p>",
             search_form("", &filters),
             chips("", &filters, DEFAULT_LIMIT)
         );
@@ -540,8 +603,9 @@ pub async fn search(State(shared): State<Arc<Shared>>, query: RawQuery) -> Respo
         Err(refusal) => return error_page_for(&q, &filters, &refusal),
     };
     let body = format!(
-        "{}{}",
+        "{}<h1 class=\"results\">「{}」的搜尋結果</h1>{}",
         search_form(&q, &filters),
+        escape(&q),
         results_html(&q, &filters, &outcome, offset, limit)
     );
     Html(layout(&format!("{q} — 報告搜尋"), &body)).into_response()
@@ -549,11 +613,12 @@ pub async fn search(State(shared): State<Arc<Shared>>, query: RawQuery) -> Respo
 
 fn passage_block(p: &Passage, class: &str) -> String {
     let mut out = format!(
-        "<div class=\"passage {class}\" id=\"{}\"><div class=\"meta\"><a href=\"/p/{}\">{}</a> · {}",
-        escape(&p.id),
+        "<div class=\"passage {class}\" id=\"{}\"><div class=\"meta\"><a href=\"/p/{}\">{}</a> · {}{}",
+        passage_anchor(p),
         url_encode(&p.id),
         escape(&p.id),
-        kind_label(&p.kind)
+        kind_label(&p.kind),
+        page_html(p.page)
     );
     if !p.section.is_empty() {
         let _ = write!(out, " · {}", escape(&p.section.join(" › ")));
@@ -584,17 +649,31 @@ pub async fn passage(
         Ok(c) => c.min(MAX_PAGE_CONTEXT),
         Err(refusal) => return refusal_page(&refusal),
     };
-    let (p, before, after) = match blocking(&shared, move |s| passage_around(s, &id, context)).await
-    {
+    let found = blocking(&shared, move |s| {
+        let (p, before, after) = passage_around(s, &id, context)?;
+        let organisation = s
+            .store
+            .report(&s.searcher(), &p.report)?
+            .and_then(|info| info.organisation);
+        Ok((p, before, after, organisation))
+    })
+    .await;
+    let (p, before, after, organisation) = match found {
         Ok(found) => found,
         Err(refusal) => return refusal_page(&refusal),
     };
     let mut body = search_form("", &Filters::default());
     let _ = write!(
         body,
-        "<h1>{}</h1><p class=\"meta\">{} · <a href=\"{}\">在此報告中搜尋</a></p>",
+        "<h1>{}</h1><p class=\"meta\">{}{} · {} · <a href=\"{}\">閱讀全文</a> · <a href=\"{}\">在此報告中搜尋</a></p>",
         escape(&p.title),
+        organisation
+            .as_deref()
+            .map(|o| format!("{} · ", escape(o)))
+            .unwrap_or_default(),
         date_html(p.date.as_deref()),
+        page_html(p.page).trim_start_matches(" · "),
+        escape(&report_link(&p.report, Some(&p))),
         escape(
             &Filters::default()
                 .with("report", &p.report)
@@ -608,9 +687,12 @@ pub async fn passage(
     let _ = write!(
         body,
         "<label class=\"copy\">段落編號<input readonly value=\"{}\"></label>\
-         <label class=\"copy\">引用<textarea readonly rows=\"2\">{}</textarea></label>",
+         <label class=\"copy\" for=\"cite\">引用</label>\
+         <textarea id=\"cite\" class=\"citation\" readonly rows=\"3\">{}</textarea>\
+         <button type=\"button\" class=\"copy-button\" data-copy=\"cite\">複製引用</button>\
+         <span class=\"copied\" role=\"status\"></span>",
         escape(&p.id),
-        escape(&citation(&p))
+        escape(&citation(&p, organisation.as_deref()))
     );
     for a in &after {
         body.push_str(&passage_block(a, "context"));
@@ -620,21 +702,22 @@ pub async fn passage(
 
 fn reports_html(reports: &[ReportInfo]) -> String {
     let mut out = format!(
-        "<h1>報告列表</h1><p class=\"total\">共 {} 份報告</p><table class=\"reports\"><thead><tr>\
+        "<p class=\"total\">共 {} 份報告</p><table class=\"reports\"><thead><tr>\
          <th>報告</th><th>日期</th><th>機關</th><th>段落</th><th>表格列</th></tr></thead><tbody>",
         reports.len()
     );
     for r in reports {
         let _ = write!(
             out,
-            "<tr><td><a href=\"{}\">{}</a><div class=\"meta\">{}</div></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td><a href=\"{}\">{}</a><div class=\"meta\">{} · <a href=\"{}\">在此報告中搜尋</a></div></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&report_link(&r.id, None)),
+            escape(&r.title),
+            escape(&r.id),
             escape(
                 &Filters::default()
                     .with("report", &r.id)
                     .link("", 0, DEFAULT_LIMIT)
             ),
-            escape(&r.title),
-            escape(&r.id),
             date_html(r.date.as_deref()),
             escape(r.organisation.as_deref().unwrap_or("—")),
             r.passages,
@@ -645,10 +728,257 @@ fn reports_html(reports: &[ReportInfo]) -> String {
     out
 }
 
-/// `GET /reports`: every indexed report.
+/// The files of the corpus that could not be read (`reports --failed`), each with its
+/// reason and what to do about it.
+fn failures_html(failed: &[KnownFailure]) -> String {
+    if failed.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "<h2 id=\"failed\">無法讀取的檔案（{} 個）</h2>\
+         <p class=\"total\">這些檔案在 corpus 資料夾裡，但沒有編入索引。請依說明修正後，把新的檔案放回資料夾（或在此頁重新上傳）；伺服器會自動重新讀取。</p>\
+         <table class=\"failures\"><thead><tr><th>檔案</th><th>原因</th><th>下一步</th></tr></thead><tbody>",
+        failed.len()
+    );
+    for f in failed {
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&f.file),
+            escape(&f.cause),
+            escape(next_step(&f.cause))
+        );
+    }
+    out.push_str("</tbody></table>");
+    out
+}
+
+/// What staff can do about a file that could not be read, from its cause.
+fn next_step(cause: &str) -> &'static str {
+    let lower = cause.to_lowercase();
+    if lower.contains("掃描") || lower.contains("scan") || lower.contains("no text") {
+        "這是掃描檔（沒有文字層）：請先以 OCR 轉出文字層，或改放 Word／文字檔。"
+    } else if lower.contains("pdftotext") {
+        "伺服器缺少 PDF 讀取程式：請管理者安裝 poppler-utils 與 poppler-data。"
+    } else if lower.contains("未安裝") || lower.contains("antiword") {
+        "伺服器缺少讀取此格式的程式：請管理者依原因安裝所需套件，或將檔案另存為 DOCX。"
+    } else if lower.contains("不支援的格式") || lower.contains("unsupported") {
+        "此格式無法讀取：請另存為 PDF、DOCX 或 ODT 後再放入。"
+    } else if lower.contains("encrypt") || lower.contains("password") || lower.contains("加密") {
+        "檔案有密碼保護：請存成沒有密碼的版本後再放入。"
+    } else if lower.contains("encoding") || lower.contains("編碼") || lower.contains("utf") {
+        "文字編碼無法辨識：請另存為 UTF-8 文字檔或 Word 檔。"
+    } else if lower.contains("empty") || lower.contains("空") {
+        "檔案是空的：請確認是完整的檔案後再放入。"
+    } else {
+        "檔案可能已損壞或格式不符：請用原程式開啟並另存（PDF、Word .docx、HTML 或文字檔）後再放入。"
+    }
+}
+
+/// The upload form, shown when uploads are allowed: several files at once; the token, when
+/// the server has one, goes into a field that the script sends as a header (it has no name,
+/// so it is never part of the form's body).
+fn upload_form(token_needed: bool) -> String {
+    let accept: Vec<String> = REPORT_EXTENSIONS.iter().map(|e| format!(".{e}")).collect();
+    let mut out = format!(
+        "<h2 id=\"add\">新增報告</h2>\
+         <form id=\"upload\" class=\"upload\" action=\"/upload\" method=\"post\" enctype=\"multipart/form-data\">\
+         <label>報告檔（可一次選多個）<input type=\"file\" name=\"file\" multiple accept=\"{}\"></label>",
+        escape(&accept.join(","))
+    );
+    if token_needed {
+        out.push_str(
+            "<label>權杖（管理者提供）<input type=\"password\" id=\"upload-token\" autocomplete=\"off\"></label>",
+        );
+    }
+    let _ = write!(
+        out,
+        "<p class=\"meta\">接受 {}；一次最多 {MAX_UPLOAD_FILES} 個檔案，合計不超過 {} MiB。報告編號取自檔名（同名即取代舊版）。</p>\
+         <button type=\"submit\">上傳</button></form><ul id=\"upload-results\" class=\"upload-results\" aria-live=\"polite\"></ul>",
+        escape(&accept.join(" ")),
+        MAX_UPLOAD_BYTES / (1024 * 1024)
+    );
+    out
+}
+
+/// `GET /reports`: every indexed report, the files that could not be read, and the upload
+/// form when uploads are allowed.
 pub async fn reports(State(shared): State<Arc<Shared>>) -> Response {
-    match blocking(&shared, |s| Ok(s.store.reports(&s.searcher())?)).await {
-        Ok(reports) => Html(layout("報告列表 — 報告搜尋", &reports_html(&reports))).into_response(),
+    let listed = blocking(&shared, |s| {
+        let failed = IndexRecord::read(&s.index_dir)
+            .map(|r| r.failed)
+            .unwrap_or_default();
+        Ok((s.store.reports(&s.searcher())?, failed))
+    })
+    .await;
+    match listed {
+        Ok((reports, failed)) => {
+            let mut body = String::from("<h1>報告列表</h1>");
+            if shared.options.allow_add {
+                body.push_str(&upload_form(shared.options.token.is_some()));
+            }
+            if let Some(problem) = shared.watch_problem() {
+                let _ = write!(
+                    body,
+                    "<p class=\"error\" role=\"alert\">{}</p>",
+                    escape(&problem)
+                );
+            }
+            body.push_str(&reports_html(&reports));
+            body.push_str(&failures_html(&failed));
+            Html(layout("報告列表 — 報告搜尋", &body)).into_response()
+        }
+        Err(refusal) => refusal_page(&refusal),
+    }
+}
+
+/// `POST /upload`: the upload form sent without the script (no token possible then): the
+/// same work as `POST /api/reports`, answered as a page.
+pub async fn upload(State(shared): State<Arc<Shared>>, request: HttpRequest) -> Response {
+    match api::add_form(&shared, request).await {
+        Ok(results) => {
+            let mut body = String::from("<h1>上傳結果</h1><ul class=\"upload-results\">");
+            for r in &results {
+                let class = if r.outcome == upload::Outcome::Refused {
+                    "refused"
+                } else {
+                    "ok"
+                };
+                let _ = write!(
+                    body,
+                    "<li class=\"{class}\">{}：{}</li>",
+                    escape(&r.name),
+                    escape(&r.message)
+                );
+            }
+            body.push_str("</ul><p><a href=\"/reports\">回到報告列表</a></p>");
+            Html(layout("上傳結果 — 報告搜尋", &body)).into_response()
+        }
+        Err(refusal) => refusal_page(&refusal),
+    }
+}
+
+/// `GET /r/{id}`: a whole report: its title, agency and date, its contents (the headings,
+/// linked), every passage in order with its anchor, and the original file to download.
+pub async fn report(
+    State(shared): State<Arc<Shared>>,
+    id: Result<Path<String>, PathRejection>,
+    query: RawQuery,
+) -> Response {
+    let id = match id {
+        Ok(Path(id)) => id,
+        Err(e) => return refusal_page(&Refusal::BadRequest(e.body_text())),
+    };
+    if let Err(refusal) = api::parameters(query, &[]) {
+        return refusal_page(&refusal);
+    }
+    let (info, passages) = match blocking(&shared, move |s| api::whole_report(s, &id)).await {
+        Ok(found) => found,
+        Err(refusal) => return refusal_page(&refusal),
+    };
+    let mut body = search_form("", &Filters::default());
+    let _ = write!(
+        body,
+        "<h1>{}</h1><p class=\"meta\">{}{} · {} 段 · <a href=\"{}\" download>下載原始檔（{}）</a> · <a href=\"{}\">在此報告中搜尋</a></p>",
+        escape(&info.title),
+        info.organisation
+            .as_deref()
+            .map(|o| format!("{} · ", escape(o)))
+            .unwrap_or_default(),
+        date_html(info.date.as_deref()),
+        info.passages,
+        escape(&format!("/r/{}/file", url_encode(&info.id))),
+        escape(&info.format),
+        escape(
+            &Filters::default()
+                .with("report", &info.id)
+                .link("", 0, DEFAULT_LIMIT)
+        )
+    );
+    let headings: Vec<&Passage> = passages.iter().filter(|p| p.kind == "heading").collect();
+    if !headings.is_empty() {
+        body.push_str("<nav class=\"contents\" aria-label=\"目錄\"><h2>目錄</h2><ol>");
+        for h in headings {
+            let _ = write!(
+                body,
+                "<li><a href=\"#{}\">{}</a></li>",
+                passage_anchor(h),
+                escape(&h.text)
+            );
+        }
+        body.push_str("</ol></nav>");
+    }
+    body.push_str("<section class=\"report-text\" aria-label=\"全文\"><h2>全文</h2>");
+    for p in &passages {
+        if p.kind == "heading" {
+            let level = (p.section.len() + 2).clamp(3, 6);
+            let _ = write!(
+                body,
+                "<h{level} id=\"{}\">{} <a class=\"meta\" href=\"/p/{}\" aria-label=\"引用此標題\">#</a></h{level}>",
+                passage_anchor(p),
+                escape(&p.text),
+                url_encode(&p.id)
+            );
+        } else {
+            body.push_str(&passage_block(p, "context"));
+        }
+    }
+    body.push_str("</section>");
+    Html(layout(&format!("{} — 報告搜尋", info.title), &body)).into_response()
+}
+
+/// `GET /r/{id}/file`: the report's original file as the corpus holds it, as a download.
+/// Only the file the index records for that report is served, and only when it lies inside
+/// the corpus folder; the type follows the extension and the browser is told not to guess.
+pub async fn download(
+    State(shared): State<Arc<Shared>>,
+    id: Result<Path<String>, PathRejection>,
+) -> Response {
+    let id = match id {
+        Ok(Path(id)) => id,
+        Err(e) => return refusal_page(&Refusal::BadRequest(e.body_text())),
+    };
+    match blocking(&shared, move |s| api::original_file(s, &id)).await {
+        Ok((name, bytes)) => {
+            let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+            let media = match extension.as_deref() {
+                Some("pdf") => "application/pdf",
+                Some("docx") => {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                }
+                Some("html" | "htm") => "text/html",
+                Some("xhtml") => "application/xhtml+xml",
+                Some("odt") => "application/vnd.oasis.opendocument.text",
+                Some("ods") => "application/vnd.oasis.opendocument.spreadsheet",
+                Some("doc") => "application/msword",
+                Some("txt" | "text") | None => "text/plain",
+                Some(_) => "application/octet-stream",
+            };
+            // An ASCII stand-in for old clients, the real name in RFC 5987 form.
+            let fallback: String = name
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            let disposition = format!(
+                "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
+                url_encode(&name)
+            );
+            (
+                [
+                    (header::CONTENT_TYPE, media.to_string()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                    (header::CACHE_CONTROL, "no-store".to_string()),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
         Err(refusal) => refusal_page(&refusal),
     }
 }
