@@ -251,10 +251,13 @@ pub struct ReportsBody {
     pub reports: Vec<ReportInfo>,
 }
 
-/// The answer of `GET /api/locate`: the objects of `locate --json`, best first.
+/// The answer of `GET /api/locate`: the objects of `locate --json`, best first; when there
+/// are none, the closest candidate below the threshold, if any.
 #[derive(Serialize)]
 pub struct SourcesBody {
     pub sources: Vec<Located>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closest: Option<Located>,
 }
 
 pub async fn passage(
@@ -302,11 +305,14 @@ pub async fn locate(
             "limit={limit}: 1 to {MAX_SOURCES}"
         )));
     }
-    let sources: Vec<Located> = blocking(&shared, move |s| {
+    let lookup = blocking(&shared, move |s| {
         Ok(locate_quote(&s.store, &s.searcher(), &quote, limit)?)
     })
     .await?;
-    Ok(Json(SourcesBody { sources }))
+    Ok(Json(SourcesBody {
+        sources: lookup.sources,
+        closest: lookup.closest,
+    }))
 }
 
 /// Uploads go to a folder of their own under the system's temporary folder, named by the
