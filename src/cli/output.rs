@@ -503,7 +503,10 @@ impl Printer {
                 self.json_line(l)?;
             } else {
                 let chars = match l.last_range {
-                    Some(last) => format!("chars {}– … –{}", l.range[0], last[1]),
+                    Some(last) => format!(
+                        "chars {}–{} … {}–{}",
+                        l.range[0], l.range[1], last[0], last[1]
+                    ),
                     None => format!("chars {}–{}", l.range[0], l.range[1]),
                 };
                 let head = format!(
