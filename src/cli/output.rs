@@ -502,9 +502,19 @@ impl Printer {
             if json {
                 self.json_line(l)?;
             } else {
+                let chars = match l.last_range {
+                    Some(last) => format!(
+                        "chars {}–{} … {}–{}",
+                        l.range[0], l.range[1], last[0], last[1]
+                    ),
+                    None => format!("chars {}–{}", l.range[0], l.range[1]),
+                };
                 let head = format!(
-                    "{} · {} {:.3} · chars {}–{} · {}",
-                    l.passage.id, l.match_type, l.score, l.range[0], l.range[1], l.passage.title
+                    "{} · {} {:.3} · {chars} · {}",
+                    l.ids(),
+                    l.match_type.name(),
+                    l.score,
+                    l.passage.title
                 );
                 self.styled_line(BOLD, &head)?;
                 let snippet = self.highlight(&l.snippet);

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use crate::report::parse::{Kind, Report};
 
 /// One indexed unit, exactly as search hits, `get` and `locate` show it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Passage {
     pub id: String,
     pub report: String,

@@ -266,10 +266,13 @@ pub struct ReportsBody {
     pub reports: Vec<ReportInfo>,
 }
 
-/// The answer of `GET /api/locate`: the objects of `locate --json`, best first.
+/// The answer of `GET /api/locate`: the objects of `locate --json`, best first; when there
+/// are none, the closest candidate below the threshold, if any.
 #[derive(Serialize)]
 pub struct SourcesBody {
     pub sources: Vec<Located>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closest: Option<Located>,
 }
 
 pub async fn passage(
@@ -332,11 +335,14 @@ pub async fn locate(
             "limit={limit}: 1 to {MAX_SOURCES}"
         )));
     }
-    let sources: Vec<Located> = blocking(&shared, move |s| {
+    let lookup = blocking(&shared, move |s| {
         Ok(locate_quote(&s.store, &s.searcher(), &quote, limit)?)
     })
     .await?;
-    Ok(Json(SourcesBody { sources }))
+    Ok(Json(SourcesBody {
+        sources: lookup.sources,
+        closest: lookup.closest,
+    }))
 }
 
 /// A report and its passages in order; 404 when the index has no such report.
