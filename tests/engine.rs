@@ -148,7 +148,7 @@ const QUERIES: &[&[&str]] = &[
 ];
 
 /// Engine and local search find the same passages at the same match levels and count the
-/// same facets; scores differ a little (see README, Scaling out).
+/// same facets; scores differ a little (see docs/SCALING.md).
 fn same_answers(w: &Work, url: &str, index: &str) {
     for args in QUERIES {
         let mut all = args.to_vec();

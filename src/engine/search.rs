@@ -328,7 +328,7 @@ impl Engine {
                     score,
                     highlights,
                     level,
-                    // Repeats are not folded by the engine (see README, Scaling out).
+                    // Repeats are not folded by the engine (see docs/SCALING.md).
                     also: Vec::new(),
                 }
             })
