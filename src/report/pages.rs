@@ -13,7 +13,7 @@ const PROBE_CHARS: usize = 12;
 
 /// Sets `page` (1-based) on every passage found in `pages`; a passage not found (its text
 /// was filled down from a row above, or rewritten) keeps `None`.
-pub fn place_on_pages(passages: &mut [Passage], pages: &[String]) {
+pub fn place_on_pages(passages: &mut [Passage], pages: &[String], ocr_pages: &[u32]) {
     if pages.is_empty() {
         return;
     }
@@ -44,7 +44,9 @@ pub fn place_on_pages(passages: &mut [Passage], pages: &[String]) {
             .or_else(|| find(&text, tail, cursor))
             .or_else(|| find(&text, tail, 0));
         if let Some(at) = found {
-            passage.page = Some(page_at(at));
+            let page = page_at(at);
+            passage.page = Some(page);
+            passage.ocr = ocr_pages.contains(&page);
             cursor = at;
         }
     }
@@ -75,7 +77,7 @@ mod tests {
         ];
         let text = "報告標題\n\n本報告旨在探討兩岸交流，在第一頁開始，接著在第二頁結束。\n\n城市交流的成果只在第二頁。\n\n研究建議在第三頁。\n";
         let mut list = passages("r", &parse(text));
-        place_on_pages(&mut list, &pages);
+        place_on_pages(&mut list, &pages, &[]);
         let page_of = |start: &str| {
             list.iter()
                 .find(|p| p.text.starts_with(start))
@@ -89,7 +91,7 @@ mod tests {
     #[test]
     fn no_pages_no_page_numbers() {
         let mut list = passages("r", &parse("標題\n\n一段文字。\n"));
-        place_on_pages(&mut list, &[]);
+        place_on_pages(&mut list, &[], &[]);
         assert!(list.iter().all(|p| p.page.is_none()));
     }
 }

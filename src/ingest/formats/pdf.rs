@@ -24,6 +24,8 @@ use std::process::{Command, Stdio};
 use super::{Extracted, FormatError, extracted};
 use crate::report::parse::join_into;
 
+mod ocr;
+
 /// The poppler-utils program used.
 const PDFTOTEXT: &str = "pdftotext";
 /// How many non-blank lines at each page edge may be headers, footers or page numbers.
@@ -35,24 +37,124 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, FormatError> {
 }
 
 fn extract_with(program: &str, bytes: &[u8]) -> Result<Extracted, FormatError> {
+    extract_with_ocr(program, ocr::TESSERACT, bytes)
+}
+
+fn extract_with_ocr(
+    program: &str,
+    tesseract: &str,
+    bytes: &[u8],
+) -> Result<Extracted, FormatError> {
     if super::find(&bytes[..bytes.len().min(1024)], b"%PDF-").is_none() {
         return Err(FormatError::Corrupt("not a PDF (no %PDF- header)".into()));
     }
     let (raw, stderr) = run_pdftotext(program, bytes)?;
+    // pdftotext ends every page with a form feed; passages are later placed on these pages.
+    let mut pages: Vec<String> = raw.split('\x0c').map(str::to_string).collect();
+    if pages.len() > 1 && pages.last().is_some_and(|p| p.is_empty()) {
+        pages.pop();
+    }
+    let scanned: Vec<usize> = (1..=pages.len())
+        .filter(|&n| !pages[n - 1].chars().any(char::is_alphanumeric))
+        .collect();
+    let no_text = scanned.len() == pages.len();
+    if no_text && let Some(line) = stderr.lines().find(|l| l.contains("CMap")) {
+        return Err(FormatError::MissingTool(format!(
+            "pdftotext lacks CJK font data ({}): install the Debian package poppler-data",
+            line.trim()
+        )));
+    }
+    // Pages without a text layer are read by OCR when Tesseract is there; a PDF that has
+    // text elsewhere is still indexed without it.
+    let mut ocr_pages = Vec::new();
+    if !scanned.is_empty() {
+        match ocr::check(tesseract) {
+            Ok(()) => {
+                for (n, text) in scanned
+                    .iter()
+                    .zip(ocr::read_pages(tesseract, bytes, &scanned)?)
+                {
+                    let text = ocr_text(&text);
+                    if text.chars().any(char::is_alphanumeric) {
+                        pages[n - 1] = text;
+                        ocr_pages.push(*n as u32);
+                    }
+                }
+            }
+            Err(missing) if no_text => return Err(missing),
+            Err(_) => {}
+        }
+    }
+    let mut raw = pages.join("\x0c");
+    raw.push('\x0c');
     let text = layout_to_text(&raw);
     if text.trim().is_empty() {
-        if let Some(line) = stderr.lines().find(|l| l.contains("CMap")) {
-            return Err(FormatError::MissingTool(format!(
-                "pdftotext lacks CJK font data ({}): install the Debian package poppler-data",
-                line.trim()
-            )));
-        }
         return Err(FormatError::NoTextLayer);
     }
     let mut out = extracted(text, "pdf");
-    // pdftotext ends every page with a form feed; passages are later placed on these pages.
-    out.pages = raw.split('\x0c').map(str::to_string).collect();
+    out.pages = pages;
+    out.ocr_pages = ocr_pages;
     Ok(out)
+}
+
+/// Tesseract's text of a page as parser input: the single spaces it puts between Chinese
+/// characters removed (runs of spaces are column gaps of a table, as in `-layout` text), and
+/// ASCII punctuation it reads beside Chinese text given its full-width form.
+fn ocr_text(text: &str) -> String {
+    let punctuation =
+        |c: char| ('\u{3000}'..='\u{303f}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c);
+    let wide = |c: char| {
+        ('\u{2e80}'..='\u{9fff}').contains(&c)
+            || ('\u{f900}'..='\u{faff}').contains(&c)
+            || punctuation(c)
+    };
+    let full_width = |c: char| match c {
+        ',' => Some('，'),
+        ';' => Some('；'),
+        ':' => Some('：'),
+        '?' => Some('？'),
+        '!' => Some('！'),
+        '(' => Some('（'),
+        ')' => Some('）'),
+        _ => None,
+    };
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let mut chars: Vec<char> = line.trim_end().chars().collect();
+        let neighbours = |chars: &[char], k: usize| {
+            let before = chars[..k].iter().rev().find(|c| **c != ' ').copied();
+            let after = chars[k + 1..].iter().find(|c| **c != ' ').copied();
+            (before, after)
+        };
+        for k in 0..chars.len() {
+            let (before, after) = neighbours(&chars, k);
+            if let Some(w) = full_width(chars[k])
+                && (before.is_some_and(wide) || after.is_some_and(wide))
+            {
+                chars[k] = w;
+            }
+        }
+        let mut k = 0;
+        while k < chars.len() {
+            if chars[k] != ' ' {
+                out.push(chars[k]);
+                k += 1;
+                continue;
+            }
+            let run = chars[k..].iter().take_while(|c| **c == ' ').count();
+            let (before, after) = neighbours(&chars, k);
+            // Kept beside Latin letters and digits, as the text layer has them (`自 2012 年`).
+            let inside_chinese = (before.is_some_and(wide) && after.is_some_and(wide))
+                || before.is_some_and(punctuation)
+                || after.is_some_and(punctuation);
+            if run > 1 || !inside_chinese {
+                out.extend(std::iter::repeat_n(' ', run));
+            }
+            k += run;
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// Runs `pdftotext -layout` with the PDF on stdin; returns (stdout, stderr).
@@ -875,6 +977,34 @@ mod tests {
                 "{err:?}"
             );
         }
+    }
+
+    #[test]
+    fn missing_tesseract_is_a_clear_error_for_scans_only() {
+        if !pdftotext_present("missing_tesseract_is_a_clear_error_for_scans_only") {
+            return;
+        }
+        let scan = fixture("scanned-image.pdf");
+        let err = extract_with_ocr(PDFTOTEXT, "tesseract-not-installed-here", &scan).unwrap_err();
+        assert!(matches!(err, FormatError::MissingTool(_)), "{err:?}");
+        let message = err.to_string();
+        assert!(
+            message.starts_with("這是掃描檔（沒有文字層），需要 OCR 程式")
+                && message.contains("tesseract-ocr tesseract-ocr-chi-tra"),
+            "{message}"
+        );
+        // A PDF with a text layer does not need it.
+        let text = fixture("report-2pages.pdf");
+        assert!(extract_with_ocr(PDFTOTEXT, "tesseract-not-installed-here", &text).is_ok());
+    }
+
+    #[test]
+    fn ocr_text_loses_spaces_inside_chinese_and_keeps_column_gaps() {
+        assert_eq!(
+            ocr_text("城 市 外 交 , 是 以 (一) 自身 2016 年\n年度    媒體/主題  指標\n"),
+            "城市外交，是以（一）自身 2016 年\n年度    媒體/主題  指標\n"
+        );
+        assert_eq!(ocr_text("ETNEWS news, 2017 (A)"), "ETNEWS news, 2017 (A)\n");
     }
 
     #[test]
