@@ -30,7 +30,7 @@ fn tools_present(test: &str) -> bool {
         return true;
     }
     let what = "tesseract not available (apt-get install -y tesseract-ocr tesseract-ocr-chi-tra \
-                tesseract-ocr-chi-sim poppler-utils)";
+                poppler-utils)";
     if std::env::var_os("BAOGAO_REQUIRE_TESSERACT").is_some_and(|v| v == "1") {
         panic!("{test}: {what}");
     }

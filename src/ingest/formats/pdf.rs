@@ -979,6 +979,31 @@ mod tests {
         }
     }
 
+    /// The sample report printed by LibreOffice (`make_sample_pdf.py`): long tables with
+    /// wrapped cells break across pages, their header repeated.
+    #[test]
+    fn every_passage_of_the_sample_pdf_has_a_page_in_document_order() {
+        if !pdftotext_present("every_passage_of_the_sample_pdf_has_a_page_in_document_order") {
+            return;
+        }
+        let bytes = fixture("sample-report.pdf");
+        let ingested = crate::ingest::ingest_bytes(&bytes, Path::new("s.pdf"), None).unwrap();
+        let mut list = crate::report::passage::passages("s", &ingested.report);
+        crate::report::pages::place_on_pages(&mut list, &ingested.pages, &ingested.ocr_pages);
+        let rows = list.iter().filter(|p| p.kind == "table_row").count();
+        assert!(rows > 200, "{rows} rows");
+        let pages: Vec<u32> = list
+            .iter()
+            .map(|p| p.page.unwrap_or_else(|| panic!("no page: {p:?}")))
+            .collect();
+        assert!(pages.iter().all(|&n| (1..=21).contains(&n)), "{pages:?}");
+        assert_eq!(pages.first(), Some(&1));
+        assert_eq!(pages.last(), Some(&21));
+        // Passages come in document order, so do their pages.
+        assert!(pages.windows(2).all(|w| w[0] <= w[1]), "{pages:?}");
+        assert!(list.iter().all(|p| !p.ocr));
+    }
+
     #[test]
     fn missing_tesseract_is_a_clear_error_for_scans_only() {
         if !pdftotext_present("missing_tesseract_is_a_clear_error_for_scans_only") {

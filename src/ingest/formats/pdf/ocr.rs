@@ -1,9 +1,9 @@
 //! OCR of PDF pages without a text layer: a PDF's bytes and page numbers → each page's text
 //! as Tesseract reads it from the page rendered by poppler's `pdftoppm`.
 //!
-//! Tesseract (Debian `tesseract-ocr` with the language data `tesseract-ocr-chi-tra` and
-//! `tesseract-ocr-chi-sim`) is optional, like pdftotext: when it is present scanned pages
-//! are read, else a scanned PDF is refused with what to install. Pages are read in parallel
+//! Tesseract (Debian `tesseract-ocr` with the language data `tesseract-ocr-chi-tra`) is
+//! optional, like pdftotext: when it is present scanned pages are read, else a scanned PDF
+//! is refused with what to install. Pages are read in parallel
 //! on rayon's pool (one per core) and each run of a program is bounded in time, so one
 //! damaged page cannot hold up an index run.
 
@@ -19,10 +19,12 @@ use crate::ingest::formats::FormatError;
 pub const TESSERACT: &str = "tesseract";
 /// poppler's renderer of PDF pages to images.
 const PDFTOPPM: &str = "pdftoppm";
-/// Traditional first: the reports are Taiwanese; Simplified for quotations of PRC documents.
-const LANGUAGES: &str = "chi_tra+chi_sim";
-/// Page segmentation mode: one uniform block of text (a report page, tables as text lines).
-const PAGE_SEGMENTATION: &str = "6";
+/// Traditional Chinese data only: adding `chi_sim` turns Traditional characters Simplified
+/// in places and doubles the time (docs/ocr.md); its English part reads Latin text.
+const LANGUAGES: &str = "chi_tra";
+/// Page segmentation mode: one column of text of varying sizes, which keeps a table's rows
+/// on their lines with its column gaps (docs/ocr.md).
+const PAGE_SEGMENTATION: &str = "4";
 /// Rendering resolution (dots per inch).
 const DPI: &str = "300";
 /// Longest time one page may take to render or to read before it is given up.
@@ -35,7 +37,7 @@ pub fn check(program: &str) -> Result<(), FormatError> {
         FormatError::MissingTool(format!(
             "這是掃描檔（沒有文字層），需要 OCR 程式 {what}：請安裝 Debian 套件 \
              scanned PDF needs OCR ({what} missing): install the Debian packages \
-             tesseract-ocr tesseract-ocr-chi-tra tesseract-ocr-chi-sim"
+             tesseract-ocr tesseract-ocr-chi-tra"
         ))
     };
     let output = Command::new(program)
