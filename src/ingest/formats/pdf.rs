@@ -223,6 +223,8 @@ pub fn layout_to_text(raw: &str) -> String {
     let mut blocks: Vec<String> = Vec::new();
     // Header rows of the table the previous page ended with, if it did.
     let mut open_table: Option<Vec<Vec<String>>> = None;
+    // The first rows of the parts of that table that came after a gap on a page.
+    let mut part_heads: Vec<Vec<String>> = Vec::new();
     for page in &pages {
         let mut page_blocks = page_blocks(page).into_iter().peekable();
         // A table continued from the previous page: drop its repeated header rows and
@@ -232,12 +234,19 @@ pub fn layout_to_text(raw: &str) -> String {
         {
             let repeated = repeated_header_rows(&header, rows);
             rows.drain(..repeated);
+            // The head row of a later part of the table, repeated as that part's header.
+            if part_heads
+                .iter()
+                .any(|h| repeated_header_rows(std::slice::from_ref(h), rows) == 1)
+            {
+                rows.remove(0);
+            }
             if let Some(PageBlock::Table(rows)) = page_blocks.next()
                 && let Some(last) = blocks.last_mut()
             {
                 for row in rows {
                     last.push('\n');
-                    last.push_str(&row.join("\t"));
+                    last.push_str(&aligned(row, header_width(&header)).join("\t"));
                 }
             }
             // The table may go on over the next page too.
@@ -249,7 +258,23 @@ pub fn layout_to_text(raw: &str) -> String {
                     open_table = None;
                     blocks.push(t);
                 }
+                // A part of the same table after a gap on the page, cut into its own columns.
+                PageBlock::Table(rows) if open_table.is_some() && !rows.is_empty() => {
+                    let width = open_table.as_deref().map_or(0, header_width);
+                    let header = open_table.as_deref().unwrap_or_default();
+                    let repeated = repeated_header_rows(header, &rows);
+                    if let Some(head) = rows.get(repeated) {
+                        part_heads.push(head.clone());
+                    }
+                    let rows: Vec<String> = rows
+                        .into_iter()
+                        .skip(repeated)
+                        .map(|r| aligned(r, width).join("\t"))
+                        .collect();
+                    blocks.push(rows.join("\n"));
+                }
                 PageBlock::Table(rows) => {
+                    part_heads.clear();
                     open_table = Some(rows.iter().take(HEADER_ROWS).cloned().collect());
                     blocks.push(
                         rows.iter()
@@ -264,6 +289,65 @@ pub fn layout_to_text(raw: &str) -> String {
     let mut text = blocks.join("\n\n");
     text.push('\n');
     text
+}
+
+/// The rows without the columns that hold only a header cell, centred over two columns (`城市名` over the Chinese and
+/// the English names), which becomes the header of the neighbouring column that has cells
+/// but no header of its own.
+fn without_empty_columns(mut rows: Vec<Vec<String>>) -> Vec<Vec<String>> {
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    for row in &mut rows {
+        row.resize(width, String::new());
+    }
+    let filled = |rows: &[Vec<String>], k: usize| rows.iter().any(|r| !r[k].trim().is_empty());
+    let mut merged = vec![false; width];
+    if rows.len() > 1 {
+        for k in 0..width {
+            if rows[0][k].trim().is_empty() || filled(&rows[1..], k) {
+                continue;
+            }
+            let takes = |j: usize| rows[0][j].trim().is_empty() && filled(&rows[1..], j);
+            let neighbour = [k.checked_sub(1), Some(k + 1).filter(|&j| j < width)]
+                .into_iter()
+                .flatten()
+                .find(|&j| takes(j));
+            if let Some(j) = neighbour {
+                rows[0][j] = std::mem::take(&mut rows[0][k]);
+                merged[k] = true;
+            }
+        }
+    }
+    // Only the header's own columns go: a column empty on one page of a table that goes on
+    // over several pages (a value filled down from the page before) keeps its place.
+    let used: Vec<bool> = merged.iter().map(|m| !m).collect();
+    if used.iter().all(|&u| u) {
+        return rows;
+    }
+    rows.into_iter()
+        .map(|row| {
+            row.into_iter()
+                .zip(&used)
+                .filter(|(_, used)| **used)
+                .map(|(c, _)| c)
+                .collect()
+        })
+        .collect()
+}
+
+/// How many columns a table has: its widest header row.
+fn header_width(header: &[Vec<String>]) -> usize {
+    header.iter().map(Vec::len).max().unwrap_or(0)
+}
+
+/// A row of a table's later part, cut into fewer columns than the table has, with empty
+/// cells put in front: the cells a continued part lacks are the leading ones, grouped and
+/// filled down from the rows above (a row's own name and values are always there).
+fn aligned(mut row: Vec<String>, width: usize) -> Vec<String> {
+    if row.len() < width {
+        let missing = width - row.len();
+        row.splice(0..0, std::iter::repeat_n(String::new(), missing));
+    }
+    row
 }
 
 /// How many leading rows of a table may be its (wrapped) header.
@@ -547,7 +631,7 @@ fn page_blocks(page: &[&str]) -> Vec<PageBlock> {
                 if let Some((_, p)) = open.take() {
                     blocks.push(PageBlock::Text(p));
                 }
-                blocks.push(PageBlock::Table(rows));
+                blocks.push(PageBlock::Table(without_empty_columns(rows)));
             }
             Item::Prose {
                 ind,
@@ -982,8 +1066,8 @@ mod tests {
     /// The sample report printed by LibreOffice (`make_sample_pdf.py`): long tables with
     /// wrapped cells break across pages, their header repeated.
     #[test]
-    fn every_passage_of_the_sample_pdf_has_a_page_in_document_order() {
-        if !pdftotext_present("every_passage_of_the_sample_pdf_has_a_page_in_document_order") {
+    fn sample_pdf_pages_in_order_and_continued_tables_cell_for_cell() {
+        if !pdftotext_present("sample_pdf_pages_in_order_and_continued_tables_cell_for_cell") {
             return;
         }
         let bytes = fixture("sample-report.pdf");
@@ -1002,6 +1086,37 @@ mod tests {
         // Passages come in document order, so do their pages.
         assert!(pages.windows(2).all(|w| w[0] <= w[1]), "{pages:?}");
         assert!(list.iter().all(|p| !p.ocr));
+        // Tables continued over pages (a part cut into fewer columns after a gap, a header
+        // centred over two columns, a part's head row repeated on the next page) have the
+        // rows of the text version, cell for cell.
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("corpus/taipei-shanghai-city-exchange-2017.txt"),
+        )
+        .unwrap();
+        let text_rows = crate::report::passage::passages("s", &parse(&text));
+        for table in [
+            "表一 天下雜誌國內城市評比",
+            "表四 臺北市級姊妹市列表",
+            "表五 姊妹市以外的交流成果",
+        ] {
+            let cells = |list: &[crate::report::passage::Passage]| -> Vec<Vec<String>> {
+                list.iter()
+                    .filter(|p| p.kind == "table_row" && p.table.as_deref() == Some(table))
+                    .map(|p| p.cells.clone())
+                    .collect()
+            };
+            assert_eq!(cells(&list), cells(&text_rows), "{table}");
+            let pdf_headers = list
+                .iter()
+                .find(|p| p.table.as_deref() == Some(table) && p.kind == "table_row")
+                .map(|p| p.headers.clone());
+            let text_headers = text_rows
+                .iter()
+                .find(|p| p.table.as_deref() == Some(table) && p.kind == "table_row")
+                .map(|p| p.headers.clone());
+            assert_eq!(pdf_headers, text_headers, "{table}");
+        }
     }
 
     #[test]
