@@ -99,7 +99,8 @@ fn extract_with_ocr(
 
 /// Tesseract's text of a page as parser input: the single spaces it puts between Chinese
 /// characters removed (runs of spaces are column gaps of a table, as in `-layout` text), and
-/// ASCII punctuation it reads beside Chinese text given its full-width form.
+/// ASCII punctuation it reads beside Chinese text given its full-width form; the bars it reads
+/// for a table's vertical rules are column gaps.
 fn ocr_text(text: &str) -> String {
     let punctuation =
         |c: char| ('\u{3000}'..='\u{303f}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c);
@@ -120,6 +121,8 @@ fn ocr_text(text: &str) -> String {
     };
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
+        // A table's vertical rules are read as bars: they stand between columns.
+        let line = line.replace(['|', '｜'], "  ");
         let mut chars: Vec<char> = line.trim_end().chars().collect();
         let neighbours = |chars: &[char], k: usize| {
             let before = chars[..k].iter().rev().find(|c| **c != ' ').copied();
@@ -1145,6 +1148,10 @@ mod tests {
             "城市外交，是以（一）自身 2016 年\n年度    媒體/主題  指標\n"
         );
         assert_eq!(ocr_text("ETNEWS news, 2017 (A)"), "ETNEWS news, 2017 (A)\n");
+        assert_eq!(
+            ocr_text("2016.9 |幸福城市|總排名 |1"),
+            "2016.9   幸福城市  總排名   1\n"
+        );
     }
 
     #[test]
