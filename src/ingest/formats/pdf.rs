@@ -1042,7 +1042,11 @@ mod tests {
         let bytes = fixture("scanned-image.pdf");
         assert_eq!(detect(&bytes, Path::new("scan.pdf")), Format::Pdf);
         let err = extract(&bytes).unwrap_err();
-        assert!(matches!(err, FormatError::NoTextLayer), "{err:?}");
+        // OCR reads nothing from its image; without Tesseract it says what to install.
+        assert!(
+            matches!(err, FormatError::NoTextLayer | FormatError::MissingTool(_)),
+            "{err:?}"
+        );
         assert!(err.to_string().starts_with("這是掃描檔（沒有文字層）"));
     }
 
