@@ -319,6 +319,9 @@ impl Printer {
             if let Some(page) = p.page {
                 about.push_str(&format!(" · 頁 {page}"));
             }
+            if p.ocr {
+                about.push_str(" （OCR）");
+            }
             if let Some(t) = &p.table {
                 about.push_str(&format!(" · {t}"));
             }
@@ -485,6 +488,9 @@ impl Printer {
                 let mut head = format!("{marker} {} · {}", p.id, p.kind);
                 if let Some(page) = p.page {
                     head.push_str(&format!(" · 頁 {page}"));
+                }
+                if p.ocr {
+                    head.push_str(" （OCR）");
                 }
                 if !p.section.is_empty() {
                     head.push_str(&format!(" · {}", p.section.join(" › ")));

@@ -145,7 +145,7 @@ fn write_report(
 ) -> Result<usize> {
     let report = &ingested.report;
     let mut list = passages(&file.id, report);
-    crate::report::pages::place_on_pages(&mut list, &ingested.pages);
+    crate::report::pages::place_on_pages(&mut list, &ingested.pages, &ingested.ocr_pages);
     for p in &mut list {
         p.file = Some(file.relative.clone());
     }

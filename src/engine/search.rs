@@ -39,6 +39,7 @@ const DISPLAY_FIELDS: &[&str] = &[
     "seq",
     "file",
     "page",
+    "ocr",
 ];
 
 /// A match: its level, its score and the passage.
@@ -444,5 +445,6 @@ fn passage(hit: &Value) -> Result<Passage> {
             .get("page")
             .and_then(Value::as_u64)
             .and_then(|p| u32::try_from(p).ok()),
+        ocr: source.get("ocr").and_then(Value::as_bool).unwrap_or(false),
     })
 }

@@ -46,6 +46,9 @@ pub struct Document {
     /// First page of the passage (PDF reports).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
+    /// The page was read by OCR.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub ocr: bool,
     /// [`passage_key`] with its top bit flipped, so that the engine's signed order on it is
     /// the local unsigned order (equal scores: the smaller key first).
     pub key: i64,
@@ -103,6 +106,7 @@ pub fn passage_document(jieba: &Jieba, passage: &Passage, organisation: Option<&
         seq: passage.seq,
         file: passage.file.clone(),
         page: passage.page,
+        ocr: passage.ocr,
         key: engine_key(&passage.report, passage.seq),
         prior: kind_prior(&passage.kind) as f32 / 100.0,
         body_words: preanalyzed(&word_terms(jieba, &body)),

@@ -143,6 +143,7 @@ pub fn index_definition(shards: u32, replicas: u32) -> Value {
                 "seq": {"type": "long"},
                 "file": keyword,
                 "page": {"type": "integer"},
+                "ocr": {"type": "boolean"},
                 "key": {"type": "long"},
                 "prior": {"type": "float"},
                 "title": display("text"),
@@ -250,7 +251,7 @@ pub fn documents(
         let organisation = report.meta.organisation();
         // The same passages as the local index holds: pages placed, file named.
         let mut list = passages(&file.id, report);
-        crate::report::pages::place_on_pages(&mut list, &ingested.pages);
+        crate::report::pages::place_on_pages(&mut list, &ingested.pages, &ingested.ocr_pages);
         for p in &mut list {
             p.file = Some(file.relative.clone());
         }

@@ -405,6 +405,7 @@ impl Store {
             id: (p.id != derived).then(|| p.id.clone()),
             file: p.file.clone(),
             page: p.page,
+            ocr: p.ocr,
         };
         doc.add_text(f.stored, serde_json::to_string(&stored)?);
         Ok(doc)
@@ -502,6 +503,7 @@ impl Store {
             seq: stored.seq,
             file: stored.file,
             page: stored.page,
+            ocr: stored.ocr,
         })
     }
 
@@ -546,6 +548,9 @@ struct StoredPassage {
     file: Option<String>,
     #[serde(rename = "g", default, skip_serializing_if = "Option::is_none")]
     page: Option<u32>,
+    /// Read by OCR.
+    #[serde(rename = "o", default, skip_serializing_if = "std::ops::Not::not")]
+    ocr: bool,
 }
 
 /// Name of the [`Fields::prior`] column.

@@ -22,6 +22,8 @@ pub struct Ingested {
     pub replacements: usize,
     /// The text of each page (PDF), for [`crate::report::pages`]; empty for other formats.
     pub pages: Vec<String>,
+    /// The pages (1-based) read by OCR.
+    pub ocr_pages: Vec<u32>,
 }
 
 /// Largest file accepted as a report. Reading, decoding and parsing hold a few copies of the
@@ -157,6 +159,7 @@ pub fn ingest_bytes(bytes: &[u8], path: &Path, forced_encoding: Option<&str>) ->
         encoding: extracted.encoding,
         replacements: extracted.replacements,
         pages: extracted.pages,
+        ocr_pages: extracted.ocr_pages,
     })
 }
 

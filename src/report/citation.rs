@@ -76,6 +76,7 @@ mod tests {
             seq: 0,
             file: None,
             page,
+            ocr: false,
         }
     }
 

@@ -10,10 +10,15 @@ use crate::report::passage::Passage;
 
 /// Letters, digits and ideographs looked for: enough to tell one passage from another.
 const PROBE_CHARS: usize = 12;
+/// Letters, digits and ideographs of one cell looked for when the row's text is not found.
+const CELL_PROBE_CHARS: usize = 6;
+/// How many pages after the previous passage's a passage may be found: figures and blank
+/// pages come between passages, but not many.
+const MAX_PAGES_AHEAD: u32 = 3;
 
-/// Sets `page` (1-based) on every passage found in `pages`; a passage not found (its text
-/// was filled down from a row above, or rewritten) keeps `None`.
-pub fn place_on_pages(passages: &mut [Passage], pages: &[String]) {
+/// Sets `page` (1-based) on every passage, and `ocr` on those whose page is in `ocr_pages`:
+/// a passage not found in `pages` gets the page of the passage before it.
+pub fn place_on_pages(passages: &mut [Passage], pages: &[String], ocr_pages: &[u32]) {
     if pages.is_empty() {
         return;
     }
@@ -39,15 +44,35 @@ pub fn place_on_pages(passages: &mut [Passage], pages: &[String]) {
         let tail = &significant[significant.len().saturating_sub(PROBE_CHARS)..];
         // A table row's first cells may be filled down from the row above: its last ones are
         // its own.
+        // Passages come in document order: each is looked for after the one before, and a
+        // match many pages on is another passage with the same beginning.
+        let near = |at: &usize| page_at(*at) <= page_at(cursor) + MAX_PAGES_AHEAD;
         let found = find(&text, head, cursor)
-            .or_else(|| find(&text, head, 0))
-            .or_else(|| find(&text, tail, cursor))
-            .or_else(|| find(&text, tail, 0));
-        if let Some(at) = found {
-            passage.page = Some(page_at(at));
-            cursor = at;
-        }
+            .filter(near)
+            .or_else(|| find(&text, tail, cursor).filter(near))
+            .or_else(|| find_a_cell(&text, &passage.cells, cursor).filter(near));
+        // Not found (a row whose wrapped cells pdftotext interleaved with its neighbours', a
+        // misread OCR line): it comes after the passage before it, so on that page or the
+        // next; the page of the passage before is the closest claim the text supports.
+        let at = found.unwrap_or(cursor);
+        let page = page_at(at);
+        passage.page = Some(page);
+        passage.ocr = ocr_pages.contains(&page);
+        cursor = at;
     }
+}
+
+/// Where the first cell of a table row that is long enough to tell is found from `from`:
+/// a row's cells are laid out side by side, their lines interleaved, so the row's text as a
+/// whole may not be in the page's order, but a cell's first line is.
+fn find_a_cell(haystack: &[char], cells: &[String], from: usize) -> Option<usize> {
+    cells.iter().find_map(|cell| {
+        let significant: Vec<char> = cell.chars().filter(|c| c.is_alphanumeric()).collect();
+        if significant.len() < CELL_PROBE_CHARS {
+            return None;
+        }
+        find(haystack, &significant[..CELL_PROBE_CHARS], from)
+    })
 }
 
 fn find(haystack: &[char], needle: &[char], from: usize) -> Option<usize> {
@@ -75,7 +100,7 @@ mod tests {
         ];
         let text = "報告標題\n\n本報告旨在探討兩岸交流，在第一頁開始，接著在第二頁結束。\n\n城市交流的成果只在第二頁。\n\n研究建議在第三頁。\n";
         let mut list = passages("r", &parse(text));
-        place_on_pages(&mut list, &pages);
+        place_on_pages(&mut list, &pages, &[]);
         let page_of = |start: &str| {
             list.iter()
                 .find(|p| p.text.starts_with(start))
@@ -89,7 +114,7 @@ mod tests {
     #[test]
     fn no_pages_no_page_numbers() {
         let mut list = passages("r", &parse("標題\n\n一段文字。\n"));
-        place_on_pages(&mut list, &[]);
+        place_on_pages(&mut list, &[], &[]);
         assert!(list.iter().all(|p| p.page.is_none()));
     }
 }

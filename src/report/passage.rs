@@ -46,6 +46,10 @@ pub struct Passage {
     /// First page the passage appears on (1-based), for reports that have pages (PDF).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
+    /// The passage's page was read by OCR from a scanned image: its text may hold misread
+    /// characters.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ocr: bool,
 }
 
 impl Passage {
@@ -171,6 +175,7 @@ pub fn passages(report_id: &str, report: &Report) -> Vec<Passage> {
                 seq: out.len() as u64,
                 file: None,
                 page: None,
+                ocr: false,
             });
         }
     }

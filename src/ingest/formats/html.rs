@@ -51,6 +51,7 @@ pub fn extract(bytes: &[u8], forced_label: Option<&str>) -> Result<Extracted, Fo
         encoding: decoded.encoding,
         replacements,
         pages: Vec::new(),
+        ocr_pages: Vec::new(),
     })
 }
 

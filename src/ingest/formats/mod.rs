@@ -92,6 +92,8 @@ pub struct Extracted {
     pub replacements: usize,
     /// The text of each page, for formats that have pages (PDF); empty otherwise.
     pub pages: Vec<String>,
+    /// The pages (1-based) whose text was read by OCR from a scanned image.
+    pub ocr_pages: Vec<u32>,
 }
 
 /// Why a file could not be turned into text.
@@ -246,6 +248,7 @@ pub fn extract(
                 encoding: d.encoding,
                 replacements: d.replacements,
                 pages: Vec::new(),
+                ocr_pages: Vec::new(),
             })
         }
         Format::Pdf => pdf::extract(bytes),
@@ -265,6 +268,7 @@ fn extracted(text: String, encoding: &str) -> Extracted {
         encoding: encoding.to_string(),
         replacements,
         pages: Vec::new(),
+        ocr_pages: Vec::new(),
     }
 }
 

@@ -21,6 +21,8 @@
 use super::{Extracted, FormatError, extracted};
 use crate::report::parse::join_into;
 
+mod ocr;
+
 /// The poppler-utils program used.
 const PDFTOTEXT: &str = "pdftotext";
 /// How many non-blank lines at each page edge may be headers, footers or page numbers.
@@ -32,24 +34,127 @@ pub fn extract(bytes: &[u8]) -> Result<Extracted, FormatError> {
 }
 
 fn extract_with(program: &str, bytes: &[u8]) -> Result<Extracted, FormatError> {
+    extract_with_ocr(program, ocr::TESSERACT, bytes)
+}
+
+fn extract_with_ocr(
+    program: &str,
+    tesseract: &str,
+    bytes: &[u8],
+) -> Result<Extracted, FormatError> {
     if super::find(&bytes[..bytes.len().min(1024)], b"%PDF-").is_none() {
         return Err(FormatError::Corrupt("not a PDF (no %PDF- header)".into()));
     }
     let (raw, stderr) = run_pdftotext(program, bytes)?;
+    // pdftotext ends every page with a form feed; passages are later placed on these pages.
+    let mut pages: Vec<String> = raw.split('\x0c').map(str::to_string).collect();
+    if pages.len() > 1 && pages.last().is_some_and(|p| p.is_empty()) {
+        pages.pop();
+    }
+    let scanned: Vec<usize> = (1..=pages.len())
+        .filter(|&n| !pages[n - 1].chars().any(char::is_alphanumeric))
+        .collect();
+    let no_text = scanned.len() == pages.len();
+    if no_text && let Some(line) = stderr.lines().find(|l| l.contains("CMap")) {
+        return Err(FormatError::MissingTool(format!(
+            "pdftotext lacks CJK font data ({}): install the Debian package poppler-data",
+            line.trim()
+        )));
+    }
+    // Pages without a text layer are read by OCR when Tesseract is there; a PDF that has
+    // text elsewhere is still indexed without it.
+    let mut ocr_pages = Vec::new();
+    if !scanned.is_empty() {
+        match ocr::check(tesseract) {
+            Ok(()) => {
+                for (n, text) in scanned
+                    .iter()
+                    .zip(ocr::read_pages(tesseract, bytes, &scanned)?)
+                {
+                    let text = ocr_text(&text);
+                    if text.chars().any(char::is_alphanumeric) {
+                        pages[n - 1] = text;
+                        ocr_pages.push(*n as u32);
+                    }
+                }
+            }
+            Err(missing) if no_text => return Err(missing),
+            Err(_) => {}
+        }
+    }
+    let mut raw = pages.join("\x0c");
+    raw.push('\x0c');
     let text = layout_to_text(&raw);
     if text.trim().is_empty() {
-        if let Some(line) = stderr.lines().find(|l| l.contains("CMap")) {
-            return Err(FormatError::MissingTool(format!(
-                "pdftotext lacks CJK font data ({}): install the Debian package poppler-data",
-                line.trim()
-            )));
-        }
         return Err(FormatError::NoTextLayer);
     }
     let mut out = extracted(text, "pdf");
-    // pdftotext ends every page with a form feed; passages are later placed on these pages.
-    out.pages = raw.split('\x0c').map(str::to_string).collect();
+    out.pages = pages;
+    out.ocr_pages = ocr_pages;
     Ok(out)
+}
+
+/// Tesseract's text of a page as parser input: the single spaces it puts between Chinese
+/// characters removed (runs of spaces are column gaps of a table, as in `-layout` text), and
+/// ASCII punctuation it reads beside Chinese text given its full-width form; the bars it reads
+/// for a table's vertical rules are column gaps.
+fn ocr_text(text: &str) -> String {
+    let punctuation =
+        |c: char| ('\u{3000}'..='\u{303f}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c);
+    let wide = |c: char| {
+        ('\u{2e80}'..='\u{9fff}').contains(&c)
+            || ('\u{f900}'..='\u{faff}').contains(&c)
+            || punctuation(c)
+    };
+    let full_width = |c: char| match c {
+        ',' => Some('，'),
+        ';' => Some('；'),
+        ':' => Some('：'),
+        '?' => Some('？'),
+        '!' => Some('！'),
+        '(' => Some('（'),
+        ')' => Some('）'),
+        _ => None,
+    };
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        // A table's vertical rules are read as bars: they stand between columns.
+        let line = line.replace(['|', '｜'], "  ");
+        let mut chars: Vec<char> = line.trim_end().chars().collect();
+        let neighbours = |chars: &[char], k: usize| {
+            let before = chars[..k].iter().rev().find(|c| **c != ' ').copied();
+            let after = chars[k + 1..].iter().find(|c| **c != ' ').copied();
+            (before, after)
+        };
+        for k in 0..chars.len() {
+            let (before, after) = neighbours(&chars, k);
+            if let Some(w) = full_width(chars[k])
+                && (before.is_some_and(wide) || after.is_some_and(wide))
+            {
+                chars[k] = w;
+            }
+        }
+        let mut k = 0;
+        while k < chars.len() {
+            if chars[k] != ' ' {
+                out.push(chars[k]);
+                k += 1;
+                continue;
+            }
+            let run = chars[k..].iter().take_while(|c| **c == ' ').count();
+            let (before, after) = neighbours(&chars, k);
+            // Kept beside Latin letters and digits, as the text layer has them (`自 2012 年`).
+            let inside_chinese = (before.is_some_and(wide) && after.is_some_and(wide))
+                || before.is_some_and(punctuation)
+                || after.is_some_and(punctuation);
+            if run > 1 || !inside_chinese {
+                out.extend(std::iter::repeat_n(' ', run));
+            }
+            k += run;
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// Runs `pdftotext -layout` with the PDF on stdin; returns (stdout, stderr).
@@ -91,6 +196,8 @@ pub fn layout_to_text(raw: &str) -> String {
     let mut blocks: Vec<String> = Vec::new();
     // Header rows of the table the previous page ended with, if it did.
     let mut open_table: Option<Vec<Vec<String>>> = None;
+    // The first rows of the parts of that table that came after a gap on a page.
+    let mut part_heads: Vec<Vec<String>> = Vec::new();
     for page in &pages {
         let mut page_blocks = page_blocks(page).into_iter().peekable();
         // A table continued from the previous page: drop its repeated header rows and
@@ -100,12 +207,19 @@ pub fn layout_to_text(raw: &str) -> String {
         {
             let repeated = repeated_header_rows(&header, rows);
             rows.drain(..repeated);
+            // The head row of a later part of the table, repeated as that part's header.
+            if part_heads
+                .iter()
+                .any(|h| repeated_header_rows(std::slice::from_ref(h), rows) == 1)
+            {
+                rows.remove(0);
+            }
             if let Some(PageBlock::Table(rows)) = page_blocks.next()
                 && let Some(last) = blocks.last_mut()
             {
                 for row in rows {
                     last.push('\n');
-                    last.push_str(&row.join("\t"));
+                    last.push_str(&aligned(row, header_width(&header)).join("\t"));
                 }
             }
             // The table may go on over the next page too.
@@ -117,7 +231,23 @@ pub fn layout_to_text(raw: &str) -> String {
                     open_table = None;
                     blocks.push(t);
                 }
+                // A part of the same table after a gap on the page, cut into its own columns.
+                PageBlock::Table(rows) if open_table.is_some() && !rows.is_empty() => {
+                    let width = open_table.as_deref().map_or(0, header_width);
+                    let header = open_table.as_deref().unwrap_or_default();
+                    let repeated = repeated_header_rows(header, &rows);
+                    if let Some(head) = rows.get(repeated) {
+                        part_heads.push(head.clone());
+                    }
+                    let rows: Vec<String> = rows
+                        .into_iter()
+                        .skip(repeated)
+                        .map(|r| aligned(r, width).join("\t"))
+                        .collect();
+                    blocks.push(rows.join("\n"));
+                }
                 PageBlock::Table(rows) => {
+                    part_heads.clear();
                     open_table = Some(rows.iter().take(HEADER_ROWS).cloned().collect());
                     blocks.push(
                         rows.iter()
@@ -132,6 +262,65 @@ pub fn layout_to_text(raw: &str) -> String {
     let mut text = blocks.join("\n\n");
     text.push('\n');
     text
+}
+
+/// The rows without the columns that hold only a header cell, centred over two columns (`城市名` over the Chinese and
+/// the English names), which becomes the header of the neighbouring column that has cells
+/// but no header of its own.
+fn without_empty_columns(mut rows: Vec<Vec<String>>) -> Vec<Vec<String>> {
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    for row in &mut rows {
+        row.resize(width, String::new());
+    }
+    let filled = |rows: &[Vec<String>], k: usize| rows.iter().any(|r| !r[k].trim().is_empty());
+    let mut merged = vec![false; width];
+    if rows.len() > 1 {
+        for k in 0..width {
+            if rows[0][k].trim().is_empty() || filled(&rows[1..], k) {
+                continue;
+            }
+            let takes = |j: usize| rows[0][j].trim().is_empty() && filled(&rows[1..], j);
+            let neighbour = [k.checked_sub(1), Some(k + 1).filter(|&j| j < width)]
+                .into_iter()
+                .flatten()
+                .find(|&j| takes(j));
+            if let Some(j) = neighbour {
+                rows[0][j] = std::mem::take(&mut rows[0][k]);
+                merged[k] = true;
+            }
+        }
+    }
+    // Only the header's own columns go: a column empty on one page of a table that goes on
+    // over several pages (a value filled down from the page before) keeps its place.
+    let used: Vec<bool> = merged.iter().map(|m| !m).collect();
+    if used.iter().all(|&u| u) {
+        return rows;
+    }
+    rows.into_iter()
+        .map(|row| {
+            row.into_iter()
+                .zip(&used)
+                .filter(|(_, used)| **used)
+                .map(|(c, _)| c)
+                .collect()
+        })
+        .collect()
+}
+
+/// How many columns a table has: its widest header row.
+fn header_width(header: &[Vec<String>]) -> usize {
+    header.iter().map(Vec::len).max().unwrap_or(0)
+}
+
+/// A row of a table's later part, cut into fewer columns than the table has, with empty
+/// cells put in front: the cells a continued part lacks are the leading ones, grouped and
+/// filled down from the rows above (a row's own name and values are always there).
+fn aligned(mut row: Vec<String>, width: usize) -> Vec<String> {
+    if row.len() < width {
+        let missing = width - row.len();
+        row.splice(0..0, std::iter::repeat_n(String::new(), missing));
+    }
+    row
 }
 
 /// How many leading rows of a table may be its (wrapped) header.
@@ -415,7 +604,7 @@ fn page_blocks(page: &[&str]) -> Vec<PageBlock> {
                 if let Some((_, p)) = open.take() {
                     blocks.push(PageBlock::Text(p));
                 }
-                blocks.push(PageBlock::Table(rows));
+                blocks.push(PageBlock::Table(without_empty_columns(rows)));
             }
             Item::Prose {
                 ind,
@@ -825,7 +1014,11 @@ mod tests {
         let bytes = fixture("scanned-image.pdf");
         assert_eq!(detect(&bytes, Path::new("scan.pdf")), Format::Pdf);
         let err = extract(&bytes).unwrap_err();
-        assert!(matches!(err, FormatError::NoTextLayer), "{err:?}");
+        // OCR reads nothing from its image; without Tesseract it says what to install.
+        assert!(
+            matches!(err, FormatError::NoTextLayer | FormatError::MissingTool(_)),
+            "{err:?}"
+        );
         assert!(err.to_string().starts_with("這是掃描檔（沒有文字層）"));
     }
 
@@ -847,6 +1040,94 @@ mod tests {
                 "{err:?}"
             );
         }
+    }
+
+    /// The sample report printed by LibreOffice (`make_sample_pdf.py`): long tables with
+    /// wrapped cells break across pages, their header repeated.
+    #[test]
+    fn sample_pdf_pages_in_order_and_continued_tables_cell_for_cell() {
+        if !pdftotext_present("sample_pdf_pages_in_order_and_continued_tables_cell_for_cell") {
+            return;
+        }
+        let bytes = fixture("sample-report.pdf");
+        let ingested = crate::ingest::ingest_bytes(&bytes, Path::new("s.pdf"), None).unwrap();
+        let mut list = crate::report::passage::passages("s", &ingested.report);
+        crate::report::pages::place_on_pages(&mut list, &ingested.pages, &ingested.ocr_pages);
+        let rows = list.iter().filter(|p| p.kind == "table_row").count();
+        assert!(rows > 200, "{rows} rows");
+        let pages: Vec<u32> = list
+            .iter()
+            .map(|p| p.page.unwrap_or_else(|| panic!("no page: {p:?}")))
+            .collect();
+        assert!(pages.iter().all(|&n| (1..=21).contains(&n)), "{pages:?}");
+        assert_eq!(pages.first(), Some(&1));
+        assert_eq!(pages.last(), Some(&21));
+        // Passages come in document order, so do their pages.
+        assert!(pages.windows(2).all(|w| w[0] <= w[1]), "{pages:?}");
+        assert!(list.iter().all(|p| !p.ocr));
+        // Tables continued over pages (a part cut into fewer columns after a gap, a header
+        // centred over two columns, a part's head row repeated on the next page) have the
+        // rows of the text version, cell for cell.
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("corpus/taipei-shanghai-city-exchange-2017.txt"),
+        )
+        .unwrap();
+        let text_rows = crate::report::passage::passages("s", &parse(&text));
+        for table in [
+            "表一 天下雜誌國內城市評比",
+            "表四 臺北市級姊妹市列表",
+            "表五 姊妹市以外的交流成果",
+        ] {
+            let cells = |list: &[crate::report::passage::Passage]| -> Vec<Vec<String>> {
+                list.iter()
+                    .filter(|p| p.kind == "table_row" && p.table.as_deref() == Some(table))
+                    .map(|p| p.cells.clone())
+                    .collect()
+            };
+            assert_eq!(cells(&list), cells(&text_rows), "{table}");
+            let pdf_headers = list
+                .iter()
+                .find(|p| p.table.as_deref() == Some(table) && p.kind == "table_row")
+                .map(|p| p.headers.clone());
+            let text_headers = text_rows
+                .iter()
+                .find(|p| p.table.as_deref() == Some(table) && p.kind == "table_row")
+                .map(|p| p.headers.clone());
+            assert_eq!(pdf_headers, text_headers, "{table}");
+        }
+    }
+
+    #[test]
+    fn missing_tesseract_is_a_clear_error_for_scans_only() {
+        if !pdftotext_present("missing_tesseract_is_a_clear_error_for_scans_only") {
+            return;
+        }
+        let scan = fixture("scanned-image.pdf");
+        let err = extract_with_ocr(PDFTOTEXT, "tesseract-not-installed-here", &scan).unwrap_err();
+        assert!(matches!(err, FormatError::MissingTool(_)), "{err:?}");
+        let message = err.to_string();
+        assert!(
+            message.starts_with("這是掃描檔（沒有文字層），需要 OCR 程式")
+                && message.contains("tesseract-ocr tesseract-ocr-chi-tra"),
+            "{message}"
+        );
+        // A PDF with a text layer does not need it.
+        let text = fixture("report-2pages.pdf");
+        assert!(extract_with_ocr(PDFTOTEXT, "tesseract-not-installed-here", &text).is_ok());
+    }
+
+    #[test]
+    fn ocr_text_loses_spaces_inside_chinese_and_keeps_column_gaps() {
+        assert_eq!(
+            ocr_text("城 市 外 交 , 是 以 (一) 自身 2016 年\n年度    媒體/主題  指標\n"),
+            "城市外交，是以（一）自身 2016 年\n年度    媒體/主題  指標\n"
+        );
+        assert_eq!(ocr_text("ETNEWS news, 2017 (A)"), "ETNEWS news, 2017 (A)\n");
+        assert_eq!(
+            ocr_text("2016.9 |幸福城市|總排名 |1"),
+            "2016.9   幸福城市  總排名   1\n"
+        );
     }
 
     #[test]
