@@ -215,9 +215,11 @@ fn place_name(p: &Passage) -> String {
     name
 }
 
-/// ` · 頁 N` when the passage's page is known.
-fn page_html(page: Option<u32>) -> String {
-    page.map(|n| format!(" · 頁 {n}")).unwrap_or_default()
+/// ` · 頁 N` when the passage's page is known, ` （OCR）` after it when the page was read by
+/// OCR (its text may hold misread characters, as `search` marks it).
+fn page_html(page: Option<u32>, ocr: bool) -> String {
+    let mark = if ocr { " （OCR）" } else { "" };
+    page.map(|n| format!(" · 頁 {n}{mark}")).unwrap_or_default()
 }
 
 /// The report page, at the passage's anchor when one is given.
@@ -416,7 +418,7 @@ fn hit_html(hit: &Hit) -> String {
         escape(&p.title),
         kind_label(&p.kind),
         date_html(p.date.as_deref()),
-        page_html(p.page),
+        page_html(p.page, p.ocr),
         level_label(hit.level)
     );
     if p.kind == "table_row" && !p.cells.is_empty() {
@@ -618,7 +620,7 @@ fn passage_block(p: &Passage, class: &str) -> String {
         url_encode(&p.id),
         escape(&p.id),
         kind_label(&p.kind),
-        page_html(p.page)
+        page_html(p.page, p.ocr)
     );
     if !p.section.is_empty() {
         let _ = write!(out, " · {}", escape(&p.section.join(" › ")));
@@ -672,7 +674,7 @@ pub async fn passage(
             .map(|o| format!("{} · ", escape(o)))
             .unwrap_or_default(),
         date_html(p.date.as_deref()),
-        page_html(p.page).trim_start_matches(" · "),
+        page_html(p.page, p.ocr).trim_start_matches(" · "),
         escape(&report_link(&p.report, Some(&p))),
         escape(
             &Filters::default()
@@ -995,6 +997,13 @@ pub async fn not_found(uri: Uri) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_read_by_ocr_are_marked() {
+        assert_eq!(page_html(Some(2), false), " · 頁 2");
+        assert_eq!(page_html(Some(2), true), " · 頁 2 （OCR）");
+        assert_eq!(page_html(None, true), "");
+    }
 
     #[test]
     fn text_is_escaped_and_marks_kept() {
