@@ -330,6 +330,9 @@ impl Engine {
                     level,
                     // Repeats are not folded by the engine (see README, Scaling out).
                     also: Vec::new(),
+                    // Which words a hit misses is asked of the local index only (see
+                    // README, Scaling out).
+                    missing: Vec::new(),
                 }
             })
             .collect();
@@ -337,6 +340,7 @@ impl Engine {
             hits,
             total,
             facets,
+            suggestion: None,
         })
     }
 

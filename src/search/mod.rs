@@ -4,7 +4,8 @@
 //! (folding, whole-run queries, rarity, dictionary parts; a question is cut into its content
 //! words); [`clauses`] builds the query of one match level from the plan; [`run`] runs the
 //! levels in order and cuts the page, scored by [`sum_query`] and ordered by [`top`];
-//! [`snippet`] marks the words found. [`locate`] finds the source of a quotation.
+//! [`snippet`] marks the words found; [`suggest`] offers a spelling when no passage holds a
+//! word. [`locate`] finds the source of a quotation.
 //!
 //! How a search ranks, in rules a user can predict:
 //! 1. Match level first: passages holding every query word whole (in the text or its
@@ -24,6 +25,7 @@ pub mod query;
 pub mod request;
 pub mod run;
 pub mod snippet;
+pub mod suggest;
 pub mod sum_query;
 pub mod top;
 
@@ -115,6 +117,10 @@ pub struct Hit {
     /// in document order: they take no place of their own in the hits.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub also: Vec<String>,
+    /// Query words the hit does not hold whole (in its text, its context or its report's
+    /// title), as typed: only hits of level `some` or `partial` miss any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
 }
 
 /// Facet counts over all matches.
@@ -134,6 +140,9 @@ pub struct Outcome {
     /// Matches counted: all of them with facets, else those of the levels read.
     pub total: usize,
     pub facets: Option<Facets>,
+    /// The query with each word no passage holds replaced by the nearest spelling passages
+    /// hold (see [`suggest`]), when the best hits are only partial or there are none.
+    pub suggestion: Option<String>,
 }
 
 /// Builds queries against one index.
