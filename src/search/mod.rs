@@ -518,6 +518,40 @@ mod tests {
     }
 
     #[test]
+    fn a_word_no_passage_holds_is_respelled_as_the_passages_spell_it() {
+        let (_dir, store) = index_of(&[
+            "雙城論壇在臺北舉行。",
+            "雙城論壇的交流成果。",
+            "雙層論壇。",
+            "成功的關鍵。",
+        ]);
+        let searcher = store.reader().unwrap().searcher();
+        let searching = Searching::new(&store, &searcher);
+        let run = |query: &str| {
+            let request = Request {
+                query: query.to_string(),
+                limit: 10,
+                ..Request::default()
+            };
+            searching.run(&request).unwrap()
+        };
+        // Typed in Simplified: the suggestion is spelled as the passages spell it; the most
+        // held spelling wins (雙城 over 雙層), whichever character differs.
+        assert_eq!(run("雙成論壇").suggestion.as_deref(), Some("雙城論壇"));
+        assert_eq!(run("双成论坛").suggestion.as_deref(), Some("雙城論壇"));
+        assert_eq!(run("霜城論壇").suggestion.as_deref(), Some("雙城論壇"));
+        assert_eq!(run("雙城論談").suggestion.as_deref(), Some("雙城論壇"));
+        let partial = run("雙成論壇 交流成果");
+        assert_eq!(partial.suggestion, None, "the best hits are of level some");
+        assert_eq!(partial.hits[0].missing, ["雙成論壇"]);
+        let found = run("雙城論壇 交流成果");
+        assert_eq!(found.suggestion, None);
+        assert!(found.hits[0].missing.is_empty());
+        assert_eq!(found.hits[1].missing, ["交流成果"]);
+        assert_eq!(run("甲乙丙丁").suggestion, None, "nothing near");
+    }
+
+    #[test]
     fn levels_rank_before_scores() {
         let (_dir, store) =
             index_of(&["交流交流交流交流，交流。", "雙城論壇的交流。", "雙城論壇。"]);
