@@ -42,6 +42,9 @@ struct Hit {
     level: String,
     #[serde(default)]
     also: Vec<String>,
+    /// Query words a `some` or `partial` hit does not hold.
+    #[serde(default)]
+    missing: Vec<String>,
 }
 
 impl Work {
@@ -725,6 +728,69 @@ fn one_shared_character_is_not_a_match() {
     // A query whose words are found whole says nothing of the kind.
     let (_, stdout, _) = w.run(&["search", "雙城論壇", "--limit", "2"]);
     assert!(!stdout.contains("部分符合"), "{stdout}");
+}
+
+#[test]
+fn partial_hits_name_the_words_they_miss() {
+    let w = indexed_sample();
+    // The order and levels are those of the search; only the missing words are added.
+    let hits = w.search(&["雙城論壇", "姊妹市", "--limit", "100"]);
+    assert!(hits.iter().any(|h| h.level == "all"));
+    assert!(hits.iter().any(|h| h.level == "some"));
+    for h in &hits {
+        let expected: Vec<&str> = ["雙城論壇", "姊妹市"]
+            .into_iter()
+            .filter(|word| {
+                // 姐 and 姊 are one character to search.
+                let has = |s: &str| s.replace('姐', "姊").contains(word);
+                let holds = has(&h.text)
+                    || h.section.iter().any(|s| has(s))
+                    || h.table.as_deref().is_some_and(has)
+                    || h.headers.iter().any(|s| has(s))
+                    || has(&h.title);
+                !holds
+            })
+            .collect();
+        match h.level.as_str() {
+            "all" => assert!(h.missing.is_empty(), "{}", h.text),
+            _ => assert_eq!(h.missing, expected, "{}", h.text),
+        }
+    }
+    let typo = w.search(&["雙成論壇", "--limit", "5"]);
+    assert!(typo.iter().all(|h| h.missing == ["雙成論壇"]));
+    let (code, stdout, _) = w.run(&["search", "雙成論壇", "交流", "--limit", "3"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("   缺少：雙成論壇\n"), "{stdout}");
+    let (_, raw, _) = w.run(&["search", "--json", "雙城論壇", "--limit", "3"]);
+    assert!(!raw.contains("\"missing\""), "{raw}");
+}
+
+#[test]
+fn a_typo_gets_a_suggestion_on_stderr_and_found_words_none() {
+    let w = indexed_sample();
+    let line = "baogao: 你是不是要找：雙城論壇 did you mean: 雙城論壇\n";
+    let (code, stdout, stderr) = w.run(&["search", "雙成論壇", "--limit", "2"]);
+    assert_eq!(code, 0);
+    assert_eq!(stderr, line);
+    assert!(!stdout.contains("你是不是要找"));
+    // With --json, stdout stays results only.
+    let (code, stdout, stderr) = w.run(&["search", "--json", "雙成論壇", "--limit", "2"]);
+    assert_eq!(code, 0);
+    assert_eq!(stderr, line);
+    assert!(stdout.lines().all(|l| l.starts_with('{')), "{stdout}");
+    // Words of the query kept as typed, the typo replaced.
+    let (_, _, stderr) = w.run(&["search", "雙成論壇", "-上海", "--limit", "2"]);
+    assert!(
+        stderr.contains("你是不是要找：雙城論壇 -上海 did you mean"),
+        "{stderr}"
+    );
+    for found in ["雙城論壇", "雙城論壇 交流", "姊妹市"] {
+        let mut args = vec!["search", "--limit", "2"];
+        args.extend(found.split(' '));
+        let (code, _, stderr) = w.run(&args);
+        assert_eq!(code, 0);
+        assert!(!stderr.contains("did you mean"), "{found}: {stderr}");
+    }
 }
 
 #[test]

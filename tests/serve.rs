@@ -32,6 +32,8 @@ fn the_api_returns_the_cli_hits_in_the_cli_order() {
         ("上海", &[("kind", "table_row"), ("limit", "10")]),
         ("城市", &[("year", "106"), ("limit", "10")]),
         ("資料", &[("section", "研究背景"), ("limit", "4")]),
+        // Hits of level some name the word they miss, as the CLI names it.
+        ("雙成論壇 交流", &[("limit", "5")]),
     ];
     for (q, params) in cases {
         let mut url = format!("api/search?q={}&facets=1", enc(q));
@@ -222,6 +224,44 @@ fn the_page_escapes_queries_and_ids() {
     // The query shown back in the box is the query, escaped once.
     let page = server.get(&format!("?q={}", enc("a&b <雙城論壇>")));
     assert!(page.body.contains("value=\"a&amp;b &lt;雙城論壇&gt;\""));
+}
+
+#[test]
+fn typos_get_a_suggestion_and_partial_hits_name_what_they_miss() {
+    let work = Work::with_sample();
+    let server = work.serve(&[]);
+    let body = server
+        .get(&format!("api/search?q={}&limit=3", enc("雙成論壇")))
+        .json();
+    assert_eq!(body["suggestion"], "雙城論壇");
+    let hits = body["hits"].as_array().unwrap();
+    assert!(!hits.is_empty());
+    assert!(
+        hits.iter()
+            .all(|h| h["missing"] == serde_json::json!(["雙成論壇"]))
+    );
+    let found = server
+        .get(&format!("api/search?q={}&limit=3", enc("雙城論壇")))
+        .json();
+    assert!(found.get("suggestion").is_none(), "{found}");
+    assert!(found["hits"][0].get("missing").is_none(), "{found}");
+    // The page links the suggestion, keeping the filters, and says what each hit misses.
+    let page = server.get(&format!("?q={}&kind=paragraph", enc("雙成論壇")));
+    assert!(
+        page.body.contains(&format!(
+            "你是不是要找：<a href=\"/?q={}&amp;kind=paragraph\">雙城論壇</a>",
+            enc("雙城論壇")
+        )),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<div class=\"missing\">缺少：雙成論壇</div>")
+    );
+    let page = server.get(&format!("?q={}", enc("雙城論壇")));
+    assert!(!page.body.contains("你是不是要找") && !page.body.contains("缺少："));
+    assert_eq!(server.stop(), 0);
 }
 
 #[test]

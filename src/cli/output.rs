@@ -3,7 +3,7 @@
 //! JSON schema (one object per line, stable):
 //! - hit / get / locate: the passage fields `id report title date kind section text seq`
 //!   (+ `table headers cells table_note` for table rows), plus `snippet score highlights`
-//!   for hits, `context_of` for `get --context` lines, `match score range snippet` for locate;
+//!   for hits (+ `also`, and `missing` for hits that lack query words), `context_of` for `get --context` lines, `match score range snippet` for locate;
 //! - facets: `{"facets": {"kind": {..}, "report": {..}, "year": {..}, "section": {..},
 //!   "organisation": {..}}, "total": N}`;
 //! - reports: the report fields; add/remove/index: one summary object.
@@ -331,6 +331,10 @@ impl Printer {
             if !hit.also.is_empty() {
                 let also = format!("   同文另見：{}", hit.also.join("、"));
                 self.styled_line(DIM, &also)?;
+            }
+            if !hit.missing.is_empty() {
+                let missing = format!("   缺少：{}", hit.missing.join("、"));
+                self.styled_line(DIM, &missing)?;
             }
             self.line("")?;
         }

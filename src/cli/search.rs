@@ -134,6 +134,10 @@ impl Run for Search {
         if outcome.hits.is_empty() && !self.json {
             note!("查無結果 no hits");
         }
+        // On stderr in either mode: stdout holds results only.
+        if let Some(suggestion) = &outcome.suggestion {
+            note!("你是不是要找：{suggestion} did you mean: {suggestion}");
+        }
         // The process ends with this search: unmapping and freeing every segment's files one
         // by one would cost a tenth of a cold search; the kernel reclaims them at exit anyway.
         std::mem::forget(searching);

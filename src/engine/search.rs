@@ -331,6 +331,9 @@ impl Engine {
                     level,
                     // Repeats are not folded by the engine (see docs/SCALING.md).
                     also: Vec::new(),
+                    // Which words a hit misses is asked of the local index only (see
+                    // README, Scaling out).
+                    missing: Vec::new(),
                 }
             })
             .collect();
@@ -338,6 +341,7 @@ impl Engine {
             hits,
             total,
             facets,
+            suggestion: None,
         })
     }
 

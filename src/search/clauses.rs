@@ -212,7 +212,7 @@ impl Searching<'_> {
 }
 
 /// A word's whole run in the text or the context.
-fn anywhere(whole: &WholeWord) -> Box<dyn Query> {
+pub(super) fn anywhere(whole: &WholeWord) -> Box<dyn Query> {
     let mut clauses = in_text(whole);
     clauses.push((Occur::Should, whole.context.box_clone()));
     Box::new(BooleanQuery::new(clauses))

@@ -4,7 +4,8 @@
 //! (folding, whole-run queries, rarity, dictionary parts; a question is cut into its content
 //! words); [`clauses`] builds the query of one match level from the plan; [`run`] runs the
 //! levels in order and cuts the page, scored by [`sum_query`] and ordered by [`top`];
-//! [`snippet`] marks the words found. [`locate`] finds the source of a quotation.
+//! [`snippet`] marks the words found; [`suggest`] offers a spelling when no passage holds a
+//! word. [`locate`] finds the source of a quotation.
 //!
 //! How a search ranks, in rules a user can predict:
 //! 1. Match level first: passages holding every query word whole (in the text or its
@@ -24,6 +25,7 @@ pub mod query;
 pub mod request;
 pub mod run;
 pub mod snippet;
+pub mod suggest;
 pub mod sum_query;
 pub mod top;
 
@@ -115,6 +117,10 @@ pub struct Hit {
     /// in document order: they take no place of their own in the hits.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub also: Vec<String>,
+    /// Query words the hit does not hold whole (in its text, its context or its report's
+    /// title), as typed: only hits of level `some` or `partial` miss any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
 }
 
 /// Facet counts over all matches.
@@ -134,6 +140,9 @@ pub struct Outcome {
     /// Matches counted: all of them with facets, else those of the levels read.
     pub total: usize,
     pub facets: Option<Facets>,
+    /// The query with each word no passage holds replaced by the nearest spelling passages
+    /// hold (see [`suggest`]), when the best hits are only partial or there are none.
+    pub suggestion: Option<String>,
 }
 
 /// Builds queries against one index.
@@ -506,6 +515,40 @@ mod tests {
                 (Level::Partial, "雙城論壇舉行。".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn a_word_no_passage_holds_is_respelled_as_the_passages_spell_it() {
+        let (_dir, store) = index_of(&[
+            "雙城論壇在臺北舉行。",
+            "雙城論壇的交流成果。",
+            "雙層論壇。",
+            "成功的關鍵。",
+        ]);
+        let searcher = store.reader().unwrap().searcher();
+        let searching = Searching::new(&store, &searcher);
+        let run = |query: &str| {
+            let request = Request {
+                query: query.to_string(),
+                limit: 10,
+                ..Request::default()
+            };
+            searching.run(&request).unwrap()
+        };
+        // Typed in Simplified: the suggestion is spelled as the passages spell it; the most
+        // held spelling wins (雙城 over 雙層), whichever character differs.
+        assert_eq!(run("雙成論壇").suggestion.as_deref(), Some("雙城論壇"));
+        assert_eq!(run("双成论坛").suggestion.as_deref(), Some("雙城論壇"));
+        assert_eq!(run("霜城論壇").suggestion.as_deref(), Some("雙城論壇"));
+        assert_eq!(run("雙城論談").suggestion.as_deref(), Some("雙城論壇"));
+        let partial = run("雙成論壇 交流成果");
+        assert_eq!(partial.suggestion, None, "the best hits are of level some");
+        assert_eq!(partial.hits[0].missing, ["雙成論壇"]);
+        let found = run("雙城論壇 交流成果");
+        assert_eq!(found.suggestion, None);
+        assert!(found.hits[0].missing.is_empty());
+        assert_eq!(found.hits[1].missing, ["交流成果"]);
+        assert_eq!(run("甲乙丙丁").suggestion, None, "nothing near");
     }
 
     #[test]

@@ -415,7 +415,7 @@ impl Searching<'_> {
     /// and alphanumeric terms as a phrase, punctuation and spaces aside; on the short context
     /// and title fields, all of those terms present. With the query, the factor by which its
     /// BM25 must be multiplied to equal the full phrase's (see [`Self::phrase_cover`]).
-    fn phrase(&self, field: Field, folded: &Folded) -> Option<(Box<dyn Query>, f32)> {
+    pub(super) fn phrase(&self, field: Field, folded: &Folded) -> Option<(Box<dyn Query>, f32)> {
         let terms = one_per_position(gram_terms(folded));
         if let [only] = terms.as_slice()
             && is_one_han_char(&only.text)

@@ -11,16 +11,18 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use anyhow::Result;
+use tantivy::DocSet;
 use tantivy::Term;
 use tantivy::collector::{Count, DocSetCollector, FacetCollector};
 use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::schema::{Facet, Field};
 use tantivy::{DocAddress, Score};
 
 use crate::index::{KeyColumn, SAME_TEXT_FIELD, report_key_of};
-use crate::search::clauses::Scope;
+use crate::search::clauses::{Scope, anywhere};
+use crate::search::plan::Plan;
 use crate::search::snippet::{Snippet, make_snippet};
 use crate::search::top::TopHits;
 use crate::search::{Facets, Hit, Level, MAX_LIMIT, MAX_OFFSET, Outcome, Request, Searching};
@@ -70,8 +72,15 @@ impl Searching<'_> {
             }
             false => (matched, None),
         };
-        let mut hits = Vec::with_capacity(limit.min(ranked.len()));
-        for (level, score, address) in ranked.into_iter().skip(offset).take(limit) {
+        // The best level is that of the first match, whatever the page.
+        let suggestion = match ranked.first() {
+            None | Some((Level::Partial, _, _)) => self.suggestion(&request.query, &plan),
+            Some(_) => None,
+        };
+        let page: Vec<Ranked> = ranked.into_iter().skip(offset).take(limit).collect();
+        let mut missing = self.missing(&plan, &page)?.into_iter();
+        let mut hits = Vec::with_capacity(page.len());
+        for (level, score, address) in page {
             let passage = self.passage(address)?;
             let Snippet { text, highlights } = make_snippet(&passage.text, &plan.marked);
             let also = self.repeats_of(address, &passage.report)?;
@@ -82,13 +91,59 @@ impl Searching<'_> {
                 highlights,
                 level,
                 also,
+                missing: missing.next().unwrap_or_default(),
             });
         }
         Ok(Outcome {
             hits,
             total,
             facets,
+            suggestion,
         })
+    }
+
+    /// For each hit of `page`, the query words it does not hold whole: neither its text nor
+    /// its context hold the word's run, nor its report's title the word (as the match level
+    /// counts them). Hits of level `all` hold every word. One scorer per word and segment,
+    /// moved forward through the page's hits in document order.
+    fn missing(&self, plan: &Plan, page: &[Ranked]) -> Result<Vec<Vec<String>>> {
+        let mut missing = vec![Vec::new(); page.len()];
+        let mut order: Vec<usize> = (0..page.len())
+            .filter(|&i| page[i].0 != Level::All)
+            .collect();
+        if order.is_empty() {
+            return Ok(missing);
+        }
+        order.sort_by_key(|&i| page[i].2);
+        let unscored = EnableScoring::disabled_from_searcher(self.searcher);
+        for word in plan.positive() {
+            let Some(whole) = &word.whole else {
+                // Nothing to match (no letter, digit or ideograph): nothing to miss.
+                continue;
+            };
+            let weight = anywhere(whole).weight(unscored)?;
+            for segment_hits in
+                order.chunk_by(|&a, &b| page[a].2.segment_ord == page[b].2.segment_ord)
+            {
+                let segment = self
+                    .searcher
+                    .segment_reader(page[segment_hits[0]].2.segment_ord);
+                let mut scorer = weight.scorer(segment, 1.0)?;
+                let keys = KeyColumn::open(segment);
+                for &i in segment_hits {
+                    let doc = page[i].2.doc_id;
+                    let titled = word
+                        .title_keys
+                        .binary_search(&report_key_of(keys.get(doc)))
+                        .is_ok();
+                    let held = scorer.doc() == doc || scorer.doc() < doc && scorer.seek(doc) == doc;
+                    if !titled && !held {
+                        missing[i].push(word.text.clone());
+                    }
+                }
+            }
+        }
+        Ok(missing)
     }
 
     /// The best `budget` matches, level by level, with the number of matches of the levels

@@ -233,6 +233,7 @@ pub async fn search(
         facets: outcome.facets,
         total: outcome.total,
         warnings,
+        suggestion: outcome.suggestion,
     }))
 }
 
@@ -247,6 +248,10 @@ pub struct SearchBody {
     /// What the query limits left out of the query (absent when nothing was).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// The query respelled where no passage holds a word (absent otherwise): see
+    /// `search::suggest`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
 }
 
 /// The answer of `GET /api/passages/{id}`: the passage and its context, in document order.
@@ -610,6 +615,7 @@ mod tests {
             facets: None,
             total: 0,
             warnings: request.warnings(),
+            suggestion: None,
         };
         let json = serde_json::to_value(&body).unwrap();
         let warning = json["warnings"][0].as_str().unwrap();

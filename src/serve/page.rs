@@ -66,6 +66,8 @@ table.row{border-collapse:collapse;margin:.4rem 0 0;font-size:.92rem;display:blo
 table.row caption{text-align:left;color:#5b6470;font-size:.85rem}
 table.row th,table.row td{border:1px solid #cfd5dc;padding:.2rem .45rem;text-align:left;vertical-align:top}
 table.row th{background:#eef1f4;font-weight:600}
+.missing{color:#555;font-size:.9em}
+.suggestion{font-size:1.05em}
 .notice{color:#7a4b00;background:#fff4dc;padding:.3rem .6rem;border-radius:4px}
 .chips{display:flex;gap:.4rem;flex-wrap:wrap;margin:0 0 .8rem}
 .chip{background:#e5ecf6;border-radius:1rem;padding:.1rem .7rem;color:#1d232a;text-decoration:none;font-size:.9rem}
@@ -430,6 +432,13 @@ fn hit_html(hit: &Hit) -> String {
             snippet_html(&hit.snippet)
         );
     }
+    if !hit.missing.is_empty() {
+        let _ = write!(
+            out,
+            "<div class=\"missing\">缺少：{}</div>",
+            escape(&hit.missing.join("、"))
+        );
+    }
     out.push_str("</li>");
     out
 }
@@ -527,6 +536,15 @@ fn results_html(
 ) -> String {
     let mut out = String::from("<div class=\"layout\"><section aria-label=\"結果\">");
     out.push_str(&chips(q, filters, limit));
+    if let Some(suggestion) = &outcome.suggestion {
+        // The same filters, the query spelled as the passages spell it.
+        let _ = write!(
+            out,
+            "<p class=\"suggestion\">你是不是要找：<a href=\"{}\">{}</a></p>",
+            escape(&filters.link(suggestion, 0, limit)),
+            escape(suggestion)
+        );
+    }
     if outcome.hits.is_empty() {
         let _ = write!(
             out,
