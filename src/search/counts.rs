@@ -28,6 +28,9 @@ pub struct SegmentFacetCounter {
 /// Per facet (in [`Counted::ALL`] order), the count of each label.
 type LabelCounts = Vec<BTreeMap<String, u64>>;
 
+/// Per facet, the labels a segment counted, in dictionary (byte) order, with their counts.
+type SegmentCounts = Vec<Vec<(String, u64)>>;
+
 impl Collector for FacetCounter {
     type Fruit = LabelCounts;
     type Child = SegmentFacetCounter;
@@ -56,22 +59,35 @@ impl Collector for FacetCounter {
 
     fn merge_fruits(
         &self,
-        segments: Vec<tantivy::Result<LabelCounts>>,
+        segments: Vec<tantivy::Result<SegmentCounts>>,
     ) -> tantivy::Result<LabelCounts> {
-        let mut merged: LabelCounts = vec![BTreeMap::new(); Counted::ALL.len()];
+        let mut merged: SegmentCounts = vec![Vec::new(); Counted::ALL.len()];
         for segment in segments {
             for (into, counts) in merged.iter_mut().zip(segment?) {
-                for (label, n) in counts {
-                    *into.entry(label).or_insert(0) += n;
-                }
+                into.extend(counts);
             }
         }
-        Ok(merged)
+        Ok(merged
+            .into_iter()
+            .map(|mut counts| {
+                // Each segment's labels come in dictionary order: sorting the runs is a
+                // merge, and the map is then built from sorted labels in one go.
+                counts.sort_by(|a, b| a.0.cmp(&b.0));
+                counts.dedup_by(|later, kept| {
+                    let same = later.0 == kept.0;
+                    if same {
+                        kept.1 += later.1;
+                    }
+                    same
+                });
+                counts.into_iter().collect()
+            })
+            .collect())
     }
 }
 
 impl SegmentCollector for SegmentFacetCounter {
-    type Fruit = tantivy::Result<LabelCounts>;
+    type Fruit = tantivy::Result<SegmentCounts>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
         for (column, counts) in self.columns.iter_mut().flatten() {
@@ -82,11 +98,11 @@ impl SegmentCollector for SegmentFacetCounter {
         }
     }
 
-    fn harvest(self) -> tantivy::Result<LabelCounts> {
+    fn harvest(self) -> tantivy::Result<SegmentCounts> {
         self.columns
             .into_iter()
             .map(|column| {
-                let mut labels = BTreeMap::new();
+                let mut labels = Vec::new();
                 let Some((column, counts)) = column else {
                     return Ok(labels);
                 };
@@ -99,7 +115,7 @@ impl SegmentCollector for SegmentFacetCounter {
                 counted.reverse();
                 column.dictionary().sorted_ords_to_term_cb(&ords, |label| {
                     let n = counted.pop().unwrap_or_default();
-                    labels.insert(String::from_utf8_lossy(label).into_owned(), u64::from(n));
+                    labels.push((String::from_utf8_lossy(label).into_owned(), u64::from(n)));
                 })?;
                 Ok(labels)
             })
