@@ -12,7 +12,8 @@ then measures, on CORPUS_DIR (default: /tmp/bench/tw-gov-corpus when it exists):
  3. peak memory (max RSS) of `baogao index`;
  4. cold CLI search: median wall time of `baogao search Q --json --limit 10` processes,
     beside the median wall time of `baogao --version` (bare process start);
- 5. in-process query latency p50/p99 (examples/query_latency.rs);
+ 5. in-process query latency p50/p99 (examples/query_latency.rs), without and with facet
+    counts (`--facet-iterations` rounds of the latter);
  6. time to `add` one report to the full index.
 
 Prints a table with the goals and PASS/FAIL, and writes the same figures as JSON to
@@ -77,6 +78,7 @@ GOALS = {
     "cold_vs_start": ("≤ 5×", lambda v: v <= 5.0),
     "query_p50_ms": ("≤ 0.1 ms", lambda v: v <= 0.1),
     "query_p99_ms": ("≤ 1 ms", lambda v: v <= 1.0),
+    "facets_vs_plain_p50": ("≤ 2×", lambda v: v <= 2.0),
     "add_seconds": ("≪ 1 s (≤ 0.25 s)", lambda v: v <= 0.25),
 }
 
@@ -322,6 +324,12 @@ def main() -> None:
         help="in-process runs per query for p50/p99 (default 200)",
     )
     parser.add_argument(
+        "--facet-iterations",
+        type=int,
+        default=20,
+        help="of those, runs per query also timed with facet counts (default 20)",
+    )
+    parser.add_argument(
         "--add-runs", type=int, default=5, help="reports added one by one (default 5)"
     )
     parser.add_argument(
@@ -496,7 +504,8 @@ def measure(args, corpus, queries, bins, baogao, time_bin, files, text_bytes, tm
     # 5. In-process latency.
     log(f"in-process latency: {len(queries)} queries x {args.iterations} iterations")
     proc = subprocess.run(
-        [str(bins["query_latency"]), str(index), str(queries_file), str(args.iterations)],
+        [str(bins["query_latency"]), str(index), str(queries_file), str(args.iterations), "5",
+         str(args.facet_iterations)],
         capture_output=True,
         text=True,
         cwd=tmp,
@@ -605,6 +614,12 @@ def print_tables(r: dict) -> None:
         cold["cold_vs_start"])
     row("In-process query p50", fmt_ms(lat["p50_ms"], True), "query_p50_ms", lat["p50_ms"])
     row("In-process query p99", fmt_ms(lat["p99_ms"], True), "query_p99_ms", lat["p99_ms"])
+    facets = lat.get("facets")
+    if facets:
+        ratio = facets["p50_ms"] / lat["p50_ms"]
+        row("In-process query with facets p50 / p99",
+            f"{fmt_ms(facets['p50_ms'], True)} / {fmt_ms(facets['p99_ms'], True)}")
+        row("  with facets ÷ without, p50", f"{ratio:.2f}×", "facets_vs_plain_p50", ratio)
     if add:
         row("Add one report, median", f"{add['median_seconds']:.3f} s"
             + f" (max {add['max_seconds']:.3f} s)"

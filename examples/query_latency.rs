@@ -2,14 +2,17 @@
 //! through `Searching::run` (limit 10, no filters, no facets: what `baogao search` does) and
 //! prints one JSON object with p50/p99/mean/max in milliseconds, overall and per query (with
 //! the number of passages the query matches, counted once, untimed, by a facet search).
+//! Under `facets` it gives the same figures for the same searches with facet counts (what
+//! `search --facets` and the search page do), timed in the first FACET_ITERATIONS rounds,
+//! each right after the same query without facets.
 //!
 //! ```text
-//! cargo run --release --example query_latency -- INDEX_DIR QUERIES_FILE [ITERATIONS [WARMUP]]
+//! cargo run --release --example query_latency -- INDEX_DIR QUERIES_FILE [ITERATIONS [WARMUP [FACET_ITERATIONS]]]
 //! ```
 //!
 //! QUERIES_FILE holds one query per line (blank lines and lines starting with `#` skipped).
 //! Iterations run round-robin over the queries, so one query's cached blocks do not all sit
-//! in CPU caches for its next run.
+//! in CPU caches for its next run. FACET_ITERATIONS defaults to 20 (facets cost more).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -42,7 +45,9 @@ fn summary(mut ns: Vec<u64>) -> serde_json::Value {
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.len() < 2 {
-        bail!("usage: query_latency INDEX_DIR QUERIES_FILE [ITERATIONS [WARMUP]]");
+        bail!(
+            "usage: query_latency INDEX_DIR QUERIES_FILE [ITERATIONS [WARMUP [FACET_ITERATIONS]]]"
+        );
     }
     let index = PathBuf::from(&args[0]);
     let queries: Vec<String> = std::fs::read_to_string(&args[1])
@@ -57,6 +62,7 @@ fn main() -> Result<()> {
     }
     let iterations: usize = args.get(2).map_or(Ok(200), |s| s.parse())?;
     let warmup: usize = args.get(3).map_or(Ok(5), |s| s.parse())?;
+    let facet_iterations: usize = args.get(4).map_or(Ok(20), |s| s.parse())?;
 
     let opened = Instant::now();
     let store = Store::open_for_search(&index)?;
@@ -71,15 +77,19 @@ fn main() -> Result<()> {
             ..Default::default()
         })
         .collect();
+    let with_facets: Vec<Request> = requests
+        .iter()
+        .map(|request| Request {
+            facets: true,
+            ..request.clone()
+        })
+        .collect();
 
     // How many passages each query matches (untimed: counting them needs the facet run).
     let mut matches = Vec::with_capacity(requests.len());
     let mut hits = Vec::with_capacity(requests.len());
-    for request in &requests {
-        let counted = searching.run(&Request {
-            facets: true,
-            ..request.clone()
-        })?;
+    for (request, faceted) in requests.iter().zip(&with_facets) {
+        let counted = searching.run(faceted)?;
         matches.push(counted.total);
         let outcome = searching.run(request)?;
         hits.push(outcome.hits.len());
@@ -90,14 +100,28 @@ fn main() -> Result<()> {
 
     let mut per_query: Vec<Vec<u64>> = vec![Vec::with_capacity(iterations); requests.len()];
     let mut all = Vec::with_capacity(iterations * requests.len());
-    for _ in 0..iterations {
-        for (i, request) in requests.iter().enumerate() {
-            let started = Instant::now();
-            let outcome = searching.run(request)?;
-            let ns = started.elapsed().as_nanos() as u64;
-            std::hint::black_box(outcome);
-            per_query[i].push(ns);
-            all.push(ns);
+    let mut faceted_per_query: Vec<Vec<u64>> =
+        vec![Vec::with_capacity(facet_iterations); requests.len()];
+    let mut faceted_all = Vec::with_capacity(facet_iterations * requests.len());
+    let timed = |request: &Request| -> Result<u64> {
+        let started = Instant::now();
+        let outcome = searching.run(request)?;
+        let ns = started.elapsed().as_nanos() as u64;
+        std::hint::black_box(outcome);
+        Ok(ns)
+    };
+    for round in 0..iterations.max(facet_iterations) {
+        for (i, (request, faceted)) in requests.iter().zip(&with_facets).enumerate() {
+            if round < iterations {
+                let ns = timed(request)?;
+                per_query[i].push(ns);
+                all.push(ns);
+            }
+            if round < facet_iterations {
+                let ns = timed(faceted)?;
+                faceted_per_query[i].push(ns);
+                faceted_all.push(ns);
+            }
         }
     }
 
@@ -113,7 +137,20 @@ fn main() -> Result<()> {
             s
         })
         .collect();
+    let faceted_per_query: Vec<serde_json::Value> = queries
+        .iter()
+        .zip(faceted_per_query)
+        .map(|(q, ns)| {
+            let mut s = summary(ns);
+            s["query"] = q.clone().into();
+            s
+        })
+        .collect();
+    let mut faceted = summary(faceted_all);
+    faceted["iterations"] = facet_iterations.into();
+    faceted["per_query"] = faceted_per_query.into();
     let mut out = summary(all);
+    out["facets"] = faceted;
     out["queries"] = queries.len().into();
     out["iterations"] = iterations.into();
     out["warmup"] = warmup.into();

@@ -72,9 +72,66 @@ pub struct Fields {
     pub key: Field,
     /// [`same_text_key`] of passages: repeats of one text in a report take one hit.
     pub same_text: Field,
+    /// The label each facet counts a document under, as a column (see [`Counted`]).
+    pub counted: [Field; Counted::ALL.len()],
+}
+
+/// A facet whose counts a search with facets reports. Each has a columnar (fast) string
+/// field holding the one label the facet field counts the document under, so that counting
+/// adds to an array indexed by the column's term ordinal and only the labels counted are
+/// read back from its dictionary; the facet fields themselves stay for filtering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counted {
+    Kind,
+    Report,
+    Year,
+    Section,
+    Organisation,
+}
+
+impl Counted {
+    pub const ALL: [Counted; 5] = [
+        Counted::Kind,
+        Counted::Report,
+        Counted::Year,
+        Counted::Section,
+        Counted::Organisation,
+    ];
+
+    /// The name of the column.
+    pub fn column(self) -> &'static str {
+        match self {
+            Counted::Kind => "counted_kind",
+            Counted::Report => "counted_report",
+            Counted::Year => "counted_year",
+            Counted::Section => "counted_section",
+            Counted::Organisation => "counted_org",
+        }
+    }
+
+    /// The label a facet counts a document under with that facet value: the value's first
+    /// component (a section's top heading), as counting the children of the facet root
+    /// does; the root itself is no child, and no count.
+    pub fn label(facet: &Facet) -> Option<&str> {
+        if facet.is_root() {
+            return None;
+        }
+        facet.to_path().into_iter().next()
+    }
 }
 
 impl Fields {
+    /// The facet field (for filters) of a counted facet.
+    pub fn facet(&self, counted: Counted) -> Field {
+        match counted {
+            Counted::Kind => self.kind,
+            Counted::Report => self.report,
+            Counted::Year => self.year,
+            Counted::Section => self.section,
+            Counted::Organisation => self.org,
+        }
+    }
+
     fn schema() -> (Schema, Fields) {
         let mut b = Schema::builder();
         // Word fields only serve BM25 term queries (phrases run on the bigram fields), so they
@@ -117,6 +174,8 @@ impl Fields {
             prior: b.add_u64_field(PRIOR_FIELD, FAST),
             key: b.add_u64_field(KEY_FIELD, FAST),
             same_text: b.add_u64_field(SAME_TEXT_FIELD, FAST | INDEXED),
+            // Columns only: counting reads them, no query does.
+            counted: Counted::ALL.map(|counted| b.add_text_field(counted.column(), FAST)),
         };
         (b.build(), fields)
     }
@@ -357,24 +416,31 @@ impl Store {
         Term::from_facet(self.fields.org, &Store::facet(organisation))
     }
 
+    /// Adds `facet` to the facet field of `counted`, and its label to its column.
+    fn add_counted_facet(&self, doc: &mut TantivyDocument, counted: Counted, facet: Facet) {
+        let f = &self.fields;
+        if let Some(label) = Counted::label(&facet) {
+            doc.add_text(f.counted[counted as usize], label);
+        }
+        doc.add_facet(f.facet(counted), facet);
+    }
+
     /// The tantivy document of a passage.
     pub fn passage_doc(&self, p: &Passage, organisation: Option<&str>) -> Result<TantivyDocument> {
         let f = &self.fields;
         let mut doc = TantivyDocument::default();
         doc.add_text(f.doctype, "passage");
-        doc.add_facet(f.report, Store::facet(&p.report));
-        doc.add_facet(f.kind, Store::facet(&p.kind));
+        self.add_counted_facet(&mut doc, Counted::Report, Store::facet(&p.report));
+        self.add_counted_facet(&mut doc, Counted::Kind, Store::facet(&p.kind));
         if let Some(year) = p.date.as_deref().and_then(|d| d.get(..4)) {
-            doc.add_facet(f.year, Store::facet(year));
+            self.add_counted_facet(&mut doc, Counted::Year, Store::facet(year));
         }
         if !p.section.is_empty() {
-            doc.add_facet(
-                f.section,
-                Facet::from_path(p.section.iter().map(|s| s.as_str())),
-            );
+            let section = Facet::from_path(p.section.iter().map(|s| s.as_str()));
+            self.add_counted_facet(&mut doc, Counted::Section, section);
         }
         if let Some(org) = organisation {
-            doc.add_facet(f.org, Store::facet(org));
+            self.add_counted_facet(&mut doc, Counted::Organisation, Store::facet(org));
         }
         if let Some(day) = p.date.as_deref().and_then(crate::report::roc::day_number) {
             doc.add_u64(f.day, day);
@@ -417,7 +483,7 @@ impl Store {
         let mut doc = TantivyDocument::default();
         doc.add_text(f.id, &info.id);
         doc.add_text(f.doctype, "report");
-        doc.add_facet(f.report, Store::facet(&info.id));
+        self.add_counted_facet(&mut doc, Counted::Report, Store::facet(&info.id));
         doc.add_u64(f.key, KeyColumn::encode(report_key(&info.id) << 16));
         doc.add_text(f.title_grams, &info.title);
         doc.add_text(f.stored, serde_json::to_string(info)?);

@@ -19,6 +19,7 @@
 //! 4. Equal scores: report, then place in the report.
 
 pub mod clauses;
+pub mod counts;
 pub mod locate;
 pub mod plan;
 pub mod query;
@@ -329,14 +330,6 @@ fn significant_text(text: &str) -> String {
         .into_iter()
         .filter(|c| is_significant(*c))
         .collect()
-}
-
-fn facet_label(facet: &Facet) -> String {
-    facet
-        .to_path()
-        .last()
-        .map(|s| s.to_string())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

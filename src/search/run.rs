@@ -8,20 +8,20 @@
 //! read when the earlier ones do not fill `offset + limit`; this is exact, since no passage of
 //! a later level can rank above one of an earlier level.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use anyhow::Result;
 use tantivy::DocSet;
 use tantivy::Term;
-use tantivy::collector::{Count, DocSetCollector, FacetCollector};
+use tantivy::collector::{Count, DocSetCollector};
 use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::schema::{Facet, Field};
 use tantivy::{DocAddress, Score};
 
 use crate::index::{KeyColumn, SAME_TEXT_FIELD, report_key_of};
 use crate::search::clauses::{Scope, anywhere};
+use crate::search::counts::FacetCounter;
 use crate::search::plan::Plan;
 use crate::search::snippet::{Snippet, make_snippet};
 use crate::search::top::TopHits;
@@ -245,37 +245,7 @@ impl Searching<'_> {
     /// The number of matches at any level, and their facet counts.
     fn facets(&self, request: &Request, plan: &super::plan::Plan) -> Result<(usize, Facets)> {
         let query = self.build(request, plan, Scope::Any);
-        let f = &self.store.fields;
-        let collector = |field: Field| {
-            let mut c = FacetCollector::for_field(
-                self.store.index.schema().get_field_name(field).to_string(),
-            );
-            c.add_facet(Facet::root());
-            c
-        };
-        let (total, (kind, report, year), (section, org)) = self.searcher.search(
-            &query,
-            &(
-                Count,
-                (collector(f.kind), collector(f.report), collector(f.year)),
-                (collector(f.section), collector(f.org)),
-            ),
-        )?;
-        let to_map = |counts: tantivy::collector::FacetCounts| -> BTreeMap<String, u64> {
-            counts
-                .get(Facet::root())
-                .map(|(facet, n)| (super::facet_label(facet), n))
-                .collect()
-        };
-        Ok((
-            total,
-            Facets {
-                kind: to_map(kind),
-                report: to_map(report),
-                year: to_map(year),
-                section: to_map(section),
-                organisation: to_map(org),
-            },
-        ))
+        let (total, counts) = self.searcher.search(&query, &(Count, FacetCounter))?;
+        Ok((total, FacetCounter::facets(counts)))
     }
 }

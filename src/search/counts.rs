@@ -1,0 +1,256 @@
+//! Facet counts from columns: the matches of a query → how many fall under each label of
+//! each counted facet (kind, report, year, top section heading, organisation).
+//!
+//! Each segment holds, per facet, a dictionary-encoded string column of the label a document
+//! is counted under (see [`Counted`]). A match adds one to an array indexed by the label's
+//! term ordinal; only when the segment is done are the ordinals that counted anything read
+//! back from the column's dictionary, in one ordered pass. No facet dictionary is walked per
+//! query, and no label is looked up per match.
+
+use std::collections::BTreeMap;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::StrColumn;
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use crate::index::Counted;
+use crate::search::Facets;
+
+/// Counts, per facet, the matches under each label.
+pub struct FacetCounter;
+
+/// Counts of one segment: per facet, its column (absent when no document of the segment has
+/// that facet) and one counter per term ordinal of the column.
+pub struct SegmentFacetCounter {
+    columns: Vec<Option<(StrColumn, Vec<u32>)>>,
+}
+
+/// Per facet (in [`Counted::ALL`] order), the count of each label.
+type LabelCounts = Vec<BTreeMap<String, u64>>;
+
+/// Per facet, the labels a segment counted, in dictionary (byte) order, with their counts.
+type SegmentCounts = Vec<Vec<(String, u64)>>;
+
+impl Collector for FacetCounter {
+    type Fruit = LabelCounts;
+    type Child = SegmentFacetCounter;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentFacetCounter> {
+        let columns = Counted::ALL
+            .iter()
+            .map(|counted| {
+                let column = reader.fast_fields().str(counted.column())?;
+                Ok(column.map(|column| {
+                    let counts = vec![0u32; column.num_terms()];
+                    (column, counts)
+                }))
+            })
+            .collect::<tantivy::Result<_>>()?;
+        Ok(SegmentFacetCounter { columns })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        segments: Vec<tantivy::Result<SegmentCounts>>,
+    ) -> tantivy::Result<LabelCounts> {
+        let mut merged: SegmentCounts = vec![Vec::new(); Counted::ALL.len()];
+        for segment in segments {
+            for (into, counts) in merged.iter_mut().zip(segment?) {
+                into.extend(counts);
+            }
+        }
+        Ok(merged
+            .into_iter()
+            .map(|mut counts| {
+                // Each segment's labels come in dictionary order: sorting the runs is a
+                // merge, and the map is then built from sorted labels in one go.
+                counts.sort_by(|a, b| a.0.cmp(&b.0));
+                counts.dedup_by(|later, kept| {
+                    let same = later.0 == kept.0;
+                    if same {
+                        kept.1 += later.1;
+                    }
+                    same
+                });
+                counts.into_iter().collect()
+            })
+            .collect())
+    }
+}
+
+impl SegmentCollector for SegmentFacetCounter {
+    type Fruit = tantivy::Result<SegmentCounts>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        for (column, counts) in self.columns.iter_mut().flatten() {
+            // A document has at most one label per facet.
+            if let Some(ord) = column.ords().first(doc) {
+                counts[ord as usize] += 1;
+            }
+        }
+    }
+
+    fn harvest(self) -> tantivy::Result<SegmentCounts> {
+        self.columns
+            .into_iter()
+            .map(|column| {
+                let mut labels = Vec::new();
+                let Some((column, counts)) = column else {
+                    return Ok(labels);
+                };
+                let (ords, mut counted): (Vec<u64>, Vec<u32>) = counts
+                    .into_iter()
+                    .enumerate()
+                    .filter(|&(_, n)| n > 0)
+                    .map(|(ord, n)| (ord as u64, n))
+                    .unzip();
+                counted.reverse();
+                column.dictionary().sorted_ords_to_term_cb(&ords, |label| {
+                    let n = counted.pop().unwrap_or_default();
+                    labels.push((String::from_utf8_lossy(label).into_owned(), u64::from(n)));
+                })?;
+                Ok(labels)
+            })
+            .collect()
+    }
+}
+
+impl FacetCounter {
+    /// The counts of a merged fruit, by facet.
+    pub fn facets(counts: LabelCounts) -> Facets {
+        let mut facets = Facets::default();
+        for (counted, labels) in Counted::ALL.into_iter().zip(counts) {
+            *match counted {
+                Counted::Kind => &mut facets.kind,
+                Counted::Report => &mut facets.report,
+                Counted::Year => &mut facets.year,
+                Counted::Section => &mut facets.section,
+                Counted::Organisation => &mut facets.organisation,
+            } = labels;
+        }
+        facets
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::collector::FacetCollector;
+    use tantivy::query::{AllQuery, Query, TermQuery};
+    use tantivy::schema::{Facet, IndexRecordOption};
+
+    use super::*;
+    use crate::index::Store;
+    use crate::report::passage::passages;
+
+    /// Per facet, what tantivy's facet collector counts under the children of the facet
+    /// root, by the child's name: how facets were counted before they had columns.
+    fn counted_by_facet_terms(store: &Store, query: &dyn Query) -> LabelCounts {
+        let searcher = store.reader().unwrap().searcher();
+        Counted::ALL
+            .iter()
+            .map(|counted| {
+                let mut collector = FacetCollector::for_field(
+                    store
+                        .index
+                        .schema()
+                        .get_field_name(store.fields.facet(*counted))
+                        .to_string(),
+                );
+                collector.add_facet(Facet::root());
+                let counts = searcher.search(query, &collector).unwrap();
+                counts
+                    .get(Facet::root())
+                    .map(|(facet, n)| (facet.to_path().last().unwrap().to_string(), n))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn columns_count_what_facet_terms_count() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let store = Store::open_for_write(dir.path()).unwrap();
+        let mut writer = store.writer(&|| {}).unwrap();
+        let text = include_str!("../../corpus/taipei-shanghai-city-exchange-2017.txt");
+        let report = crate::report::parse::parse(text);
+        // Two segments, reports with and without a date or an organisation, and sections
+        // nested a few levels deep (counted under their top heading).
+        for (segment, id) in ["r1", "r2", "r3"].iter().enumerate() {
+            let mut list = passages(id, &report);
+            if *id == "r3" {
+                list.iter_mut().for_each(|p| p.date = None);
+            }
+            assert!(list.iter().any(|p| p.section.len() > 1));
+            let organisation = (*id != "r2").then_some("陸委會");
+            for passage in &list {
+                writer
+                    .add_document(store.passage_doc(passage, organisation).unwrap())
+                    .unwrap();
+            }
+            let info = crate::index::ReportInfo {
+                id: id.to_string(),
+                title: report.title.clone(),
+                date: report.date.clone(),
+                organisation: organisation.map(str::to_string),
+                encoding: "UTF-8".into(),
+                format: "text".into(),
+                replacements: 0,
+                passages: list.len(),
+                table_rows: 0,
+                added: String::new(),
+                file: format!("{id}.txt"),
+                size: 0,
+                mtime: 0,
+                hash: String::new(),
+            };
+            writer
+                .add_document(store.report_doc(&info).unwrap())
+                .unwrap();
+            if segment != 1 {
+                writer.commit().unwrap();
+            }
+        }
+        drop(writer);
+        let searcher = store.reader().unwrap().searcher();
+        assert!(searcher.segment_readers().len() > 1);
+        let queries: Vec<Box<dyn Query>> = vec![
+            Box::new(AllQuery),
+            Box::new(TermQuery::new(
+                store.report_term("r2"),
+                IndexRecordOption::Basic,
+            )),
+            Box::new(TermQuery::new(
+                store.kind_term("table_row"),
+                IndexRecordOption::Basic,
+            )),
+        ];
+        for query in &queries {
+            let by_columns = searcher.search(query.as_ref(), &FacetCounter).unwrap();
+            let by_terms = counted_by_facet_terms(&store, query.as_ref());
+            assert_eq!(by_columns, by_terms);
+        }
+        let all = FacetCounter::facets(searcher.search(&AllQuery, &FacetCounter).unwrap());
+        assert!(!all.kind.is_empty() && !all.year.is_empty());
+        assert_eq!(all.report.len(), 3);
+        assert_eq!(all.organisation.keys().collect::<Vec<_>>(), ["陸委會"]);
+        assert!(all.section.len() > 1);
+    }
+
+    #[test]
+    fn a_facet_is_counted_under_its_first_component() {
+        assert_eq!(
+            Counted::label(&Facet::from_path(["壹、前言", "一、背景"])),
+            Some("壹、前言")
+        );
+        assert_eq!(Counted::label(&Facet::from_path(["2017"])), Some("2017"));
+        assert_eq!(Counted::label(&Facet::root()), None);
+    }
+}
