@@ -233,6 +233,9 @@ fn engine_search_answers_as_local_search() {
             .map(|l| {
                 let mut v: Value = serde_json::from_str(l).unwrap();
                 v.as_object_mut().unwrap().remove("score");
+                // Engine hits do not name their missing words yet (docs/GUIDE.md, "Missing
+                // words and did-you-mean"); every other field must be the same.
+                v.as_object_mut().unwrap().remove("missing");
                 (v["id"].as_str().unwrap().to_string(), v)
             })
             .collect()
