@@ -19,7 +19,6 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::Json;
 use axum::body::Bytes;
@@ -412,10 +411,6 @@ pub async fn report(
     Ok(Json(ReportBody { report, passages }))
 }
 
-/// Uploads go to a folder of their own under the system's temporary folder, named by the
-/// server (process id and a counter), never by the request.
-static UPLOADS: AtomicU64 = AtomicU64::new(0);
-
 /// The media type of a request's body, lower case, without parameters.
 fn media_type(headers: &HeaderMap) -> String {
     headers
@@ -526,13 +521,7 @@ async fn add_body(
         return Err(Refusal::BadRequest("empty upload".into()));
     }
     let summary = blocking_within(shared, ADD_TIME, move |s| {
-        let folder = std::env::temp_dir().join(format!(
-            "baogao-upload-{}-{}",
-            std::process::id(),
-            UPLOADS.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&folder)
-            .map_err(|e| Refusal::Internal(format!("cannot store the upload: {e}")))?;
+        let folder = super::upload::upload_folder()?;
         let file: PathBuf = folder.join(format!("upload.{extension}"));
         let result = std::fs::write(&file, &body)
             .map_err(|e| Refusal::Internal(format!("cannot store the upload: {e}")))

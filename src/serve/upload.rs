@@ -132,8 +132,9 @@ fn base_name(sent: &str) -> String {
         .to_string()
 }
 
-/// Adds the files (one `add` run for all of them, so one commit) and says what became of each.
-pub fn add_files(shared: &Shared, files: Vec<UploadedFile>) -> Result<Vec<FileResult>, Refusal> {
+/// A new, empty folder for one upload's files; the caller removes it. One counter for every
+/// kind of upload, so that two uploads at once never share a folder.
+pub fn upload_folder() -> Result<std::path::PathBuf, Refusal> {
     let folder = std::env::temp_dir().join(format!(
         "baogao-upload-{}-{}",
         std::process::id(),
@@ -141,6 +142,12 @@ pub fn add_files(shared: &Shared, files: Vec<UploadedFile>) -> Result<Vec<FileRe
     ));
     std::fs::create_dir_all(&folder)
         .map_err(|e| Refusal::Internal(format!("cannot store the upload: {e}")))?;
+    Ok(folder)
+}
+
+/// Adds the files (one `add` run for all of them, so one commit) and says what became of each.
+pub fn add_files(shared: &Shared, files: Vec<UploadedFile>) -> Result<Vec<FileResult>, Refusal> {
+    let folder = upload_folder()?;
     let result = add_in(shared, &folder, files);
     let _ = std::fs::remove_dir_all(&folder);
     result
