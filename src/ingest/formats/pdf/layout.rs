@@ -1,0 +1,313 @@
+//! Layout reading: `pdftotext -layout` text of all pages → parser text. Each page is cut
+//! into blocks (prose lines and table regions, [`page_blocks`]); a table continued over a
+//! page break is put back together here.
+
+use super::pages::{indent, remove_furniture};
+use super::paragraphs::{bullet_glyph, drop_cjk_gaps, starts_block};
+use super::tables::{
+    HEADER_ROWS, aligned, header_width, repeated_header_rows, segments, table_at,
+    without_empty_columns,
+};
+use crate::report::parse::join_into;
+
+/// Turns `pdftotext -layout` output into parser text (see the module documentation).
+pub fn layout_to_text(raw: &str) -> String {
+    let mut pages: Vec<Vec<&str>> = raw
+        .split('\x0c')
+        .map(|p| p.lines().map(str::trim_end).collect())
+        .collect();
+    while pages
+        .last()
+        .is_some_and(|p| p.iter().all(|l| l.trim().is_empty()))
+    {
+        pages.pop();
+    }
+    remove_furniture(&mut pages);
+    let mut blocks: Vec<String> = Vec::new();
+    // Header rows of the table the previous page ended with, if it did.
+    let mut open_table: Option<Vec<Vec<String>>> = None;
+    // The first rows of the parts of that table that came after a gap on a page.
+    let mut part_heads: Vec<Vec<String>> = Vec::new();
+    for page in &pages {
+        let mut page_blocks = page_blocks(page).into_iter().peekable();
+        // A table continued from the previous page: drop its repeated header rows and
+        // append its rows to the table (one block, no page break inside).
+        if let Some(header) = open_table.take()
+            && let Some(PageBlock::Table(rows)) = page_blocks.peek_mut()
+        {
+            let repeated = repeated_header_rows(&header, rows);
+            rows.drain(..repeated);
+            // The head row of a later part of the table, repeated as that part's header.
+            if part_heads
+                .iter()
+                .any(|h| repeated_header_rows(std::slice::from_ref(h), rows) == 1)
+            {
+                rows.remove(0);
+            }
+            if let Some(PageBlock::Table(rows)) = page_blocks.next()
+                && let Some(last) = blocks.last_mut()
+            {
+                for row in rows {
+                    last.push('\n');
+                    last.push_str(&aligned(row, header_width(&header)).join("\t"));
+                }
+            }
+            // The table may go on over the next page too.
+            open_table = Some(header);
+        }
+        for block in page_blocks {
+            match block {
+                PageBlock::Text(t) => {
+                    open_table = None;
+                    blocks.push(t);
+                }
+                // A part of the same table after a gap on the page, cut into its own columns.
+                PageBlock::Table(rows) if open_table.is_some() && !rows.is_empty() => {
+                    let width = open_table.as_deref().map_or(0, header_width);
+                    let header = open_table.as_deref().unwrap_or_default();
+                    let repeated = repeated_header_rows(header, &rows);
+                    if let Some(head) = rows.get(repeated) {
+                        part_heads.push(head.clone());
+                    }
+                    let rows: Vec<String> = rows
+                        .into_iter()
+                        .skip(repeated)
+                        .map(|r| aligned(r, width).join("\t"))
+                        .collect();
+                    blocks.push(rows.join("\n"));
+                }
+                PageBlock::Table(rows) => {
+                    part_heads.clear();
+                    open_table = Some(rows.iter().take(HEADER_ROWS).cloned().collect());
+                    blocks.push(
+                        rows.iter()
+                            .map(|r| r.join("\t"))
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                    );
+                }
+            }
+        }
+    }
+    let mut text = blocks.join("\n\n");
+    text.push('\n');
+    text
+}
+
+/// A block of one page: a paragraph or heading, or the rows of a table.
+enum PageBlock {
+    Text(String),
+    Table(Vec<Vec<String>>),
+}
+
+enum Item {
+    Blank,
+    /// A prose line: indentation, end column, text, and for a bulleted line the column its
+    /// text starts at (where its wrapped lines start).
+    Prose {
+        ind: usize,
+        end: usize,
+        text: String,
+        hang: Option<usize>,
+    },
+    Table(Vec<Vec<String>>),
+}
+
+/// The blocks of one page: paragraphs (one line each) and tables (TAB rows).
+fn page_blocks(page: &[&str]) -> Vec<PageBlock> {
+    let chars: Vec<Vec<char>> = page.iter().map(|l| l.chars().collect()).collect();
+    let segs: Vec<Vec<(usize, usize)>> = chars.iter().map(|c| segments(c)).collect();
+    let blank = |i: usize| segs[i].is_empty();
+
+    let mut items: Vec<Item> = Vec::new();
+    let mut i = 0;
+    while i < page.len() {
+        if blank(i) {
+            items.push(Item::Blank);
+            i += 1;
+            continue;
+        }
+        let bulleted =
+            segs[i][0].1 == segs[i][0].0 + 1 && bullet_glyph(chars[i][segs[i][0].0]).is_some();
+        if segs[i].len() >= 2
+            && !bulleted
+            && let Some((rows, next)) = table_at(&chars, &segs, i)
+        {
+            items.push(Item::Table(rows));
+            i = next;
+            continue;
+        }
+        let (ind, end) = (indent(page[i]), chars[i].len());
+        if let [(a, b), (c, _), ..] = segs[i][..]
+            && b == a + 1
+            && let Some(bullet) = bullet_glyph(chars[i][a])
+        {
+            // `•   text`: a bulleted list item (Word's Symbol-font bullet is U+F0B7).
+            let rest: String = chars[i][c..].iter().collect();
+            let text = format!("{bullet} {}", rest.trim());
+            items.push(Item::Prose {
+                ind,
+                end,
+                text,
+                hang: Some(c),
+            });
+        } else {
+            let text = page[i].trim().to_string();
+            items.push(Item::Prose {
+                ind,
+                end,
+                text,
+                hang: None,
+            });
+        }
+        i += 1;
+    }
+
+    // Paragraph joining: a line reaching the right margin continues on the next line.
+    let prose = || {
+        items.iter().filter_map(|it| match it {
+            Item::Prose { ind, end, .. } => Some((*ind, *end)),
+            _ => None,
+        })
+    };
+    let margin = prose().map(|(ind, _)| ind).min().unwrap_or(0);
+    let right = prose().map(|(_, end)| end).max().unwrap_or(0);
+    let full = |end: usize| end >= 20 && end * 100 >= right * 85;
+
+    let mut blocks: Vec<PageBlock> = Vec::new();
+    let mut open: Option<(Option<usize>, String)> = None; // (hanging indent, paragraph)
+    let mut last_full = false;
+    for item in items {
+        match item {
+            Item::Blank => {
+                if let Some((_, p)) = open.take() {
+                    blocks.push(PageBlock::Text(p));
+                }
+            }
+            Item::Table(rows) => {
+                if let Some((_, p)) = open.take() {
+                    blocks.push(PageBlock::Text(p));
+                }
+                blocks.push(PageBlock::Table(without_empty_columns(rows)));
+            }
+            Item::Prose {
+                ind,
+                end,
+                text,
+                hang,
+            } => {
+                let hanging = open
+                    .as_ref()
+                    .and_then(|(h, _)| *h)
+                    .is_some_and(|h| ind.abs_diff(h) <= 1);
+                let continues = open.is_some()
+                    && last_full
+                    && (ind <= margin + 1 || hanging)
+                    && !starts_block(&text);
+                // Justified lines (those reaching the margin) may have spread characters.
+                let text = if full(end) {
+                    drop_cjk_gaps(&text)
+                } else {
+                    text
+                };
+                if continues && let Some((_, p)) = open.as_mut() {
+                    join_into(p, &text);
+                } else {
+                    if let Some((_, p)) = open.take() {
+                        blocks.push(PageBlock::Text(p));
+                    }
+                    open = Some((hang, text));
+                }
+                last_full = full(end);
+            }
+        }
+    }
+    if let Some((_, p)) = open.take() {
+        blocks.push(PageBlock::Text(p));
+    }
+    blocks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::parse::{Kind, parse};
+
+    #[test]
+    fn layout_tables_with_right_aligned_numbers_and_running_headers() {
+        let page = |n: usize, body: &str| {
+            format!("    研究報告（初稿）\n\n{body}\n\n                 第 {n} 頁\n")
+        };
+        let raw = [
+            page(
+                1,
+                "壹、統計\n\n表2 各年度件數\n\n  年度        件數       金額\n  105          3      1,200\n  106         12        800\n",
+            ),
+            page(2, "一、說明\n\n本段文字。"),
+            page(3, "二、結論\n\n結論文字。"),
+        ]
+        .join("\x0c");
+        let text = layout_to_text(&raw);
+        assert_eq!(
+            text,
+            "壹、統計\n\n表2 各年度件數\n\n年度\t件數\t金額\n105\t3\t1,200\n106\t12\t800\n\n\
+             一、說明\n\n本段文字。\n\n二、結論\n\n結論文字。\n"
+        );
+    }
+
+    #[test]
+    fn prose_lines_join_only_at_the_margin() {
+        let raw = "  第一段的第一行文字一直寫到版面的右邊界為止，\n\
+                   第一段的第二行也寫到右邊界。句子在行中結束\n\
+                   第一段的第三行。\n\
+                   \x20 第二段第一行也一直寫到了版面的右邊界為止，\n\
+                   （一）標題不併入\n短行\n另一短行\n";
+        assert_eq!(
+            layout_to_text(raw),
+            "第一段的第一行文字一直寫到版面的右邊界為止，第一段的第二行也寫到右邊界。句子在行中結束第一段的第三行。\n\n\
+             第二段第一行也一直寫到了版面的右邊界為止，\n\n（一）標題不併入\n\n短行\n\n另一短行\n"
+        );
+    }
+
+    #[test]
+    fn running_header_at_shifting_columns_and_repeated_table_header() {
+        // `-layout` scales columns per page: the right-aligned header moves; the table goes
+        // on over the page break with its header row repeated.
+        let raw = "    封面標題\n\n    中華民國 106 年 12 月 25 日\n\x0c\
+                   \x20                                   報告簡稱\n\n表四 姊妹市列表\n\n\
+                   洲別    國別      城市名        締結時間\n\
+                   美洲    美國      休士頓市      1961.06.15\n\
+                   \x20       多明尼加  聖多明哥市    1970.02.16\n\n\
+                   \x20                    - 1 -\n\x0c\
+                   \x20                             報告簡稱\n\n\
+                   洲別      國別        城市名          締結時間\n\
+                   歐洲      立陶宛      維爾紐斯市      1998.05.28\n\
+                   \x20         拉脫維亞    里加市          2001.08.05\n\n\
+                   資料來源：本研究整理\n\n\
+                   \x20                      - 2 -\n";
+        let text = layout_to_text(raw);
+        assert!(!text.contains("報告簡稱"), "{text}");
+        let r = parse(&text);
+        let rows: Vec<Vec<&str>> = r
+            .blocks
+            .iter()
+            .filter(|b| b.kind == Kind::TableRow)
+            .map(|b| b.cells.iter().map(String::as_str).collect())
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                vec!["美洲", "美國", "休士頓市", "1961.06.15"],
+                vec!["美洲", "多明尼加", "聖多明哥市", "1970.02.16"],
+                vec!["歐洲", "立陶宛", "維爾紐斯市", "1998.05.28"],
+                vec!["歐洲", "拉脫維亞", "里加市", "2001.08.05"],
+            ],
+            "{text}"
+        );
+        assert_eq!(
+            r.blocks.iter().filter(|b| b.kind == Kind::Table).count(),
+            1,
+            "{text}"
+        );
+    }
+}
