@@ -8,10 +8,17 @@ use super::tables::{
     HEADER_ROWS, aligned, header_width, repeated_header_rows, segments, table_at,
     without_empty_columns,
 };
+use super::words::{self, Words};
 use crate::report::parse::join_into;
 
 /// Turns `pdftotext -layout` output into parser text (see the module documentation).
 pub fn layout_to_text(raw: &str) -> String {
+    layout_to_text_with(raw, &Words::none())
+}
+
+/// [`layout_to_text`] with the PDF's word boxes, which cut its tables where they are set
+/// apart by cell padding ([`words`]).
+pub(super) fn layout_to_text_with(raw: &str, words: &Words) -> String {
     let mut pages: Vec<Vec<&str>> = raw
         .split('\x0c')
         .map(|p| p.lines().map(str::trim_end).collect())
@@ -28,8 +35,8 @@ pub fn layout_to_text(raw: &str) -> String {
     let mut open_table: Option<Vec<Vec<String>>> = None;
     // The first rows of the parts of that table that came after a gap on a page.
     let mut part_heads: Vec<Vec<String>> = Vec::new();
-    for page in &pages {
-        let mut page_blocks = page_blocks(page).into_iter().peekable();
+    for (n, page) in pages.iter().enumerate() {
+        let mut page_blocks = page_blocks(page, words.page(n)).into_iter().peekable();
         // A table continued from the previous page: drop its repeated header rows and
         // append its rows to the table (one block, no page break inside).
         if let Some(header) = open_table.take()
@@ -111,15 +118,20 @@ enum Item {
         hang: Option<usize>,
     },
     Table(Vec<Vec<String>>),
+    /// Rows cut by the word boxes: a header over two columns is already in place.
+    WordTable(Vec<Vec<String>>),
 }
 
-/// The blocks of one page: paragraphs (one line each) and tables (TAB rows).
-fn page_blocks(page: &[&str]) -> Vec<PageBlock> {
+/// The blocks of one page: paragraphs (one line each) and tables (TAB rows); a table
+/// region is cut by the page's word boxes `words` when they set its rows apart.
+fn page_blocks(page: &[&str], words: Option<&words::PageLines>) -> Vec<PageBlock> {
     let chars: Vec<Vec<char>> = page.iter().map(|l| l.chars().collect()).collect();
     let segs: Vec<Vec<(usize, usize)>> = chars.iter().map(|c| segments(c)).collect();
     let blank = |i: usize| segs[i].is_empty();
 
     let mut items: Vec<Item> = Vec::new();
+    // The printed line of `words` the next table region is looked for from.
+    let mut printed_from = 0;
     let mut i = 0;
     while i < page.len() {
         if blank(i) {
@@ -133,7 +145,10 @@ fn page_blocks(page: &[&str]) -> Vec<PageBlock> {
             && !bulleted
             && let Some((rows, next)) = table_at(&chars, &segs, i)
         {
-            items.push(Item::Table(rows));
+            match words.and_then(|w| words::table_rows(w, &page[i..next], &mut printed_from)) {
+                Some(rows) => items.push(Item::WordTable(rows)),
+                None => items.push(Item::Table(rows)),
+            }
             i = next;
             continue;
         }
@@ -189,6 +204,12 @@ fn page_blocks(page: &[&str]) -> Vec<PageBlock> {
                     blocks.push(PageBlock::Text(p));
                 }
                 blocks.push(PageBlock::Table(without_empty_columns(rows)));
+            }
+            Item::WordTable(rows) => {
+                if let Some((_, p)) = open.take() {
+                    blocks.push(PageBlock::Text(p));
+                }
+                blocks.push(PageBlock::Table(rows));
             }
             Item::Prose {
                 ind,

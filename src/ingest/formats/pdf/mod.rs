@@ -25,6 +25,7 @@ mod ocr;
 mod pages;
 mod paragraphs;
 mod tables;
+mod words;
 
 pub use layout::layout_to_text;
 
@@ -87,7 +88,8 @@ fn extract_with_ocr(
     }
     let mut raw = pages.join("\x0c");
     raw.push('\x0c');
-    let text = layout_to_text(&raw);
+    let words = words::Words::new(|| read_words(program, bytes));
+    let text = layout::layout_to_text_with(&raw, &words);
     if text.trim().is_empty() {
         return Err(FormatError::NoTextLayer);
     }
@@ -158,6 +160,22 @@ fn ocr_text(text: &str) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The word boxes of the PDF from `pdftotext -bbox-layout`; `None` if it fails (the text
+/// was read already: the `-layout` rules cut the tables then).
+fn read_words(program: &str, bytes: &[u8]) -> Option<Vec<words::PageLines>> {
+    let output = super::run_with_stdin(
+        program,
+        &["-bbox-layout", "-enc", "UTF-8", "-", "-"],
+        bytes,
+        "",
+    )
+    .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    words::parse(&String::from_utf8_lossy(&output.stdout)).ok()
 }
 
 /// Runs `pdftotext -layout` with the PDF on stdin; returns (stdout, stderr).

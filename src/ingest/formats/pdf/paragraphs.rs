@@ -96,8 +96,8 @@ pub(super) fn starts_block(t: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::super::layout_to_text;
+    use super::*;
 
     #[test]
     fn spaces_inside_chinese_prose() {

@@ -1,0 +1,484 @@
+//! Word boxes: poppler's `pdftotext -bbox-layout` XHTML (pages, lines, words with their
+//! boxes in points) → the lines of words of each page; and a table region of `-layout` text
+//! → its rows cut where its words are, instead of at runs of spaces.
+//!
+//! `-layout` text places words on a character grid, so a column gap narrower than two
+//! characters disappears (`2017.7 2017 縣市…`), a cell wrapped over lines leaves its lines
+//! among the other rows, and a cell centred vertically gets a line of its own. The boxes
+//! tell more: a table's rows are the groups of lines with more than a line's spacing
+//! between them (cell padding), its columns the x ranges its cell texts cover, a text
+//! across several of them (a header centred over two columns, a title row) aside. Tables
+//! whose rows are not set apart (one line per row, no padding) are left to the `-layout`
+//! rules.
+
+use std::cell::OnceCell;
+
+use quick_xml::events::BytesStart;
+
+use super::super::{XmlWalker, walk_xml};
+use crate::report::parse::join_into;
+
+/// A word and its box, in points from the page's top left corner.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Word {
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+    pub text: String,
+}
+
+/// The words of one page, in poppler's lines (words on one baseline within one block).
+pub(super) type PageLines = Vec<Vec<Word>>;
+
+/// A gap between two words of a line wider than this many line heights separates cells.
+const CELL_GAP: f64 = 0.5;
+/// A vertical gap between lines wider than this many line heights separates rows.
+const ROW_GAP: f64 = 0.3;
+/// A gap between two words wider than this many line heights is a space.
+const SPACE_GAP: f64 = 0.12;
+/// Word ranges closer than this many line heights touch (one column).
+const MIN_GAP: f64 = 0.1;
+
+/// The word boxes of a PDF, read from poppler the first time a page's are asked for (a PDF
+/// without tables never needs them).
+pub(super) struct Words<'a> {
+    read: Box<dyn Fn() -> Option<Vec<PageLines>> + 'a>,
+    pages: OnceCell<Option<Vec<PageLines>>>,
+}
+
+impl<'a> Words<'a> {
+    /// `read` runs poppler; `None` when it fails (the `-layout` rules are used then).
+    pub fn new(read: impl Fn() -> Option<Vec<PageLines>> + 'a) -> Self {
+        Words {
+            read: Box::new(read),
+            pages: OnceCell::new(),
+        }
+    }
+
+    /// No word boxes: every table is cut by the `-layout` rules.
+    pub fn none() -> Self {
+        Words::new(|| None)
+    }
+
+    /// The lines of page `n` (0-based).
+    pub fn page(&self, n: usize) -> Option<&PageLines> {
+        self.pages.get_or_init(|| (self.read)()).as_ref()?.get(n)
+    }
+}
+
+/// The pages of `pdftotext -bbox-layout` output.
+pub(super) fn parse(xhtml: &str) -> Result<Vec<PageLines>, String> {
+    #[derive(Default)]
+    struct Walker {
+        pages: Vec<PageLines>,
+        word: Option<Word>,
+    }
+    fn number(e: &BytesStart<'_>, key: &str) -> f64 {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.as_ref() == key)
+            .and_then(|a| a.value.trim().parse().ok())
+            .unwrap_or(0.0)
+    }
+    impl XmlWalker for Walker {
+        fn start(&mut self, e: &BytesStart<'_>, _empty: bool) {
+            match e.name().as_ref() {
+                "page" => self.pages.push(Vec::new()),
+                "line" => {
+                    if let Some(page) = self.pages.last_mut() {
+                        page.push(Vec::new());
+                    }
+                }
+                "word" => {
+                    self.word = Some(Word {
+                        x0: number(e, "xMin"),
+                        y0: number(e, "yMin"),
+                        x1: number(e, "xMax"),
+                        y1: number(e, "yMax"),
+                        text: String::new(),
+                    })
+                }
+                _ => {}
+            }
+        }
+        fn end(&mut self, name: &str) {
+            if name == "word"
+                && let Some(word) = self.word.take()
+                && let Some(line) = self.pages.last_mut().and_then(|p| p.last_mut())
+                && !word.text.trim().is_empty()
+            {
+                line.push(word);
+            }
+        }
+        fn wants_text(&self) -> bool {
+            self.word.is_some()
+        }
+        fn push_text(&mut self, s: &str) {
+            if let Some(word) = self.word.as_mut() {
+                word.text.push_str(s);
+            }
+        }
+    }
+    let mut walker = Walker::default();
+    walk_xml(xhtml, &mut walker)?;
+    for page in &mut walker.pages {
+        page.retain(|line| !line.is_empty());
+    }
+    Ok(walker.pages)
+}
+
+/// A line's text without whitespace: what a `-layout` line and a line of words share.
+fn squashed(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// A printed line of a page: poppler's lines at one height, left to right.
+struct PrintedLine {
+    y0: f64,
+    y1: f64,
+    text: String,
+}
+
+fn printed_lines(page: &PageLines) -> Vec<PrintedLine> {
+    let mut lines: Vec<&Vec<Word>> = page.iter().collect();
+    lines.sort_by(|a, b| a[0].y0.total_cmp(&b[0].y0));
+    let mut out: Vec<(f64, f64, Vec<&Word>)> = Vec::new();
+    for line in lines {
+        let (y0, y1) = (line[0].y0, line[0].y1);
+        match out.last_mut() {
+            Some((a, b, words)) if (y0 - *a).abs() < ROW_GAP * (y1 - y0).max(1.0) => {
+                *b = b.max(y1);
+                words.extend(line.iter());
+            }
+            _ => out.push((y0, y1, line.iter().collect())),
+        }
+    }
+    out.into_iter()
+        .map(|(y0, y1, mut words)| {
+            words.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            PrintedLine {
+                y0,
+                y1,
+                text: words.iter().map(|w| squashed(&w.text)).collect(),
+            }
+        })
+        .collect()
+}
+
+/// The top and bottom of the printed lines of `page` that are `region` (its `-layout`
+/// lines, in order), searched from printed line `from`; and the printed line after them.
+fn locate(page: &PageLines, region: &[&str], from: usize) -> Option<(f64, f64, usize)> {
+    let printed = printed_lines(page);
+    let texts: Vec<String> = region
+        .iter()
+        .map(|l| squashed(l))
+        .filter(|t| !t.is_empty())
+        .collect();
+    // Each line is looked for a few printed lines after the one before (their grids may
+    // differ a little); one not found is passed over.
+    let head = texts.first()?;
+    let first = (from..printed.len()).find(|&k| printed[k].text == *head)?;
+    let mut last = first;
+    let mut found = 1;
+    for text in &texts[1..] {
+        if let Some(k) = (last + 1..printed.len().min(last + 5)).find(|&k| printed[k].text == *text)
+        {
+            last = k;
+            found += 1;
+        }
+    }
+    // Most lines must be there, else the words are not this region's.
+    if found * 5 < texts.len() * 4 {
+        return None;
+    }
+    let bottom = printed[first..=last]
+        .iter()
+        .map(|l| l.y1)
+        .fold(f64::MIN, f64::max);
+    Some((printed[first].y0, bottom, last + 1))
+}
+
+/// The rows of a table region of page `page` (its `-layout` lines `region`), cut where its
+/// words are, searched from printed line `*from` (advanced past the region); `None` when the
+/// region's lines are not found among the words or its rows are not set apart.
+pub(super) fn table_rows(
+    page: &PageLines,
+    region: &[&str],
+    from: &mut usize,
+) -> Option<Vec<Vec<String>>> {
+    let (top, bottom, next) = locate(page, region, *from)?;
+    *from = next;
+    let words: Vec<&Word> = page
+        .iter()
+        .filter(|line| {
+            let centre = (line[0].y0 + line[0].y1) / 2.0;
+            top <= centre && centre <= bottom
+        })
+        .flatten()
+        .collect();
+    rows_of(words)
+}
+
+/// The middle value of `values` (0 for none).
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// The x ranges covered by `words`, left to right, ranges less than `gap` apart merged.
+fn ranges(words: &[&Word], gap: f64) -> Vec<(f64, f64)> {
+    let mut spans: Vec<(f64, f64)> = words.iter().map(|w| (w.x0, w.x1)).collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out: Vec<(f64, f64)> = Vec::new();
+    for (a, b) in spans {
+        match out.last_mut() {
+            Some(last) if a < last.1 + gap => last.1 = last.1.max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    out
+}
+
+/// How many of `ranges` the x range `a..b` overlaps.
+fn overlapped(ranges: &[(f64, f64)], a: f64, b: f64) -> usize {
+    ranges.iter().filter(|&&(c, d)| a < d && c < b).count()
+}
+
+/// Whether `c` is an ideograph or CJK punctuation.
+fn cjk(c: char) -> bool {
+    matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+}
+
+/// A table's words → its rows of cells (see the module documentation).
+fn rows_of(mut words: Vec<&Word>) -> Option<Vec<Vec<String>>> {
+    let h = median(words.iter().map(|w| w.y1 - w.y0).collect());
+    if words.is_empty() || h <= 0.0 {
+        return None;
+    }
+    // Rows: groups of lines with no more than a line's spacing between them.
+    words.sort_by(|a, b| a.y0.total_cmp(&b.y0).then(a.x0.total_cmp(&b.x0)));
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    let mut row_bottom = f64::MIN;
+    for (k, w) in words.iter().enumerate() {
+        if rows.is_empty() || w.y0 > row_bottom + ROW_GAP * h {
+            rows.push(Vec::new());
+            row_bottom = w.y1;
+        }
+        row_bottom = row_bottom.max(w.y1);
+        if let Some(row) = rows.last_mut() {
+            row.push(k);
+        }
+    }
+    if rows.len() < 2 {
+        return None;
+    }
+    // Columns: the x ranges of the words below the first row (the header, its cells centred
+    // over columns whose cells start at the left), without those that reach over two ranges
+    // of the others (a title row across the table), widest first.
+    let body: Vec<usize> = rows[1..].iter().flatten().copied().collect();
+    let mut spanning = vec![false; words.len()];
+    let mut by_width = body.clone();
+    by_width.sort_by(|&a, &b| {
+        let w = |k: usize| words[k].x1 - words[k].x0;
+        w(b).total_cmp(&w(a))
+    });
+    let touching = MIN_GAP * h;
+    for &k in &by_width {
+        let others: Vec<&Word> = body
+            .iter()
+            .filter(|&&j| j != k && !spanning[j])
+            .map(|&j| words[j])
+            .collect();
+        if overlapped(&ranges(&others, touching), words[k].x0, words[k].x1) >= 2 {
+            spanning[k] = true;
+        }
+    }
+    let kept: Vec<&Word> = body
+        .iter()
+        .filter(|&&k| !spanning[k])
+        .map(|&k| words[k])
+        .collect();
+    let body_ranges = ranges(&kept, touching);
+    // A header word belongs to the range it overlaps, else to the last one starting left of it.
+    let header_of = |ranges: &[(f64, f64)], w: &Word| {
+        ranges
+            .iter()
+            .position(|&(a, b)| w.x0 < b && a < w.x1)
+            .or_else(|| ranges.iter().rposition(|&(a, _)| a <= w.x0))
+    };
+    let head: Vec<Option<usize>> = rows[0]
+        .iter()
+        .map(|&k| header_of(&body_ranges, words[k]))
+        .collect();
+    // A gap narrower than a cell gap is a column boundary only where the header has a word
+    // on each side; else it is a space between words of one cell.
+    let mut cols: Vec<(f64, f64)> = Vec::new();
+    let mut headed_last = false;
+    for (i, c) in body_ranges.iter().copied().enumerate() {
+        let headed = head.contains(&Some(i));
+        match cols.last_mut() {
+            Some(p) if c.0 - p.1 < CELL_GAP * h && !(headed_last && headed) => {
+                p.1 = p.1.max(c.1);
+                headed_last |= headed;
+            }
+            _ => {
+                cols.push(c);
+                headed_last = headed;
+            }
+        }
+    }
+    if cols.len() < 2 {
+        return None;
+    }
+    let header_row: Vec<usize> = rows[0].clone();
+    // A word goes to the first column it overlaps, else the nearest one.
+    let column_of = |k: usize| {
+        let w = words[k];
+        if header_row.contains(&k)
+            && let Some(c) = header_of(&cols, w)
+        {
+            return c;
+        }
+        cols.iter()
+            .position(|&(a, b)| w.x0 < b && a < w.x1)
+            .unwrap_or_else(|| {
+                let distance = |&(a, b): &(f64, f64)| (w.x0 - b).max(a - w.x1).max(0.0);
+                (0..cols.len())
+                    .min_by(|&i, &j| distance(&cols[i]).total_cmp(&distance(&cols[j])))
+                    .unwrap_or(0)
+            })
+    };
+    let mut out: Vec<Vec<String>> = Vec::new();
+    for row in rows {
+        let mut cells = vec![String::new(); cols.len()];
+        // The word each cell's text last ended with, and whether its line has one word.
+        let mut last: Vec<Option<(&Word, bool)>> = vec![None; cols.len()];
+        for k in row {
+            let w = words[k];
+            let c = column_of(k);
+            let text = w.text.trim();
+            let cell = &mut cells[c];
+            match last[c] {
+                None => cell.push_str(text),
+                // The same line: a space where the words stand apart.
+                Some((p, _)) if (w.y0 - p.y0).abs() < ROW_GAP * h => {
+                    if w.x0 - p.x1 > SPACE_GAP * h {
+                        cell.push(' ');
+                    }
+                    cell.push_str(text);
+                    last[c] = Some((w, false));
+                    continue;
+                }
+                // The next line of a wrapped cell: a lone word that filled the column was
+                // cut inside (`2017.1` `0`); a line broken between Chinese and Latin text
+                // or digits was broken at the space that stands there (`共` `10 大類別`).
+                Some((p, alone)) => {
+                    let cut = alone && p.x1 >= cols[c].1 - SPACE_GAP * h;
+                    let mixed = match (cell.chars().last(), text.chars().next()) {
+                        (Some(a), Some(b)) => {
+                            (cjk(a) && b.is_ascii_alphanumeric())
+                                || (a.is_ascii_alphanumeric() && cjk(b))
+                        }
+                        _ => false,
+                    };
+                    if cut {
+                        cell.push_str(text);
+                    } else if mixed {
+                        cell.push(' ');
+                        cell.push_str(text);
+                    } else {
+                        join_into(cell, text);
+                    }
+                }
+            }
+            last[c] = Some((w, true));
+        }
+        out.push(cells);
+    }
+    let real_rows = out
+        .iter()
+        .filter(|r| r.iter().filter(|c| !c.is_empty()).count() >= 2)
+        .count();
+    (real_rows >= 2).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(x0: f64, y0: f64, x1: f64, text: &str) -> Word {
+        Word {
+            x0,
+            y0,
+            x1,
+            y1: y0 + 13.0,
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn parses_pages_lines_and_words() {
+        let xhtml = r#"<html><body><doc><page width="595" height="842"><flow><block xMin="1" yMin="2" xMax="3" yMax="4">
+            <line xMin="1" yMin="2" xMax="3" yMax="4"><word xMin="58.2" yMin="173.6" xMax="93.13" yMax="186.6">2016.7</word>
+            <word xMin="100.8" yMin="173.6" xMax="126.24" yMax="186.6">A&amp;B</word></line></block></flow></page>
+            <page width="595" height="842"></page></doc></body></html>"#;
+        let pages = parse(xhtml).unwrap();
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[0].len(), 1);
+        assert_eq!(pages[0][0][0].text, "2016.7");
+        assert_eq!(pages[0][0][1].text, "A&B");
+        assert_eq!(pages[0][0][1].x0, 100.8);
+        assert!(pages[1].is_empty());
+        assert!(parse("<page><word>x</page>").is_err());
+    }
+
+    /// A padded table: a narrow gap between the first two columns, a cell wrapped over two
+    /// lines with the cells beside it centred, a header centred over two columns.
+    #[test]
+    fn rows_from_word_boxes() {
+        let page: PageLines = vec![
+            vec![
+                word(60.0, 30.0, 90.0, "年度"),
+                word(150.0, 30.0, 200.0, "媒體"),
+            ],
+            vec![word(275.0, 30.0, 350.0, "城市名")],
+            vec![
+                word(58.0, 60.0, 93.0, "2017.7"),
+                word(100.0, 60.0, 126.0, "2017"),
+                word(129.0, 60.0, 229.0, "縣市總體競爭力"),
+            ],
+            vec![
+                word(260.0, 60.0, 300.0, "臺北"),
+                word(340.0, 60.0, 400.0, "Taipei"),
+            ],
+            vec![word(100.0, 84.0, 200.0, "雙城論壇交")],
+            vec![word(58.0, 90.0, 93.0, "2016.7")],
+            vec![
+                word(260.0, 90.0, 300.0, "上海"),
+                word(340.0, 90.0, 400.0, "Shanghai"),
+            ],
+            vec![word(100.0, 95.0, 140.0, "流")],
+        ];
+        let region = [
+            "年度     媒體     城市名",
+            "2017.7 2017 縣市總體競爭力   臺北    Taipei",
+            "        雙城論壇交",
+            "2016.7                上海   Shanghai",
+            "        流",
+        ];
+        let mut from = 0;
+        let rows = table_rows(&page, &region, &mut from).unwrap();
+        assert_eq!(
+            rows,
+            vec![
+                vec!["年度", "媒體", "城市名", ""],
+                vec!["2017.7", "2017 縣市總體競爭力", "臺北", "Taipei"],
+                vec!["2016.7", "雙城論壇交流", "上海", "Shanghai"],
+            ]
+        );
+        assert_eq!(from, 5);
+        // Lines not among the words: no rows.
+        assert_eq!(table_rows(&page, &["其他 文字"], &mut 0), None);
+    }
+}
