@@ -132,6 +132,7 @@ fn page_blocks(page: &[&str], words: Option<&words::PageLines>) -> Vec<PageBlock
     let mut items: Vec<Item> = Vec::new();
     // The printed line of `words` the next table region is looked for from.
     let mut printed_from = 0;
+    let mut below: std::collections::VecDeque<String> = Default::default();
     let mut i = 0;
     while i < page.len() {
         if blank(i) {
@@ -139,6 +140,17 @@ fn page_blocks(page: &[&str], words: Option<&words::PageLines>) -> Vec<PageBlock
             i += 1;
             continue;
         }
+        // Lines the word boxes showed to be rows of the table above.
+        if let Some(k) = below
+            .iter()
+            .take(3)
+            .position(|t| *t == page[i].split_whitespace().collect::<String>())
+        {
+            below.drain(..=k);
+            i += 1;
+            continue;
+        }
+        below.clear();
         let bulleted =
             segs[i][0].1 == segs[i][0].0 + 1 && bullet_glyph(chars[i][segs[i][0].0]).is_some();
         if segs[i].len() >= 2
@@ -146,10 +158,25 @@ fn page_blocks(page: &[&str], words: Option<&words::PageLines>) -> Vec<PageBlock
             && let Some((rows, next)) = table_at(&chars, &segs, i)
         {
             match words.and_then(|w| words::table_rows(w, &page[i..next], &mut printed_from)) {
-                Some(rows) => items.push(Item::WordTable(rows)),
+                Some(table) => {
+                    items.push(Item::WordTable(table.rows));
+                    below = table.below.into();
+                }
                 None => items.push(Item::Table(rows)),
             }
             i = next;
+            continue;
+        }
+        // A line of cells the `-layout` rules found no table at (its rows' cells wrapped or
+        // centred on lines of their own): the word boxes may show the rows below it.
+        if segs[i].len() >= 2
+            && !bulleted
+            && let Some(table) =
+                words.and_then(|w| words::table_rows(w, &page[i..=i], &mut printed_from))
+        {
+            items.push(Item::WordTable(table.rows));
+            below = table.below.into();
+            i += 1;
             continue;
         }
         let (ind, end) = (indent(page[i]), chars[i].len());

@@ -134,42 +134,45 @@ fn squashed(s: &str) -> String {
 }
 
 /// A printed line of a page: poppler's lines at one height, left to right.
-struct PrintedLine {
+struct PrintedLine<'a> {
     y0: f64,
     y1: f64,
+    /// The words without whitespace.
     text: String,
+    lines: Vec<&'a Vec<Word>>,
 }
 
-fn printed_lines(page: &PageLines) -> Vec<PrintedLine> {
+fn printed_lines(page: &PageLines) -> Vec<PrintedLine<'_>> {
     let mut lines: Vec<&Vec<Word>> = page.iter().collect();
     lines.sort_by(|a, b| a[0].y0.total_cmp(&b[0].y0));
-    let mut out: Vec<(f64, f64, Vec<&Word>)> = Vec::new();
+    let mut out: Vec<PrintedLine> = Vec::new();
     for line in lines {
         let (y0, y1) = (line[0].y0, line[0].y1);
         match out.last_mut() {
-            Some((a, b, words)) if (y0 - *a).abs() < ROW_GAP * (y1 - y0).max(1.0) => {
-                *b = b.max(y1);
-                words.extend(line.iter());
+            Some(p) if (y0 - p.y0).abs() < ROW_GAP * (y1 - y0).max(1.0) => {
+                p.y1 = p.y1.max(y1);
+                p.lines.push(line);
             }
-            _ => out.push((y0, y1, line.iter().collect())),
-        }
-    }
-    out.into_iter()
-        .map(|(y0, y1, mut words)| {
-            words.sort_by(|a, b| a.x0.total_cmp(&b.x0));
-            PrintedLine {
+            _ => out.push(PrintedLine {
                 y0,
                 y1,
-                text: words.iter().map(|w| squashed(&w.text)).collect(),
-            }
-        })
-        .collect()
+                text: String::new(),
+                lines: vec![line],
+            }),
+        }
+    }
+    for p in &mut out {
+        p.lines.sort_by(|a, b| a[0].x0.total_cmp(&b[0].x0));
+        let mut words: Vec<&Word> = p.lines.iter().flat_map(|l| l.iter()).collect();
+        words.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        p.text = words.iter().map(|w| squashed(&w.text)).collect();
+    }
+    out
 }
 
-/// The top and bottom of the printed lines of `page` that are `region` (its `-layout`
-/// lines, in order), searched from printed line `from`; and the printed line after them.
-fn locate(page: &PageLines, region: &[&str], from: usize) -> Option<(f64, f64, usize)> {
-    let printed = printed_lines(page);
+/// The first and last printed lines that are `region` (`-layout` lines, in order), searched
+/// from printed line `from`.
+fn locate(printed: &[PrintedLine], region: &[&str], from: usize) -> Option<(usize, usize)> {
     let texts: Vec<String> = region
         .iter()
         .map(|l| squashed(l))
@@ -192,32 +195,97 @@ fn locate(page: &PageLines, region: &[&str], from: usize) -> Option<(f64, f64, u
     if found * 5 < texts.len() * 4 {
         return None;
     }
-    let bottom = printed[first..=last]
-        .iter()
-        .map(|l| l.y1)
-        .fold(f64::MIN, f64::max);
-    Some((printed[first].y0, bottom, last + 1))
+    Some((first, last))
+}
+
+/// A table cut by word boxes.
+#[derive(Debug, PartialEq)]
+pub(super) struct WordTable {
+    pub rows: Vec<Vec<String>>,
+    /// The printed lines (without whitespace) below the `-layout` region that proved rows of
+    /// the table too, for the caller to pass over.
+    pub below: Vec<String>,
 }
 
 /// The rows of a table region of page `page` (its `-layout` lines `region`), cut where its
-/// words are, searched from printed line `*from` (advanced past the region); `None` when the
-/// region's lines are not found among the words or its rows are not set apart.
-pub(super) fn table_rows(
-    page: &PageLines,
-    region: &[&str],
-    from: &mut usize,
-) -> Option<Vec<Vec<String>>> {
-    let (top, bottom, next) = locate(page, region, *from)?;
-    *from = next;
-    let words: Vec<&Word> = page
+/// words are, searched from printed line `*from` (advanced past the table); `None` when the
+/// region's lines are not found among the words or its rows are not set apart. Rows below
+/// the region whose lines start at its columns (cells the `-layout` rules left out: a
+/// wrapped cell's lines, a cell centred on a line of its own) are the table's too.
+pub(super) fn table_rows(page: &PageLines, region: &[&str], from: &mut usize) -> Option<WordTable> {
+    let printed = printed_lines(page);
+    let (first, mut last) = locate(&printed, region, *from)?;
+    let region_end = last + 1;
+    let words_of = |a: usize, b: usize| -> Vec<&Word> {
+        printed[a..=b]
+            .iter()
+            .flat_map(|p| p.lines.iter().flat_map(|l| l.iter()))
+            .collect()
+    };
+    // The region's own grid, if its rows are set apart already.
+    let start = grid(words_of(first, last));
+    let h = start.as_ref().map_or_else(
+        || median(words_of(first, last).iter().map(|w| w.y1 - w.y0).collect()),
+        |g| g.height,
+    );
+    let starts_column = |x: f64| {
+        start
+            .as_ref()
+            .is_some_and(|g| g.columns.iter().any(|&(a, _)| (x - a).abs() <= MIN_GAP * h))
+    };
+    let left = start
+        .as_ref()
+        .map_or(f64::MIN, |g| g.columns[0].0 - MIN_GAP * h);
+    let widest_gap = start.as_ref().map_or(3.0 * h, |g| g.row_gap + ROW_GAP * h);
+    let mut next = last + 1;
+    while next < printed.len() {
+        // The next row: lines no further apart than a line's spacing.
+        let mut end = next;
+        let mut bottom = printed[next].y1;
+        while end + 1 < printed.len() && printed[end + 1].y0 <= bottom + ROW_GAP * h {
+            end += 1;
+            bottom = bottom.max(printed[end].y1);
+        }
+        let row = &printed[next..=end];
+        let close = printed[next].y0 - printed[last].y1 <= widest_gap;
+        let aligned = row.iter().all(|p| {
+            p.lines.first().is_some_and(|l| starts_column(l[0].x0))
+                && p.lines.iter().all(|l| l[0].x0 >= left)
+        });
+        let lines: Vec<&Vec<Word>> = row.iter().flat_map(|p| p.lines.iter().copied()).collect();
+        let side_by_side = lines.iter().enumerate().any(|(i, a)| {
+            lines[i + 1..].iter().any(|b| {
+                let (a0, a1) = (a[0].x0, a[a.len() - 1].x1);
+                let (b0, b1) = (b[0].x0, b[b.len() - 1].x1);
+                a[0].y0 < b[0].y1 && b[0].y0 < a[0].y1 && (a1 <= b0 || b1 <= a0)
+            })
+        });
+        // Without columns yet, cells side by side (a paragraph is one block of lines one
+        // under the other); with them, lines starting at them (another table below has
+        // columns of its own).
+        let fits = match start {
+            Some(_) => aligned,
+            None => side_by_side,
+        };
+        if !(close && fits) {
+            break;
+        }
+        last = end;
+        next = end + 1;
+    }
+    let below: Vec<String> = printed[region_end..next]
         .iter()
-        .filter(|line| {
-            let centre = (line[0].y0 + line[0].y1) / 2.0;
-            top <= centre && centre <= bottom
-        })
-        .flatten()
+        .map(|p| p.text.clone())
         .collect();
-    rows_of(words)
+    let grid = match start {
+        Some(grid) if below.is_empty() => grid,
+        _ => grid(words_of(first, last))?,
+    };
+    *from = next;
+    Some(WordTable {
+        rows: grid.rows,
+        below,
+    })
 }
 
 /// The middle value of `values` (0 for none).
@@ -250,8 +318,19 @@ fn cjk(c: char) -> bool {
     matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
 }
 
+/// A table's rows of cells and where its columns are.
+struct Grid {
+    rows: Vec<Vec<String>>,
+    /// The x range of each column.
+    columns: Vec<(f64, f64)>,
+    /// The usual line height.
+    height: f64,
+    /// The widest vertical gap between two rows.
+    row_gap: f64,
+}
+
 /// A table's words → its rows of cells (see the module documentation).
-fn rows_of(mut words: Vec<&Word>) -> Option<Vec<Vec<String>>> {
+fn grid(mut words: Vec<&Word>) -> Option<Grid> {
     let h = median(words.iter().map(|w| w.y1 - w.y0).collect());
     if words.is_empty() || h <= 0.0 {
         return None;
@@ -260,8 +339,12 @@ fn rows_of(mut words: Vec<&Word>) -> Option<Vec<Vec<String>>> {
     words.sort_by(|a, b| a.y0.total_cmp(&b.y0).then(a.x0.total_cmp(&b.x0)));
     let mut rows: Vec<Vec<usize>> = Vec::new();
     let mut row_bottom = f64::MIN;
+    let mut row_gap: f64 = 0.0;
     for (k, w) in words.iter().enumerate() {
         if rows.is_empty() || w.y0 > row_bottom + ROW_GAP * h {
+            if !rows.is_empty() {
+                row_gap = row_gap.max(w.y0 - row_bottom);
+            }
             rows.push(Vec::new());
             row_bottom = w.y1;
         }
@@ -283,7 +366,8 @@ fn rows_of(mut words: Vec<&Word>) -> Option<Vec<Vec<String>>> {
         let w = |k: usize| words[k].x1 - words[k].x0;
         w(b).total_cmp(&w(a))
     });
-    let touching = MIN_GAP * h;
+    // Only overlapping words are one column: cells may be a fraction of a point apart.
+    let touching = 0.0;
     for &k in &by_width {
         let others: Vec<&Word> = body
             .iter()
@@ -400,7 +484,12 @@ fn rows_of(mut words: Vec<&Word>) -> Option<Vec<Vec<String>>> {
         .iter()
         .filter(|r| r.iter().filter(|c| !c.is_empty()).count() >= 2)
         .count();
-    (real_rows >= 2).then_some(out)
+    (real_rows >= 2).then_some(Grid {
+        rows: out,
+        columns: cols,
+        height: h,
+        row_gap,
+    })
 }
 
 #[cfg(test)]
@@ -468,9 +557,10 @@ mod tests {
             "        流",
         ];
         let mut from = 0;
-        let rows = table_rows(&page, &region, &mut from).unwrap();
+        let table = table_rows(&page, &region, &mut from).unwrap();
+        assert!(table.below.is_empty());
         assert_eq!(
-            rows,
+            table.rows,
             vec![
                 vec!["年度", "媒體", "城市名", ""],
                 vec!["2017.7", "2017 縣市總體競爭力", "臺北", "Taipei"],
