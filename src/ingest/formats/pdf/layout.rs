@@ -36,7 +36,7 @@ pub(super) fn layout_to_text_with(raw: &str, words: &Words) -> String {
     // The first rows of the parts of that table that came after a gap on a page.
     let mut part_heads: Vec<Vec<String>> = Vec::new();
     for (n, page) in pages.iter().enumerate() {
-        let mut page_blocks = page_blocks(page, words.page(n)).into_iter().peekable();
+        let mut page_blocks = page_blocks(page, words, n).into_iter().peekable();
         // A table continued from the previous page: drop its repeated header rows and
         // append its rows to the table (one block, no page break inside).
         if let Some(header) = open_table.take()
@@ -123,8 +123,9 @@ enum Item {
 }
 
 /// The blocks of one page: paragraphs (one line each) and tables (TAB rows); a table
-/// region is cut by the page's word boxes `words` when they set its rows apart.
-fn page_blocks(page: &[&str], words: Option<&words::PageLines>) -> Vec<PageBlock> {
+/// region is cut by the word boxes of page `n` when they set its rows apart (they are read
+/// when a page first has one).
+fn page_blocks(page: &[&str], words: &Words, n: usize) -> Vec<PageBlock> {
     let chars: Vec<Vec<char>> = page.iter().map(|l| l.chars().collect()).collect();
     let segs: Vec<Vec<(usize, usize)>> = chars.iter().map(|c| segments(c)).collect();
     let blank = |i: usize| segs[i].is_empty();
@@ -157,7 +158,10 @@ fn page_blocks(page: &[&str], words: Option<&words::PageLines>) -> Vec<PageBlock
             && !bulleted
             && let Some((rows, next)) = table_at(&chars, &segs, i)
         {
-            match words.and_then(|w| words::table_rows(w, &page[i..next], &mut printed_from)) {
+            match words
+                .page(n)
+                .and_then(|w| words::table_rows(w, &page[i..next], &mut printed_from))
+            {
                 Some(table) => {
                     items.push(Item::WordTable(table.rows));
                     below = table.below.into();
@@ -171,8 +175,9 @@ fn page_blocks(page: &[&str], words: Option<&words::PageLines>) -> Vec<PageBlock
         // centred on lines of their own): the word boxes may show the rows below it.
         if segs[i].len() >= 2
             && !bulleted
-            && let Some(table) =
-                words.and_then(|w| words::table_rows(w, &page[i..=i], &mut printed_from))
+            && let Some(table) = words
+                .page(n)
+                .and_then(|w| words::table_rows(w, &page[i..=i], &mut printed_from))
         {
             items.push(Item::WordTable(table.rows));
             below = table.below.into();
