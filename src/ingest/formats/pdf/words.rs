@@ -391,8 +391,14 @@ fn grid(mut words: Vec<&Word>) -> Option<Grid> {
             .position(|&(a, b)| w.x0 < b && a < w.x1)
             .or_else(|| ranges.iter().rposition(|&(a, _)| a <= w.x0))
     };
+    // A first row with digits is data (the part of a table on a page without its header):
+    // it confirms no narrow gap.
+    let is_header = rows[0]
+        .iter()
+        .all(|&k| !words[k].text.chars().any(|c| c.is_ascii_digit()));
     let head: Vec<Option<usize>> = rows[0]
         .iter()
+        .filter(|_| is_header)
         .map(|&k| header_of(&body_ranges, words[k]))
         .collect();
     // A gap narrower than a cell gap is a column boundary only where the header has a word
