@@ -31,13 +31,14 @@ pub(super) struct Word {
 /// The words of one page, in poppler's lines (words on one baseline within one block).
 pub(super) type PageLines = Vec<Vec<Word>>;
 
-/// A gap between two words of a line wider than this many line heights separates cells.
+/// A gap between two columns' words narrower than this many line heights may be a space
+/// inside a cell: it separates columns only under two header words.
 const CELL_GAP: f64 = 0.5;
 /// A vertical gap between lines wider than this many line heights separates rows.
 const ROW_GAP: f64 = 0.3;
 /// A gap between two words wider than this many line heights is a space.
 const SPACE_GAP: f64 = 0.12;
-/// Word ranges closer than this many line heights touch (one column).
+/// A line starting within this many line heights of a column's left edge starts at it.
 const MIN_GAP: f64 = 0.1;
 
 /// The word boxes of a PDF, read from poppler the first time a page's are asked for (a PDF
