@@ -325,9 +325,6 @@ def build_lucene(tmp: Path) -> list[str]:
     """Builds bench/lucene with Maven when its jar is missing or older than its sources, and
     returns the `java` command line before the peer's arguments (private copies of the jars
     in TMP, like the binaries)."""
-    for tool in ("mvn", "java"):
-        if shutil.which(tool) is None:
-            die(f"--peer lucene: {tool} not found (the Lucene peer needs Java 17 and Maven)")
     jar = LUCENE_DIR / "target" / "lucene-peer-1.0.jar"
     sources = [LUCENE_DIR / "pom.xml", *(LUCENE_DIR / "src").rglob("*.java")]
     if not jar.is_file() or any(f.stat().st_mtime > jar.stat().st_mtime for f in sources):
@@ -505,6 +502,11 @@ def main() -> None:
         die(f"--lucene-analyzers {args.lucene_analyzers}: choose among "
             f"{', '.join(LUCENE_ANALYZERS)}")
     args.lucene_analyzers = analyzers
+    if args.peer == "lucene":
+        # Checked before the build, so a missing tool stops the run at once.
+        for tool in ("mvn", "java"):
+            if shutil.which(tool) is None:
+                die(f"--peer lucene: {tool} not found (the Lucene peer needs Java 17 and Maven)")
 
     built = build()
     tmp = Path(tempfile.mkdtemp(prefix="baogao-bench-"))
