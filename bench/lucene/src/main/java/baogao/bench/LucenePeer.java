@@ -82,6 +82,21 @@ public final class LucenePeer {
     if (args.length < 1) {
       usage();
     }
+    try {
+      run(args);
+    } catch (Exception e) {
+      // One line naming the command and its first file (passages or index), then the cause.
+      Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+      if (cause instanceof RuntimeException && cause.getCause() != null) {
+        cause = cause.getCause(); // a worker thread's failure, wrapped by indexThreaded
+      }
+      String file = args.length > 2 ? args[2] : "";
+      System.err.println("LucenePeer " + args[0] + " " + file + ": " + cause);
+      System.exit(2);
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
     switch (args[0]) {
       case "index" -> {
         need(args, 5);
@@ -145,7 +160,8 @@ public final class LucenePeer {
     static Passage parse(String line) {
       String[] f = line.split("\t", -1);
       if (f.length != 4) {
-        throw new IllegalArgumentException("not 4 tab-separated fields: " + line);
+        String start = line.length() > 60 ? line.substring(0, 60) + "…" : line;
+        throw new IllegalArgumentException("不是四個欄位 not 4 tab-separated fields: " + start);
       }
       return new Passage(unescape(f[0]), unescape(f[1]), unescape(f[2]), unescape(f[3]));
     }
@@ -467,12 +483,4 @@ public final class LucenePeer {
     return out.append('"').toString();
   }
 
-  static {
-    // Fail loudly rather than print half a JSON object when an I/O error surfaces lazily.
-    Thread.setDefaultUncaughtExceptionHandler(
-        (t, e) -> {
-          System.err.println("LucenePeer: " + (e instanceof UncheckedIOException u ? u.getCause() : e));
-          System.exit(2);
-        });
-  }
 }
