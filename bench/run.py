@@ -16,6 +16,11 @@ then measures, on CORPUS_DIR (default: /tmp/bench/tw-gov-corpus when it exists):
     counts (`--facet-iterations` rounds of the latter);
  6. time to `add` one report to the full index.
 
+With `--peer lucene`, the same passages (exported by `baogao export`) are also indexed and
+searched by plain Lucene (bench/lucene: CJKAnalyzer and SmartChineseAnalyzer, BM25 defaults,
+report and year facets), alternating with baogao step by step, and a second table prints
+each figure of both with its ratio baogao ÷ Lucene.
+
 Prints a table with the goals and PASS/FAIL, and writes the same figures as JSON to
 bench/results/latest.json. The corpus folder is only read: the index, the queries file and
 the files of the `add` step all live in a temporary folder that is removed at the end.
@@ -81,6 +86,11 @@ GOALS = {
     "facets_vs_plain_p50": ("≤ 2×", lambda v: v <= 2.0),
     "add_seconds": ("≪ 1 s (≤ 0.25 s)", lambda v: v <= 0.25),
 }
+
+# The Lucene peer (bench/lucene): its Maven project, and the analyzers it can run.
+LUCENE_DIR = REPO / "bench" / "lucene"
+LUCENE_ANALYZERS = ("cjk", "smartcn")
+LUCENE_CLASS = "baogao.bench.LucenePeer"
 
 # What `baogao index` treats as a report file (src/corpus.rs: REPORT_EXTENSIONS; files
 # without an extension are tried as text; hidden and *.baogao-tmp files are skipped).
@@ -301,6 +311,103 @@ def build() -> dict:
     return bins
 
 
+# --------------------------------------------------------------------------------------
+# The Lucene peer (--peer lucene)
+
+
+def lucene_version() -> str:
+    pom = (LUCENE_DIR / "pom.xml").read_text(encoding="utf-8")
+    m = re.search(r"<lucene\.version>([^<]+)</lucene\.version>", pom)
+    return m.group(1) if m else "?"
+
+
+def build_lucene(tmp: Path) -> list[str]:
+    """Builds bench/lucene with Maven when its jar is missing or older than its sources, and
+    returns the `java` command line before the peer's arguments (private copies of the jars
+    in TMP, like the binaries)."""
+    jar = LUCENE_DIR / "target" / "lucene-peer-1.0.jar"
+    sources = [LUCENE_DIR / "pom.xml", *(LUCENE_DIR / "src").rglob("*.java")]
+    if not jar.is_file() or any(f.stat().st_mtime > jar.stat().st_mtime for f in sources):
+        log("building the Lucene peer: mvn -q -B -f bench/lucene/pom.xml package")
+        shutil.rmtree(LUCENE_DIR / "target" / "lib", ignore_errors=True)
+        result = subprocess.run(
+            ["mvn", "-q", "-B", "-f", str(LUCENE_DIR / "pom.xml"), "package"], cwd=REPO
+        )
+        if result.returncode != 0 or not jar.is_file():
+            die("mvn -f bench/lucene/pom.xml package failed")
+    lib = tmp / "lucene"
+    shutil.copytree(LUCENE_DIR / "target" / "lib", lib)
+    shutil.copy2(jar, lib / jar.name)
+    return ["java", "-cp", f"{lib}{os.sep}*", LUCENE_CLASS]
+
+
+def escape_tsv(value: str) -> str:
+    return (value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+            .replace("\r", "\\r"))
+
+
+def export_passages(baogao: str, corpus: Path, out: Path, workdir: Path) -> tuple[int, float]:
+    """`baogao export` of CORPUS → OUT, one passage a line (id, report, year, text; what
+    bench/lucene reads). Returns (passages, seconds). The bulk NDJSON streams through this
+    process and is never written whole: its pre-analysed fields are not needed."""
+    started = time.perf_counter()
+    cmd = [baogao, "--index", str(workdir / "no-index"), "--corpus", str(corpus), "--color",
+           "never", "export", "--format", "opensearch"]
+    passages = 0
+    with open(out, "w", encoding="utf-8") as tsv, open(workdir / "export.stderr", "wb") as err:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, cwd=workdir)
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            doc = json.loads(line)
+            if "text" not in doc:
+                continue  # the bulk action line
+            fields = (doc["id"], doc["report"], doc.get("year") or "", doc["text"])
+            tsv.write("\t".join(escape_tsv(f) for f in fields) + "\n")
+            passages += 1
+        returncode = proc.wait()
+    if returncode not in (0, 2) or passages == 0:
+        die(f"baogao export of {corpus} failed ({returncode}):\n"
+            f"{(workdir / 'export.stderr').read_text(encoding='utf-8', errors='replace')}")
+    return passages, time.perf_counter() - started
+
+
+def lucene_index(java: list[str], heap: str, analyzer: str, passages: Path, index: Path,
+                 threads: int, time_bin: str | None, tmp: Path) -> dict:
+    log(f"indexing: Lucene {analyzer}, {threads} thread(s), into a fresh temporary index")
+    cmd = [java[0], f"-Xmx{heap}", *java[1:], "index", analyzer, str(passages), str(index),
+           str(threads)]
+    m = run_measured(cmd, time_bin, tmp)
+    if m.returncode != 0:
+        die(f"Lucene {analyzer} index failed ({m.returncode}):\n{m.stderr}")
+    inner = json.loads(m.stdout)
+    apparent, used = tree_size(index)
+    log(f"Lucene {analyzer} indexing took {m.wall:.1f} s")
+    return {
+        "command": cmd,
+        "wall_seconds": m.wall,
+        "user_seconds": m.user,
+        "system_seconds": m.system,
+        "peak_memory_bytes": m.max_rss,
+        "documents": inner["documents"],
+        "threads": threads,
+        "in_process_seconds": inner["seconds"],
+        "index_bytes": apparent,
+        "index_disk_usage_bytes": used,
+    }
+
+
+def lucene_latency(java: list[str], heap: str, analyzer: str, index: Path, queries_file: Path,
+                   args, tmp: Path) -> dict:
+    log(f"in-process latency: Lucene {analyzer}")
+    cmd = [java[0], f"-Xmx{heap}", *java[1:], "latency", analyzer, str(index),
+           str(queries_file), str(args.iterations), str(args.lucene_warmup),
+           str(args.facet_iterations)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp)
+    if proc.returncode != 0:
+        die(f"Lucene {analyzer} latency failed:\n{proc.stderr}")
+    return json.loads(proc.stdout)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description="Benchmark baogao at corpus scale (indexing, size, memory, search, add)."
@@ -338,6 +445,33 @@ def main() -> None:
     parser.add_argument(
         "--keep", action="store_true", help="keep the temporary folder (index etc.)"
     )
+    parser.add_argument(
+        "--peer",
+        choices=["none", "lucene"],
+        default="none",
+        help="also measure a peer on the same passages: lucene (bench/lucene; needs Java 17 "
+        "and Maven); default none",
+    )
+    parser.add_argument(
+        "--lucene-analyzers",
+        default=",".join(LUCENE_ANALYZERS),
+        help="Lucene analyzers to run, comma-separated (default cjk,smartcn)",
+    )
+    parser.add_argument(
+        "--lucene-threads",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="Lucene indexing threads (default: the CPU count, as baogao's index writer)",
+    )
+    parser.add_argument(
+        "--lucene-heap", default="1g", help="Lucene's JVM heap, -Xmx (default 1g)"
+    )
+    parser.add_argument(
+        "--lucene-warmup",
+        type=int,
+        default=50,
+        help="Lucene warm-up rounds over all queries before timing, for the JIT (default 50)",
+    )
     args = parser.parse_args()
 
     corpus = args.corpus
@@ -362,6 +496,17 @@ def main() -> None:
             die(f"{args.queries}: no queries")
     else:
         queries = DEFAULT_QUERIES
+    analyzers = [a.strip() for a in args.lucene_analyzers.split(",") if a.strip()]
+    unknown = [a for a in analyzers if a not in LUCENE_ANALYZERS]
+    if unknown or not analyzers:
+        die(f"--lucene-analyzers {args.lucene_analyzers}: choose among "
+            f"{', '.join(LUCENE_ANALYZERS)}")
+    args.lucene_analyzers = analyzers
+    if args.peer == "lucene":
+        # Checked before the build, so a missing tool stops the run at once.
+        for tool in ("mvn", "java"):
+            if shutil.which(tool) is None:
+                die(f"--peer lucene: {tool} not found (the Lucene peer needs Java 17 and Maven)")
 
     built = build()
     tmp = Path(tempfile.mkdtemp(prefix="baogao-bench-"))
@@ -371,6 +516,7 @@ def main() -> None:
     bins = {name: tmp / "bin" / path.name for name, path in built.items()}
     for name, path in built.items():
         shutil.copy2(path, bins[name])
+    java = build_lucene(tmp) if args.peer == "lucene" else None
     git = git_info()
     baogao = str(bins["baogao"])
     results: dict = {}
@@ -386,7 +532,8 @@ def main() -> None:
             die(f"{corpus}: no report files")
         log(f"corpus {corpus}: {len(files)} report files, {fmt_bytes(text_bytes)}")
         load_start = load_average()
-        results = measure(args, corpus, queries, bins, baogao, time_bin, files, text_bytes, tmp)
+        results = measure(args, corpus, queries, bins, baogao, time_bin, files, text_bytes, tmp,
+                          java)
         load_end = load_average()
     finally:
         if args.keep:
@@ -417,8 +564,15 @@ def main() -> None:
     print(f"\nJSON written to {args.output}")
 
 
-def measure(args, corpus, queries, bins, baogao, time_bin, files, text_bytes, tmp) -> dict:
+def measure(args, corpus, queries, bins, baogao, time_bin, files, text_bytes, tmp,
+            java) -> dict:
     out: dict = {}
+    # The peer's figures, per analyzer, filled in step by step right after baogao's.
+    peer: dict = {}
+    if java:
+        out["peer"] = {"name": "lucene", "version": lucene_version(),
+                       "threads": args.lucene_threads, "heap": args.lucene_heap,
+                       "analyzers": peer}
     index = tmp / "index"
     queries_file = tmp / "queries.txt"
     queries_file.write_text("\n".join(queries) + "\n", encoding="utf-8")
@@ -459,6 +613,21 @@ def measure(args, corpus, queries, bins, baogao, time_bin, files, text_bytes, tm
         "index_vs_jieba": index_mib_s / jieba["mib_per_s"],
     }
     log(f"indexing took {m.wall:.1f} s: {summary}")
+
+    # 1c. The peer indexes the passages baogao exports (the export is not part of its time).
+    if java:
+        log("exporting baogao's passages for the Lucene peer (not timed as indexing)")
+        passages_file = tmp / "passages.tsv"
+        exported, export_seconds = export_passages(baogao, corpus, passages_file, tmp)
+        out["peer"]["export"] = {"passages": exported, "seconds": export_seconds,
+                                 "bytes": passages_file.stat().st_size}
+        log(f"exported {exported} passages in {export_seconds:.1f} s")
+        for analyzer in args.lucene_analyzers:
+            peer[analyzer] = {"index": lucene_index(
+                java, args.lucene_heap, analyzer, passages_file, tmp / f"lucene-{analyzer}",
+                args.lucene_threads, time_bin, tmp)}
+            peer[analyzer]["index"]["index_vs_text"] = (
+                peer[analyzer]["index"]["index_bytes"] / text_bytes)
 
     # 2. Size.
     apparent, used = tree_size(index)
@@ -513,6 +682,9 @@ def measure(args, corpus, queries, bins, baogao, time_bin, files, text_bytes, tm
     if proc.returncode != 0:
         die(f"query_latency failed:\n{proc.stderr}")
     out["latency"] = json.loads(proc.stdout)
+    for analyzer in peer:
+        peer[analyzer]["latency"] = lucene_latency(
+            java, args.lucene_heap, analyzer, tmp / f"lucene-{analyzer}", queries_file, args, tmp)
 
     # 6. add: a copy of a median-sized corpus report under a new id (plus a marker word),
     # added to the index's own corpus (an index belongs to one corpus): `add` copies the file
@@ -529,11 +701,23 @@ def measure(args, corpus, queries, bins, baogao, time_bin, files, text_bytes, tm
         runs = []
         marker = ""
         added = []
+        markers = [f"baogaobenchmarker{chr(ord('a') + i % 26)}" for i in range(args.add_runs)]
+        copies = [add_src / f"bench-add-{i + 1}.txt" for i in range(args.add_runs)]
+        for path, word in zip(copies, markers):
+            path.write_bytes(original + f"\n\n{word}\n".encode())
+        # The peer adds the same copies' passages, exported beforehand (untimed), each copy
+        # from a folder of its own.
+        peer_adds = []
+        for path in copies if peer else []:
+            alone = tmp / "lucene-add" / path.stem
+            alone.mkdir(parents=True)
+            shutil.copy2(path, alone / path.name)
+            peer_adds.append(alone / "passages.tsv")
+            export_passages(baogao, alone, peer_adds[-1], tmp)
+        peer_runs: dict[str, list[dict]] = {analyzer: [] for analyzer in peer}
         try:
-            for i in range(args.add_runs):
-                marker = f"baogaobenchmarker{chr(ord('a') + i % 26)}"
-                path = add_src / f"bench-add-{i + 1}.txt"
-                path.write_bytes(original + f"\n\n{marker}\n".encode())
+            for i, path in enumerate(copies):
+                marker = markers[i]
                 cmd = [baogao, "--index", str(index), "--corpus", str(corpus), "--color",
                        "never", "add", "--json", str(path)]
                 m = run_measured(cmd, time_bin, tmp)
@@ -542,6 +726,17 @@ def measure(args, corpus, queries, bins, baogao, time_bin, files, text_bytes, tm
                 added.append(path.stem)
                 runs.append({"seconds": m.wall, "peak_memory_bytes": m.max_rss,
                              "output": m.stdout.strip()})
+                # Alternating: the peer adds the same report right after baogao, a new JVM
+                # each time, as `baogao add` is a new process.
+                for analyzer in peer:
+                    cmd = [java[0], f"-Xmx{args.lucene_heap}", *java[1:], "add", analyzer,
+                           str(peer_adds[i]), str(tmp / f"lucene-{analyzer}")]
+                    m = run_measured(cmd, time_bin, tmp)
+                    if m.returncode != 0:
+                        die(f"Lucene {analyzer} add failed ({m.returncode}):\n{m.stderr}")
+                    peer_runs[analyzer].append({"seconds": m.wall,
+                                                "peak_memory_bytes": m.max_rss,
+                                                "output": m.stdout.strip()})
             # The last added report must be searchable.
             cmd = [baogao, "--index", str(index), "--corpus", str(corpus), "--color", "never",
                    "search", "--json", "--limit", "1", "--", marker]
@@ -566,6 +761,19 @@ def measure(args, corpus, queries, bins, baogao, time_bin, files, text_bytes, tm
             "max_seconds": max(r["seconds"] for r in runs),
             "searchable_after_add": searchable,
         }
+        for analyzer, lruns in peer_runs.items():
+            cmd = [*java, "count", analyzer, str(tmp / f"lucene-{analyzer}"), marker]
+            counted = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp)
+            lfound = counted.returncode == 0 and json.loads(counted.stdout)["matches"] > 0
+            if not lfound:
+                log(f"Lucene {analyzer}: the added report is not found by {marker!r}: "
+                    f"{counted.stderr.strip()} {counted.stdout.strip()}")
+            peer[analyzer]["add"] = {
+                "runs": lruns,
+                "median_seconds": median([r["seconds"] for r in lruns]),
+                "max_seconds": max(r["seconds"] for r in lruns),
+                "searchable_after_add": lfound,
+            }
     return out
 
 
@@ -644,6 +852,86 @@ def print_tables(r: dict) -> None:
     r["goals"] = {k: {"goal": GOALS[k][0], "result": v} for k, v in verdicts.items()}
     passed = sum(v == "PASS" for v in verdicts.values())
     print(f"\n{passed}/{len(verdicts)} goals met.")
+    if r.get("peer"):
+        print_peer_table(r)
+
+
+def peer_figures(side: dict) -> dict[str, float | None]:
+    """The compared figures of one system, from baogao's results or one Lucene analyzer's."""
+    idx = side["index"]
+    lat = side.get("latency", {})
+    facets = lat.get("facets") or {}
+    add = side.get("add") or {}
+    cpu = (idx["user_seconds"] + idx["system_seconds"]
+           if idx.get("user_seconds") is not None else None)
+    return {
+        "index_seconds": idx["wall_seconds"],
+        "index_cpu_seconds": cpu,
+        "index_vs_text": side["index_vs_text"],
+        "peak_memory_bytes": idx.get("peak_memory_bytes"),
+        "query_p50_ms": lat.get("p50_ms"),
+        "query_p99_ms": lat.get("p99_ms"),
+        "facets_p50_ms": facets.get("p50_ms"),
+        "facets_p99_ms": facets.get("p99_ms"),
+        "add_seconds": add.get("median_seconds"),
+    }
+
+
+PEER_ROWS = [
+    ("index_seconds", "Index wall time", lambda v: f"{v:.1f} s"),
+    ("index_cpu_seconds", "Index CPU time", lambda v: f"{v:.1f} s"),
+    ("index_vs_text", "Index size ÷ text", lambda v: f"{v:.2f}×"),
+    ("peak_memory_bytes", "Peak RSS while indexing", fmt_bytes),
+    ("query_p50_ms", "Query p50, in process", lambda v: fmt_ms(v, True)),
+    ("query_p99_ms", "Query p99, in process", lambda v: fmt_ms(v, True)),
+    ("facets_p50_ms", "Top 10 + facets p50", lambda v: fmt_ms(v, True)),
+    ("facets_p99_ms", "Top 10 + facets p99", lambda v: fmt_ms(v, True)),
+    ("add_seconds", "Add one report (new process)", lambda v: f"{v:.3f} s"),
+]
+
+
+def print_peer_table(r: dict) -> None:
+    """baogao beside each Lucene analyzer, with the ratio baogao ÷ Lucene (below 1: baogao
+    is faster or smaller). Also stores the figures and ratios in r["peer"]["compared"]."""
+    peer = r["peer"]
+    ours = peer_figures({"index": r["index"], "index_vs_text": r["size"]["index_vs_text"],
+                         "latency": r.get("latency"), "add": r.get("add")})
+    theirs = {a: peer_figures({**side, "index_vs_text": side["index"]["index_vs_text"]})
+              for a, side in peer["analyzers"].items()}
+    compared: dict = {"baogao": ours}
+    for analyzer, figures in theirs.items():
+        compared[f"lucene_{analyzer}"] = figures
+        compared[f"ratio_{analyzer}"] = {
+            k: (ours[k] / v if ours[k] is not None and v else None) for k, v in figures.items()
+        }
+    peer["compared"] = compared
+    export = peer.get("export", {})
+    meta = r["meta"]
+    print(f"\nbaogao vs Lucene {peer['version']} (BM25 defaults, {peer['threads']} indexing "
+          f"thread(s), -Xmx{peer['heap']}) on the same {export.get('passages')} passages; "
+          f"ratio = baogao ÷ Lucene; load average {meta['load_average_start']} → "
+          f"{meta['load_average_end']}")
+    header = f"{'measure':<30} {'baogao':>12}"
+    for analyzer in theirs:
+        header += f" {'Lucene ' + analyzer:>15} {'ratio':>7}"
+    print(header)
+    print("-" * len(header))
+    for key, label, fmt in PEER_ROWS:
+        line = f"{label:<30} {fmt(ours[key]) if ours[key] is not None else 'n/a':>12}"
+        for analyzer, figures in theirs.items():
+            v = figures[key]
+            ratio = compared[f"ratio_{analyzer}"][key]
+            line += f" {fmt(v) if v is not None else 'n/a':>15}"
+            line += f" {f'{ratio:.2f}×' if ratio is not None else 'n/a':>7}"
+        print(line)
+    for analyzer, side in peer["analyzers"].items():
+        if side.get("add") and not side["add"]["searchable_after_add"]:
+            print(f"warning: Lucene {analyzer}: the added report was NOT searchable")
+    warmup = {side.get("latency", {}).get("warmup_rounds") for side in peer["analyzers"].values()}
+    print(f"Lucene's index time is its JVM's wall time from start to the last commit; the "
+          f"export of the passages it reads (baogao export, {export.get('seconds', 0):.0f} s) "
+          f"is not counted. Lucene's latency follows {', '.join(map(str, warmup))} warm-up "
+          f"rounds over all queries (JIT).")
 
 
 if __name__ == "__main__":
