@@ -43,6 +43,9 @@ const CELL_MARGIN: usize = 10;
 const MIN_INK: usize = 20;
 /// Longest time one page may take to render or to read before it is given up.
 const PAGE_TIME_LIMIT: Duration = Duration::from_secs(180);
+/// Time allowed on top of [`PAGE_TIME_LIMIT`] for each image of a run that reads many (the
+/// cells of a page's tables: a dense table has hundreds).
+const IMAGE_TIME_LIMIT: Duration = Duration::from_secs(2);
 
 /// Whether Tesseract and its Traditional Chinese data are installed; `Err` says what to
 /// install (Chinese first).
@@ -79,6 +82,7 @@ fn read_page(program: &str, pdf: &[u8], page: usize) -> Result<String, FormatErr
     let number = page.to_string();
     // Binary PGM (no `-png`): read here for the rules of tables, and by Tesseract as is.
     let pgm = run_bounded(
+        PAGE_TIME_LIMIT,
         PDFTOPPM,
         &["-f", &number, "-l", &number, "-r", DPI, "-gray", "-"],
         pdf,
@@ -90,7 +94,12 @@ fn read_page(program: &str, pdf: &[u8], page: usize) -> Result<String, FormatErr
     })?;
     let tables = grid::tables(&image);
     if tables.is_empty() {
-        let text = run_bounded(program, &tesseract_args("stdin", PAGE_SEGMENTATION), &pgm)?;
+        let text = run_bounded(
+            PAGE_TIME_LIMIT,
+            program,
+            &tesseract_args("stdin", PAGE_SEGMENTATION),
+            &pgm,
+        )?;
         return Ok(String::from_utf8_lossy(&text).into_owned());
     }
     // The page's full-width bands above, between and below its tables, read as text, and
@@ -229,7 +238,9 @@ fn read_images(
             list_path.display()
         ))
     })?;
+    let limit = PAGE_TIME_LIMIT + IMAGE_TIME_LIMIT * images.len().try_into().unwrap_or(u32::MAX);
     let out = run_bounded(
+        limit,
         program,
         &tesseract_args(&list_path.to_string_lossy(), segmentation),
         &[],
@@ -297,8 +308,13 @@ fn cell_text(text: &str) -> String {
 }
 
 /// Runs `program` with `input` on stdin and returns its stdout, killing it after
-/// [`PAGE_TIME_LIMIT`].
-fn run_bounded(program: &str, args: &[&str], input: &[u8]) -> Result<Vec<u8>, FormatError> {
+/// `limit`.
+fn run_bounded(
+    limit: Duration,
+    program: &str,
+    args: &[&str],
+    input: &[u8],
+) -> Result<Vec<u8>, FormatError> {
     let cannot = |e: std::io::Error| {
         if e.kind() == ErrorKind::NotFound {
             FormatError::MissingTool(format!(
@@ -347,7 +363,7 @@ fn run_bounded(program: &str, args: &[&str], input: &[u8]) -> Result<Vec<u8>, Fo
         let status = loop {
             match child.try_wait() {
                 Ok(Some(status)) => break Ok(Some(status)),
-                Ok(None) if started.elapsed() > PAGE_TIME_LIMIT => {
+                Ok(None) if started.elapsed() > limit => {
                     let _ = child.kill();
                     let _ = child.wait();
                     break Ok(None);
@@ -366,7 +382,7 @@ fn run_bounded(program: &str, args: &[&str], input: &[u8]) -> Result<Vec<u8>, Fo
     match status {
         None => Err(FormatError::Corrupt(format!(
             "OCR 逾時 {program} took longer than {} s on a page",
-            PAGE_TIME_LIMIT.as_secs()
+            limit.as_secs()
         ))),
         Some(s) if !s.success() => {
             let err = String::from_utf8_lossy(&err);
