@@ -1,5 +1,7 @@
 //! OCR of PDF pages without a text layer: a PDF's bytes and page numbers → each page's text
-//! as Tesseract reads it from the page rendered by poppler's `pdftoppm`.
+//! as Tesseract reads it from the page rendered by poppler's `pdftoppm`. A ruled table
+//! (found by `grid`) is read cell by cell and laid out as rows (`table`), the rest of the
+//! page band by band, so the layout pass reads OCR'd tables like a text layer's.
 //!
 //! Tesseract (Debian `tesseract-ocr` with the language data `tesseract-ocr-chi-tra`) is
 //! optional, like pdftotext: when it is present scanned pages are read, else a scanned PDF
