@@ -1,5 +1,7 @@
 //! OCR of PDF pages without a text layer: a PDF's bytes and page numbers → each page's text
-//! as Tesseract reads it from the page rendered by poppler's `pdftoppm`.
+//! as Tesseract reads it from the page rendered by poppler's `pdftoppm`. A ruled table
+//! (found by `grid`) is read cell by cell and laid out as rows (`table`), the rest of the
+//! page band by band, so the layout pass reads OCR'd tables like a text layer's.
 //!
 //! Tesseract (Debian `tesseract-ocr` with the language data `tesseract-ocr-chi-tra`) is
 //! optional, like pdftotext: when it is present scanned pages are read, else a scanned PDF
@@ -9,11 +11,17 @@
 
 use std::io::{ErrorKind, Read, Write};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::ingest::formats::FormatError;
+
+mod grid;
+mod table;
+
+use grid::{Gray, Rect};
 
 /// The Tesseract program.
 pub const TESSERACT: &str = "tesseract";
@@ -27,8 +35,19 @@ const LANGUAGES: &str = "chi_tra";
 const PAGE_SEGMENTATION: &str = "4";
 /// Rendering resolution (dots per inch).
 const DPI: &str = "300";
+/// Page segmentation for one table cell: a single block of text.
+const CELL_SEGMENTATION: &str = "6";
+/// Pixels left out next to a cell's rules.
+const CELL_INSET: usize = 3;
+/// White pixels put around a cell's image.
+const CELL_MARGIN: usize = 10;
+/// Fewest ink pixels of a region worth reading (less is dust or the edge of a rule).
+const MIN_INK: usize = 20;
 /// Longest time one page may take to render or to read before it is given up.
 const PAGE_TIME_LIMIT: Duration = Duration::from_secs(180);
+/// Time allowed on top of [`PAGE_TIME_LIMIT`] for each image of a run that reads many (the
+/// cells of a page's tables: a dense table has hundreds).
+const IMAGE_TIME_LIMIT: Duration = Duration::from_secs(2);
 
 /// Whether Tesseract and its Traditional Chinese data are installed; `Err` says what to
 /// install (Chinese first).
@@ -63,31 +82,241 @@ pub fn read_pages(program: &str, pdf: &[u8], pages: &[usize]) -> Result<Vec<Stri
 
 fn read_page(program: &str, pdf: &[u8], page: usize) -> Result<String, FormatError> {
     let number = page.to_string();
-    let image = run_bounded(
+    // Binary PGM (no `-png`): read here for the rules of tables, and by Tesseract as is.
+    let pgm = run_bounded(
+        PAGE_TIME_LIMIT,
         PDFTOPPM,
-        &[
-            "-f", &number, "-l", &number, "-r", DPI, "-gray", "-png", "-",
-        ],
+        &["-f", &number, "-l", &number, "-r", DPI, "-gray", "-"],
         pdf,
     )?;
-    let text = run_bounded(
+    let image = Gray::from_pgm(&pgm).ok_or_else(|| {
+        FormatError::Corrupt(format!(
+            "OCR 失敗 {PDFTOPPM} wrote no grayscale image of page {page}"
+        ))
+    })?;
+    let tables = grid::tables(&image);
+    if tables.is_empty() {
+        let text = run_bounded(
+            PAGE_TIME_LIMIT,
+            program,
+            &tesseract_args("stdin", PAGE_SEGMENTATION),
+            &pgm,
+        )?;
+        return Ok(String::from_utf8_lossy(&text).into_owned());
+    }
+    // The page's full-width bands above, between and below its tables, read as text, and
+    // each table read cell by cell.
+    let mut bands = Vec::new();
+    let mut top = 0;
+    for t in &tables {
+        bands.push(Rect {
+            x0: 0,
+            y0: top,
+            x1: image.width,
+            y1: t.bounds.y0.max(top),
+        });
+        top = t.bounds.y1;
+    }
+    bands.push(Rect {
+        x0: 0,
+        y0: top.min(image.height),
+        x1: image.width,
+        y1: image.height,
+    });
+    let inked = |r: &Rect| r.x1 > r.x0 && r.y1 > r.y0 && image.ink(*r) >= MIN_INK;
+    let band_texts = read_images(
         program,
-        &[
-            "stdin",
-            "stdout",
-            "-l",
-            LANGUAGES,
-            "--psm",
-            PAGE_SEGMENTATION,
-        ],
-        &image,
+        PAGE_SEGMENTATION,
+        &bands
+            .iter()
+            .filter(|r| inked(r))
+            .map(|r| image.crop_pgm(*r, 0))
+            .collect::<Vec<_>>(),
     )?;
-    Ok(String::from_utf8_lossy(&text).into_owned())
+    let cells: Vec<Rect> = tables
+        .iter()
+        .flat_map(|t| t.rows.iter().flatten())
+        .map(|c| inset(*c))
+        .collect();
+    let cell_texts = read_images(
+        program,
+        CELL_SEGMENTATION,
+        &cells
+            .iter()
+            .filter(|r| inked(r))
+            .map(|r| image.crop_pgm(*r, CELL_MARGIN))
+            .collect::<Vec<_>>(),
+    )?;
+    let mut band_texts = band_texts.into_iter();
+    let mut cell_texts = cell_texts.into_iter();
+    let mut next_band = |r: &Rect| {
+        if inked(r) {
+            band_texts.next().unwrap_or_default()
+        } else {
+            String::new()
+        }
+    };
+    let mut parts = vec![next_band(&bands[0])];
+    for (t, band) in tables.iter().zip(&bands[1..]) {
+        let texts: Vec<Vec<String>> = t
+            .rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|c| {
+                        if inked(&inset(*c)) {
+                            cell_text(&cell_texts.next().unwrap_or_default())
+                        } else {
+                            String::new()
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        parts.push(table::layout(&t.rows, &texts));
+        parts.push(next_band(band));
+    }
+    Ok(parts.join("\n\n"))
+}
+
+/// A cell without the pixels next to its rules (their grey edges read as strokes).
+fn inset(r: Rect) -> Rect {
+    let d = CELL_INSET.min((r.x1 - r.x0) / 4).min((r.y1 - r.y0) / 4);
+    Rect {
+        x0: r.x0 + d,
+        y0: r.y0 + d,
+        x1: r.x1 - d,
+        y1: r.y1 - d,
+    }
+}
+
+/// Tesseract's arguments to read `input` (`stdin` or a file listing images) to stdout.
+fn tesseract_args<'a>(input: &'a str, segmentation: &'a str) -> [&'a str; 8] {
+    [
+        input,
+        "stdout",
+        "-l",
+        LANGUAGES,
+        "--psm",
+        segmentation,
+        // PGM carries no resolution; Tesseract would guess one from the text's size.
+        "--dpi",
+        DPI,
+    ]
+}
+
+/// Each image's text, read by one Tesseract run (the language data is loaded once): the
+/// images are written to a temporary folder and listed in a file, and Tesseract ends each
+/// image's text with a form feed.
+fn read_images(
+    program: &str,
+    segmentation: &str,
+    images: &[Vec<u8>],
+) -> Result<Vec<String>, FormatError> {
+    if images.is_empty() {
+        return Ok(Vec::new());
+    }
+    let folder = Scratch::new().map_err(|e| {
+        FormatError::MissingTool(format!(
+            "無法建立暫存資料夾 cannot make a temporary folder: {e}"
+        ))
+    })?;
+    let mut list = String::new();
+    for (k, image) in images.iter().enumerate() {
+        let path = folder.0.join(format!("{k}.pgm"));
+        std::fs::write(&path, image).map_err(|e| {
+            FormatError::MissingTool(format!(
+                "無法寫入暫存檔 cannot write {}: {e}",
+                path.display()
+            ))
+        })?;
+        list.push_str(&path.to_string_lossy());
+        list.push('\n');
+    }
+    let list_path = folder.0.join("images.txt");
+    std::fs::write(&list_path, list).map_err(|e| {
+        FormatError::MissingTool(format!(
+            "無法寫入暫存檔 cannot write {}: {e}",
+            list_path.display()
+        ))
+    })?;
+    let limit = PAGE_TIME_LIMIT + IMAGE_TIME_LIMIT * images.len().try_into().unwrap_or(u32::MAX);
+    let out = run_bounded(
+        limit,
+        program,
+        &tesseract_args(&list_path.to_string_lossy(), segmentation),
+        &[],
+    )?;
+    let out = String::from_utf8_lossy(&out);
+    let texts: Vec<String> = out
+        .split('\x0c')
+        .take(images.len())
+        .map(str::to_string)
+        .collect();
+    if texts.len() < images.len() {
+        return Err(FormatError::Corrupt(format!(
+            "OCR 失敗 {program} read {} of {} images",
+            texts.len(),
+            images.len()
+        )));
+    }
+    Ok(texts)
+}
+
+/// A temporary folder of one Tesseract run, removed when dropped.
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new() -> std::io::Result<Scratch> {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "baogao-ocr-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = std::env::temp_dir().join(name);
+        std::fs::create_dir(&path)?;
+        Ok(Scratch(path))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Tesseract's text of one cell on one line: its lines joined (a number or word wrapped in
+/// a narrow cell is one again: `25,10` + `7`), whitespace runs made single spaces (a wider
+/// gap would split the cell when the table is read back), bars (rules) dropped.
+fn cell_text(text: &str) -> String {
+    let mut out = String::new();
+    for line in super::ocr_text(text).lines() {
+        let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if line.is_empty() {
+            continue;
+        }
+        if let (Some(a), Some(b)) = (out.chars().last(), line.chars().next()) {
+            let number_goes_on = b.is_ascii_digit() && (a.is_ascii_digit() || ",.".contains(a));
+            let latin_end = a.is_ascii_alphanumeric() || ",.;:)%".contains(a);
+            let latin_start = b.is_ascii_alphanumeric() || b == '(';
+            if latin_end && latin_start && !number_goes_on {
+                out.push(' ');
+            }
+        }
+        out.push_str(&line);
+    }
+    out
 }
 
 /// Runs `program` with `input` on stdin and returns its stdout, killing it after
-/// [`PAGE_TIME_LIMIT`].
-fn run_bounded(program: &str, args: &[&str], input: &[u8]) -> Result<Vec<u8>, FormatError> {
+/// `limit`.
+fn run_bounded(
+    limit: Duration,
+    program: &str,
+    args: &[&str],
+    input: &[u8],
+) -> Result<Vec<u8>, FormatError> {
     let cannot = |e: std::io::Error| {
         if e.kind() == ErrorKind::NotFound {
             FormatError::MissingTool(format!(
@@ -100,6 +329,9 @@ fn run_bounded(program: &str, args: &[&str], input: &[u8]) -> Result<Vec<u8>, Fo
     };
     let mut child = Command::new(program)
         .args(args)
+        // Pages are read in parallel, one per core: Tesseract's own threads would only
+        // compete with the other page's.
+        .env("OMP_THREAD_LIMIT", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -133,7 +365,7 @@ fn run_bounded(program: &str, args: &[&str], input: &[u8]) -> Result<Vec<u8>, Fo
         let status = loop {
             match child.try_wait() {
                 Ok(Some(status)) => break Ok(Some(status)),
-                Ok(None) if started.elapsed() > PAGE_TIME_LIMIT => {
+                Ok(None) if started.elapsed() > limit => {
                     let _ = child.kill();
                     let _ = child.wait();
                     break Ok(None);
@@ -152,7 +384,7 @@ fn run_bounded(program: &str, args: &[&str], input: &[u8]) -> Result<Vec<u8>, Fo
     match status {
         None => Err(FormatError::Corrupt(format!(
             "OCR 逾時 {program} took longer than {} s on a page",
-            PAGE_TIME_LIMIT.as_secs()
+            limit.as_secs()
         ))),
         Some(s) if !s.success() => {
             let err = String::from_utf8_lossy(&err);
@@ -166,5 +398,60 @@ fn run_bounded(program: &str, args: &[&str], input: &[u8]) -> Result<Vec<u8>, Fo
             )))
         }
         Some(_) => Ok(out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_is_one_line_with_wrapped_numbers_and_words_joined() {
+        assert_eq!(cell_text("25,10\n7\n"), "25,107");
+        assert_eq!(cell_text("2017.1\n0\n\n"), "2017.10");
+        assert_eq!(cell_text("| 臺北市 |\n"), "臺北市");
+        assert_eq!(
+            cell_text(
+                "日本森紀念基金會都市戰略研究\n所／全球城市實力指數 (Global\nPower City Index)\n"
+            ),
+            "日本森紀念基金會都市戰略研究所／全球城市實力指數（Global Power City Index)"
+        );
+        assert_eq!(cell_text("文化 交流\n  活動"), "文化交流活動");
+        assert_eq!(cell_text(""), "");
+    }
+
+    #[test]
+    fn a_cell_keeps_clear_of_its_rules() {
+        let r = Rect {
+            x0: 10,
+            y0: 20,
+            x1: 110,
+            y1: 80,
+        };
+        assert_eq!(
+            inset(r),
+            Rect {
+                x0: 13,
+                y0: 23,
+                x1: 107,
+                y1: 77
+            }
+        );
+        // A sliver keeps its middle.
+        let thin = Rect {
+            x0: 0,
+            y0: 0,
+            x1: 4,
+            y1: 40,
+        };
+        assert_eq!(
+            inset(thin),
+            Rect {
+                x0: 1,
+                y0: 1,
+                x1: 3,
+                y1: 39
+            }
+        );
     }
 }
