@@ -7,16 +7,22 @@
 //! column's dictionary, in one ordered pass. No facet dictionary is walked per query, and no
 //! label is looked up per match.
 //!
+//! A segment's columns are opened once and kept (keyed by the segment's id, which names
+//! immutable files): opening one reads its dictionary's block index and its ordinal codec's
+//! block table, and a search with facets asks for them at every level it reads.
+//!
 //! A tally starts as a list of the ordinals met and becomes one counter per ordinal of the
 //! column only once the list grows past a share of them: a search matching a few hundred
 //! passages then neither clears nor scans a counter for each of the column's (tens of
 //! thousands of) report and section labels.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::index::SegmentId;
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use crate::index::Counted;
 use crate::search::Facets;
@@ -94,6 +100,50 @@ impl Tally {
     }
 }
 
+/// Per facet (in [`Counted::ALL`] order), its column in a segment, if any document of the
+/// segment has that facet.
+type SegmentColumns = Arc<Vec<Option<StrColumn>>>;
+
+/// The columns of the segments searched lately.
+static OPENED: Mutex<Vec<(SegmentId, SegmentColumns)>> = Mutex::new(Vec::new());
+
+/// Forgets the columns of segments `searcher` does not read: those merged away or deleted,
+/// whose files an open column would keep mapped.
+pub fn forget_other_segments(searcher: &Searcher) {
+    let live = searcher.generation().segments();
+    OPENED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|(id, _)| live.contains_key(id));
+}
+
+/// The label columns of `reader`'s segment, opened on first use.
+fn columns(reader: &SegmentReader) -> tantivy::Result<SegmentColumns> {
+    let id = reader.segment_id();
+    // A poisoned lock only means another search panicked while holding it; the list itself
+    // is always whole.
+    let kept = |opened: &Vec<(SegmentId, SegmentColumns)>| {
+        opened
+            .iter()
+            .find(|(segment, _)| *segment == id)
+            .map(|(_, columns)| columns.clone())
+    };
+    if let Some(columns) = kept(&OPENED.lock().unwrap_or_else(|e| e.into_inner())) {
+        return Ok(columns);
+    }
+    let columns: SegmentColumns = Arc::new(
+        Counted::ALL
+            .iter()
+            .map(|counted| reader.fast_fields().str(counted.column()))
+            .collect::<tantivy::Result<_>>()?,
+    );
+    let mut opened = OPENED.lock().unwrap_or_else(|e| e.into_inner());
+    if kept(&opened).is_none() {
+        opened.push((id, columns.clone()));
+    }
+    Ok(columns)
+}
+
 /// Per facet (in [`Counted::ALL`] order), the count of each label.
 pub type LabelCounts = Vec<BTreeMap<String, u64>>;
 
@@ -109,16 +159,15 @@ impl Collector for FacetCounter {
         _: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentFacetCounter> {
-        let columns = Counted::ALL
+        let columns = columns(reader)?
             .iter()
-            .map(|counted| {
-                let column = reader.fast_fields().str(counted.column())?;
-                Ok(column.map(|column| {
+            .map(|column| {
+                column.clone().map(|column| {
                     let tally = Tally::new(column.num_terms());
                     (column, tally)
-                }))
+                })
             })
-            .collect::<tantivy::Result<_>>()?;
+            .collect();
         Ok(SegmentFacetCounter { columns })
     }
 
@@ -190,6 +239,10 @@ impl SegmentCollector for SegmentFacetCounter {
 impl FacetCounter {
     /// Adds the counts of `more` (the matches of another query) to `into`.
     pub fn add(into: &mut LabelCounts, more: LabelCounts) {
+        if into.iter().all(BTreeMap::is_empty) {
+            *into = more;
+            return;
+        }
         into.resize_with(more.len().max(into.len()), BTreeMap::new);
         for (into, more) in into.iter_mut().zip(more) {
             for (label, n) in more {

@@ -27,7 +27,7 @@ use tantivy::{DocAddress, Score};
 
 use crate::index::{KeyColumn, SAME_TEXT_FIELD, report_key_of};
 use crate::search::clauses::{Scope, anywhere};
-use crate::search::counts::{FacetCounter, LabelCounts};
+use crate::search::counts::{self, FacetCounter, LabelCounts};
 use crate::search::plan::Plan;
 use crate::search::snippet::{Snippet, make_snippet};
 use crate::search::top::TopHits;
@@ -168,6 +168,9 @@ impl Searching<'_> {
         levels: &[Level],
         budget: usize,
     ) -> Result<Read> {
+        if request.facets {
+            counts::forget_other_segments(self.searcher);
+        }
         let mut read = Read {
             ranked: Vec::new(),
             matched: 0,
