@@ -266,3 +266,67 @@ impl Searching<'_> {
         Ok(repeats.into_iter().map(|(_, id)| id).collect())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::Store;
+
+    /// The kind counts of an outcome, added up.
+    fn counted(outcome: &Outcome) -> u64 {
+        outcome.facets.as_ref().unwrap().kind.values().sum()
+    }
+
+    #[test]
+    fn facets_count_the_matches_total_counts_and_change_no_hit() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir(&corpus).unwrap();
+        // 30 passages hold both words, 20 only the first, 10 only part of it.
+        let mut text = String::from("標題：城市報告\n\n");
+        for i in 0..30 {
+            text.push_str(&format!("第{i}段記載雙城論壇促進城市交流。\n\n"));
+        }
+        for i in 0..20 {
+            text.push_str(&format!("第{i}則提到雙城論壇的議程。\n\n"));
+        }
+        for i in 0..10 {
+            text.push_str(&format!("第{i}項只談論壇本身。\n\n"));
+        }
+        std::fs::write(corpus.join("r.txt"), text).unwrap();
+        let index = dir.path().join("index");
+        crate::corpus::update(&index, &corpus, false, &crate::corpus::Quiet).unwrap();
+        let store = Store::open_for_search(&index).unwrap();
+        let searcher = store.reader().unwrap().searcher();
+        let searching = Searching::new(&store, &searcher);
+        let mut totals = Vec::new();
+        for limit in [1, 5, 100] {
+            let plain = Request {
+                query: "雙城論壇 交流".into(),
+                limit,
+                ..Default::default()
+            };
+            let faceted = searching
+                .run(&Request {
+                    facets: true,
+                    ..plain.clone()
+                })
+                .unwrap();
+            let plain = searching.run(&plain).unwrap();
+            let ids = |o: &Outcome| -> Vec<String> {
+                o.hits.iter().map(|h| h.passage.id.clone()).collect()
+            };
+            assert_eq!(ids(&faceted), ids(&plain), "limit {limit}");
+            assert_eq!(faceted.total, plain.total, "limit {limit}");
+            assert_eq!(counted(&faceted), faceted.total as u64, "limit {limit}");
+            let facets = faceted.facets.unwrap();
+            assert_eq!(facets.report.values().sum::<u64>(), faceted.total as u64);
+            totals.push(faceted.total);
+        }
+        // A small page reads the level of passages holding both words alone; a page larger
+        // than that level reads the next ones, and counts them.
+        assert_eq!(totals[0], 30);
+        assert_eq!(totals[1], 30);
+        assert!(totals[2] >= 50, "{totals:?}");
+    }
+}
