@@ -263,7 +263,7 @@ fn a_browser_searches_sees_highlights_and_narrows_by_a_facet() {
     );
     let marked: Vec<String> = marks.iter().map(|m| browser.text(m)).collect();
     assert!(marked.iter().any(|m| m == "雙城論壇"), "{marked:?}");
-    browser.wait_for_text("p.total", "共 75 筆符合");
+    browser.wait_for_text("p.total", "共 62 筆符合");
 
     // The kind facet 表格列 narrows the list to table rows.
     let facets = browser.find_all("aside a[data-facet=kind]");
@@ -273,7 +273,7 @@ fn a_browser_searches_sees_highlights_and_narrows_by_a_facet() {
         .expect("a 表格列 facet link");
     browser.click(table_rows);
     browser.wait_for_text("a.chip", "表格列");
-    browser.wait_for_text("p.total", "共 31 筆符合");
+    browser.wait_for_text("p.total", "共 30 筆符合");
     let chip = browser.find_all("a.chip");
     let metas = browser.find_all("li.hit div.meta");
     assert!(!metas.is_empty());
@@ -294,7 +294,7 @@ fn a_browser_searches_sees_highlights_and_narrows_by_a_facet() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    browser.wait_for_text("p.total", "共 75 筆符合");
+    browser.wait_for_text("p.total", "共 62 筆符合");
     assert!(browser.find_all("a.chip").is_empty());
 }
 

@@ -186,7 +186,7 @@ fn facets_and_filters() {
         .sum();
     assert_eq!(
         kinds, total,
-        "facet counts cover every match, not just the page"
+        "facet counts cover the matches total counts, not just the page"
     );
     assert!(total > 3);
     assert_eq!(facets["facets"]["year"]["2016"].as_u64(), Some(total));

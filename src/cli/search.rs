@@ -32,7 +32,7 @@ pub struct Search {
     /// Query words (查詢詞): words, "phrases", -excluded words.
     #[arg(required = true)]
     pub query: Vec<String>,
-    /// Hits to show, 1 to 10000 (with --facets every match is counted anyway).
+    /// Hits to show, 1 to 10000.
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
     /// Hits to skip first, for the next page (--offset 10 shows hits 11–20).

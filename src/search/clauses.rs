@@ -36,8 +36,6 @@ pub(crate) const CONTEXT_WEIGHT: f32 = 0.2;
 pub(super) enum Scope {
     /// The passages of one match level.
     Level(Level),
-    /// Every match, whatever its level (facet counts).
-    Any,
 }
 
 impl Searching<'_> {
@@ -89,7 +87,6 @@ impl Searching<'_> {
         let has_parts = clauses.iter().any(|c| c.anchor == Anchor::Part);
         let anchored = match scope {
             Scope::Level(Level::Partial) => has_parts,
-            Scope::Any => has_parts || whole_words > 0,
             _ => whole_words > 0,
         };
         if !anchored {
@@ -105,7 +102,6 @@ impl Searching<'_> {
             Scope::Level(Level::All) => (Candidates::EveryWord, false),
             Scope::Level(Level::Some) => (Candidates::SomeWord, true),
             Scope::Level(Level::Partial) => (Candidates::AnyPart, true),
-            Scope::Any => (Candidates::AnyPart, false),
         };
         // A query of several words that names a passage's place — its report's title holds
         // some words, its headings the others — points at it: each word counts there as if

@@ -2,16 +2,27 @@
 //! each counted facet (kind, report, year, top section heading, organisation).
 //!
 //! Each segment holds, per facet, a dictionary-encoded string column of the label a document
-//! is counted under (see [`Counted`]). A match adds one to an array indexed by the label's
-//! term ordinal; only when the segment is done are the ordinals that counted anything read
-//! back from the column's dictionary, in one ordered pass. No facet dictionary is walked per
-//! query, and no label is looked up per match.
+//! is counted under (see [`Counted`]). A match adds to a tally of the label's term ordinal;
+//! only when the segment is done are the ordinals that counted anything read back from the
+//! column's dictionary, in one ordered pass. No facet dictionary is walked per query, and no
+//! label is looked up per match.
+//!
+//! A segment's columns are opened once and kept (keyed by the segment's id, which names
+//! immutable files): opening one reads its dictionary's block index and its ordinal codec's
+//! block table, and a search with facets asks for them at every level it reads.
+//!
+//! A tally starts as a list of the ordinals met and becomes one counter per ordinal of the
+//! column only once the list grows past a share of them: a search matching a few hundred
+//! passages then neither clears nor scans a counter for each of the column's (tens of
+//! thousands of) report and section labels.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::index::SegmentId;
+use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use crate::index::Counted;
 use crate::search::Facets;
@@ -20,13 +31,121 @@ use crate::search::Facets;
 pub struct FacetCounter;
 
 /// Counts of one segment: per facet, its column (absent when no document of the segment has
-/// that facet) and one counter per term ordinal of the column.
+/// that facet) and the tally of its term ordinals.
 pub struct SegmentFacetCounter {
-    columns: Vec<Option<(StrColumn, Vec<u32>)>>,
+    columns: Vec<Option<(StrColumn, Tally)>>,
+}
+
+/// How often each term ordinal of a column was met.
+enum Tally {
+    /// Every ordinal met, once per match, until there are `limit` of them.
+    Listed { ords: Vec<u32>, limit: usize },
+    /// One counter per ordinal of the column.
+    Counted(Vec<u32>),
+}
+
+impl Tally {
+    /// A tally for a column of `terms` ordinals.
+    fn new(terms: usize) -> Tally {
+        // Past a quarter of the column's ordinals, sorting the list would cost more than
+        // scanning one counter per ordinal.
+        let limit = (terms / 4).max(64);
+        Tally::Listed {
+            ords: Vec::new(),
+            limit,
+        }
+    }
+
+    fn add(&mut self, ord: u32, terms: usize) {
+        match self {
+            Tally::Listed { ords, limit } => {
+                ords.push(ord);
+                if ords.len() >= *limit {
+                    let mut counts = vec![0u32; terms];
+                    for &ord in ords.iter() {
+                        counts[ord as usize] += 1;
+                    }
+                    *self = Tally::Counted(counts);
+                }
+            }
+            Tally::Counted(counts) => counts[ord as usize] += 1,
+        }
+    }
+
+    /// The ordinals met, ascending, and how often each was.
+    fn counted(self) -> (Vec<u64>, Vec<u32>) {
+        match self {
+            Tally::Listed { mut ords, .. } => {
+                ords.sort_unstable();
+                let mut met: Vec<u64> = Vec::new();
+                let mut counts: Vec<u32> = Vec::new();
+                for ord in ords.into_iter().map(u64::from) {
+                    match (met.last(), counts.last_mut()) {
+                        (Some(&last), Some(n)) if last == ord => *n += 1,
+                        _ => {
+                            met.push(ord);
+                            counts.push(1);
+                        }
+                    }
+                }
+                (met, counts)
+            }
+            Tally::Counted(counts) => counts
+                .into_iter()
+                .enumerate()
+                .filter(|&(_, n)| n > 0)
+                .map(|(ord, n)| (ord as u64, n))
+                .unzip(),
+        }
+    }
+}
+
+/// Per facet (in [`Counted::ALL`] order), its column in a segment, if any document of the
+/// segment has that facet.
+type SegmentColumns = Arc<Vec<Option<StrColumn>>>;
+
+/// The columns of the segments searched lately.
+static OPENED: Mutex<Vec<(SegmentId, SegmentColumns)>> = Mutex::new(Vec::new());
+
+/// Forgets the columns of segments `searcher` does not read: those merged away or deleted,
+/// whose files an open column would keep mapped.
+pub fn forget_other_segments(searcher: &Searcher) {
+    let live = searcher.generation().segments();
+    OPENED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|(id, _)| live.contains_key(id));
+}
+
+/// The label columns of `reader`'s segment, opened on first use.
+fn columns(reader: &SegmentReader) -> tantivy::Result<SegmentColumns> {
+    let id = reader.segment_id();
+    // A poisoned lock only means another search panicked while holding it; the list itself
+    // is always whole.
+    let kept = |opened: &Vec<(SegmentId, SegmentColumns)>| {
+        opened
+            .iter()
+            .find(|(segment, _)| *segment == id)
+            .map(|(_, columns)| columns.clone())
+    };
+    if let Some(columns) = kept(&OPENED.lock().unwrap_or_else(|e| e.into_inner())) {
+        return Ok(columns);
+    }
+    let columns: SegmentColumns = Arc::new(
+        Counted::ALL
+            .iter()
+            .map(|counted| reader.fast_fields().str(counted.column()))
+            .collect::<tantivy::Result<_>>()?,
+    );
+    let mut opened = OPENED.lock().unwrap_or_else(|e| e.into_inner());
+    if kept(&opened).is_none() {
+        opened.push((id, columns.clone()));
+    }
+    Ok(columns)
 }
 
 /// Per facet (in [`Counted::ALL`] order), the count of each label.
-type LabelCounts = Vec<BTreeMap<String, u64>>;
+pub type LabelCounts = Vec<BTreeMap<String, u64>>;
 
 /// Per facet, the labels a segment counted, in dictionary (byte) order, with their counts.
 type SegmentCounts = Vec<Vec<(String, u64)>>;
@@ -40,16 +159,15 @@ impl Collector for FacetCounter {
         _: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentFacetCounter> {
-        let columns = Counted::ALL
+        let columns = columns(reader)?
             .iter()
-            .map(|counted| {
-                let column = reader.fast_fields().str(counted.column())?;
-                Ok(column.map(|column| {
-                    let counts = vec![0u32; column.num_terms()];
-                    (column, counts)
-                }))
+            .map(|column| {
+                column.clone().map(|column| {
+                    let tally = Tally::new(column.num_terms());
+                    (column, tally)
+                })
             })
-            .collect::<tantivy::Result<_>>()?;
+            .collect();
         Ok(SegmentFacetCounter { columns })
     }
 
@@ -90,10 +208,10 @@ impl SegmentCollector for SegmentFacetCounter {
     type Fruit = tantivy::Result<SegmentCounts>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        for (column, counts) in self.columns.iter_mut().flatten() {
+        for (column, tally) in self.columns.iter_mut().flatten() {
             // A document has at most one label per facet.
             if let Some(ord) = column.ords().first(doc) {
-                counts[ord as usize] += 1;
+                tally.add(ord as u32, column.num_terms());
             }
         }
     }
@@ -103,15 +221,10 @@ impl SegmentCollector for SegmentFacetCounter {
             .into_iter()
             .map(|column| {
                 let mut labels = Vec::new();
-                let Some((column, counts)) = column else {
+                let Some((column, tally)) = column else {
                     return Ok(labels);
                 };
-                let (ords, mut counted): (Vec<u64>, Vec<u32>) = counts
-                    .into_iter()
-                    .enumerate()
-                    .filter(|&(_, n)| n > 0)
-                    .map(|(ord, n)| (ord as u64, n))
-                    .unzip();
+                let (ords, mut counted) = tally.counted();
                 counted.reverse();
                 column.dictionary().sorted_ords_to_term_cb(&ords, |label| {
                     let n = counted.pop().unwrap_or_default();
@@ -124,6 +237,20 @@ impl SegmentCollector for SegmentFacetCounter {
 }
 
 impl FacetCounter {
+    /// Adds the counts of `more` (the matches of another query) to `into`.
+    pub fn add(into: &mut LabelCounts, more: LabelCounts) {
+        if into.iter().all(BTreeMap::is_empty) {
+            *into = more;
+            return;
+        }
+        into.resize_with(more.len().max(into.len()), BTreeMap::new);
+        for (into, more) in into.iter_mut().zip(more) {
+            for (label, n) in more {
+                *into.entry(label).or_default() += n;
+            }
+        }
+    }
+
     /// The counts of a merged fruit, by facet.
     pub fn facets(counts: LabelCounts) -> Facets {
         let mut facets = Facets::default();
@@ -242,6 +369,41 @@ mod tests {
         assert_eq!(all.report.len(), 3);
         assert_eq!(all.organisation.keys().collect::<Vec<_>>(), ["陸委會"]);
         assert!(all.section.len() > 1);
+    }
+
+    #[test]
+    fn a_list_of_ordinals_and_a_counter_per_ordinal_tally_alike() {
+        let terms = 1000;
+        let met: Vec<u32> = (0..900).map(|i| i * 7 % 300 + i % 3).collect();
+        for n in [0, 1, 63, 64, 249, 250, 900] {
+            let mut tally = Tally::new(terms);
+            let mut expected = vec![0u32; terms];
+            for &ord in &met[..n] {
+                tally.add(ord, terms);
+                expected[ord as usize] += 1;
+            }
+            // Below a quarter of the ordinals the tally is still a list, above it counters.
+            assert_eq!(matches!(tally, Tally::Listed { .. }), n < 250, "{n}");
+            let (ords, counts) = tally.counted();
+            let mut found = vec![0u32; terms];
+            for (ord, count) in ords.iter().zip(&counts) {
+                found[*ord as usize] = *count;
+            }
+            assert!(ords.windows(2).all(|w| w[0] < w[1]), "{n}: ascending");
+            assert!(counts.iter().all(|&c| c > 0), "{n}: only ordinals met");
+            assert_eq!(found, expected, "{n}");
+        }
+    }
+
+    #[test]
+    fn counts_of_two_queries_add_up() {
+        let counts = |pairs: &[(&str, u64)]| -> LabelCounts {
+            vec![pairs.iter().map(|&(l, n)| (l.to_string(), n)).collect()]
+        };
+        let mut into = LabelCounts::default();
+        FacetCounter::add(&mut into, counts(&[("a", 1), ("b", 2)]));
+        FacetCounter::add(&mut into, counts(&[("b", 3), ("c", 4)]));
+        assert_eq!(into, counts(&[("a", 1), ("b", 5), ("c", 4)]));
     }
 
     #[test]

@@ -124,7 +124,7 @@ pub struct Hit {
     pub missing: Vec<String>,
 }
 
-/// Facet counts over all matches.
+/// Facet counts over the matches `total` counts.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Facets {
     pub kind: BTreeMap<String, u64>,
@@ -138,7 +138,8 @@ pub struct Facets {
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
     pub hits: Vec<Hit>,
-    /// Matches counted: all of them with facets, else those of the levels read.
+    /// Matches of the match levels read for the page (every level when the earlier ones do
+    /// not fill it); the facets count the same matches.
     pub total: usize,
     pub facets: Option<Facets>,
     /// The query with each word no passage holds replaced by the nearest spelling passages

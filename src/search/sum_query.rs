@@ -414,20 +414,27 @@ impl SumScorer {
     /// How many words `doc` holds whole, counting those its report's title holds when
     /// `with_title`.
     fn words_held(&mut self, doc: DocId, with_title: bool) -> usize {
-        let report = match (&self.report_keys, with_title) {
-            (Some(keys), true) => Some(report_key_of(keys.get(doc))),
-            _ => None,
-        };
+        let keys = self.report_keys.as_ref().filter(|_| with_title);
+        // The report's key is read only for a word the passage does not hold itself and
+        // some title holds: each read is a likely cache miss into a column of a key per
+        // passage, and most candidates hold their words themselves.
+        let mut report: Option<Option<u64>> = None;
         let clauses = &mut self.clauses;
         let title_keys = &self.title_keys;
         self.all_words
             .iter()
             .enumerate()
             .filter(|(n, word)| {
-                title_holds(title_keys, *n, report)
-                    || word
-                        .iter()
-                        .any(|&i| reach(clauses[i].scorer.as_mut(), doc) == doc)
+                word.iter()
+                    .any(|&i| reach(clauses[i].scorer.as_mut(), doc) == doc)
+                    || title_keys.get(*n).is_some_and(|k| !k.is_empty())
+                        && title_holds(
+                            title_keys,
+                            *n,
+                            *report.get_or_insert_with(|| {
+                                keys.map(|keys| report_key_of(keys.get(doc)))
+                            }),
+                        )
             })
             .count()
     }
@@ -527,16 +534,23 @@ impl Scorer for SumScorer {
                 }
             }
         }
-        let report = self
-            .report_keys
-            .as_ref()
-            .map(|keys| report_key_of(keys.get(doc)));
-        if let Some(key) = report
+        // The report's key, read only when a bonus depends on it (see `words_held`).
+        let report_key = || {
+            self.report_keys
+                .as_ref()
+                .map(|keys| report_key_of(keys.get(doc)))
+        };
+        let mut report = None;
+        if !self.report_bonuses.is_empty()
+            && let Some(key) = *report.get_or_insert_with(report_key)
             && let Ok(i) = self.report_bonuses.binary_search_by_key(&key, |&(k, _)| k)
         {
             sum += self.report_bonuses[i].1;
         }
-        if placed && !self.place_bonuses.is_empty() && self.placed(doc, report) {
+        if placed
+            && !self.place_bonuses.is_empty()
+            && self.placed(doc, *report.get_or_insert_with(report_key))
+        {
             sum += self.place_bonuses.iter().sum::<Score>();
         }
         match &self.prior {
