@@ -117,3 +117,41 @@ fn a_title_typed_whole_puts_its_report_opening_first() {
     let hits = search(&w, &["行政院第3483次會議", "--limit", "5"]);
     assert!(hits.iter().all(|h| h.seq != 0 || h.text.contains("3483")));
 }
+
+/// RANKING.md, numbers and dates in any spelling: a whole date meets its other calendar and
+/// its dotted and slashed forms.
+#[test]
+fn whole_dates_meet_across_calendars_and_forms() {
+    let w = work(&[(GAZETTE, "reservoir.txt"), (CABINET, "cabinet.txt")]);
+    // reservoir.txt holds 中華民國105年4月1日.
+    for query in ["2016年4月1日", "105.4.1", "105/4/1", "2016.04.01"] {
+        let hits = search(&w, &[query, "--limit", "3"]);
+        let first = hits.first().unwrap_or_else(|| panic!("{query}: no hit"));
+        assert_eq!(first.level, "all", "{query}: {}", first.text);
+        assert!(
+            first.text.contains("105年4月1日"),
+            "{query}: {}",
+            first.text
+        );
+    }
+}
+
+/// RANKING.md, typed spelling first: passages holding the spelling typed rank above those
+/// holding only another spelling, however short those are.
+#[test]
+fn the_typed_spelling_ranks_first() {
+    let w = Work::new();
+    std::fs::write(
+        w.corpus().join("years.txt"),
+        "年度報告\n\n民國105年1月14日\n\n\
+         本會於2016年完成各項計畫之期中檢討，並就執行進度、經費運用與後續推動方式提出建議，\
+         供各機關參考辦理，相關意見已彙整於附件。\n\n\
+         105年\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = w.run(&["index"]);
+    assert_eq!(code, 0, "{stderr}");
+    let hits = search(&w, &["2016年", "--limit", "5"]);
+    assert!(hits.len() >= 2, "{hits:?}");
+    assert!(hits[0].text.contains("2016年"), "{}", hits[0].text);
+}

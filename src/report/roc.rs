@@ -62,24 +62,32 @@ pub fn year_spellings(word: &str) -> Vec<String> {
 }
 
 /// The other spellings of a query word that is a whole date, typed form excluded: its other
-/// calendar and its other forms (RANKING.md: numbers and dates in any spelling). `2005年3月30日` → `94年3月30日` (which
-/// `中華民國94年3月30日` holds), `94.3.30`, `2005.3.30`, `2005.03.30`; `106.12.25` or
-/// `106/12/25` → `2017年12月25日`, `106年12月25日`, … A year and month (`2016年3月`) gets its
-/// other calendar only: `2016.3` is a number. Dotted and slashed forms are one spelling to
-/// the index (punctuation is no term), so only the dotted one is listed.
+/// calendar and its other forms (RANKING.md: numbers and dates in any spelling).
+/// `2005年3月30日` → `94年3月30日` (which `中華民國94年3月30日` holds), `94.3.30`, `94.03.30`,
+/// `2005.3.30`, `2005.03.30` and the same slashed; `106.12.25` → `2017年12月25日`,
+/// `106年12月25日`, `106/12/25`, … A year and month (`2016年3月`) gets its other calendar
+/// only: `2016.3` is a number. The index holds a dotted or slashed date as one term beside
+/// its numbers, so each form is a spelling of its own; forms the index reads as the typed
+/// one are left out.
 pub fn date_spellings(word: &str) -> Vec<String> {
     let Some((year, month, day)) = whole_date(word.trim()) else {
         return Vec::new();
     };
     let roc = year - ROC_OFFSET;
     let mut out = match day {
-        Some(day) => vec![
-            format!("{year}年{month}月{day}日"),
-            format!("{roc}年{month}月{day}日"),
-            format!("{roc}.{month}.{day}"),
-            format!("{year}.{month}.{day}"),
-            format!("{year}.{month:02}.{day:02}"),
-        ],
+        Some(day) => {
+            let mut out = vec![
+                format!("{year}年{month}月{day}日"),
+                format!("{roc}年{month}月{day}日"),
+            ];
+            for separator in ['.', '/'] {
+                for y in [roc, year] {
+                    out.push(format!("{y}{separator}{month}{separator}{day}"));
+                    out.push(format!("{y}{separator}{month:02}{separator}{day:02}"));
+                }
+            }
+            out
+        }
         None => vec![format!("{year}年{month}月"), format!("{roc}年{month}月")],
     };
     // The typed form, however it was typed (民國 before it, zero-padded, slashed).
@@ -98,7 +106,8 @@ pub fn date_spellings(word: &str) -> Vec<String> {
                 .collect();
         terms != typed
     });
-    out.dedup();
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|s| seen.insert(s.clone()));
     out
 }
 
@@ -293,23 +302,65 @@ mod tests {
 
     #[test]
     fn whole_dates_meet_across_calendars_and_forms() {
+        let forms = |roc: &str, ad: &str| -> Vec<String> {
+            let mut out = Vec::new();
+            for separator in [".", "/"] {
+                for date in [roc, ad] {
+                    out.push(date.replace('.', separator));
+                }
+            }
+            out
+        };
+        let dated = |head: &[&str], tail: Vec<String>, typed: &str| -> Vec<String> {
+            let mut out: Vec<String> = head.iter().map(|s| s.to_string()).collect();
+            out.extend(tail.into_iter().filter(|s| s != typed));
+            out
+        };
         assert_eq!(
             date_spellings("2005年3月30日"),
-            ["94年3月30日", "94.3.30", "2005.3.30", "2005.03.30"]
+            dated(
+                &[
+                    "94年3月30日",
+                    "94.3.30",
+                    "94.03.30",
+                    "2005.3.30",
+                    "2005.03.30"
+                ],
+                vec![
+                    "94/3/30".into(),
+                    "94/03/30".into(),
+                    "2005/3/30".into(),
+                    "2005/03/30".into()
+                ],
+                ""
+            )
         );
         assert_eq!(
             date_spellings("中華民國94年3月30日"),
-            ["2005年3月30日", "94.3.30", "2005.3.30", "2005.03.30"]
+            [
+                vec!["2005年3月30日".to_string()],
+                date_spellings("2005年3月30日")[1..].to_vec()
+            ]
+            .concat()
         );
         assert_eq!(
             date_spellings("106.12.25"),
-            ["2017年12月25日", "106年12月25日", "2017.12.25"]
+            dated(
+                &["2017年12月25日", "106年12月25日"],
+                forms("106.12.25", "2017.12.25"),
+                "106.12.25"
+            )
         );
-        assert_eq!(date_spellings("106/12/25"), date_spellings("106.12.25"));
         assert_eq!(
-            date_spellings("95.3.30"),
-            ["2006年3月30日", "95年3月30日", "2006.3.30", "2006.03.30"]
+            date_spellings("106/12/25"),
+            dated(
+                &["2017年12月25日", "106年12月25日"],
+                forms("106.12.25", "2017.12.25"),
+                "106/12/25"
+            )
         );
+        assert!(date_spellings("95.3.30").contains(&"2006年3月30日".to_string()));
+        assert!(date_spellings("95.3.30").contains(&"95.03.30".to_string()));
         assert_eq!(date_spellings("2016年3月"), ["105年3月"]);
         // Numbers that are no dates: a decimal, a month 13, a day 30 of February, a
         // version, a duration.
