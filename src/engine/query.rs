@@ -16,8 +16,9 @@ use crate::analysis::numerals::spellings;
 use crate::export::preanalyzed;
 use crate::search::clauses::{CONTEXT_WEIGHT, WHOLE_WORD_BODY_PER_IDF, WHOLE_WORD_CONTEXT_PER_IDF};
 use crate::search::plan::{
-    MAX_TITLED_REPORTS, MAX_WORD_CHARS, OTHER_SPELLING, TITLE_WORD_PER_IDF, dictionary_parts, idf,
-    is_one_han_char, matched_without_positions, one_per_position, spelling_is_rare,
+    MAX_TITLED_REPORTS, MAX_WORD_CHARS, OTHER_SPELLING, TITLE_QUERY_BONUS, TITLE_WORD_PER_IDF,
+    dictionary_parts, idf, is_one_han_char, matched_without_positions, one_per_position,
+    spelling_is_rare,
 };
 use crate::search::{Level, QueryWord, Request};
 
@@ -25,6 +26,7 @@ use crate::search::{Level, QueryWord, Request};
 const BODY_WORDS: &str = "body_words";
 const BODY_GRAMS: &str = "body_grams";
 const CONTEXT_GRAMS: &str = "context_grams";
+const FRAME_GRAMS: &str = "frame_grams";
 const TITLE_GRAMS: &str = "title_grams";
 
 /// Document frequencies the plan needs, as counted by the engine.
@@ -149,10 +151,24 @@ pub struct EngineWord {
     pub marked: Vec<String>,
 }
 
+/// A text's significant folded chars (how a query is compared with a report's title), and
+/// its pre-analysed bigrams; `None` under two chars.
+pub fn title_key(text: &str) -> Option<(String, String)> {
+    let key = key_of(&Folded::new(text));
+    if key.chars().count() < 2 {
+        return None;
+    }
+    let grams = one_per_position(gram_terms(&Folded::new(&key)));
+    Some((key, preanalyzed(&grams)))
+}
+
 /// A planned query.
 #[derive(Debug, Clone)]
 pub struct EnginePlan {
     pub words: Vec<EngineWord>,
+    /// Reports whose title the whole query equals: their opening passages come first, as
+    /// full matches (RANKING.md: a title typed whole).
+    pub opening: Vec<String>,
     /// Title bonuses apply (more than one positive word).
     title_bonus: bool,
     /// A question's linking bigrams, scored by their BM25 (see `search::plan::question_words`).
@@ -162,6 +178,16 @@ pub struct EnginePlan {
 impl EnginePlan {
     pub fn positive(&self) -> impl Iterator<Item = &EngineWord> {
         self.words.iter().filter(|w| !w.excluded)
+    }
+
+    /// The opening passages of [`Self::opening`], and the reports' passages.
+    fn openings(&self) -> Option<(Value, Value)> {
+        if self.opening.is_empty() {
+            return None;
+        }
+        let reports = json!({"terms": {"report": self.opening}});
+        let first = json!({"bool": {"filter": [reports.clone(), {"term": {"seq": 0}}]}});
+        Some((first, reports))
     }
 
     /// What snippets mark.
@@ -277,6 +303,7 @@ pub fn plan(words: Vec<QueryWord>, stats: &Stats) -> EnginePlan {
         .collect();
     EnginePlan {
         words: planned,
+        opening: Vec::new(),
         title_bonus: positive > 1,
         links: Vec::new(),
     }
@@ -368,8 +395,19 @@ fn place(plan: &EnginePlan) -> Option<Value> {
     if titles.is_empty() {
         return None;
     }
-    let contexts: Vec<Value> = words.iter().filter_map(|w| w.context(1.0)).collect();
-    let mut must = vec![any_of(titles), any_of(contexts)];
+    // The headings must hold a word the title does not: a title holding every word names a
+    // report, not a place in it (RANKING.md: own text first).
+    let placed: Vec<Value> = words
+        .iter()
+        .filter_map(|w| {
+            let context = w.context(1.0)?;
+            Some(match (w.titled, w.title()) {
+                (true, Some(title)) => json!({"bool": {"filter": [context], "must_not": [title]}}),
+                _ => context,
+            })
+        })
+        .collect();
+    let mut must = vec![any_of(titles), any_of(placed)];
     for word in &words {
         let mut held: Vec<Value> = word.context(1.0).into_iter().collect();
         if word.titled {
@@ -463,12 +501,26 @@ impl EngineWord {
         }
     }
 
-    /// A quoted phrase: in the text, or for a table row in its caption or headers.
+    /// A quoted phrase: in the text, or for a table row in its caption or headers (its
+    /// frame), as locally (RANKING.md: quoted phrases).
     fn in_passage(&self) -> Option<Value> {
         let mut clauses: Vec<Value> = self.body_typed(1.0).into_iter().collect();
         clauses.extend(self.body_others(1.0));
-        clauses.push(
-            json!({"bool": {"filter": [self.context(1.0)?, {"term": {"kind": "table_row"}}]}}),
+        clauses.push(self.frame()?);
+        Some(any_of(clauses))
+    }
+
+    /// In a table row's caption or column headers, in any spelling.
+    fn frame(&self) -> Option<Value> {
+        let typed = self.typed.as_deref()?;
+        if let Some(c) = self.one_char {
+            return Some(holding_char(FRAME_GRAMS, c));
+        }
+        let mut clauses = vec![all_terms(FRAME_GRAMS, typed, 1.0)];
+        clauses.extend(
+            self.others
+                .iter()
+                .map(|(s, _)| all_terms(FRAME_GRAMS, s, 1.0)),
         );
         Some(any_of(clauses))
     }
@@ -487,12 +539,13 @@ impl EngineWord {
                 out.push(body);
             }
         }
-        if let Some(others) = self.body_others(bm25) {
+        // Another spelling earns its share of the bonus and no BM25, as locally
+        // (RANKING.md: typed spelling first).
+        if let Some(others) = self.body_others(1.0) {
             out.push(constant(
-                self.body_others(1.0).unwrap_or(Value::Null),
+                others,
                 WHOLE_WORD_BODY_PER_IDF * self.rarity * OTHER_SPELLING,
             ));
-            out.push(others);
         }
         if let Some(context) = self.context(bm25 * (CONTEXT_WEIGHT + 1.0)) {
             out.push(constant(
@@ -522,15 +575,30 @@ pub fn build(request: &Request, plan: &EnginePlan, scope: Scope) -> Option<Value
             must_not.extend(word.held());
             continue;
         }
+        let openings = plan.openings();
         match word.held() {
-            Some(_) if word.required => filter.push(word.in_passage()?),
+            Some(_) if word.required => {
+                let mut held = vec![word.in_passage()?];
+                held.extend(openings.as_ref().map(|(first, _)| first.clone()));
+                filter.push(any_of(held));
+            }
             None if word.required || scope == Scope::Level(Level::All) => return None,
             _ => {}
         }
         word.scoring(&mut scoring);
         if let (Some(h), Some(l)) = (word.held(), word.held_for_level()) {
-            held.push(h);
-            held_for_level.push(l);
+            // A title typed whole: its report's title holds every word, its opening
+            // passage each (as locally).
+            match &openings {
+                Some((first, reports)) => {
+                    held.push(any_of(vec![h, first.clone()]));
+                    held_for_level.push(any_of(vec![l, first.clone(), reports.clone()]));
+                }
+                None => {
+                    held.push(h);
+                    held_for_level.push(l);
+                }
+            }
         }
         pieces.extend(
             word.parts
@@ -545,6 +613,9 @@ pub fn build(request: &Request, plan: &EnginePlan, scope: Scope) -> Option<Value
         }
     }
     scoring.extend(place(plan));
+    if let Some((first, _)) = plan.openings() {
+        scoring.push(constant(first, TITLE_QUERY_BONUS));
+    }
     scoring.extend(
         plan.links
             .iter()

@@ -19,7 +19,10 @@ use crate::search::{
 
 use super::Engine;
 use super::push::encode;
-use super::query::{EnginePlan, Scope, Stats, build, held_whole, needed, plan, sentence_pieces};
+use super::query::{
+    EnginePlan, Scope, Stats, build, held_whole, needed, plan, sentence_pieces, title_key,
+};
+use crate::search::plan::MAX_TITLE_CANDIDATES;
 
 /// Most buckets of one facet (reports at national scale are many; the rest are few).
 const FACET_BUCKETS: usize = 65_536;
@@ -236,7 +239,46 @@ impl Engine {
         let mut plan = plan(words, &stats);
         plan.links = links;
         plan.held_alone(&asked);
+        plan.opening = self.titled_openings(query)?;
         Ok(plan)
+    }
+
+    /// The reports whose title the whole query equals, punctuation and spaces aside, as
+    /// locally (`Searching::titled_opening`): read from their opening passages.
+    fn titled_openings(&self, query: &str) -> Result<Vec<String>> {
+        let Some((key, grams)) = title_key(query) else {
+            return Ok(Vec::new());
+        };
+        let body = json!({
+            "size": MAX_TITLE_CANDIDATES,
+            "track_total_hits": true,
+            "_source": ["report", "title"],
+            "query": {"bool": {"filter": [
+                {"term": {"seq": 0}},
+                {"match": {"title_grams": {"query": grams, "operator": "and"}}},
+            ]}},
+        });
+        let answer = self.search_body(&body, None)?;
+        if total(&answer) > MAX_TITLE_CANDIDATES as u64 {
+            return Ok(Vec::new());
+        }
+        let hits = answer
+            .pointer("/hits/hits")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let mut reports: Vec<String> = hits
+            .iter()
+            .filter_map(|hit| {
+                let source = hit.get("_source")?;
+                let title = source.get("title")?.as_str()?;
+                let report = source.get("report")?.as_str()?;
+                (title_key(title)?.0 == key).then(|| report.to_string())
+            })
+            .collect();
+        reports.sort();
+        reports.dedup();
+        Ok(reports)
     }
 
     /// The best `budget` matches, level by level, with the number of matches of the levels

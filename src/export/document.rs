@@ -57,6 +57,8 @@ pub struct Document {
     pub body_words: String,
     pub body_grams: String,
     pub context_grams: String,
+    /// A table row's caption and column headers ([`Passage::frame`]).
+    pub frame_grams: String,
     pub title_grams: String,
 }
 
@@ -112,6 +114,7 @@ pub fn passage_document(jieba: &Jieba, passage: &Passage, organisation: Option<&
         body_words: preanalyzed(&word_terms(jieba, &body)),
         body_grams: preanalyzed(&gram_terms(&body)),
         context_grams: preanalyzed(&gram_terms(&context)),
+        frame_grams: preanalyzed(&gram_terms(&Folded::new(&passage.frame()))),
         title_grams: preanalyzed(&gram_terms(&title)),
     }
 }

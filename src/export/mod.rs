@@ -128,7 +128,7 @@ pub fn index_definition(shards: u32, replicas: u32) -> Value {
         "mappings": {
             "_meta": {"baogao_analyzer": analyzer_stamp(), "baogao_schema": SCHEMA_VERSION},
             "_routing": {"required": true},
-            "_source": {"excludes": ["body_words", "body_grams", "context_grams", "title_grams", "section_folded"]},
+            "_source": {"excludes": ["body_words", "body_grams", "context_grams", "frame_grams", "title_grams", "section_folded"]},
             "dynamic": "strict",
             "properties": {
                 "id": keyword,
@@ -154,6 +154,7 @@ pub fn index_definition(shards: u32, replicas: u32) -> Value {
                 "body_words": analysed("freqs"),
                 "body_grams": analysed("positions"),
                 "context_grams": analysed("freqs"),
+                "frame_grams": analysed("freqs"),
                 "title_grams": analysed("freqs")
             }
         }
@@ -161,7 +162,7 @@ pub fn index_definition(shards: u32, replicas: u32) -> Value {
 }
 
 /// Version of the document layout ([`Document`] and [`index_definition`]).
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The exported index as `index_definition` would create it, read back from the engine:
 /// refuses one made by another analyzer or layout.

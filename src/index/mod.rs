@@ -60,6 +60,9 @@ pub struct Fields {
     pub body_words: Field,
     pub body_grams: Field,
     pub context_grams: Field,
+    /// A table row's caption and column headers ([`Passage::frame`]): where a quoted phrase
+    /// may be held besides the text.
+    pub frame_grams: Field,
     /// Report title and keywords, on report documents only.
     pub title_grams: Field,
     /// JSON: a [`StoredPassage`], or the [`ReportInfo`] of a report document.
@@ -167,6 +170,7 @@ impl Fields {
             body_words: b.add_text_field("body_words", words),
             body_grams: b.add_text_field("body_grams", body_grams),
             context_grams: b.add_text_field("context_grams", grams.clone()),
+            frame_grams: b.add_text_field("frame_grams", grams.clone()),
             title_grams: b.add_text_field("title_grams", grams),
             // Named `payload` while passages were stored as whole `Passage` JSON: an index in
             // that format fails the schema check and is told to rebuild.
@@ -455,6 +459,10 @@ impl Store {
         if !context.is_empty() {
             doc.add_text(f.context_grams, &context);
         }
+        let frame = p.frame();
+        if !frame.is_empty() {
+            doc.add_text(f.frame_grams, &frame);
+        }
         let kind = Kind::from_name(&p.kind).ok_or_else(|| anyhow!("unknown kind {}", p.kind))?;
         let derived = first_id(&p.report, kind, p.table.as_deref(), &p.text);
         let stored = StoredPassage {
@@ -673,6 +681,7 @@ impl KeyColumn {
     }
 }
 
+// RANKING.md: kinds
 /// How likely a passage of this kind answers a query, in percent. Headings repeat the words
 /// of the passages under them in a few characters, so BM25 alone would rank them first.
 pub fn kind_prior(kind: &str) -> u64 {

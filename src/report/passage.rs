@@ -76,6 +76,20 @@ impl Passage {
         parts.extend(self.headers.iter().map(String::as_str));
         parts.join("\n")
     }
+
+    /// The part of its context a table row (or caption) owns: its table's caption and column
+    /// headers, not the heading above the table. A quoted phrase is held where the text or
+    /// this holds it (RANKING.md: quoted phrases).
+    pub fn frame(&self) -> String {
+        let mut parts: Vec<&str> = self
+            .table
+            .as_deref()
+            .filter(|t| *t != self.text)
+            .into_iter()
+            .collect();
+        parts.extend(self.headers.iter().map(String::as_str));
+        parts.join("\n")
+    }
 }
 
 /// The id of the first passage of `kind` with this text (and table caption) in the report;

@@ -26,6 +26,7 @@ pub fn with_roc_year(date: &str) -> String {
     }
 }
 
+// RANKING.md: numbers and dates in any spelling
 /// The other-calendar spellings of a query word that is a year, typed form excluded:
 /// `民國106年` → `2017年`, `106年`; `106年` → `2017年`, `民國106年`; `2017年` → `106年`
 /// (which `民國106年` also holds). A word that is no year gets none. Works on the folded
@@ -58,6 +59,125 @@ pub fn year_spellings(word: &str) -> Vec<String> {
     } else {
         Vec::new()
     }
+}
+
+/// The other spellings of a query word that is a whole date, typed form excluded: its other
+/// calendar and its other forms (RANKING.md: numbers and dates in any spelling).
+/// `2005年3月30日` → `94年3月30日` (which `中華民國94年3月30日` holds), `94.3.30`, `94.03.30`,
+/// `2005.3.30`, `2005.03.30` and the same slashed; `106.12.25` → `2017年12月25日`,
+/// `106年12月25日`, `106/12/25`, … A year and month (`2016年3月`) gets its other calendar
+/// only: `2016.3` is a number. The index holds a dotted or slashed date as one term beside
+/// its numbers, so each form is a spelling of its own; forms the index reads as the typed
+/// one are left out.
+pub fn date_spellings(word: &str) -> Vec<String> {
+    let Some((year, month, day)) = whole_date(word.trim()) else {
+        return Vec::new();
+    };
+    let roc = year - ROC_OFFSET;
+    let mut out = match day {
+        Some(day) => {
+            let mut out = vec![
+                format!("{year}年{month}月{day}日"),
+                format!("{roc}年{month}月{day}日"),
+            ];
+            for separator in ['.', '/'] {
+                for y in [roc, year] {
+                    out.push(format!("{y}{separator}{month}{separator}{day}"));
+                    out.push(format!("{y}{separator}{month:02}{separator}{day:02}"));
+                }
+            }
+            out
+        }
+        None => vec![format!("{year}年{month}月"), format!("{roc}年{month}月")],
+    };
+    // The typed form, however it was typed (民國 before it, zero-padded, slashed).
+    let typed: Vec<String> =
+        crate::analysis::analyzer::gram_terms(&crate::analysis::analyzer::Folded::new(word))
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+    let stripped = strip_roc_prefix(word.trim()).unwrap_or(word.trim());
+    out.retain(|s| s != stripped && s != word.trim());
+    out.retain(|s| {
+        let terms: Vec<String> =
+            crate::analysis::analyzer::gram_terms(&crate::analysis::analyzer::Folded::new(s))
+                .into_iter()
+                .map(|t| t.text)
+                .collect();
+        terms != typed
+    });
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|s| seen.insert(s.clone()));
+    out
+}
+
+/// A whole date as typed → (Gregorian year, month, day): `[民國]Y年M月D日`, `Y年M月` (no day),
+/// `Y.M.D`, `Y/M/D`; a year below 1000 is an ROC year (a bare one from 民國38年 on, as
+/// [`year_spellings`] reads it). `None`: no date, or no valid day.
+fn whole_date(text: &str) -> Option<(u32, u32, Option<u32>)> {
+    let (roc, rest) = match strip_roc_prefix(text) {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let han = rest.contains('年');
+    let mut parts: Vec<u32> = Vec::new();
+    let mut current: Option<u32> = None;
+    let mut separators = Vec::new();
+    for c in rest.chars() {
+        let c = match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32)?,
+            '．' => '.',
+            '／' => '/',
+            c => c,
+        };
+        if let Some(d) = c.to_digit(10) {
+            let value = current.unwrap_or(0).checked_mul(10)?.checked_add(d)?;
+            if value > 9999 {
+                return None;
+            }
+            current = Some(value);
+        } else if matches!(c, '.' | '/' | '年' | '月' | '日') {
+            parts.push(current.take()?);
+            separators.push(c);
+        } else {
+            return None;
+        }
+    }
+    if let Some(value) = current {
+        parts.push(value);
+    }
+    // Every number of a Han date ends with its unit; a dotted date has three numbers.
+    let well_formed = match han {
+        true => {
+            (separators == ['年', '月', '日'] || separators == ['年', '月'])
+                && parts.len() == separators.len()
+        }
+        false => separators.len() == 2 && separators[0] == separators[1] && !roc,
+    };
+    if !well_formed || parts.len() < 2 {
+        return None;
+    }
+    let year = match parts[0] {
+        y if y >= FIRST_GREGORIAN_YEAR => {
+            if roc || !(ROC_OFFSET + 1..=ROC_OFFSET + LAST_ROC_YEAR).contains(&y) {
+                return None;
+            }
+            y
+        }
+        y if roc && (1..=LAST_ROC_YEAR).contains(&y) => y + ROC_OFFSET,
+        y if (FIRST_BARE_ROC_YEAR..=LAST_ROC_YEAR).contains(&y) => y + ROC_OFFSET,
+        _ => return None,
+    };
+    let month = parts[1];
+    if !(1..=12).contains(&month) {
+        return None;
+    }
+    let day = match parts.get(2) {
+        Some(&d) if (1..=days_in_month(year, month)).contains(&d) => Some(d),
+        Some(_) => return None,
+        None => None,
+    };
+    Some((year, month, day))
 }
 
 fn strip_roc_prefix(text: &str) -> Option<&str> {
@@ -178,6 +298,82 @@ mod tests {
         assert_eq!(year_spellings("中華民國 1年"), ["1912年", "1年"]);
         assert_eq!(year_spellings("106年"), ["2017年", "民國106年"]);
         assert_eq!(year_spellings("2017年"), ["106年"]);
+    }
+
+    #[test]
+    fn whole_dates_meet_across_calendars_and_forms() {
+        let forms = |roc: &str, ad: &str| -> Vec<String> {
+            let mut out = Vec::new();
+            for separator in [".", "/"] {
+                for date in [roc, ad] {
+                    out.push(date.replace('.', separator));
+                }
+            }
+            out
+        };
+        let dated = |head: &[&str], tail: Vec<String>, typed: &str| -> Vec<String> {
+            let mut out: Vec<String> = head.iter().map(|s| s.to_string()).collect();
+            out.extend(tail.into_iter().filter(|s| s != typed));
+            out
+        };
+        assert_eq!(
+            date_spellings("2005年3月30日"),
+            dated(
+                &[
+                    "94年3月30日",
+                    "94.3.30",
+                    "94.03.30",
+                    "2005.3.30",
+                    "2005.03.30"
+                ],
+                vec![
+                    "94/3/30".into(),
+                    "94/03/30".into(),
+                    "2005/3/30".into(),
+                    "2005/03/30".into()
+                ],
+                ""
+            )
+        );
+        assert_eq!(
+            date_spellings("中華民國94年3月30日"),
+            [
+                vec!["2005年3月30日".to_string()],
+                date_spellings("2005年3月30日")[1..].to_vec()
+            ]
+            .concat()
+        );
+        assert_eq!(
+            date_spellings("106.12.25"),
+            dated(
+                &["2017年12月25日", "106年12月25日"],
+                forms("106.12.25", "2017.12.25"),
+                "106.12.25"
+            )
+        );
+        assert_eq!(
+            date_spellings("106/12/25"),
+            dated(
+                &["2017年12月25日", "106年12月25日"],
+                forms("106.12.25", "2017.12.25"),
+                "106/12/25"
+            )
+        );
+        assert!(date_spellings("95.3.30").contains(&"2006年3月30日".to_string()));
+        assert!(date_spellings("95.3.30").contains(&"95.03.30".to_string()));
+        assert_eq!(date_spellings("2016年3月"), ["105年3月"]);
+        // Numbers that are no dates: a decimal, a month 13, a day 30 of February, a
+        // version, a duration.
+        for word in [
+            "106.12",
+            "106.13.1",
+            "2016.2.30",
+            "1.2.3",
+            "10年3月",
+            "2016年3月3",
+        ] {
+            assert!(date_spellings(word).is_empty(), "{word}");
+        }
         for word in [
             "2017",
             "106",

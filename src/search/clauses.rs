@@ -14,16 +14,22 @@ use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, RangeQuery, TermQue
 use tantivy::schema::IndexRecordOption;
 
 use crate::report::roc::day_number;
-use crate::search::plan::{Plan, PlannedWord, WholeWord};
+use crate::search::plan::{Plan, PlannedWord, TITLE_QUERY_BONUS, WholeWord};
 use crate::search::sum_query::{Anchor, Candidates, Clause, SumQuery};
 use crate::search::{Level, Request, Searching};
 
+// RANKING.md: rare words decide
 /// Bonus for a word found whole in the passage text, per unit of the word's idf: holding a
 /// word counts for more than how often or in how short a passage it is held (BM25's part),
 /// and a rare word for more than a common one.
 pub(crate) const WHOLE_WORD_BODY_PER_IDF: f32 = 4.0;
-/// The same for a word found whole in the passage's context.
-pub(crate) const WHOLE_WORD_CONTEXT_PER_IDF: f32 = 3.5;
+// RANKING.md: own text first
+/// The same for a word found whole in the passage's context (the heading above it, a table
+/// row's caption and headers): a quarter of the text's, so that what a passage inherits
+/// breaks ties between passages whose own text holds the same words and never makes up for
+/// a word the text lacks (RANKING.md: own text first).
+pub(crate) const WHOLE_WORD_CONTEXT_PER_IDF: f32 = 1.0;
+// RANKING.md: questions
 /// Bonus for neighbouring words of a question held together, per unit of the idf of the
 /// bigrams they make together: those bigrams count as BM25 would count them in a passage
 /// holding them once or twice, not as a word held whole.
@@ -58,7 +64,13 @@ impl Searching<'_> {
             match whole {
                 Some(whole) if word.required => {
                     required_words.push(whole_words);
-                    required.push((Occur::Must, self.in_passage(whole)));
+                    let mut held = vec![(Occur::Should, self.in_passage(whole))];
+                    // A title typed whole may quote what its report names (「湖山水庫運用要點」):
+                    // its opening passage holds the query whatever it quotes.
+                    if let Some((_, opening)) = &plan.opening {
+                        held.push((Occur::Should, opening.box_clone()));
+                    }
+                    required.push((Occur::Must, Box::new(BooleanQuery::new(held))));
                 }
                 None if word.required || scope == Scope::Level(Level::All) => {
                     // No passage holds this word whole.
@@ -68,8 +80,28 @@ impl Searching<'_> {
             }
             clauses.extend(word_clauses(word, whole_words));
             if whole.is_some() {
+                // RANKING.md: a title typed whole. The report whose title the query is holds
+                // every word in its title, and its opening passage holds each: that passage
+                // is a full match, and first.
+                let mut keys = word.title_keys.clone();
+                if let Some((reports, opening)) = &plan.opening {
+                    keys.extend(reports);
+                    keys.sort_unstable();
+                    keys.dedup();
+                    clauses.push(Clause {
+                        query: opening.box_clone(),
+                        bonus: if whole_words == 0 {
+                            TITLE_QUERY_BONUS
+                        } else {
+                            0.0
+                        },
+                        weight: 0.0,
+                        anchor: Anchor::Word(whole_words),
+                        place: false,
+                    });
+                }
                 whole_words += 1;
-                title_keys.push(word.title_keys.clone());
+                title_keys.push(keys);
             }
         }
         clauses.extend(plan.together.iter().map(|(query, extra)| Clause {
@@ -98,6 +130,7 @@ impl Searching<'_> {
         let boolean = |clauses: Vec<(Occur, Box<dyn Query>)>| {
             (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
         };
+        // RANKING.md: match level first
         let (candidates, exclusive) = match scope {
             Scope::Level(Level::All) => (Candidates::EveryWord, false),
             Scope::Level(Level::Some) => (Candidates::SomeWord, true),
@@ -107,6 +140,7 @@ impl Searching<'_> {
         // some words, its headings the others — points at it: each word counts there as if
         // its text held it too (科學技術基本法 第17條 ranks the article above passages
         // quoting 依科學技術基本法第十七條).
+        // RANKING.md: a title and a heading name a place
         let place_bonuses = match whole_words > 1 {
             true => plan
                 .positive()
@@ -189,20 +223,11 @@ impl Searching<'_> {
     }
 
     /// A quoted phrase's match: in the passage's own text, or for a table row in its caption
-    /// or column headers (its context), never in a heading above the passage alone.
+    /// or column headers (its frame), never in a heading above the passage alone.
+    // RANKING.md: quoted phrases
     fn in_passage(&self, whole: &WholeWord) -> Box<dyn Query> {
-        let row_context: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-            (Occur::Must, whole.context.box_clone()),
-            (
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    self.store.kind_term("table_row"),
-                    IndexRecordOption::Basic,
-                )),
-            ),
-        ]));
         let mut clauses = in_text(whole);
-        clauses.push((Occur::Should, row_context));
+        clauses.push((Occur::Should, whole.frame.box_clone()));
         Box::new(BooleanQuery::new(clauses))
     }
 }
@@ -233,7 +258,14 @@ fn word_clauses(word: &PlannedWord, n: usize) -> Vec<Clause> {
             clauses.push(Clause {
                 query: body.box_clone(),
                 bonus: WHOLE_WORD_BODY_PER_IDF * word.rarity * share,
-                weight: scale * word.run_factor,
+                // RANKING.md: typed spelling first. Another spelling earns its share of the
+                // bonus and no BM25: how often or in how short a passage it is held only
+                // orders the passages holding the spelling typed.
+                weight: if share < 1.0 {
+                    0.0
+                } else {
+                    scale * word.run_factor
+                },
                 anchor: Anchor::Word(n),
                 place: false,
             });
@@ -246,6 +278,7 @@ fn word_clauses(word: &PlannedWord, n: usize) -> Vec<Clause> {
             place: true,
         });
     }
+    // RANKING.md: dictionary words inside a word
     clauses.extend(word.parts.iter().map(|(query, piece)| {
         let anchor = if *piece { Anchor::Part } else { Anchor::Never };
         Clause::scored(query.box_clone(), anchor)

@@ -7,15 +7,17 @@
 //! [`snippet`] marks the words found; [`suggest`] offers a spelling when no passage holds a
 //! word. [`locate`] finds the source of a quotation.
 //!
-//! How a search ranks, in rules a user can predict:
+//! How a search ranks, in rules a user can predict (every rule, why, and its measured
+//! effect: docs/RANKING.md; its code is marked `// RANKING.md: <rule>`):
 //! 1. Match level first: passages holding every query word whole (in the text or its
 //!    context: heading, or a table row's caption and headers), then those holding at least
 //!    one word whole, then those holding only parts (at least two characters) of words.
 //! 2. Within a level, a word held whole earns a bonus proportional to how rare the word is in
 //!    the index, plus its BM25; the dictionary words inside it add their BM25. Rare words
 //!    decide, common ones (and question words, which are dropped) barely count.
-//! 3. Passages of reports whose title holds query words get a smaller bonus per word;
-//!    headings weigh half, captions and notes 85%.
+//! 3. Passages of reports whose title holds query words get a smaller bonus per word; what a
+//!    passage inherits (heading, caption, headers) earns a quarter of what its own text
+//!    earns; headings weigh half, captions and notes 85%.
 //! 4. Equal scores: report, then place in the report.
 
 pub mod clauses;

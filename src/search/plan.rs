@@ -19,17 +19,27 @@ use tantivy::schema::{Field, IndexRecordOption};
 use crate::analysis::analyzer::{Folded, gram_terms, is_han, is_significant, query_pieces};
 use crate::analysis::numerals::spellings;
 use crate::analysis::synonyms::Synonyms;
-use crate::report::roc::year_spellings;
+use crate::report::roc::{date_spellings, year_spellings};
 use crate::search::Searching;
 use crate::search::query::{QueryWord, parse_query};
 use crate::search::sum_query::ReportKeys;
 
+// RANKING.md: the report's title
 /// Bonus for each query word found in the title of the passage's report, per unit of the
 /// word's idf: a report about 大眾捷運 makes its table rows answers to a query that names
 /// 大眾捷運.
 pub(crate) const TITLE_WORD_PER_IDF: f32 = 2.0;
 /// Most reports whose title may hold a word for the match level (see [`PlannedWord::title_keys`]).
 pub(crate) const MAX_TITLED_REPORTS: usize = 1000;
+// RANKING.md: a title typed whole
+/// Bonus of the opening passage of a report whose title the query equals: above any score
+/// the words themselves earn (rare words earn tens per idf unit), so it comes first.
+pub(crate) const TITLE_QUERY_BONUS: f32 = 10_000.0;
+/// Most reports whose titles hold every term of a query that are read to see whether one
+/// equals it: a query held by more titles is a common phrase, and reading each report's
+/// stored record would cost more than the search.
+pub(crate) const MAX_TITLE_CANDIDATES: usize = 200;
+// RANKING.md: typed spelling first
 /// BM25 of a word found in another spelling of its numbers (第十二條 for 第12條), relative
 /// to the spelling typed: the typed one ranks first when all else is equal.
 pub(crate) const OTHER_SPELLING: f32 = 0.9;
@@ -45,6 +55,7 @@ pub(crate) const COMMON_TERM_SHARE: u64 = 20;
 pub(crate) const COMMON_PHRASE_SHARE: u64 = 50;
 /// ... and in more than this many: positions are cheap to read in a small index.
 const MIN_COMMON_DOCS: u64 = 1000;
+// RANKING.md: questions
 /// A character standing alone in a question is a word of it when at most 1/N of the
 /// passages hold it as a word ...
 const LONE_CHAR_SHARE: u64 = 200;
@@ -164,6 +175,9 @@ pub(super) struct WholeWord {
     pub other_spellings: Option<Box<dyn Query>>,
     /// In the passage's context, in any spelling.
     pub context: Box<dyn Query>,
+    /// In a table row's caption or column headers (see [`crate::report::passage::Passage::frame`]),
+    /// in any spelling.
+    pub frame: Box<dyn Query>,
 }
 
 impl WholeWord {
@@ -208,6 +222,9 @@ pub(super) struct Plan {
     pub links: Vec<Box<dyn Query>>,
     /// (report key, bonus) for the reports whose title holds query words, sorted by key.
     pub report_bonuses: Vec<(u64, f32)>,
+    /// The opening passages of the reports whose title the whole query equals (their keys
+    /// sorted, and one query finding those passages).
+    pub opening: Option<(Vec<u64>, Box<dyn Query>)>,
     /// What snippets mark: the words sought, each in any spelling of its numbers, as it may
     /// have been matched.
     pub marked: Vec<String>,
@@ -316,8 +333,10 @@ impl Searching<'_> {
             together,
             links,
             report_bonuses: Vec::new(),
+            opening: None,
             marked: Vec::new(),
         };
+        plan.opening = self.titled_opening(query);
         // Title bonuses only add to the score of passages that are candidates anyway.
         if plan.positive().count() > 1 {
             plan.report_bonuses = self.title_bonuses(&mut plan);
@@ -470,6 +489,7 @@ impl Searching<'_> {
             body: (term(f.body_grams), 1.0),
             other_spellings: None,
             context: term(f.context_grams),
+            frame: term(f.frame_grams),
         })
     }
 
@@ -583,16 +603,19 @@ impl Searching<'_> {
         others.extend(alternatives(typed, self.synonyms));
         let body = self.phrase(f.body_grams, folded)?;
         let context = self.phrase(f.context_grams, folded)?.0;
+        let frame = self.phrase(f.frame_grams, folded)?.0;
         if others.is_empty() {
             return Some(WholeWord {
                 body,
                 other_spellings: None,
                 context,
+                frame,
             });
         }
         let others: Vec<Folded> = others.iter().map(|s| Folded::new(s)).collect();
         let mut bodies: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut contexts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, context)];
+        let mut frames: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, frame)];
         // Another spelling earns less BM25 than the one typed: 二百三十五万 has more and
         // rarer bigrams than 235万, which would otherwise outrank the spelling asked for.
         let typed = self.phrase_weight(f.body_grams, folded);
@@ -608,13 +631,83 @@ impl Searching<'_> {
             if let Some((query, _)) = self.phrase(f.context_grams, spelling) {
                 contexts.push((Occur::Should, query));
             }
+            if let Some((query, _)) = self.phrase(f.frame_grams, spelling) {
+                frames.push((Occur::Should, query));
+            }
         }
         Some(WholeWord {
             body,
             other_spellings: (!bodies.is_empty())
                 .then(|| Box::new(BooleanQuery::new(bodies)) as Box<dyn Query>),
             context: Box::new(BooleanQuery::new(contexts)),
+            frame: Box::new(BooleanQuery::new(frames)),
         })
+    }
+
+    /// The reports whose title the query equals, folded, punctuation and spaces aside (a
+    /// title typed as the query, its quotation marks and all), and their opening passages
+    /// (RANKING.md: a title typed whole).
+    fn titled_opening(&self, query: &str) -> Option<(Vec<u64>, Box<dyn Query>)> {
+        let folded = Folded::new(query);
+        let key: String = folded
+            .chars
+            .iter()
+            .filter(|c| is_significant(**c))
+            .collect();
+        if key.chars().count() < 2 {
+            return None;
+        }
+        let f = &self.store.fields;
+        let (title_query, _) = self.phrase(f.title_grams, &Folded::new(&key))?;
+        let found = self
+            .searcher
+            .search(&title_query, &tantivy::collector::DocSetCollector)
+            .ok()?;
+        if found.len() > MAX_TITLE_CANDIDATES {
+            return None;
+        }
+        let mut keys = Vec::new();
+        let mut openings: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for address in found {
+            let Ok(doc) = self.searcher.doc::<tantivy::TantivyDocument>(address) else {
+                continue;
+            };
+            let Ok(info) = self.store.payload::<crate::index::ReportInfo>(&doc) else {
+                continue;
+            };
+            let title: String = Folded::new(&info.title)
+                .chars
+                .into_iter()
+                .filter(|c| is_significant(*c))
+                .collect();
+            if title != key {
+                continue;
+            }
+            keys.push(crate::index::report_key(&info.id));
+            let opening = BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        self.store.report_term(&info.id),
+                        IndexRecordOption::Basic,
+                    )) as Box<dyn Query>,
+                ),
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_u64(f.seq, 0),
+                        IndexRecordOption::Basic,
+                    )),
+                ),
+            ]);
+            openings.push((Occur::Should, Box::new(opening)));
+        }
+        if keys.is_empty() {
+            return None;
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        Some((keys, Box::new(BooleanQuery::new(openings))))
     }
 
     /// Score bonuses for the passages of reports whose title contains some of the words:
@@ -946,12 +1039,14 @@ pub(crate) fn is_sentence(text: &str) -> bool {
         .any(|q| q.chars().count() > 1 && folded.contains(q.as_str()))
 }
 
+// RANKING.md: numbers and dates in any spelling
 /// What a query word is also searched as, besides its number spellings: a year word in its
 /// other calendar (`民國106年` → `2017年`, `106年`), then the other words of its synonym groups
 /// (`北市府` → `臺北市政府` …). `analyze` shows them.
 pub fn alternatives(typed: &str, synonyms: &Synonyms) -> Vec<String> {
     let folded: String = Folded::new(typed).chars.iter().collect();
     let mut out = year_spellings(&folded);
+    out.extend(date_spellings(&folded));
     out.extend(synonyms.alternatives(typed));
     out
 }

@@ -114,6 +114,7 @@ impl Searching<'_> {
         })
     }
 
+    // RANKING.md: partial hits name what they miss
     /// For each hit of `page`, the query words it does not hold whole: neither its text nor
     /// its context hold the word's run, nor its report's title the word (as the match level
     /// counts them). Hits of level `all` hold every word. One scorer per word and segment,
@@ -238,6 +239,7 @@ impl Searching<'_> {
             return Ok(Vec::new());
         };
         let f = &self.store.fields;
+        // RANKING.md: repeats take one slot
         let same_text = Term::from_field_u64(f.same_text, text_key);
         // Most texts are held once in the whole index: a term lookup says so without a search.
         if self.searcher.doc_freq(&same_text)? <= 1 {

@@ -32,6 +32,7 @@ const MAX_CHARS: usize = 8;
 const MAX_CANDIDATES: usize = 64;
 
 impl Searching<'_> {
+    // RANKING.md: did you mean
     /// The query with each unheld word replaced by its nearest held spelling (see the module
     /// documentation); `None` when no word could be replaced.
     pub(super) fn suggestion(&self, query: &str, plan: &Plan) -> Option<String> {

@@ -439,11 +439,16 @@ impl SumScorer {
             .count()
     }
 
+    // RANKING.md: a title and a heading name a place
     /// Whether the passage's place holds every word at `doc` (clauses already reached): its
-    /// report's title at least one, a place clause each of the others.
+    /// report's title at least one, a place clause each of the others, and there are others.
+    /// A title holding every word names a report, not a place in it: its passages inherit
+    /// the words alike, so none earns the place's bonus (RANKING.md: own text first).
     fn placed(&self, doc: DocId, report: Option<u64>) -> bool {
         let titled = |n: usize| title_holds(&self.title_keys, n, report);
-        (0..self.all_words.len()).any(titled)
+        let words = 0..self.all_words.len();
+        words.clone().any(titled)
+            && words.clone().any(|n| !titled(n))
             && self.all_words.iter().enumerate().all(|(n, word)| {
                 titled(n)
                     || word.iter().any(|&i| {

@@ -40,6 +40,7 @@ pub struct Ranked {
     address: DocAddress,
 }
 
+// RANKING.md: equal scores
 impl Ord for Ranked {
     fn cmp(&self, other: &Ranked) -> Ordering {
         other

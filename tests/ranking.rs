@@ -1,0 +1,157 @@
+//! Ranking rules (docs/RANKING.md), each checked with the built binary on a temporary
+//! corpus of real reports that are not the dev set's: what a rule promises about the order
+//! of hits, not a score.
+
+use serde::Deserialize;
+
+mod util;
+use util::Work;
+
+#[derive(Debug, Deserialize)]
+struct Hit {
+    text: String,
+    kind: String,
+    #[serde(default)]
+    table: Option<String>,
+    #[serde(default)]
+    headers: Vec<String>,
+    #[serde(rename = "match")]
+    level: String,
+    seq: u64,
+    report: String,
+}
+
+const GAZETTE: &str = "tests/fixtures/gazette-08_82980-utf8.txt";
+const CABINET: &str = "tests/fixtures/gazette-12_81788-utf8.txt";
+
+fn work(files: &[(&str, &str)]) -> Work {
+    let w = Work::new();
+    for (from, name) in files {
+        std::fs::copy(from, w.corpus().join(name)).unwrap();
+    }
+    let (code, _, stderr) = w.run(&["index"]);
+    assert_eq!(code, 0, "{stderr}");
+    w
+}
+
+fn search(w: &Work, args: &[&str]) -> Vec<Hit> {
+    let mut all = vec!["search", "--json"];
+    all.extend_from_slice(args);
+    let (code, stdout, stderr) = w.run(&all);
+    assert!(code == 0 || code == 1, "exit {code}: {stderr}");
+    stdout
+        .lines()
+        .filter(|l| !l.starts_with("{\"facets\""))
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+/// RANKING.md, own text first: when the report's title holds every query word, its passages
+/// all inherit them; a passage whose own text holds them all ranks above every passage
+/// whose own text holds none (a lead or heading above it may hold them).
+#[test]
+fn own_text_outranks_what_the_title_and_headings_give() {
+    let w = work(&[(GAZETTE, "reservoir.txt"), (CABINET, "cabinet.txt")]);
+    for words in [["湖山水庫", "運用"], ["水庫", "運用"]] {
+        let query = words.join(" ");
+        let hits = search(&w, &[&query, "--limit", "60"]);
+        let holds = |h: &Hit| words.iter().filter(|x| h.text.contains(*x)).count();
+        let last_full = hits.iter().rposition(|h| holds(h) == words.len());
+        let first_none = hits.iter().position(|h| holds(h) == 0);
+        if let (Some(last_full), Some(first_none)) = (last_full, first_none) {
+            assert!(
+                last_full < first_none,
+                "{query}: #{first_none} holds no word ({}) but #{last_full} holds all ({})",
+                hits[first_none].text,
+                hits[last_full].text
+            );
+        }
+        assert!(last_full.is_some(), "{query}");
+    }
+}
+
+/// RANKING.md, quoted phrases: a quoted phrase is held by the passage's own text, or by a
+/// table row's caption or column headers; never by the heading above it alone.
+#[test]
+fn a_quoted_phrase_is_in_the_text_caption_or_headers() {
+    let w = work(&[(GAZETTE, "reservoir.txt"), (CABINET, "cabinet.txt")]);
+    for phrase in ["水門操作", "蓄水利用運轉", "緊急運轉"] {
+        let quoted = format!("\"{phrase}\"");
+        let hits = search(&w, &[&quoted, "--limit", "200"]);
+        assert!(!hits.is_empty(), "{quoted}");
+        for h in &hits {
+            let own = h.text.contains(phrase)
+                || h.table.as_deref().is_some_and(|t| t.contains(phrase))
+                || h.headers.iter().any(|x| x.contains(phrase));
+            assert!(own, "{quoted}: {} ({})", h.text, h.kind);
+        }
+    }
+}
+
+/// RANKING.md, a title typed whole: a query equal to a report's title (its punctuation and
+/// spaces aside) is a full match, and that report's opening passage comes first.
+#[test]
+fn a_title_typed_whole_puts_its_report_opening_first() {
+    let w = work(&[(GAZETTE, "reservoir.txt"), (CABINET, "cabinet.txt")]);
+    for (query, report) in [
+        ("行政院第3483次會議院長提示暨院會決定決議事項", "cabinet"),
+        (
+            "經濟部令：訂定「湖山水庫運用要點」、「湖山水庫水門操作規定」，自即日生效",
+            "reservoir",
+        ),
+        (
+            "經濟部令 訂定 湖山水庫運用要點 湖山水庫水門操作規定 自即日生效",
+            "reservoir",
+        ),
+    ] {
+        let hits = search(&w, &[query, "--limit", "5"]);
+        let first = hits.first().unwrap_or_else(|| panic!("{query}: no hit"));
+        assert_eq!(
+            (first.report.as_str(), first.seq, first.level.as_str()),
+            (report, 0, "all"),
+            "{query}: {}",
+            first.text
+        );
+    }
+    // Part of a title is no title.
+    let hits = search(&w, &["行政院第3483次會議", "--limit", "5"]);
+    assert!(hits.iter().all(|h| h.seq != 0 || h.text.contains("3483")));
+}
+
+/// RANKING.md, numbers and dates in any spelling: a whole date meets its other calendar and
+/// its dotted and slashed forms.
+#[test]
+fn whole_dates_meet_across_calendars_and_forms() {
+    let w = work(&[(GAZETTE, "reservoir.txt"), (CABINET, "cabinet.txt")]);
+    // reservoir.txt holds 中華民國105年4月1日.
+    for query in ["2016年4月1日", "105.4.1", "105/4/1", "2016.04.01"] {
+        let hits = search(&w, &[query, "--limit", "3"]);
+        let first = hits.first().unwrap_or_else(|| panic!("{query}: no hit"));
+        assert_eq!(first.level, "all", "{query}: {}", first.text);
+        assert!(
+            first.text.contains("105年4月1日"),
+            "{query}: {}",
+            first.text
+        );
+    }
+}
+
+/// RANKING.md, typed spelling first: passages holding the spelling typed rank above those
+/// holding only another spelling, however short those are.
+#[test]
+fn the_typed_spelling_ranks_first() {
+    let w = Work::new();
+    std::fs::write(
+        w.corpus().join("years.txt"),
+        "年度報告\n\n民國105年1月14日\n\n\
+         本會於2016年完成各項計畫之期中檢討，並就執行進度、經費運用與後續推動方式提出建議，\
+         供各機關參考辦理，相關意見已彙整於附件。\n\n\
+         105年\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = w.run(&["index"]);
+    assert_eq!(code, 0, "{stderr}");
+    let hits = search(&w, &["2016年", "--limit", "5"]);
+    assert!(hits.len() >= 2, "{hits:?}");
+    assert!(hits[0].text.contains("2016年"), "{}", hits[0].text);
+}
