@@ -313,8 +313,6 @@ pub fn plan(words: Vec<QueryWord>, stats: &Stats) -> EnginePlan {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     Level(Level),
-    /// Every match, whatever its level (facets).
-    Any,
 }
 
 /// Filters of a request, as engine clauses; `None` when one can match nothing.
@@ -642,14 +640,6 @@ pub fn build(request: &Request, plan: &EnginePlan, scope: Scope) -> Option<Value
             }
             filter.push(any_of(pieces));
             must_not.extend(held);
-        }
-        Scope::Any => {
-            let mut any = held;
-            any.extend(pieces);
-            if any.is_empty() {
-                return None;
-            }
-            filter.push(any_of(any));
         }
     }
     let boolean = json!({"bool": {

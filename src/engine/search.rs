@@ -282,30 +282,44 @@ impl Engine {
     }
 
     /// The best `budget` matches, level by level, with the number of matches of the levels
-    /// read and whether those are all the matches there are.
+    /// read, whether those are all the matches there are, and (when asked) the facets of the
+    /// levels read: facets count what the total counts, as in local search
+    /// (`src/search/counts.rs`).
     fn ranked(
         &self,
         request: &Request,
         plan: &EnginePlan,
         routing: Option<&str>,
         budget: usize,
-    ) -> Result<(Vec<Ranked>, usize, bool)> {
-        let mut ranked: Vec<Ranked> = Vec::new();
-        let mut matched = 0;
+    ) -> Result<Read> {
+        let mut read = Read {
+            facets: request.facets.then(Facets::default),
+            ..Read::default()
+        };
+        let terms = |field: &str| json!({"terms": {"field": field, "size": FACET_BUCKETS}});
         for &level in plan.levels() {
-            if matched >= budget {
-                return Ok((ranked, matched, false));
+            if read.matched >= budget {
+                return Ok(read);
             }
             let Some(query) = build(request, plan, Scope::Level(level)) else {
                 continue;
             };
-            let body = json!({
+            let mut body = json!({
                 "query": query,
-                "size": budget - matched,
+                "size": budget - read.matched,
                 "track_total_hits": true,
                 "sort": [{"_score": "desc"}, {"key": "asc"}],
                 "_source": DISPLAY_FIELDS,
             });
+            if read.facets.is_some() {
+                body["aggs"] = json!({
+                    "kind": terms("kind"),
+                    "report": terms("report"),
+                    "year": terms("year"),
+                    "section": terms("section_top"),
+                    "organisation": terms("organisation"),
+                });
+            }
             let answer = self.search_body(&body, routing)?;
             let hits = answer
                 .pointer("/hits/hits")
@@ -314,12 +328,15 @@ impl Engine {
                 .unwrap_or_default();
             for hit in hits {
                 let score = hit.get("_score").and_then(Value::as_f64).unwrap_or(0.0) as f32;
-                ranked.push((level, score, passage(&hit)?));
+                read.ranked.push((level, score, passage(&hit)?));
             }
-            matched += total(&answer) as usize;
+            read.matched += total(&answer) as usize;
+            if let Some(facets) = read.facets.as_mut() {
+                add_buckets(facets, &answer);
+            }
         }
-        let complete = ranked.len() == matched;
-        Ok((ranked, matched, complete))
+        read.complete = read.ranked.len() == read.matched;
+        Ok(read)
     }
 
     /// Runs a search as local search runs it (see `src/search/run.rs`).
@@ -339,24 +356,18 @@ impl Engine {
         // Repeats of a passage already ranked are folded into it, as local search does
         // (there by the `same_text` column, here by the same key of the returned text).
         let mut budget = wanted;
-        let (ranked, matched) = loop {
-            let (ranked, matched, complete) = self.ranked(request, &plan, routing, budget)?;
+        let (ranked, total, facets) = loop {
+            let read = self.ranked(request, &plan, routing, budget)?;
             let mut seen = std::collections::HashSet::new();
-            let kept: Vec<Ranked> = ranked
+            let kept: Vec<Ranked> = read
+                .ranked
                 .into_iter()
                 .filter(|(_, _, p)| seen.insert((p.report.clone(), same_text_key(&p.text))))
                 .collect();
-            if kept.len() >= wanted || complete {
-                break (kept, matched);
+            if kept.len() >= wanted || read.complete {
+                break (kept, read.matched, read.facets);
             }
             budget = budget.saturating_mul(2);
-        };
-        let (total, facets) = match request.facets {
-            true => {
-                let (total, facets) = self.facets(request, &plan, routing)?;
-                (total, Some(facets))
-            }
-            false => (matched, None),
         };
         let marked = plan.marked();
         let hits = ranked
@@ -386,57 +397,39 @@ impl Engine {
             suggestion: None,
         })
     }
+}
 
-    /// Every match's count and its facets, as terms aggregations.
-    fn facets(
-        &self,
-        request: &Request,
-        plan: &EnginePlan,
-        routing: Option<&str>,
-    ) -> Result<(usize, Facets)> {
-        let Some(query) = build(request, plan, Scope::Any) else {
-            return Ok((0, Facets::default()));
-        };
-        let terms = |field: &str| json!({"terms": {"field": field, "size": FACET_BUCKETS}});
-        let body = json!({
-            "query": query,
-            "size": 0,
-            "track_total_hits": true,
-            "aggs": {
-                "kind": terms("kind"),
-                "report": terms("report"),
-                "year": terms("year"),
-                "section": terms("section_top"),
-                "organisation": terms("organisation"),
+/// What [`Engine::ranked`] read: the matches kept, how many the levels read hold, whether
+/// that is all of them, and the facets of those levels when asked.
+#[derive(Default)]
+struct Read {
+    ranked: Vec<Ranked>,
+    matched: usize,
+    complete: bool,
+    facets: Option<Facets>,
+}
+
+/// Adds one level's terms-aggregation buckets to the facets counted so far.
+fn add_buckets(facets: &mut Facets, answer: &Value) {
+    let fields = [
+        ("kind", &mut facets.kind),
+        ("report", &mut facets.report),
+        ("year", &mut facets.year),
+        ("section", &mut facets.section),
+        ("organisation", &mut facets.organisation),
+    ];
+    for (name, counts) in fields {
+        let buckets = answer
+            .pointer(&format!("/aggregations/{name}/buckets"))
+            .and_then(Value::as_array);
+        for bucket in buckets.into_iter().flatten() {
+            if let (Some(key), Some(count)) = (
+                bucket.get("key").and_then(Value::as_str),
+                bucket.get("doc_count").and_then(Value::as_u64),
+            ) {
+                *counts.entry(key.to_string()).or_default() += count;
             }
-        });
-        let answer = self.search_body(&body, routing)?;
-        let buckets = |name: &str| -> BTreeMap<String, u64> {
-            answer
-                .pointer(&format!("/aggregations/{name}/buckets"))
-                .and_then(Value::as_array)
-                .map(|list| {
-                    list.iter()
-                        .filter_map(|b| {
-                            Some((
-                                b.get("key")?.as_str()?.to_string(),
-                                b.get("doc_count")?.as_u64()?,
-                            ))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        Ok((
-            total(&answer) as usize,
-            Facets {
-                kind: buckets("kind"),
-                report: buckets("report"),
-                year: buckets("year"),
-                section: buckets("section"),
-                organisation: buckets("organisation"),
-            },
-        ))
+        }
     }
 }
 
