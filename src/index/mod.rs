@@ -175,8 +175,18 @@ impl Fields {
             seq: b.add_u64_field("seq", number),
             body_words: b.add_text_field("body_words", words),
             body_grams: b.add_text_field("body_grams", body_grams),
-            context_grams: b.add_text_field("context_grams", grams.clone()),
-            title_grams: b.add_text_field("title_grams", grams),
+            context_grams: b.add_text_field("context_grams", grams),
+            // Titles are only matched (the reports whose title holds a word), never scored:
+            // no norms (a byte for every document, where one in 55 has a title).
+            title_grams: b.add_text_field(
+                "title_grams",
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(analyzer::GRAMS)
+                        .set_fieldnorms(false)
+                        .set_index_option(IndexRecordOption::WithFreqs),
+                ),
+            ),
             // Named `payload` while passages were stored as whole `Passage` JSON: an index in
             // that format fails the schema check and is told to rebuild.
             stored: b.add_text_field("stored", STORED),
