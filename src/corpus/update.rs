@@ -161,6 +161,10 @@ pub fn update_with(
     if rebuild {
         writer.delete_all_documents()?;
     }
+    // A first index (or a rebuild) is written in one commit: each commit flushes every
+    // writer thread's segment, small segments that tantivy then merges again (a killed
+    // first index is simply run again).
+    let first = rebuild || known.is_empty();
 
     // Which files need work: new, or size/mtime differ (then the hash decides).
     let mut todo = Vec::new();
@@ -195,8 +199,12 @@ pub fn update_with(
     let written = (|| -> Result<()> {
         progress.start(todo.iter().map(|f| f.size).sum());
         let mut since_commit = 0u64;
-        for batch in todo.chunks(BATCH_FILES) {
-            let results: Vec<(CorpusFile, Option<String>, Result<Read>)> = batch
+        // Batches are read and parsed on rayon's threads while the previous batch is fed to
+        // the writer (whose own threads tokenize): both stages keep the cores busy. At most
+        // two parsed batches wait, which bounds memory.
+        let (parsed, batches) = std::sync::mpsc::sync_channel(1);
+        let parse = |batch: &[CorpusFile]| -> Vec<(CorpusFile, Option<String>, Result<Read>)> {
+            batch
                 .par_iter()
                 .map(|file| {
                     let bytes = match file.read() {
@@ -220,81 +228,96 @@ pub fn update_with(
                         ingest_bytes(&bytes, &file.path, None).map(|i| Read::Parsed(Box::new(i)));
                     (file.clone(), Some(hash), result)
                 })
-                .collect();
-            for (file, hash, result) in results {
-                progress.advance(file.size);
-                match result {
-                    Ok(Read::Unchanged) => {
-                        // Same bytes, new mtime: refresh the report document only.
-                        let mut info = known[&file.id].clone();
-                        info.mtime = file.mtime;
-                        info.hash = hash.unwrap_or_default();
-                        writer
-                            .delete_term(tantivy::Term::from_field_text(store.fields.id, &info.id));
-                        writer.add_document(store.report_doc(&info)?)?;
-                        summary.unchanged += 1;
-                    }
-                    Ok(Read::FailedBefore) => {
-                        let mut before = failed_before[&file.relative].clone();
-                        before.mtime = file.mtime;
-                        failures.push(before);
-                        summary.skipped_as_before += 1;
-                    }
-                    Ok(Read::Parsed(ingested)) => {
-                        let existed = known.contains_key(&file.id);
-                        progress.event(Event::Read {
-                            id: file.id.clone(),
-                            title: ingested.report.title.clone(),
-                        });
-                        let n = write_report(
-                            &store,
-                            &writer,
-                            &file,
-                            hash.as_deref().unwrap_or_default(),
-                            &ingested,
-                            known.get(&file.id).or(arrived.get(&file.id)),
-                        )?;
-                        summary.passages += n;
-                        summary.bytes_indexed += file.size;
-                        since_commit += file.size;
-                        if existed {
-                            summary.replaced.push(file.id.clone());
-                        } else {
-                            summary.added.push(file.id.clone());
-                        }
-                    }
-                    Err(e) => {
-                        let cause = format!("{e:#}");
-                        // A file is known bad only for what is in its bytes: a missing program
-                        // (pdftotext) or an unreadable file is tried again next time.
-                        let missing_tool = e
-                            .downcast_ref::<FormatError>()
-                            .is_some_and(|f| matches!(f, FormatError::MissingTool(_)));
-                        if let Some(hash) = hash.filter(|_| !missing_tool) {
-                            failures.push(KnownFailure {
-                                file: file.relative.clone(),
-                                size: file.size,
-                                mtime: file.mtime,
-                                hash,
-                                cause: cause.clone(),
-                            });
-                        }
-                        summary
-                            .failed
-                            .push(Failure::new(file.path.display().to_string(), cause));
+                .collect()
+        };
+        std::thread::scope(|scope| -> Result<()> {
+            scope.spawn(move || {
+                for batch in todo.chunks(BATCH_FILES) {
+                    // The writer stopped (an error): no more batches are wanted.
+                    if parsed.send(parse(batch)).is_err() {
+                        break;
                     }
                 }
+            });
+            for results in batches {
+                for (file, hash, result) in results {
+                    progress.advance(file.size);
+                    match result {
+                        Ok(Read::Unchanged) => {
+                            // Same bytes, new mtime: refresh the report document only.
+                            let mut info = known[&file.id].clone();
+                            info.mtime = file.mtime;
+                            info.hash = hash.unwrap_or_default();
+                            writer.delete_term(tantivy::Term::from_field_text(
+                                store.fields.id,
+                                &info.id,
+                            ));
+                            writer.add_document(store.report_doc(&info)?)?;
+                            summary.unchanged += 1;
+                        }
+                        Ok(Read::FailedBefore) => {
+                            let mut before = failed_before[&file.relative].clone();
+                            before.mtime = file.mtime;
+                            failures.push(before);
+                            summary.skipped_as_before += 1;
+                        }
+                        Ok(Read::Parsed(ingested)) => {
+                            let existed = known.contains_key(&file.id);
+                            progress.event(Event::Read {
+                                id: file.id.clone(),
+                                title: ingested.report.title.clone(),
+                            });
+                            let n = write_report(
+                                &store,
+                                &writer,
+                                &file,
+                                hash.as_deref().unwrap_or_default(),
+                                &ingested,
+                                known.get(&file.id).or(arrived.get(&file.id)),
+                            )?;
+                            summary.passages += n;
+                            summary.bytes_indexed += file.size;
+                            since_commit += file.size;
+                            if existed {
+                                summary.replaced.push(file.id.clone());
+                            } else {
+                                summary.added.push(file.id.clone());
+                            }
+                        }
+                        Err(e) => {
+                            let cause = format!("{e:#}");
+                            // A file is known bad only for what is in its bytes: a missing program
+                            // (pdftotext) or an unreadable file is tried again next time.
+                            let missing_tool = e
+                                .downcast_ref::<FormatError>()
+                                .is_some_and(|f| matches!(f, FormatError::MissingTool(_)));
+                            if let Some(hash) = hash.filter(|_| !missing_tool) {
+                                failures.push(KnownFailure {
+                                    file: file.relative.clone(),
+                                    size: file.size,
+                                    mtime: file.mtime,
+                                    hash,
+                                    cause: cause.clone(),
+                                });
+                            }
+                            summary
+                                .failed
+                                .push(Failure::new(file.path.display().to_string(), cause));
+                        }
+                    }
+                }
+                if since_commit >= COMMIT_EVERY_BYTES && !first {
+                    // Failures found so far are recorded at the end, with the last commit.
+                    let failed_so_far = failed_before.values().cloned().collect();
+                    store.commit(
+                        &mut writer,
+                        &IndexRecord::for_corpus(index_dir, corpus, failed_so_far),
+                    )?;
+                    since_commit = 0;
+                }
             }
-            if since_commit >= COMMIT_EVERY_BYTES && !rebuild {
-                // Failures found so far are recorded at the end, with the last commit.
-                let failed_so_far = failed_before.values().cloned().collect();
-                store.commit(
-                    &mut writer,
-                    &IndexRecord::for_corpus(index_dir, corpus, failed_so_far),
-                )?;
-                since_commit = 0;
-            }
-        }
+            Ok(())
+        })?;
         failures.sort_by(|a, b| a.file.cmp(&b.file));
         store.commit(
             &mut writer,
@@ -309,7 +332,7 @@ pub fn update_with(
         .map_err(|e| damage::named(index_dir, e))?;
     // A first index, a rebuild or a large batch of new reports leaves many small segments.
     let documents = store.reader()?.searcher().num_docs() as usize;
-    if rebuild || summary.passages * COMPACT_SHARE >= documents {
+    if first || summary.passages * COMPACT_SHARE >= documents {
         merge_small_segments(&store, progress)?;
     }
     progress.finish();

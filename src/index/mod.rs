@@ -16,7 +16,7 @@ use tantivy::collector::DocSetCollector;
 use tantivy::columnar::ColumnValues;
 use tantivy::query::TermQuery;
 use tantivy::schema::{
-    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    FAST, Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, STORED, Schema,
     TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::store::{Compressor, ZstdCompressor};
@@ -157,27 +157,48 @@ impl Fields {
                 .set_tokenizer(analyzer::GRAMS)
                 .set_index_option(IndexRecordOption::WithFreqs),
         );
+        // Fields only filtered on keep no length norms: a norm is a byte per document per
+        // field, and no score reads them (BM25 runs on the text fields).
+        let filter = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("raw")
+                .set_fieldnorms(false)
+                .set_index_option(IndexRecordOption::Basic),
+        );
+        let number = NumericOptions::default().set_indexed();
         let fields = Fields {
-            id: b.add_text_field("id", STRING),
-            doctype: b.add_text_field("doctype", STRING),
+            id: b.add_text_field("id", filter.clone()),
+            doctype: b.add_text_field("doctype", filter),
             report: b.add_facet_field("report", FacetOptions::default()),
             kind: b.add_facet_field("kind", FacetOptions::default()),
             year: b.add_facet_field("year", FacetOptions::default()),
             section: b.add_facet_field("section", FacetOptions::default()),
             org: b.add_facet_field("org", FacetOptions::default()),
-            day: b.add_u64_field("day", INDEXED),
-            seq: b.add_u64_field("seq", INDEXED),
+            day: b.add_u64_field("day", number.clone()),
+            seq: b.add_u64_field("seq", number),
             body_words: b.add_text_field("body_words", words),
             body_grams: b.add_text_field("body_grams", body_grams),
             context_grams: b.add_text_field("context_grams", grams.clone()),
-            frame_grams: b.add_text_field("frame_grams", grams.clone()),
-            title_grams: b.add_text_field("title_grams", grams),
+            frame_grams: b.add_text_field("frame_grams", grams),
+            // Titles are only matched (the reports whose title holds a word), never scored:
+            // no norms (a byte for every document, where one in 55 has a title).
+            title_grams: b.add_text_field(
+                "title_grams",
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(analyzer::GRAMS)
+                        .set_fieldnorms(false)
+                        .set_index_option(IndexRecordOption::WithFreqs),
+                ),
+            ),
             // Named `payload` while passages were stored as whole `Passage` JSON: an index in
             // that format fails the schema check and is told to rebuild.
             stored: b.add_text_field("stored", STORED),
             prior: b.add_u64_field(PRIOR_FIELD, FAST),
             key: b.add_u64_field(KEY_FIELD, FAST),
-            same_text: b.add_u64_field(SAME_TEXT_FIELD, FAST | INDEXED),
+            // A column only: the repeats of a passage are found among its report's passages
+            // (indexed, the keys cost a term and a posting per passage, 5% of the index).
+            same_text: b.add_u64_field(SAME_TEXT_FIELD, FAST),
             // Columns only: counting reads them, no query does.
             counted: Counted::ALL.map(|counted| b.add_text_field(counted.column(), FAST)),
         };

@@ -17,13 +17,12 @@
 use std::collections::{HashMap, HashSet};
 
 use anyhow::Result;
-use tantivy::DocSet;
-use tantivy::Term;
-use tantivy::collector::{Count, DocSetCollector};
+use tantivy::collector::Count;
 use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
+use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Score};
+use tantivy::{DocSet, TERMINATED};
 
 use crate::index::{KeyColumn, SAME_TEXT_FIELD, report_key_of};
 use crate::search::clauses::{Scope, anywhere};
@@ -238,29 +237,36 @@ impl Searching<'_> {
         else {
             return Ok(Vec::new());
         };
-        let f = &self.store.fields;
         // RANKING.md: repeats take one slot
-        let same_text = Term::from_field_u64(f.same_text, text_key);
-        // Most texts are held once in the whole index: a term lookup says so without a search.
-        if self.searcher.doc_freq(&same_text)? <= 1 {
-            return Ok(Vec::new());
+        // The key is a column only: the report's postings are walked in each segment and
+        // each passage's key read from the column (a few µs per thousand passages).
+        let term = self.store.report_term(report);
+        let mut found = Vec::new();
+        for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
+            let Ok(column) = segment.fast_fields().u64(SAME_TEXT_FIELD) else {
+                continue;
+            };
+            let Some(mut postings) = segment
+                .inverted_index(term.field())?
+                .read_postings(&term, IndexRecordOption::Basic)?
+            else {
+                continue;
+            };
+            let alive = segment.alive_bitset();
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                let other = DocAddress::new(ord as u32, doc);
+                if other != address
+                    && alive.is_none_or(|a| a.is_alive(doc))
+                    && column.first(doc) == Some(text_key)
+                {
+                    found.push(other);
+                }
+                doc = postings.advance();
+            }
         }
-        let query = BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                Box::new(TermQuery::new(same_text, IndexRecordOption::Basic)) as Box<dyn Query>,
-            ),
-            (
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    self.store.report_term(report),
-                    IndexRecordOption::Basic,
-                )),
-            ),
-        ]);
-        let found = self.searcher.search(&query, &DocSetCollector)?;
         let mut repeats = Vec::new();
-        for other in found.into_iter().filter(|a| *a != address) {
+        for other in found {
             let passage = self.passage(other)?;
             repeats.push((passage.seq, passage.id));
         }
