@@ -120,39 +120,16 @@ fn whole_date(text: &str) -> Option<(u32, u32, Option<u32>)> {
         None => (false, text),
     };
     let han = rest.contains('年');
-    let mut parts: Vec<u32> = Vec::new();
-    let mut current: Option<u32> = None;
-    let mut separators = Vec::new();
-    for c in rest.chars() {
-        let c = match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32)?,
-            '．' => '.',
-            '／' => '/',
-            c => c,
-        };
-        if let Some(d) = c.to_digit(10) {
-            let value = current.unwrap_or(0).checked_mul(10)?.checked_add(d)?;
-            if value > 9999 {
-                return None;
-            }
-            current = Some(value);
-        } else if matches!(c, '.' | '/' | '年' | '月' | '日') {
-            parts.push(current.take()?);
-            separators.push(c);
-        } else {
-            return None;
-        }
-    }
-    if let Some(value) = current {
-        parts.push(value);
-    }
+    let (parts, separators) = date_numbers(rest)?;
     // Every number of a Han date ends with its unit; a dotted date has three numbers.
     let well_formed = match han {
         true => {
             (separators == ['年', '月', '日'] || separators == ['年', '月'])
                 && parts.len() == separators.len()
         }
-        false => separators.len() == 2 && separators[0] == separators[1] && !roc,
+        false => {
+            separators.len() == 2 && separators[0] == separators[1] && separators[0] != '-' && !roc
+        }
     };
     if !well_formed || parts.len() < 2 {
         return None;
@@ -180,6 +157,40 @@ fn whole_date(text: &str) -> Option<(u32, u32, Option<u32>)> {
     Some((year, month, day))
 }
 
+/// The numbers of a typed date and the separators between them (`.`, `/`, `-`, 年, 月, 日;
+/// full-width digits and separators read as half-width). `None`: any other character, a
+/// number over 9999, or a separator with no number before it (`2017--03`, `/3`).
+fn date_numbers(text: &str) -> Option<(Vec<u32>, Vec<char>)> {
+    let mut parts: Vec<u32> = Vec::new();
+    let mut separators = Vec::new();
+    let mut current: Option<u32> = None;
+    for c in text.chars() {
+        let c = match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32)?,
+            '．' => '.',
+            '／' => '/',
+            '－' => '-',
+            c => c,
+        };
+        if let Some(d) = c.to_digit(10) {
+            let value = current.unwrap_or(0).checked_mul(10)?.checked_add(d)?;
+            if value > 9999 {
+                return None;
+            }
+            current = Some(value);
+        } else if matches!(c, '-' | '/' | '.' | '年' | '月' | '日') {
+            parts.push(current.take()?);
+            separators.push(c);
+        } else {
+            return None;
+        }
+    }
+    if let Some(value) = current {
+        parts.push(value);
+    }
+    Some((parts, separators))
+}
+
 fn strip_roc_prefix(text: &str) -> Option<&str> {
     ["中華民國", "中华民国", "民國", "民国"]
         .iter()
@@ -204,35 +215,7 @@ pub fn date_bound(typed: &str, bound: Bound) -> Option<String> {
         Some(rest) => (true, rest),
         None => (false, text),
     };
-    let mut parts: Vec<u32> = Vec::new();
-    let mut current: Option<u32> = None;
-    let mut previous_separator = false;
-    for c in rest.chars() {
-        let c = match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32)?,
-            c => c,
-        };
-        if let Some(d) = c.to_digit(10) {
-            let value = current.unwrap_or(0).checked_mul(10)?.checked_add(d)?;
-            if value > 9999 {
-                return None;
-            }
-            current = Some(value);
-            previous_separator = false;
-        } else if matches!(c, '-' | '/' | '.' | '年' | '月' | '日' | '－' | '／' | '．') {
-            // Two separators in a row (`2017--03`) or one before any digit is no date.
-            if previous_separator {
-                return None;
-            }
-            parts.push(current.take()?);
-            previous_separator = true;
-        } else {
-            return None;
-        }
-    }
-    if let Some(value) = current {
-        parts.push(value);
-    }
+    let (parts, _) = date_numbers(rest)?;
     if parts.is_empty() || parts.len() > 3 {
         return None;
     }
