@@ -49,15 +49,7 @@ struct Hit {
 
 impl Work {
     fn search(&self, args: &[&str]) -> Vec<Hit> {
-        let mut all = vec!["search", "--json"];
-        all.extend_from_slice(args);
-        let (code, stdout, stderr) = self.run(&all);
-        assert!(code == 0 || code == 1, "exit {code}: {stderr}");
-        stdout
-            .lines()
-            .filter(|l| !l.starts_with("{\"facets\""))
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-            .collect()
+        self.search_hits(args)
     }
 
     /// Snapshot of the corpus folder: (name, bytes) sorted.

@@ -35,15 +35,7 @@ fn work(files: &[(&str, &str)]) -> Work {
 }
 
 fn search(w: &Work, args: &[&str]) -> Vec<Hit> {
-    let mut all = vec!["search", "--json"];
-    all.extend_from_slice(args);
-    let (code, stdout, stderr) = w.run(&all);
-    assert!(code == 0 || code == 1, "exit {code}: {stderr}");
-    stdout
-        .lines()
-        .filter(|l| !l.starts_with("{\"facets\""))
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect()
+    w.search_hits(args)
 }
 
 /// RANKING.md, own text first: when the report's title holds every query word, its passages

@@ -96,6 +96,20 @@ impl Work {
     pub fn run(&self, args: &[&str]) -> (i32, String, String) {
         output(self.cmd().args(args))
     }
+
+    /// `search --json ARGS`: the hits, each read as `H` (the facet line skipped); the exit
+    /// must be 0 (hits) or 1 (none).
+    pub fn search_hits<H: serde::de::DeserializeOwned>(&self, args: &[&str]) -> Vec<H> {
+        let mut all = vec!["search", "--json"];
+        all.extend_from_slice(args);
+        let (code, stdout, stderr) = self.run(&all);
+        assert!(code == 0 || code == 1, "exit {code}: {stderr}");
+        stdout
+            .lines()
+            .filter(|l| !l.starts_with("{\"facets\""))
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect()
+    }
 }
 
 /// Runs `c` to its end: (exit code, stdout, stderr).
