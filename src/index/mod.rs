@@ -28,6 +28,7 @@ use tantivy::{
 use crate::analysis::analyzer::{self, GramTokenizer, WordTokenizer};
 
 pub mod damage;
+mod lookup;
 pub mod record;
 use crate::report::parse::Kind;
 use crate::report::passage::{Passage, first_id, same_text_key};

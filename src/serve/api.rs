@@ -209,11 +209,10 @@ pub fn passage_around(
     context: u64,
 ) -> Result<(Passage, Vec<Passage>, Vec<Passage>), Refusal> {
     let searcher = shared.searcher();
-    let searching = Searching::new(&shared.store, &searcher);
-    let Some(passage) = searching.get(id)? else {
+    let Some(passage) = shared.store.get(&searcher, id)? else {
         return Err(Refusal::NotFound(format!("{id}: no such passage")));
     };
-    let around = searching.around(&passage, context)?;
+    let around = shared.store.around(&searcher, &passage, context)?;
     let (before, rest): (Vec<Passage>, Vec<Passage>) =
         around.into_iter().partition(|p| p.seq < passage.seq);
     let after = rest.into_iter().filter(|p| p.seq > passage.seq).collect();
@@ -357,7 +356,7 @@ pub fn whole_report(shared: &Shared, id: &str) -> Result<(ReportInfo, Vec<Passag
             "查無此報告 {id}: no such report"
         )));
     };
-    let passages = Searching::new(&shared.store, &searcher).report_passages(id)?;
+    let passages = shared.store.report_passages(&searcher, id)?;
     Ok((info, passages))
 }
 
