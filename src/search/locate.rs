@@ -590,7 +590,6 @@ mod tests {
         Passage {
             id: format!("r#p{seq}"),
             report: "r".into(),
-            kind: "paragraph".into(),
             text: text.into(),
             seq,
             page: Some(seq as u32 + 1),

@@ -44,6 +44,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use crate::analysis::analyzer::{Folded, is_significant};
 use crate::analysis::synonyms::Synonyms;
 use crate::index::Store;
+use crate::report::parse::Kind;
 use crate::report::passage::Passage;
 
 pub use query::{QueryWord, parse_query};
@@ -60,7 +61,11 @@ pub struct Request {
     pub limit: usize,
     pub offset: usize,
     /// Passage kinds, any of them (none: every kind).
-    pub kinds: Vec<String>,
+    pub kinds: Vec<Kind>,
+    /// Passage kinds as staff type them (`表格列`, `TABLE_ROW`, ` note `):
+    /// [`Request::validated`] checks them and adds them to `kinds`; a search reads `kinds`
+    /// only.
+    pub typed_kinds: Vec<String>,
     /// Report ids, any of them (none: every report).
     pub reports: Vec<String>,
     /// Organisations (agency or commissioning body), any of them.
@@ -80,8 +85,7 @@ impl Request {
     pub fn has_blank_filter(&self) -> bool {
         let blank = |v: &Option<String>| v.as_deref().is_some_and(|v| v.trim().is_empty());
         let any_blank = |v: &[String]| v.iter().any(|v| v.trim().is_empty());
-        any_blank(&self.kinds)
-            || any_blank(&self.reports)
+        any_blank(&self.reports)
             || any_blank(&self.organisations)
             || blank(&self.year)
             || blank(&self.from)

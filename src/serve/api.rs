@@ -136,7 +136,8 @@ impl Parameters {
             query: self.text("q").unwrap_or("").to_string(),
             limit: self.number("limit", DEFAULT_LIMIT)?,
             offset: self.number("offset", 0)?,
-            kinds: self.all("kind"),
+            kinds: Vec::new(),
+            typed_kinds: self.all("kind"),
             reports: self.all("report"),
             organisations: self.all("org"),
             year: filter("year"),
@@ -589,7 +590,10 @@ mod tests {
         let p = parameters(&[("q", "a"), ("kind", "段落"), ("kind", "table_row")]).unwrap();
         assert_eq!(
             p.search_request(false).unwrap().kinds,
-            ["paragraph", "table_row"]
+            [
+                crate::report::parse::Kind::Paragraph,
+                crate::report::parse::Kind::TableRow
+            ]
         );
     }
 

@@ -134,7 +134,8 @@ fn date_html(date: Option<&str>) -> String {
     }
 }
 
-/// The kind's name for readers (the parser's own table), or the name as given.
+/// A kind as a URL filter or a facet count names it → its name for readers (the parser's
+/// own table), or the name as given. Passages carry a [`Kind`] and use [`Kind::label`].
 fn kind_label(kind: &str) -> &str {
     match Kind::from_typed(kind) {
         Some(known) => known.label(),
@@ -152,7 +153,7 @@ fn place_name(p: &Passage) -> String {
         name.push_str(table);
     }
     if name.is_empty() {
-        name = format!("{}：{}", p.title, kind_label(&p.kind));
+        name = format!("{}：{}", p.title, p.kind.label());
     }
     name
 }
@@ -358,12 +359,12 @@ fn hit_html(hit: &Hit) -> String {
         "<div class=\"meta\"><a href=\"{}\">{}</a> · {} · {}{} · {}</div>",
         escape(&report_link(&p.report, Some(p))),
         escape(&p.title),
-        kind_label(&p.kind),
+        p.kind.label(),
         date_html(p.date.as_deref()),
         page_html(p.page, p.ocr),
         level_label(hit.level)
     );
-    if p.kind == "table_row" && !p.cells.is_empty() {
+    if p.kind == Kind::TableRow && !p.cells.is_empty() {
         out.push_str(&row_table(p, &hit.highlights));
     } else {
         let _ = write!(
@@ -577,14 +578,14 @@ fn passage_block(p: &Passage, class: &str) -> String {
         passage_anchor(p),
         url_encode(&p.id),
         escape(&p.id),
-        kind_label(&p.kind),
+        p.kind.label(),
         page_html(p.page, p.ocr)
     );
     if !p.section.is_empty() {
         let _ = write!(out, " · {}", escape(&p.section.join(" › ")));
     }
     out.push_str("</div>");
-    if p.kind == "table_row" && !p.cells.is_empty() {
+    if p.kind == Kind::TableRow && !p.cells.is_empty() {
         out.push_str(&row_table(p, &[]));
     } else {
         let _ = write!(out, "<p class=\"snippet\">{}</p>", escape(&p.text));

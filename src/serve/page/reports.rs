@@ -18,6 +18,7 @@ use super::{
 };
 use crate::corpus::REPORT_EXTENSIONS;
 use crate::index::{IndexRecord, KnownFailure, ReportInfo};
+use crate::report::parse::Kind;
 use crate::report::passage::Passage;
 use crate::serve::api::{self, DEFAULT_LIMIT};
 use crate::serve::upload::{self, MAX_UPLOAD_FILES};
@@ -218,7 +219,10 @@ pub async fn report(
                 .link("", 0, DEFAULT_LIMIT)
         )
     );
-    let headings: Vec<&Passage> = passages.iter().filter(|p| p.kind == "heading").collect();
+    let headings: Vec<&Passage> = passages
+        .iter()
+        .filter(|p| p.kind == Kind::Heading)
+        .collect();
     if !headings.is_empty() {
         body.push_str("<nav class=\"contents\" aria-label=\"目錄\"><h2>目錄</h2><ol>");
         for h in headings {
@@ -233,7 +237,7 @@ pub async fn report(
     }
     body.push_str("<section class=\"report-text\" aria-label=\"全文\"><h2>全文</h2>");
     for p in &passages {
-        if p.kind == "heading" {
+        if p.kind == Kind::Heading {
             let level = (p.section.len() + 2).clamp(3, 6);
             let _ = write!(
                 body,
