@@ -7,7 +7,6 @@ use clap::Args;
 use crate::cli::output::Printer;
 use crate::cli::{Cli, Run, one_line, open};
 use crate::report::citation::citation;
-use crate::search::Searching;
 
 /// Largest `--context` of `get` (a window of at most 9,999 passages).
 const MAX_CONTEXT: u64 = 4_999;
@@ -42,14 +41,13 @@ impl Run for Get {
         // More context than a report has passages shows the whole report.
         let context = self.context.min(MAX_CONTEXT);
         let (store, searcher) = open(cli)?;
-        let searching = Searching::new(&store, &searcher);
         let mut missing = false;
         for id in &self.ids {
             if !id.contains('#') {
                 // A report id: the whole report.
                 match store.report(&searcher, id)? {
                     Some(info) => {
-                        let all = searching.report_passages(id)?;
+                        let all = store.report_passages(&searcher, id)?;
                         if self.cite {
                             for p in &all {
                                 let line = citation(p, info.organisation.as_deref());
@@ -67,7 +65,7 @@ impl Run for Get {
                 }
                 continue;
             }
-            match searching.get(id)? {
+            match store.get(&searcher, id)? {
                 Some(p) if self.cite => {
                     let organisation = store
                         .report(&searcher, &p.report)?
@@ -76,7 +74,7 @@ impl Run for Get {
                     out.citation(&p, &line, self.json)?;
                 }
                 Some(p) => {
-                    let around = searching.around(&p, context)?;
+                    let around = store.around(&searcher, &p, context)?;
                     if let Some(info) = store.report(&searcher, &p.report)? {
                         out.report_heading(&info, self.json)?;
                     }

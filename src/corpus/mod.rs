@@ -163,7 +163,10 @@ fn write_report(
         format: ingested.format.clone(),
         replacements: ingested.replacements,
         passages: list.len(),
-        table_rows: list.iter().filter(|p| p.kind == "table_row").count(),
+        table_rows: list
+            .iter()
+            .filter(|p| p.kind == crate::report::parse::Kind::TableRow)
+            .count(),
         // A report replaced by a revision keeps the date it first arrived.
         added: previous.map_or_else(now_rfc3339, |p| p.added.clone()),
         file: file.relative.clone(),

@@ -318,9 +318,14 @@ pub enum Scope {
 /// Filters of a request, as engine clauses; `None` when one can match nothing.
 pub fn filters(request: &Request) -> Option<Vec<Value>> {
     let mut out = Vec::new();
+    let kinds: Vec<String> = request
+        .kinds
+        .iter()
+        .map(|k| k.as_str().to_string())
+        .collect();
     // Repeated values of one filter: any of them.
     for (field, values) in [
-        ("kind", &request.kinds),
+        ("kind", &kinds),
         ("report", &request.reports),
         ("organisation", &request.organisations),
     ] {
@@ -778,7 +783,10 @@ mod tests {
     #[test]
     fn filters_become_terms_and_a_section_wildcard() {
         let request = Request {
-            kinds: vec!["table_row".into(), "paragraph".into()],
+            kinds: vec![
+                crate::report::parse::Kind::TableRow,
+                crate::report::parse::Kind::Paragraph,
+            ],
             from: Some("2017-01-01".into()),
             section: Some("兩岸 交流".into()),
             ..Request::default()

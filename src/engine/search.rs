@@ -458,9 +458,12 @@ fn passage(hit: &Value) -> Result<Passage> {
             })
             .unwrap_or_default()
     };
+    // Parsed once here: an engine document of no known kind was not written by `push`.
     let kind = text("kind").unwrap_or_default();
+    let kind =
+        Kind::from_name(&kind).ok_or_else(|| anyhow!("engine hit of unknown kind {kind:?}"))?;
     let body = text("text").unwrap_or_default();
-    let cells = if Kind::from_name(&kind) == Some(Kind::TableRow) {
+    let cells = if kind == Kind::TableRow {
         body.split('\t').map(str::to_string).collect()
     } else {
         Vec::new()

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::analysis::analyzer::{Folded, gram_terms, is_significant, word_terms};
 use crate::index::{kind_prior, passage_key};
+use crate::report::parse::Kind;
 use crate::report::passage::Passage;
 
 use super::preanalyzed;
@@ -22,7 +23,7 @@ pub struct Document {
     pub date: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub year: Option<String>,
-    pub kind: String,
+    pub kind: Kind,
     pub section: Vec<String>,
     /// The top-level section (the `section` facet).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -91,7 +92,7 @@ pub fn passage_document(jieba: &Jieba, passage: &Passage, organisation: Option<&
             .as_deref()
             .and_then(|d| d.get(..4))
             .map(str::to_string),
-        kind: passage.kind.clone(),
+        kind: passage.kind,
         section: passage.section.clone(),
         section_top: passage.section.first().cloned(),
         section_folded: passage
@@ -110,7 +111,7 @@ pub fn passage_document(jieba: &Jieba, passage: &Passage, organisation: Option<&
         page: passage.page,
         ocr: passage.ocr,
         key: engine_key(&passage.report, passage.seq),
-        prior: kind_prior(&passage.kind) as f32 / 100.0,
+        prior: kind_prior(passage.kind) as f32 / 100.0,
         body_words: preanalyzed(&word_terms(jieba, &body)),
         body_grams: preanalyzed(&gram_terms(&body)),
         context_grams: preanalyzed(&gram_terms(&context)),

@@ -28,6 +28,7 @@ use tantivy::{
 use crate::analysis::analyzer::{self, GramTokenizer, WordTokenizer};
 
 pub mod damage;
+mod lookup;
 pub mod record;
 use crate::report::parse::Kind;
 use crate::report::passage::{Passage, first_id, same_text_key};
@@ -429,8 +430,8 @@ impl Store {
         Term::from_facet(self.fields.report, &Store::facet(report))
     }
 
-    pub fn kind_term(&self, kind: &str) -> Term {
-        Term::from_facet(self.fields.kind, &Store::facet(kind))
+    pub fn kind_term(&self, kind: Kind) -> Term {
+        Term::from_facet(self.fields.kind, &Store::facet(kind.as_str()))
     }
 
     pub fn year_term(&self, year: &str) -> Term {
@@ -456,7 +457,7 @@ impl Store {
         let mut doc = TantivyDocument::default();
         doc.add_text(f.doctype, "passage");
         self.add_counted_facet(&mut doc, Counted::Report, Store::facet(&p.report));
-        self.add_counted_facet(&mut doc, Counted::Kind, Store::facet(&p.kind));
+        self.add_counted_facet(&mut doc, Counted::Kind, Store::facet(p.kind.as_str()));
         if let Some(year) = p.date.as_deref().and_then(|d| d.get(..4)) {
             self.add_counted_facet(&mut doc, Counted::Year, Store::facet(year));
         }
@@ -471,7 +472,7 @@ impl Store {
             doc.add_u64(f.day, day);
         }
         doc.add_u64(f.seq, p.seq);
-        doc.add_u64(f.prior, kind_prior(&p.kind));
+        doc.add_u64(f.prior, kind_prior(p.kind));
         doc.add_u64(f.key, KeyColumn::encode(passage_key(&p.report, p.seq)));
         doc.add_u64(f.same_text, same_text_key(&p.text));
         doc.add_text(f.body_words, &p.text);
@@ -484,11 +485,10 @@ impl Store {
         if !frame.is_empty() {
             doc.add_text(f.frame_grams, &frame);
         }
-        let kind = Kind::from_name(&p.kind).ok_or_else(|| anyhow!("unknown kind {}", p.kind))?;
-        let derived = first_id(&p.report, kind, p.table.as_deref(), &p.text);
+        let derived = first_id(&p.report, p.kind, p.table.as_deref(), &p.text);
         let stored = StoredPassage {
             report: p.report.clone(),
-            kind: kind.letter(),
+            kind: p.kind.letter(),
             seq: p.seq,
             title: p.title.clone(),
             date: p.date.clone(),
@@ -587,7 +587,7 @@ impl Store {
             report: stored.report,
             title: stored.title,
             date: stored.date,
-            kind: kind.as_str().to_string(),
+            kind,
             section: stored.section,
             text: stored.text,
             table: stored.table,
@@ -705,11 +705,11 @@ impl KeyColumn {
 // RANKING.md: kinds
 /// How likely a passage of this kind answers a query, in percent. Headings repeat the words
 /// of the passages under them in a few characters, so BM25 alone would rank them first.
-pub fn kind_prior(kind: &str) -> u64 {
+pub fn kind_prior(kind: Kind) -> u64 {
     match kind {
-        "heading" => 50,
-        "caption" | "note" => 85,
-        _ => 100,
+        Kind::Heading => 50,
+        Kind::Caption | Kind::Note => 85,
+        Kind::Paragraph | Kind::ListItem | Kind::Table | Kind::TableRow => 100,
     }
 }
 
@@ -765,7 +765,7 @@ mod tests {
         let report = crate::report::parse::parse(&text);
         let mut list = crate::report::passage::passages("r", &report);
         assert!(list.iter().any(|p| p.id.ends_with("-2")));
-        assert!(list.iter().any(|p| p.kind == "table_row"));
+        assert!(list.iter().any(|p| p.kind == Kind::TableRow));
         assert!(list.iter().any(|p| p.section.len() > 1));
         let info = ReportInfo {
             id: "r".into(),

@@ -65,7 +65,7 @@ mod tests {
             report: "r".into(),
             title: "兩岸城市交流之機遇與風險評估".into(),
             date: Some("2017-12-25".into()),
-            kind: "paragraph".into(),
+            kind: crate::report::parse::Kind::Paragraph,
             section: Vec::new(),
             text: text.into(),
             table: None,

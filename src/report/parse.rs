@@ -11,13 +11,18 @@ use super::blocks::BlockBuilder;
 pub use super::dates::find_date;
 pub use super::front_matter::join_into;
 use super::front_matter::read_front_matter;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Kind of a block, as shown in `parse --json` and used as a search facet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Kind of a block and of a passage, as shown in `parse --json`, in search hits, `get` and
+/// the engine's documents, and used as a search facet and filter. It is spelled as text only
+/// at the edges: JSON (its name), the index (its name as a facet, its letter in the doc
+/// store), and what staff type (`--kind`, the page's filters).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Kind {
     Heading,
+    /// The default of a passage built field by field.
+    #[default]
     Paragraph,
     ListItem,
     Table,
@@ -98,6 +103,22 @@ impl Kind {
 impl Serialize for Kind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+/// A kind prints as its name (`table_row`), as in JSON.
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A kind deserializes from its name only (as JSON and the engine spell it).
+impl<'de> Deserialize<'de> for Kind {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Kind, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Kind::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown kind {name:?}")))
     }
 }
 
@@ -220,6 +241,10 @@ mod tests {
             assert_eq!(Kind::from_name(name), Some(kind));
             assert_eq!(Kind::from_letter(letter), Some(kind));
             assert_eq!(serde_json::to_string(&kind).unwrap(), format!("\"{name}\""));
+            assert_eq!(
+                serde_json::from_str::<Kind>(&format!("\"{name}\"")).unwrap(),
+                kind
+            );
         }
         assert_eq!(Kind::from_name("figure"), None);
         assert_eq!(Kind::from_letter('x'), None);

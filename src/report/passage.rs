@@ -21,7 +21,7 @@ pub struct Passage {
     pub report: String,
     pub title: String,
     pub date: Option<String>,
-    pub kind: String,
+    pub kind: Kind,
     pub section: Vec<String>,
     /// The original text (re-joined where a page break cut it); cells joined by TAB for rows.
     pub text: String,
@@ -178,7 +178,7 @@ pub fn passages(report_id: &str, report: &Report) -> Vec<Passage> {
                 report: report_id.to_string(),
                 title: report.title.clone(),
                 date: report.date.clone(),
-                kind: kind.as_str().to_string(),
+                kind,
                 section: block.section.clone(),
                 text: piece.to_string(),
                 table: block.table.clone(),

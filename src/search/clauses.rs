@@ -171,7 +171,7 @@ impl Searching<'_> {
             request
                 .kinds
                 .iter()
-                .map(|k| store.kind_term(k))
+                .map(|&k| store.kind_term(k))
                 .collect::<Vec<_>>(),
             request
                 .reports

@@ -355,7 +355,7 @@ mod tests {
                 IndexRecordOption::Basic,
             )),
             Box::new(TermQuery::new(
-                store.kind_term("table_row"),
+                store.kind_term(crate::report::parse::Kind::TableRow),
                 IndexRecordOption::Basic,
             )),
         ];

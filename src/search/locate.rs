@@ -24,7 +24,6 @@ use tantivy::{Searcher, TantivyDocument, Term};
 use crate::analysis::analyzer::{Folded, gram_terms, is_significant};
 use crate::index::Store;
 use crate::report::passage::Passage;
-use crate::search::Searching;
 use crate::search::snippet::{MARK_CLOSE, MARK_OPEN};
 use crate::search::top::TopHits;
 
@@ -473,13 +472,13 @@ pub fn locate(store: &Store, searcher: &Searcher, quote: &str, limit: usize) -> 
     let query = BooleanQuery::new(clauses);
     let candidates = searcher.search(&query, &TopHits::new(CANDIDATES, 0))?;
 
-    let searching = Searching::new(store, searcher);
     let mut windows_seen = HashSet::new();
     let mut found = Vec::new();
     for (rank, (_, address)) in candidates.into_iter().enumerate() {
         let doc: TantivyDocument = searcher.doc(address)?;
         let candidate = store.passage(&doc)?;
-        let passages = searching.range(
+        let passages = store.range(
+            searcher,
             &candidate.report,
             candidate.seq.saturating_sub(NEIGHBOURS),
             candidate.seq.saturating_add(NEIGHBOURS),
@@ -591,7 +590,6 @@ mod tests {
         Passage {
             id: format!("r#p{seq}"),
             report: "r".into(),
-            kind: "paragraph".into(),
             text: text.into(),
             seq,
             page: Some(seq as u32 + 1),

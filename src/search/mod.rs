@@ -34,18 +34,17 @@ pub mod top;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
-use std::ops::Bound;
 
 use anyhow::Result;
 use serde::Serialize;
-use tantivy::collector::{DocSetCollector, TopDocs};
-use tantivy::query::{Bm25StatisticsProvider, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
-use tantivy::schema::{Facet, Field, IndexRecordOption};
+use tantivy::query::Bm25StatisticsProvider;
+use tantivy::schema::{Facet, Field};
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::analysis::analyzer::{Folded, is_significant};
 use crate::analysis::synonyms::Synonyms;
 use crate::index::Store;
+use crate::report::parse::Kind;
 use crate::report::passage::Passage;
 
 pub use query::{QueryWord, parse_query};
@@ -62,7 +61,11 @@ pub struct Request {
     pub limit: usize,
     pub offset: usize,
     /// Passage kinds, any of them (none: every kind).
-    pub kinds: Vec<String>,
+    pub kinds: Vec<Kind>,
+    /// Passage kinds as staff type them (`表格列`, `TABLE_ROW`, ` note `):
+    /// [`Request::validated`] checks them and adds them to `kinds`; a search reads `kinds`
+    /// only.
+    pub typed_kinds: Vec<String>,
     /// Report ids, any of them (none: every report).
     pub reports: Vec<String>,
     /// Organisations (agency or commissioning body), any of them.
@@ -82,8 +85,7 @@ impl Request {
     pub fn has_blank_filter(&self) -> bool {
         let blank = |v: &Option<String>| v.as_deref().is_some_and(|v| v.trim().is_empty());
         let any_blank = |v: &[String]| v.iter().any(|v| v.trim().is_empty());
-        any_blank(&self.kinds)
-            || any_blank(&self.reports)
+        any_blank(&self.reports)
             || any_blank(&self.organisations)
             || blank(&self.year)
             || blank(&self.from)
@@ -241,88 +243,6 @@ impl Searching<'_> {
     pub fn passage(&self, address: DocAddress) -> Result<Passage> {
         let doc: TantivyDocument = self.searcher.doc(address)?;
         self.store.passage(&doc)
-    }
-
-    /// The passage with this id, or `None`. Ids are not indexed: the report's passages are
-    /// read and the one with the id picked.
-    pub fn get(&self, id: &str) -> Result<Option<Passage>> {
-        let Some((report, _)) = crate::report::passage::split_id(id) else {
-            return Ok(None);
-        };
-        let query = TermQuery::new(self.store.report_term(report), IndexRecordOption::Basic);
-        let addresses = self.searcher.search(&query, &DocSetCollector)?;
-        for address in addresses {
-            let doc: TantivyDocument = self.searcher.doc(address)?;
-            if let Ok(p) = self.store.passage(&doc)
-                && p.id == id
-            {
-                return Ok(Some(p));
-            }
-        }
-        Ok(None)
-    }
-
-    /// Every passage of `report`, in document order.
-    pub fn report_passages(&self, report: &str) -> Result<Vec<Passage>> {
-        let query = TermQuery::new(self.store.report_term(report), IndexRecordOption::Basic);
-        let addresses = self.searcher.search(&query, &DocSetCollector)?;
-        let mut out = Vec::with_capacity(addresses.len());
-        for address in addresses {
-            let doc: TantivyDocument = self.searcher.doc(address)?;
-            // The report document shares the report facet; it is no passage.
-            if let Ok(p) = self.store.passage(&doc) {
-                out.push(p);
-            }
-        }
-        out.sort_by_key(|p| p.seq);
-        Ok(out)
-    }
-
-    /// `passage` with up to `context` passages of its report on each side, in document order.
-    pub fn around(&self, passage: &Passage, context: u64) -> Result<Vec<Passage>> {
-        if context == 0 {
-            return Ok(vec![passage.clone()]);
-        }
-        self.range(
-            &passage.report,
-            passage.seq.saturating_sub(context),
-            passage.seq.saturating_add(context),
-        )
-    }
-
-    /// Passages of `report` with `seq` in `[from, to]`, in document order.
-    pub fn range(&self, report: &str, from: u64, to: u64) -> Result<Vec<Passage>> {
-        let f = &self.store.fields;
-        let query = BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    self.store.report_term(report),
-                    IndexRecordOption::Basic,
-                )) as Box<dyn Query>,
-            ),
-            (
-                Occur::Must,
-                Box::new(RangeQuery::new(
-                    Bound::Included(Term::from_field_u64(f.seq, from)),
-                    Bound::Included(Term::from_field_u64(f.seq, to)),
-                )),
-            ),
-        ]);
-        let (from, to) = (from.min(to), to.max(from));
-        let limit = to.saturating_sub(from).saturating_add(1).min(10_000) as usize;
-        let found = self
-            .searcher
-            .search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
-        let mut out = Vec::with_capacity(found.len());
-        for (_, address) in found {
-            let doc: TantivyDocument = self.searcher.doc(address)?;
-            if let Ok(p) = self.store.passage(&doc) {
-                out.push(p);
-            }
-        }
-        out.sort_by_key(|p| p.seq);
-        Ok(out)
     }
 }
 

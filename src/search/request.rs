@@ -144,8 +144,8 @@ impl Request {
     /// Checks every field: a query, no empty filter (it would match every passage), the page
     /// within bounds, known passage kinds, a year, dates in either calendar.
     ///
-    /// Refuses a blank query and `limit` 0; `kinds` come back as their names (`表格列` becomes
-    /// `table_row`), `year` as four digits (an ROC year such as `106` or `民國106年` becomes
+    /// Refuses a blank query and `limit` 0; `typed_kinds` come back as `kinds` (`表格列`
+    /// becomes [`Kind::TableRow`]), `year` as four digits (an ROC year such as `106` or `民國106年` becomes
     /// `2017`), `from` and `to` as `YYYY-MM-DD` (a year or month stands for its first day in
     /// `from`, its last in `to`).
     pub fn validated(mut self) -> Result<ValidRequest, InvalidRequest> {
@@ -159,7 +159,7 @@ impl Request {
             ));
         }
         let lists = [
-            (Field::Kind, &self.kinds),
+            (Field::Kind, &self.typed_kinds),
             (Field::Report, &self.reports),
             (Field::Organisation, &self.organisations),
         ];
@@ -200,13 +200,13 @@ impl Request {
                 format!("最多 {MAX_OFFSET} at most {MAX_OFFSET}"),
             ));
         }
-        for typed in &mut self.kinds {
-            match Kind::from_typed(typed).filter(|k| *k != Kind::Table) {
-                Some(kind) => *typed = kind.as_str().to_string(),
+        for typed in std::mem::take(&mut self.typed_kinds) {
+            match Kind::from_typed(&typed).filter(|k| *k != Kind::Table) {
+                Some(kind) => self.kinds.push(kind),
                 None => {
                     return Err(InvalidRequest::new(
                         Field::Kind,
-                        Some(typed),
+                        Some(&typed),
                         format!("不明的種類 unknown kind: 請用 use {}", passage_kinds()),
                     ));
                 }
@@ -397,27 +397,35 @@ mod tests {
         };
         assert!(refusal(r).starts_with("章節 --section: 空白 empty value"));
         let r = Request {
-            kinds: vec!["table_row".to_string(), "tabel".to_string()],
+            typed_kinds: vec!["table_row".to_string(), "tabel".to_string()],
             ..request()
         };
         assert!(refusal(r).starts_with("種類 --kind tabel: 不明的種類 unknown kind"));
         // No passage is of kind `table`: a filter on it would find nothing, so it is refused.
         let r = Request {
-            kinds: vec!["table".to_string()],
+            typed_kinds: vec!["table".to_string()],
             ..request()
         };
         let refused = refusal(r);
         assert!(refused.contains("表格列 table_row"), "{refused}");
         let r = Request {
-            kinds: vec!["表格列".to_string(), "表题".to_string()],
+            typed_kinds: vec!["表格列".to_string(), "表题".to_string()],
             ..request()
         };
-        assert_eq!(r.validated().unwrap().kinds, ["table_row", "caption"]);
+        assert_eq!(
+            r.validated().unwrap().kinds,
+            [Kind::TableRow, Kind::Caption]
+        );
         let r = Request {
-            kinds: vec!["table_row".to_string(), "paragraph".to_string()],
+            kinds: vec![Kind::Note],
+            typed_kinds: vec!["table_row".to_string(), "paragraph".to_string()],
             ..request()
         };
-        assert!(r.validated().is_ok());
+        // Kinds given typed by a library caller stay; the typed ones join them.
+        assert_eq!(
+            r.validated().unwrap().kinds,
+            [Kind::Note, Kind::TableRow, Kind::Paragraph]
+        );
         let r = Request {
             organisations: vec!["臺北市政府".to_string(), " ".to_string()],
             ..request()

@@ -136,7 +136,8 @@ impl Parameters {
             query: self.text("q").unwrap_or("").to_string(),
             limit: self.number("limit", DEFAULT_LIMIT)?,
             offset: self.number("offset", 0)?,
-            kinds: self.all("kind"),
+            kinds: Vec::new(),
+            typed_kinds: self.all("kind"),
             reports: self.all("report"),
             organisations: self.all("org"),
             year: filter("year"),
@@ -209,11 +210,10 @@ pub fn passage_around(
     context: u64,
 ) -> Result<(Passage, Vec<Passage>, Vec<Passage>), Refusal> {
     let searcher = shared.searcher();
-    let searching = Searching::new(&shared.store, &searcher);
-    let Some(passage) = searching.get(id)? else {
+    let Some(passage) = shared.store.get(&searcher, id)? else {
         return Err(Refusal::NotFound(format!("{id}: no such passage")));
     };
-    let around = searching.around(&passage, context)?;
+    let around = shared.store.around(&searcher, &passage, context)?;
     let (before, rest): (Vec<Passage>, Vec<Passage>) =
         around.into_iter().partition(|p| p.seq < passage.seq);
     let after = rest.into_iter().filter(|p| p.seq > passage.seq).collect();
@@ -357,7 +357,7 @@ pub fn whole_report(shared: &Shared, id: &str) -> Result<(ReportInfo, Vec<Passag
             "查無此報告 {id}: no such report"
         )));
     };
-    let passages = Searching::new(&shared.store, &searcher).report_passages(id)?;
+    let passages = shared.store.report_passages(&searcher, id)?;
     Ok((info, passages))
 }
 
@@ -590,7 +590,10 @@ mod tests {
         let p = parameters(&[("q", "a"), ("kind", "段落"), ("kind", "table_row")]).unwrap();
         assert_eq!(
             p.search_request(false).unwrap().kinds,
-            ["paragraph", "table_row"]
+            [
+                crate::report::parse::Kind::Paragraph,
+                crate::report::parse::Kind::TableRow
+            ]
         );
     }
 

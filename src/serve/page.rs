@@ -10,28 +10,29 @@
 //! with its id and its `get --cite` line to copy; `/r/{id}` a whole report with contents and
 //! anchors, `/r/{id}/file` its original file as a download; `/reports` lists the reports,
 //! the files that could not be read and, with uploads allowed, the upload form (`/upload`
-//! without the script). Every text from a request or the index goes through [`escape`];
-//! every value put into a link through [`url_encode`].
+//! without the script; these report pages are in `reports.rs`, the style sheet in
+//! `page.css`). Every text from a request or the index goes through [`escape`]; every value
+//! put into a link through [`url_encode`].
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, Request as HttpRequest, State};
-use axum::http::{Uri, header};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::Uri;
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::corpus::REPORT_EXTENSIONS;
-use crate::index::{IndexRecord, KnownFailure, ReportInfo};
 use crate::report::citation::citation;
 use crate::report::parse::Kind;
 use crate::report::passage::Passage;
 use crate::search::snippet::{MARK_CLOSE, MARK_OPEN};
 use crate::search::{Hit, Level, Outcome};
 use crate::serve::api::{self, DEFAULT_LIMIT, Parameters, REPEATABLE, passage_around, run_search};
-use crate::serve::upload::{self, MAX_UPLOAD_FILES};
-use crate::serve::{MAX_UPLOAD_BYTES, Refusal, Shared, blocking};
+use crate::serve::{Refusal, Shared, blocking};
+
+mod reports;
+pub use reports::{download, report, reports, upload};
 
 /// Values shown per facet (the most frequent first).
 const FACET_VALUES: usize = 12;
@@ -42,69 +43,8 @@ const MAX_PAGE_CONTEXT: u64 = 20;
 /// The page's script: copy buttons, and uploads sent with the token in a header.
 const SCRIPT: &str = include_str!("page.js");
 
-const STYLE: &str = r#"
-*{box-sizing:border-box}
-body{margin:0;font:16px/1.6 "Noto Sans CJK TC","Noto Sans TC","PingFang TC","Microsoft JhengHei","WenQuanYi Micro Hei",sans-serif;color:#1d232a;background:#fafaf7}
-header{background:#23395d;color:#fff;padding:.6rem 1rem}
-header a{color:#fff;text-decoration:none}
-header nav{display:flex;gap:1rem;align-items:baseline;flex-wrap:wrap;max-width:72rem;margin:0 auto}
-header .brand{font-weight:700;font-size:1.15rem}
-main{max-width:72rem;margin:0 auto;padding:1rem}
-form.q{display:flex;gap:.5rem;margin:0 0 1rem}
-form.q input[type=search]{flex:1;min-width:0;font:inherit;padding:.45rem .6rem;border:1px solid #8a94a3;border-radius:4px}
-form.q button{font:inherit;padding:.45rem 1rem;border:0;border-radius:4px;background:#23395d;color:#fff}
-.layout{display:grid;grid-template-columns:1fr;gap:1.5rem}
-@media(min-width:900px){.layout{grid-template-columns:minmax(0,1fr) 16rem}}
-ol.hits{list-style:none;padding:0;margin:0}
-.hit{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:.7rem .9rem;margin:0 0 .8rem}
-.place{font-weight:600}
-.place a{color:#1a4d8f}
-.meta{color:#5b6470;font-size:.88rem}
-.snippet{margin:.3rem 0 0;overflow-wrap:anywhere}
-mark{background:#ffe27a;color:inherit;padding:0 .05em}
-table.row{border-collapse:collapse;margin:.4rem 0 0;font-size:.92rem;display:block;overflow-x:auto}
-table.row caption{text-align:left;color:#5b6470;font-size:.85rem}
-table.row th,table.row td{border:1px solid #cfd5dc;padding:.2rem .45rem;text-align:left;vertical-align:top}
-table.row th{background:#eef1f4;font-weight:600}
-.missing{color:#555;font-size:.9em}
-.suggestion{font-size:1.05em}
-.notice{color:#7a4b00;background:#fff4dc;padding:.3rem .6rem;border-radius:4px}
-.chips{display:flex;gap:.4rem;flex-wrap:wrap;margin:0 0 .8rem}
-.chip{background:#e5ecf6;border-radius:1rem;padding:.1rem .7rem;color:#1d232a;text-decoration:none;font-size:.9rem}
-.chip:hover{background:#cfdcee}
-aside h2{font-size:.95rem;margin:1rem 0 .3rem;color:#3b4550}
-aside ul{list-style:none;padding:0;margin:0;font-size:.9rem}
-aside li{display:flex;justify-content:space-between;gap:.5rem}
-aside li a{color:#1a4d8f;overflow-wrap:anywhere}
-.count{color:#5b6470}
-.pages{display:flex;gap:1rem;margin:1rem 0}
-.total{color:#5b6470;margin:0 0 .6rem}
-.passage{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:.7rem .9rem;margin:0 0 .6rem}
-.passage.focus{border:2px solid #23395d}
-.passage.context{color:#4a525c}
-.copy{display:block;margin:.6rem 0}
-.copy input,.copy textarea{width:100%;font:inherit;font-size:.9rem;padding:.35rem;border:1px solid #8a94a3;border-radius:4px;background:#fff}
-table.reports{border-collapse:collapse;width:100%;background:#fff;font-size:.92rem}
-table.reports th,table.reports td{border-bottom:1px solid #dde1e6;padding:.35rem .5rem;text-align:left;vertical-align:top}
-.error{color:#8f1a1a}
-.skip{position:absolute;left:-999px;top:0;background:#fff;color:#1a4d8f;padding:.4rem .8rem;z-index:10}
-.skip:focus{left:.5rem}
-h1{font-size:1.35rem;margin:.2rem 0 .6rem}
-h1.results{font-size:1rem;color:#3b4550;font-weight:600}
-.to-facets{font-size:.9rem}
-@media(min-width:900px){.to-facets{display:none}}
-.copy-button,form.upload button{font:inherit;font-size:.9rem;padding:.3rem .8rem;border:0;border-radius:4px;background:#23395d;color:#fff;cursor:pointer}
-.copied{color:#1f6b2c;margin-left:.5rem}
-form.upload{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:.7rem .9rem;margin:0 0 1rem}
-form.upload label{display:block;margin:.3rem 0}
-ul.upload-results{padding-left:1.2rem}
-.refused{color:#8f1a1a}
-nav.contents ol{padding-left:1.2rem}
-.report-text .passage{margin:0 0 .4rem}
-.report-text h2,.report-text h3,.report-text h4{margin:1rem 0 .3rem}
-table.failures{border-collapse:collapse;width:100%;background:#fff;font-size:.9rem}
-table.failures th,table.failures td{border-bottom:1px solid #dde1e6;padding:.3rem .5rem;text-align:left;vertical-align:top}
-"#;
+/// The page's style sheet.
+const STYLE: &str = include_str!("page.css");
 
 /// Text → HTML text or attribute value.
 pub fn escape(text: &str) -> String {
@@ -194,7 +134,8 @@ fn date_html(date: Option<&str>) -> String {
     }
 }
 
-/// The kind's name for readers (the parser's own table), or the name as given.
+/// A kind as a URL filter or a facet count names it → its name for readers (the parser's
+/// own table), or the name as given. Passages carry a [`Kind`] and use [`Kind::label`].
 fn kind_label(kind: &str) -> &str {
     match Kind::from_typed(kind) {
         Some(known) => known.label(),
@@ -212,7 +153,7 @@ fn place_name(p: &Passage) -> String {
         name.push_str(table);
     }
     if name.is_empty() {
-        name = format!("{}：{}", p.title, kind_label(&p.kind));
+        name = format!("{}：{}", p.title, p.kind.label());
     }
     name
 }
@@ -418,12 +359,12 @@ fn hit_html(hit: &Hit) -> String {
         "<div class=\"meta\"><a href=\"{}\">{}</a> · {} · {}{} · {}</div>",
         escape(&report_link(&p.report, Some(p))),
         escape(&p.title),
-        kind_label(&p.kind),
+        p.kind.label(),
         date_html(p.date.as_deref()),
         page_html(p.page, p.ocr),
         level_label(hit.level)
     );
-    if p.kind == "table_row" && !p.cells.is_empty() {
+    if p.kind == Kind::TableRow && !p.cells.is_empty() {
         out.push_str(&row_table(p, &hit.highlights));
     } else {
         let _ = write!(
@@ -637,14 +578,14 @@ fn passage_block(p: &Passage, class: &str) -> String {
         passage_anchor(p),
         url_encode(&p.id),
         escape(&p.id),
-        kind_label(&p.kind),
+        p.kind.label(),
         page_html(p.page, p.ocr)
     );
     if !p.section.is_empty() {
         let _ = write!(out, " · {}", escape(&p.section.join(" › ")));
     }
     out.push_str("</div>");
-    if p.kind == "table_row" && !p.cells.is_empty() {
+    if p.kind == Kind::TableRow && !p.cells.is_empty() {
         out.push_str(&row_table(p, &[]));
     } else {
         let _ = write!(out, "<p class=\"snippet\">{}</p>", escape(&p.text));
@@ -718,289 +659,6 @@ pub async fn passage(
         body.push_str(&passage_block(a, "context"));
     }
     Html(layout(&format!("{} — 報告搜尋", p.id), &body)).into_response()
-}
-
-fn reports_html(reports: &[ReportInfo]) -> String {
-    let mut out = format!(
-        "<p class=\"total\">共 {} 份報告</p><table class=\"reports\"><thead><tr>\
-         <th>報告</th><th>日期</th><th>機關</th><th>段落</th><th>表格列</th></tr></thead><tbody>",
-        reports.len()
-    );
-    for r in reports {
-        let _ = write!(
-            out,
-            "<tr><td><a href=\"{}\">{}</a><div class=\"meta\">{} · <a href=\"{}\">在此報告中搜尋</a></div></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&report_link(&r.id, None)),
-            escape(&r.title),
-            escape(&r.id),
-            escape(
-                &Filters::default()
-                    .with("report", &r.id)
-                    .link("", 0, DEFAULT_LIMIT)
-            ),
-            date_html(r.date.as_deref()),
-            escape(r.organisation.as_deref().unwrap_or("—")),
-            r.passages,
-            r.table_rows
-        );
-    }
-    out.push_str("</tbody></table>");
-    out
-}
-
-/// The files of the corpus that could not be read (`reports --failed`), each with its
-/// reason and what to do about it.
-fn failures_html(failed: &[KnownFailure]) -> String {
-    if failed.is_empty() {
-        return String::new();
-    }
-    let mut out = format!(
-        "<h2 id=\"failed\">無法讀取的檔案（{} 個）</h2>\
-         <p class=\"total\">這些檔案在 corpus 資料夾裡，但沒有編入索引。請依說明修正後，把新的檔案放回資料夾（或在此頁重新上傳）；伺服器會自動重新讀取。</p>\
-         <table class=\"failures\"><thead><tr><th>檔案</th><th>原因</th><th>下一步</th></tr></thead><tbody>",
-        failed.len()
-    );
-    for f in failed {
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&f.file),
-            escape(&f.cause),
-            escape(next_step(&f.cause))
-        );
-    }
-    out.push_str("</tbody></table>");
-    out
-}
-
-/// What staff can do about a file that could not be read, from its cause.
-fn next_step(cause: &str) -> &'static str {
-    let lower = cause.to_lowercase();
-    if lower.contains("掃描") || lower.contains("scan") || lower.contains("no text") {
-        "這是掃描檔（沒有文字層）：請先以 OCR 轉出文字層，或改放 Word／文字檔。"
-    } else if lower.contains("pdftotext") {
-        "伺服器缺少 PDF 讀取程式：請管理者安裝 poppler-utils 與 poppler-data。"
-    } else if lower.contains("未安裝") || lower.contains("antiword") {
-        "伺服器缺少讀取此格式的程式：請管理者依原因安裝所需套件，或將檔案另存為 DOCX。"
-    } else if lower.contains("不支援的格式") || lower.contains("unsupported") {
-        "此格式無法讀取：請另存為 PDF、DOCX 或 ODT 後再放入。"
-    } else if lower.contains("encrypt") || lower.contains("password") || lower.contains("加密") {
-        "檔案有密碼保護：請存成沒有密碼的版本後再放入。"
-    } else if lower.contains("encoding") || lower.contains("編碼") || lower.contains("utf") {
-        "文字編碼無法辨識：請另存為 UTF-8 文字檔或 Word 檔。"
-    } else if lower.contains("empty") || lower.contains("空") {
-        "檔案是空的：請確認是完整的檔案後再放入。"
-    } else {
-        "檔案可能已損壞或格式不符：請用原程式開啟並另存（PDF、Word .docx、HTML 或文字檔）後再放入。"
-    }
-}
-
-/// The upload form, shown when uploads are allowed: several files at once; the token, when
-/// the server has one, goes into a field that the script sends as a header (it has no name,
-/// so it is never part of the form's body).
-fn upload_form(token_needed: bool) -> String {
-    let accept: Vec<String> = REPORT_EXTENSIONS.iter().map(|e| format!(".{e}")).collect();
-    let mut out = format!(
-        "<h2 id=\"add\">新增報告</h2>\
-         <form id=\"upload\" class=\"upload\" action=\"/upload\" method=\"post\" enctype=\"multipart/form-data\">\
-         <label>報告檔（可一次選多個）<input type=\"file\" name=\"file\" multiple accept=\"{}\"></label>",
-        escape(&accept.join(","))
-    );
-    if token_needed {
-        out.push_str(
-            "<label>權杖（管理者提供）<input type=\"password\" id=\"upload-token\" autocomplete=\"off\"></label>",
-        );
-    }
-    let _ = write!(
-        out,
-        "<p class=\"meta\">接受 {}；一次最多 {MAX_UPLOAD_FILES} 個檔案，合計不超過 {} MiB。報告編號取自檔名（同名即取代舊版）。</p>\
-         <button type=\"submit\">上傳</button></form><ul id=\"upload-results\" class=\"upload-results\" aria-live=\"polite\"></ul>",
-        escape(&accept.join(" ")),
-        MAX_UPLOAD_BYTES / (1024 * 1024)
-    );
-    out
-}
-
-/// `GET /reports`: every indexed report, the files that could not be read, and the upload
-/// form when uploads are allowed.
-pub async fn reports(State(shared): State<Arc<Shared>>) -> Response {
-    let listed = blocking(&shared, |s| {
-        let failed = IndexRecord::read(&s.index_dir)
-            .map(|r| r.failed)
-            .unwrap_or_default();
-        Ok((s.store.reports(&s.searcher())?, failed))
-    })
-    .await;
-    match listed {
-        Ok((reports, failed)) => {
-            let mut body = String::from("<h1>報告列表</h1>");
-            if shared.options.allow_add {
-                body.push_str(&upload_form(shared.options.token.is_some()));
-            }
-            if let Some(problem) = shared.watch_problem() {
-                let _ = write!(
-                    body,
-                    "<p class=\"error\" role=\"alert\">{}</p>",
-                    escape(&problem)
-                );
-            }
-            body.push_str(&reports_html(&reports));
-            body.push_str(&failures_html(&failed));
-            Html(layout("報告列表 — 報告搜尋", &body)).into_response()
-        }
-        Err(refusal) => refusal_page(&refusal),
-    }
-}
-
-/// `POST /upload`: the upload form sent without the script (no token possible then): the
-/// same work as `POST /api/reports`, answered as a page.
-pub async fn upload(State(shared): State<Arc<Shared>>, request: HttpRequest) -> Response {
-    match api::add_form(&shared, request).await {
-        Ok(results) => {
-            let mut body = String::from("<h1>上傳結果</h1><ul class=\"upload-results\">");
-            for r in &results {
-                let class = if r.outcome == upload::Outcome::Refused {
-                    "refused"
-                } else {
-                    "ok"
-                };
-                let _ = write!(
-                    body,
-                    "<li class=\"{class}\">{}：{}</li>",
-                    escape(&r.name),
-                    escape(&r.message)
-                );
-            }
-            body.push_str("</ul><p><a href=\"/reports\">回到報告列表</a></p>");
-            Html(layout("上傳結果 — 報告搜尋", &body)).into_response()
-        }
-        Err(refusal) => refusal_page(&refusal),
-    }
-}
-
-/// `GET /r/{id}`: a whole report: its title, agency and date, its contents (the headings,
-/// linked), every passage in order with its anchor, and the original file to download.
-pub async fn report(
-    State(shared): State<Arc<Shared>>,
-    id: Result<Path<String>, PathRejection>,
-    query: RawQuery,
-) -> Response {
-    let id = match id {
-        Ok(Path(id)) => id,
-        Err(e) => return refusal_page(&Refusal::BadRequest(e.body_text())),
-    };
-    if let Err(refusal) = api::parameters(query, &[]) {
-        return refusal_page(&refusal);
-    }
-    let (info, passages) = match blocking(&shared, move |s| api::whole_report(s, &id)).await {
-        Ok(found) => found,
-        Err(refusal) => return refusal_page(&refusal),
-    };
-    let mut body = search_form("", &Filters::default());
-    let _ = write!(
-        body,
-        "<h1>{}</h1><p class=\"meta\">{}{} · {} 段 · <a href=\"{}\" download>下載原始檔（{}）</a> · <a href=\"{}\">在此報告中搜尋</a></p>",
-        escape(&info.title),
-        info.organisation
-            .as_deref()
-            .map(|o| format!("{} · ", escape(o)))
-            .unwrap_or_default(),
-        date_html(info.date.as_deref()),
-        info.passages,
-        escape(&format!("/r/{}/file", url_encode(&info.id))),
-        escape(&info.format),
-        escape(
-            &Filters::default()
-                .with("report", &info.id)
-                .link("", 0, DEFAULT_LIMIT)
-        )
-    );
-    let headings: Vec<&Passage> = passages.iter().filter(|p| p.kind == "heading").collect();
-    if !headings.is_empty() {
-        body.push_str("<nav class=\"contents\" aria-label=\"目錄\"><h2>目錄</h2><ol>");
-        for h in headings {
-            let _ = write!(
-                body,
-                "<li><a href=\"#{}\">{}</a></li>",
-                passage_anchor(h),
-                escape(&h.text)
-            );
-        }
-        body.push_str("</ol></nav>");
-    }
-    body.push_str("<section class=\"report-text\" aria-label=\"全文\"><h2>全文</h2>");
-    for p in &passages {
-        if p.kind == "heading" {
-            let level = (p.section.len() + 2).clamp(3, 6);
-            let _ = write!(
-                body,
-                "<h{level} id=\"{}\">{} <a class=\"meta\" href=\"/p/{}\" aria-label=\"引用此標題\">#</a></h{level}>",
-                passage_anchor(p),
-                escape(&p.text),
-                url_encode(&p.id)
-            );
-        } else {
-            body.push_str(&passage_block(p, "context"));
-        }
-    }
-    body.push_str("</section>");
-    Html(layout(&format!("{} — 報告搜尋", info.title), &body)).into_response()
-}
-
-/// `GET /r/{id}/file`: the report's original file as the corpus holds it, as a download.
-/// Only the file the index records for that report is served, and only when it lies inside
-/// the corpus folder; the type follows the extension and the browser is told not to guess.
-pub async fn download(
-    State(shared): State<Arc<Shared>>,
-    id: Result<Path<String>, PathRejection>,
-) -> Response {
-    let id = match id {
-        Ok(Path(id)) => id,
-        Err(e) => return refusal_page(&Refusal::BadRequest(e.body_text())),
-    };
-    match blocking(&shared, move |s| api::original_file(s, &id)).await {
-        Ok((name, bytes)) => {
-            let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-            let media = match extension.as_deref() {
-                Some("pdf") => "application/pdf",
-                Some("docx") => {
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                }
-                Some("html" | "htm") => "text/html",
-                Some("xhtml") => "application/xhtml+xml",
-                Some("odt") => "application/vnd.oasis.opendocument.text",
-                Some("ods") => "application/vnd.oasis.opendocument.spreadsheet",
-                Some("doc") => "application/msword",
-                Some("txt" | "text") | None => "text/plain",
-                Some(_) => "application/octet-stream",
-            };
-            // An ASCII stand-in for old clients, the real name in RFC 5987 form.
-            let fallback: String = name
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
-            let disposition = format!(
-                "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
-                url_encode(&name)
-            );
-            (
-                [
-                    (header::CONTENT_TYPE, media.to_string()),
-                    (header::CONTENT_DISPOSITION, disposition),
-                    (header::CACHE_CONTROL, "no-store".to_string()),
-                ],
-                bytes,
-            )
-                .into_response()
-        }
-        Err(refusal) => refusal_page(&refusal),
-    }
 }
 
 /// Any other path: 404, as JSON under `/api/`, as a page elsewhere.

@@ -349,7 +349,7 @@ mod tests {
         let ingested = crate::ingest::ingest_bytes(&bytes, Path::new("s.pdf"), None).unwrap();
         let mut list = crate::report::passage::passages("s", &ingested.report);
         crate::report::pages::place_on_pages(&mut list, &ingested.pages, &ingested.ocr_pages);
-        let rows = list.iter().filter(|p| p.kind == "table_row").count();
+        let rows = list.iter().filter(|p| p.kind == Kind::TableRow).count();
         assert!(rows > 200, "{rows} rows");
         let pages: Vec<u32> = list
             .iter()
@@ -380,18 +380,18 @@ mod tests {
         ] {
             let cells = |list: &[crate::report::passage::Passage]| -> Vec<Vec<String>> {
                 list.iter()
-                    .filter(|p| p.kind == "table_row" && p.table.as_deref() == Some(table))
+                    .filter(|p| p.kind == Kind::TableRow && p.table.as_deref() == Some(table))
                     .map(|p| p.cells.clone())
                     .collect()
             };
             assert_eq!(cells(&list), cells(&text_rows), "{table}");
             let pdf_headers = list
                 .iter()
-                .find(|p| p.table.as_deref() == Some(table) && p.kind == "table_row")
+                .find(|p| p.table.as_deref() == Some(table) && p.kind == Kind::TableRow)
                 .map(|p| p.headers.clone());
             let text_headers = text_rows
                 .iter()
-                .find(|p| p.table.as_deref() == Some(table) && p.kind == "table_row")
+                .find(|p| p.table.as_deref() == Some(table) && p.kind == Kind::TableRow)
                 .map(|p| p.headers.clone());
             assert_eq!(pdf_headers, text_headers, "{table}");
         }
@@ -403,12 +403,12 @@ mod tests {
         };
         let pdf: Vec<_> = list
             .iter()
-            .filter(|p| p.kind == "table_row")
+            .filter(|p| p.kind == Kind::TableRow)
             .map(key)
             .collect();
         let text: Vec<_> = text_rows
             .iter()
-            .filter(|p| p.kind == "table_row")
+            .filter(|p| p.kind == Kind::TableRow)
             .map(key)
             .collect();
         let mut common = vec![vec![0usize; pdf.len() + 1]; text.len() + 1];
@@ -425,7 +425,7 @@ mod tests {
         assert_eq!(text.len(), 238);
         assert!(same >= 209, "{same} of {} rows cell for cell", text.len());
         // A header repeated on a new page is not a row.
-        for p in list.iter().filter(|p| p.kind == "table_row") {
+        for p in list.iter().filter(|p| p.kind == Kind::TableRow) {
             assert_ne!(p.cells, p.headers, "{p:?}");
         }
     }
