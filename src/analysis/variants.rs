@@ -19,6 +19,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use super::analyzer::{Folded, is_significant};
 use super::synonyms::key;
 
 /// The generated pairs, one `word word` per line after a `#` header.
@@ -33,7 +34,7 @@ const MIN_REST_CHARS: usize = 2;
 const MAX_VARIANTS: usize = 8;
 
 struct Table {
-    /// Folded word → folded counterparts.
+    /// Folded word → its counterparts as the table writes them.
     partners: HashMap<String, Vec<String>>,
     /// Longest word, in chars.
     longest: usize,
@@ -45,15 +46,16 @@ fn table() -> &'static Table {
         let mut partners: HashMap<String, Vec<String>> = HashMap::new();
         let mut longest = 0;
         for line in PAIRS.lines().filter(|l| !l.starts_with('#')) {
-            let words: Vec<String> = line.split_whitespace().map(key).collect();
+            let words: Vec<&str> = line.split_whitespace().collect();
             let [a, b] = words.as_slice() else {
                 continue;
             };
             for (from, to) in [(a, b), (b, a)] {
+                let from = key(from);
                 longest = longest.max(from.chars().count());
-                let list = partners.entry(from.clone()).or_default();
-                if !list.contains(to) {
-                    list.push(to.clone());
+                let list = partners.entry(from).or_default();
+                if !list.iter().any(|w| key(w) == key(to)) {
+                    list.push(to.to_string());
                 }
             }
         }
@@ -61,16 +63,24 @@ fn table() -> &'static Table {
     })
 }
 
-/// The word's Taiwan/mainland variants (folded), none when it holds no listed phrase: the
-/// whole word's counterparts, else those of the longest listed phrase it starts with and of
-/// the longest it ends with, the rest of the word kept.
+/// The word's Taiwan/mainland variants, none when it holds no listed phrase: the whole
+/// word's counterparts, else those of the longest listed phrase it starts with and of the
+/// longest it ends with, the rest of the word kept as typed (its letters, digits and
+/// ideographs).
 pub fn variants(word: &str) -> Vec<String> {
     let table = table();
     let word_key = key(word);
     if let Some(found) = table.partners.get(&word_key) {
         return found.iter().take(MAX_VARIANTS).cloned().collect();
     }
-    let chars: Vec<char> = word_key.chars().collect();
+    // The fold is one char to one char: the typed chars line up with the folded ones.
+    let folded = Folded::new(word);
+    let (chars, typed): (Vec<char>, Vec<char>) = folded
+        .chars
+        .iter()
+        .zip(word.chars())
+        .filter(|(f, _)| is_significant(**f))
+        .unzip();
     let n = chars.len();
     let mut out: Vec<String> = Vec::new();
     let longest = table.longest.min(n.saturating_sub(MIN_REST_CHARS));
@@ -80,14 +90,14 @@ pub fn variants(word: &str) -> Vec<String> {
         .rev()
         .find_map(|len| Some((len, table.partners.get(&piece(&chars[..len]))?)))
     {
-        let rest = piece(&chars[len..]);
+        let rest = piece(&typed[len..]);
         out.extend(found.iter().map(|p| format!("{p}{rest}")));
     }
     if let Some((len, found)) = (2..=longest)
         .rev()
         .find_map(|len| Some((len, table.partners.get(&piece(&chars[n - len..]))?)))
     {
-        let rest = piece(&chars[..n - len]);
+        let rest = piece(&typed[..n - len]);
         out.extend(found.iter().map(|p| format!("{rest}{p}")));
     }
     out.dedup();
@@ -99,8 +109,9 @@ pub fn variants(word: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// The variants, folded (the table writes some in Traditional, some in Simplified).
     fn shown(word: &str) -> Vec<String> {
-        variants(word)
+        variants(word).iter().map(|v| key(v)).collect()
     }
 
     #[test]
@@ -147,5 +158,13 @@ mod tests {
         }
         assert!(shown("硅").is_empty());
         assert!(shown("臺北市").is_empty());
+    }
+
+    #[test]
+    fn variants_are_written_as_the_table_and_the_query_write_them() {
+        assert_eq!(variants("軟件"), ["軟體"]);
+        assert_eq!(variants("計畫"), ["计划"]);
+        assert_eq!(variants("軟件產業"), ["軟體產業"]);
+        assert_eq!(variants("臺灣網絡"), ["臺灣網路"]);
     }
 }

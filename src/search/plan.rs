@@ -18,7 +18,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 
 use crate::analysis::analyzer::{Folded, gram_terms, is_han, is_significant, query_pieces};
 use crate::analysis::numerals::spellings;
-use crate::analysis::synonyms::Synonyms;
+use crate::analysis::synonyms::{self, Synonyms};
 use crate::analysis::variants::variants;
 use crate::report::roc::{date_spellings, year_spellings};
 use crate::search::Searching;
@@ -1051,7 +1051,10 @@ pub fn alternatives(typed: &str, synonyms: &Synonyms) -> Vec<String> {
     out.extend(date_spellings(&folded));
     out.extend(synonyms.alternatives(typed));
     for variant in variants(typed) {
-        if !out.contains(&variant) {
+        if !out
+            .iter()
+            .any(|o| synonyms::key(o) == synonyms::key(&variant))
+        {
             out.push(variant);
         }
     }
