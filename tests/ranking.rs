@@ -190,6 +190,7 @@ fn taiwan_and_mainland_words_meet() {
         ("軟件產業", "軟件產業"),
         ("軟體產業", "軟件產業"),
         ("網路安全", "網絡安全"),
+        ("\"计划\"", "計畫"),
     ] {
         let got = hits(query);
         let holding: Vec<&Marked> = got.iter().filter(|h| h.text.contains(found)).collect();
