@@ -147,3 +147,70 @@ fn the_typed_spelling_ranks_first() {
     assert!(hits.len() >= 2, "{hits:?}");
     assert!(hits[0].text.contains("2016年"), "{}", hits[0].text);
 }
+
+/// RANKING.md, Taiwan and mainland words: a query word in one region's wording finds the
+/// passages written in the other's (軟件 finds 軟體, 計劃 finds 計畫, a word beginning with
+/// one as well), the spelling typed first and the snippet marking the form found; a word
+/// that is a Taiwan word of its own is not swapped (程序 is a procedure, not 程式).
+#[test]
+fn taiwan_and_mainland_words_meet() {
+    #[derive(Deserialize)]
+    struct Marked {
+        text: String,
+        snippet: String,
+    }
+    let w = Work::new();
+    std::fs::write(
+        w.corpus().join("words.txt"),
+        "資訊報告\n\n\
+         本署補助各縣市政府採購防毒軟體，並更新機關內部網路設備，以強化資通安全。\n\n\
+         各機關應於年底前提出中程計畫，並說明經費來源與執行方式。\n\n\
+         大陸方面另訂軟件產業發展規劃，鼓勵企業投入網絡安全技術研發。\n\n\
+         行政程序法規定之聽證程序，應於舉行前通知當事人。\n\n\
+         電腦程式之著作權保護期間，依著作權法規定辦理。\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = w.run(&["index"]);
+    assert_eq!(code, 0, "{stderr}");
+    let hits = |query: &str| -> Vec<Marked> {
+        let (code, stdout, stderr) = w.run(&["search", query, "--json", "--limit", "10"]);
+        assert!(code <= 1, "{query}: {stderr}");
+        stdout
+            .lines()
+            .filter(|l| l.starts_with("{\"id\""))
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    for (query, found) in [
+        ("软件", "軟體"),
+        ("軟件", "軟體"),
+        ("计划", "計畫"),
+        ("計劃", "計畫"),
+        ("网络", "網路"),
+        ("軟件產業", "軟件產業"),
+        ("軟體產業", "軟件產業"),
+        ("網路安全", "網絡安全"),
+        ("\"计划\"", "計畫"),
+    ] {
+        let got = hits(query);
+        let holding: Vec<&Marked> = got.iter().filter(|h| h.text.contains(found)).collect();
+        assert!(
+            !holding.is_empty(),
+            "{query} finds no passage holding {found}"
+        );
+        assert!(
+            holding[0]
+                .snippet
+                .contains(&format!("<mark>{found}</mark>")),
+            "{query}: {}",
+            holding[0].snippet
+        );
+    }
+    // Both spellings in the corpus: the one typed comes first.
+    let got = hits("網絡");
+    assert!(got[0].text.contains("網絡"), "{}", got[0].text);
+    assert!(got.iter().any(|h| h.text.contains("網路")));
+    // 程序 and 程式 stay apart.
+    assert!(hits("程序").iter().all(|h| !h.text.contains("程式")));
+    assert!(hits("程式").iter().all(|h| !h.text.contains("程序")));
+}

@@ -18,7 +18,8 @@ use tantivy::schema::{Field, IndexRecordOption};
 
 use crate::analysis::analyzer::{Folded, gram_terms, is_han, is_significant, query_pieces};
 use crate::analysis::numerals::spellings;
-use crate::analysis::synonyms::Synonyms;
+use crate::analysis::synonyms::{self, Synonyms};
+use crate::analysis::variants::variants;
 use crate::report::roc::{date_spellings, year_spellings};
 use crate::search::Searching;
 use crate::search::query::{QueryWord, parse_query};
@@ -1042,12 +1043,21 @@ pub(crate) fn is_sentence(text: &str) -> bool {
 // RANKING.md: numbers and dates in any spelling
 /// What a query word is also searched as, besides its number spellings: a year word in its
 /// other calendar (`民國106年` → `2017年`, `106年`), then the other words of its synonym groups
-/// (`北市府` → `臺北市政府` …). `analyze` shows them.
+/// (`北市府` → `臺北市政府` …), then its Taiwan/mainland phrase variants (`軟件` → `軟體`,
+/// `計畫` → `計劃`, see [`variants`]). `analyze` shows them.
 pub fn alternatives(typed: &str, synonyms: &Synonyms) -> Vec<String> {
     let folded: String = Folded::new(typed).chars.iter().collect();
     let mut out = year_spellings(&folded);
     out.extend(date_spellings(&folded));
     out.extend(synonyms.alternatives(typed));
+    for variant in variants(typed) {
+        if !out
+            .iter()
+            .any(|o| synonyms::key(o) == synonyms::key(&variant))
+        {
+            out.push(variant);
+        }
+    }
     out
 }
 
