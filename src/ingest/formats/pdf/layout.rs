@@ -133,7 +133,9 @@ fn page_blocks(page: &[&str], words: &Words, n: usize) -> Vec<PageBlock> {
     let mut items: Vec<Item> = Vec::new();
     // The printed line of `words` the next table region is looked for from.
     let mut printed_from = 0;
-    let mut below: std::collections::VecDeque<String> = Default::default();
+    // The text (without whitespace) of the printed lines below the last table region that
+    // the word boxes showed to be rows of it.
+    let mut below = String::new();
     let mut i = 0;
     while i < page.len() {
         if blank(i) {
@@ -141,13 +143,10 @@ fn page_blocks(page: &[&str], words: &Words, n: usize) -> Vec<PageBlock> {
             i += 1;
             continue;
         }
-        // Lines the word boxes showed to be rows of the table above.
-        if let Some(k) = below
-            .iter()
-            .take(3)
-            .position(|t| *t == page[i].split_whitespace().collect::<String>())
-        {
-            below.drain(..=k);
+        // Lines the word boxes showed to be rows of the table above: `-layout` puts the
+        // lines of wrapped cells of neighbouring rows on one line, so a line is theirs when
+        // each of its words is.
+        if !below.is_empty() && page[i].split_whitespace().all(|t| below.contains(t)) {
             i += 1;
             continue;
         }
@@ -164,7 +163,7 @@ fn page_blocks(page: &[&str], words: &Words, n: usize) -> Vec<PageBlock> {
             {
                 Some(table) => {
                     items.push(Item::WordTable(table.rows));
-                    below = table.below.into();
+                    below = table.below.concat();
                 }
                 None => items.push(Item::Table(rows)),
             }
@@ -180,7 +179,7 @@ fn page_blocks(page: &[&str], words: &Words, n: usize) -> Vec<PageBlock> {
                 .and_then(|w| words::table_rows(w, &page[i..=i], &mut printed_from))
         {
             items.push(Item::WordTable(table.rows));
-            below = table.below.into();
+            below = table.below.concat();
             i += 1;
             continue;
         }
