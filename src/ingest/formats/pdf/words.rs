@@ -319,6 +319,14 @@ fn cjk(c: char) -> bool {
     matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
 }
 
+/// Whether a word is a number: digits with separators (`57,920`, `2017.5`, `-3`).
+fn numeric(text: &str) -> bool {
+    let t = text.trim().trim_start_matches(['-', '+']);
+    t.starts_with(|c: char| c.is_ascii_digit())
+        && t.ends_with(|c: char| c.is_ascii_digit())
+        && t.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+}
+
 /// A table's rows of cells and where its columns are.
 struct Grid {
     rows: Vec<Vec<String>>,
@@ -402,14 +410,42 @@ fn grid(mut words: Vec<&Word>) -> Option<Grid> {
         .filter(|_| is_header)
         .map(|&k| header_of(&body_ranges, words[k]))
         .collect();
+    // Two numbers side by side on one line are two cells (one cell rarely holds two
+    // numbers apart): a gap with that in two rows or more separates columns. A table's part
+    // on a page without its header has no other sign of its narrow numeric columns.
+    let range_of = |w: &Word| body_ranges.iter().position(|&(a, b)| w.x0 < b && a < w.x1);
+    let mut numbers_across = vec![0usize; body_ranges.len()];
+    for (i, &a) in kept.iter().enumerate() {
+        for &b in &kept[i + 1..] {
+            let (a, b) = if a.x0 <= b.x0 { (a, b) } else { (b, a) };
+            let same_line = |w: &Word| (w.y0 - a.y0).abs() < ROW_GAP * h;
+            if same_line(b)
+                && b.x0 >= a.x1
+                && !kept
+                    .iter()
+                    .any(|w| same_line(w) && w.x0 >= a.x1 && w.x1 <= b.x0)
+                && numeric(&a.text)
+                && numeric(&b.text)
+                && let (Some(i), Some(j)) = (range_of(a), range_of(b))
+                && j == i + 1
+            {
+                numbers_across[j] += 1;
+            }
+        }
+    }
     // A gap narrower than a cell gap is a column boundary only where the header has a word
-    // on each side; else it is a space between words of one cell.
+    // on each side, or numbers stand on each side; else it is a space between words of one
+    // cell.
     let mut cols: Vec<(f64, f64)> = Vec::new();
     let mut headed_last = false;
     for (i, c) in body_ranges.iter().copied().enumerate() {
         let headed = head.contains(&Some(i));
         match cols.last_mut() {
-            Some(p) if c.0 - p.1 < CELL_GAP * h && !(headed_last && headed) => {
+            Some(p)
+                if c.0 - p.1 < CELL_GAP * h
+                    && !(headed_last && headed)
+                    && numbers_across[i] < 2 =>
+            {
                 p.1 = p.1.max(c.1);
                 headed_last |= headed;
             }
