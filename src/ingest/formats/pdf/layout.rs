@@ -51,9 +51,27 @@ pub(super) fn layout_to_text_with(raw: &str, words: &Words) -> String {
             {
                 rows.remove(0);
             }
-            if let Some(PageBlock::Table(rows)) = page_blocks.next()
+            if let Some(PageBlock::Table(mut rows)) = page_blocks.next()
                 && let Some(last) = blocks.last_mut()
             {
+                // A row cut by the page break goes on at the top of the page with its first
+                // cell empty, in a table where every row has its first cell: its cells are
+                // the rest of the last row's.
+                let width = header_width(&header);
+                if rows.first().is_some_and(|r| r.first().is_none_or(String::is_empty))
+                    && last.lines().all(|l| !l.starts_with('\t'))
+                {
+                    let rest = aligned(rows.remove(0), width);
+                    let start = last.rfind('\n').map_or(0, |k| k + 1);
+                    let mut cells: Vec<String> =
+                        last[start..].split('\t').map(str::to_string).collect();
+                    cells.resize(cells.len().max(rest.len()), String::new());
+                    for (cell, more) in cells.iter_mut().zip(&rest) {
+                        rejoin(cell, more);
+                    }
+                    last.truncate(start);
+                    last.push_str(&cells.join("\t"));
+                }
                 for row in rows {
                     last.push('\n');
                     last.push_str(&aligned(row, header_width(&header)).join("\t"));
@@ -101,6 +119,18 @@ pub(super) fn layout_to_text_with(raw: &str, words: &Words) -> String {
     text
 }
 
+/// Puts the rest of a cell cut by a page break back: a number goes on without a space
+/// (`20,67` `6`: a narrow column cuts numbers anywhere), text as a wrapped line does.
+fn rejoin(cell: &mut String, rest: &str) {
+    let rest = rest.trim();
+    if cell.ends_with(|c: char| c.is_ascii_digit()) && rest.starts_with(|c: char| c.is_ascii_digit())
+    {
+        cell.push_str(rest);
+    } else {
+        join_into(cell, rest);
+    }
+}
+
 /// A block of one page: a paragraph or heading, or the rows of a table.
 enum PageBlock {
     Text(String),
@@ -120,6 +150,22 @@ enum Item {
     Table(Vec<Vec<String>>),
     /// Rows cut by the word boxes: a header over two columns is already in place.
     WordTable(Vec<Vec<String>>),
+}
+
+/// Takes back the last prose lines (and blank lines among them) that are `above`, the text
+/// (without whitespace) of title rows a word-box table found above its region.
+fn take_back(items: &mut Vec<Item>, above: &str) {
+    if above.is_empty() {
+        return;
+    }
+    while let Some(item) = items.last() {
+        match item {
+            Item::Blank => {}
+            Item::Prose { text, .. } if text.split_whitespace().all(|t| above.contains(t)) => {}
+            _ => break,
+        }
+        items.pop();
+    }
 }
 
 /// The blocks of one page: paragraphs (one line each) and tables (TAB rows); a table
@@ -162,6 +208,7 @@ fn page_blocks(page: &[&str], words: &Words, n: usize) -> Vec<PageBlock> {
                 .and_then(|w| words::table_rows(w, &page[i..next], &mut printed_from))
             {
                 Some(table) => {
+                    take_back(&mut items, &table.above);
                     items.push(Item::WordTable(table.rows));
                     below = table.below.concat();
                 }
@@ -178,6 +225,7 @@ fn page_blocks(page: &[&str], words: &Words, n: usize) -> Vec<PageBlock> {
                 .page(n)
                 .and_then(|w| words::table_rows(w, &page[i..=i], &mut printed_from))
         {
+            take_back(&mut items, &table.above);
             items.push(Item::WordTable(table.rows));
             below = table.below.concat();
             i += 1;

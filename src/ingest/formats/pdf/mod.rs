@@ -362,8 +362,9 @@ mod tests {
         assert!(pages.windows(2).all(|w| w[0] <= w[1]), "{pages:?}");
         assert!(list.iter().all(|p| !p.ocr));
         // Tables continued over pages (a part cut into fewer columns after a gap, a header
-        // centred over two columns, a part's head row repeated on the next page) have the
-        // rows of the text version, cell for cell.
+        // centred over two columns, a part's head row repeated on the next page, title rows
+        // over the header, a row cut by the page break, narrow numeric columns on a page
+        // without the header) have the rows of the text version, cell for cell.
         let text = std::fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("corpus/taipei-shanghai-city-exchange-2017.txt"),
@@ -376,6 +377,7 @@ mod tests {
             "表四 臺北市級姊妹市列表",
             "表五 姊妹市以外的交流成果",
             "表五 2010-2017 臺北市與上海市簽署合作備忘錄列表(依功能類型)",
+            "表六 來臺境外學生人數",
             "附錄一 上海市級友好城市列表",
         ] {
             let cells = |list: &[crate::report::passage::Passage]| -> Vec<Vec<String>> {
@@ -423,7 +425,7 @@ mod tests {
         }
         let same = common[text.len()][pdf.len()];
         assert_eq!(text.len(), 238);
-        assert!(same >= 209, "{same} of {} rows cell for cell", text.len());
+        assert!(same >= 226, "{same} of {} rows cell for cell", text.len());
         // A header repeated on a new page is not a row.
         for p in list.iter().filter(|p| p.kind == "table_row") {
             assert_ne!(p.cells, p.headers, "{p:?}");

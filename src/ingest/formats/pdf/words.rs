@@ -16,6 +16,7 @@ use std::cell::OnceCell;
 use quick_xml::events::BytesStart;
 
 use super::super::{XmlWalker, walk_xml};
+use super::paragraphs::starts_block;
 use crate::report::parse::join_into;
 
 /// A word and its box, in points from the page's top left corner.
@@ -206,6 +207,9 @@ pub(super) struct WordTable {
     /// The printed lines (without whitespace) below the `-layout` region that proved rows of
     /// the table too, for the caller to pass over.
     pub below: Vec<String>,
+    /// The text (without whitespace) of the printed lines above the `-layout` region that
+    /// proved title rows of the table (its first rows), for the caller to take back.
+    pub above: String,
 }
 
 /// The rows of a table region of page `page` (its `-layout` lines `region`), cut where its
@@ -278,14 +282,75 @@ pub(super) fn table_rows(page: &PageLines, region: &[&str], from: &mut usize) ->
         .iter()
         .map(|p| p.text.clone())
         .collect();
+    // Rows above the region that title the table from inside it (a title or unit row over
+    // the header): one cell, in the table's type, as close to the rows below as those are
+    // to each other; a caption or note above (another type, or a `表`, `資料來源` line) is not.
+    let mut above: Vec<(usize, usize)> = Vec::new();
+    if let Some(g) = start.as_ref() {
+        let right = g.columns.last().map_or(f64::MAX, |c| c.1) + MIN_GAP * h;
+        let mut top = first;
+        while top > *from {
+            let end = top - 1;
+            let mut begin = end;
+            let mut upper = printed[end].y0;
+            while begin > *from && printed[begin - 1].y1 >= upper - ROW_GAP * h {
+                begin -= 1;
+                upper = upper.min(printed[begin].y0);
+            }
+            let words = words_of(begin, end);
+            let close = printed[top].y0 - printed[end].y1 <= widest_gap;
+            let same_type = words
+                .iter()
+                .all(|w| ((w.y1 - w.y0) - h).abs() <= 0.1 * h && w.x0 >= left && w.x1 <= right);
+            let columns: Vec<usize> = words
+                .iter()
+                .filter_map(|w| g.columns.iter().position(|&(a, b)| w.x0 < b && a < w.x1))
+                .collect();
+            let one_cell = columns.windows(2).all(|c| c[0] == c[1]);
+            let text: String = printed[begin..=end].iter().map(|p| p.text.as_str()).collect();
+            if !(close && same_type && one_cell) || starts_block(&text) {
+                break;
+            }
+            above.insert(0, (begin, end));
+            top = begin;
+        }
+    }
     let grid = match start {
         Some(grid) if below.is_empty() => grid,
         _ => grid(words_of(first, last))?,
     };
     *from = next;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for &(begin, end) in &above {
+        let mut cell = String::new();
+        let mut column = None;
+        for p in &printed[begin..=end] {
+            let mut words: Vec<&Word> = p.lines.iter().flat_map(|l| l.iter()).collect();
+            words.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            let mut line = String::new();
+            for (k, w) in words.iter().enumerate() {
+                if k > 0 && w.x0 - words[k - 1].x1 > SPACE_GAP * h {
+                    line.push(' ');
+                }
+                line.push_str(w.text.trim());
+                column = column.or_else(|| {
+                    grid.columns.iter().position(|&(a, b)| w.x0 < b && a < w.x1)
+                });
+            }
+            join_into(&mut cell, &line);
+        }
+        let mut row = vec![String::new(); grid.columns.len()];
+        row[column.unwrap_or(0)] = cell;
+        rows.push(row);
+    }
+    rows.extend(grid.rows);
     Some(WordTable {
-        rows: grid.rows,
+        rows,
         below,
+        above: above
+            .iter()
+            .flat_map(|&(a, b)| printed[a..=b].iter().map(|p| p.text.as_str()))
+            .collect(),
     })
 }
 
@@ -602,6 +667,7 @@ mod tests {
         let mut from = 0;
         let table = table_rows(&page, &region, &mut from).unwrap();
         assert!(table.below.is_empty());
+        assert!(table.above.is_empty());
         assert_eq!(
             table.rows,
             vec![
