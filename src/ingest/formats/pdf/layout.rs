@@ -59,7 +59,7 @@ pub(super) fn layout_to_text_with(raw: &str, words: &Words) -> String {
                 // the rest of the last row's.
                 let width = header_width(&header);
                 if rows.first().is_some_and(|r| r.first().is_none_or(String::is_empty))
-                    && last.lines().all(|l| !l.starts_with('\t'))
+                    && last.lines().skip(1).all(|l| !l.starts_with('\t'))
                 {
                     let rest = aligned(rows.remove(0), width);
                     let start = last.rfind('\n').map_or(0, |k| k + 1);
@@ -123,8 +123,16 @@ pub(super) fn layout_to_text_with(raw: &str, words: &Words) -> String {
 /// (`20,67` `6`: a narrow column cuts numbers anywhere), text as a wrapped line does.
 fn rejoin(cell: &mut String, rest: &str) {
     let rest = rest.trim();
-    if cell.ends_with(|c: char| c.is_ascii_digit()) && rest.starts_with(|c: char| c.is_ascii_digit())
-    {
+    let (Some(a), Some(b)) = (cell.chars().last(), rest.chars().next()) else {
+        cell.push_str(rest);
+        return;
+    };
+    let cjk = |c: char| c > '\u{2e7f}';
+    if a.is_ascii_digit() && b.is_ascii_digit() {
+        cell.push_str(rest);
+    } else if (cjk(a) && b.is_ascii_alphanumeric()) || (a.is_ascii_alphanumeric() && cjk(b)) {
+        // A line broken between Chinese and Latin text or digits broke at a space.
+        cell.push(' ');
         cell.push_str(rest);
     } else {
         join_into(cell, rest);
@@ -210,6 +218,9 @@ fn page_blocks(page: &[&str], words: &Words, n: usize) -> Vec<PageBlock> {
                 Some(table) => {
                     take_back(&mut items, &table.above);
                     items.push(Item::WordTable(table.rows));
+                    if !table.more.is_empty() {
+                        items.push(Item::WordTable(table.more));
+                    }
                     below = table.below.concat();
                 }
                 None => items.push(Item::Table(rows)),
@@ -227,6 +238,9 @@ fn page_blocks(page: &[&str], words: &Words, n: usize) -> Vec<PageBlock> {
         {
             take_back(&mut items, &table.above);
             items.push(Item::WordTable(table.rows));
+            if !table.more.is_empty() {
+                items.push(Item::WordTable(table.more));
+            }
             below = table.below.concat();
             i += 1;
             continue;

@@ -210,6 +210,8 @@ pub(super) struct WordTable {
     /// The text (without whitespace) of the printed lines above the `-layout` region that
     /// proved title rows of the table (its first rows), for the caller to take back.
     pub above: String,
+    /// The rows of the table's part right below it with columns of its own, if any.
+    pub more: Vec<Vec<String>>,
 }
 
 /// The rows of a table region of page `page` (its `-layout` lines `region`), cut where its
@@ -242,41 +244,77 @@ pub(super) fn table_rows(page: &PageLines, region: &[&str], from: &mut usize) ->
         .as_ref()
         .map_or(f64::MIN, |g| g.columns[0].0 - MIN_GAP * h);
     let widest_gap = start.as_ref().map_or(3.0 * h, |g| g.row_gap + ROW_GAP * h);
-    let mut next = last + 1;
-    while next < printed.len() {
-        // The next row: lines no further apart than a line's spacing.
-        let mut end = next;
-        let mut bottom = printed[next].y1;
+    // The last printed line of the row starting at printed line `k`: lines no further apart
+    // than a line's spacing.
+    let row_end = |k: usize| {
+        let mut end = k;
+        let mut bottom = printed[k].y1;
         while end + 1 < printed.len() && printed[end + 1].y0 <= bottom + ROW_GAP * h {
             end += 1;
             bottom = bottom.max(printed[end].y1);
         }
+        end
+    };
+    let side_by_side = |row: &[PrintedLine]| {
+        let lines: Vec<&Vec<Word>> = row.iter().flat_map(|p| p.lines.iter().copied()).collect();
+        lines.iter().enumerate().any(|(i, a)| {
+            lines[i + 1..].iter().any(|b| {
+                let (a0, a1) = (a[0].x0, a[a.len() - 1].x1);
+                let (b0, b1) = (b[0].x0, b[b.len() - 1].x1);
+                a[0].y0 < b[0].y1 && b[0].y0 < a[0].y1 && (a1 <= b0 || b1 <= a0)
+            })
+        })
+    };
+    let mut next = last + 1;
+    while next < printed.len() {
+        let end = row_end(next);
         let row = &printed[next..=end];
         let close = printed[next].y0 - printed[last].y1 <= widest_gap;
         let aligned = row.iter().all(|p| {
             p.lines.first().is_some_and(|l| starts_column(l[0].x0))
                 && p.lines.iter().all(|l| l[0].x0 >= left)
         });
-        let lines: Vec<&Vec<Word>> = row.iter().flat_map(|p| p.lines.iter().copied()).collect();
-        let side_by_side = lines.iter().enumerate().any(|(i, a)| {
-            lines[i + 1..].iter().any(|b| {
-                let (a0, a1) = (a[0].x0, a[a.len() - 1].x1);
-                let (b0, b1) = (b[0].x0, b[b.len() - 1].x1);
-                a[0].y0 < b[0].y1 && b[0].y0 < a[0].y1 && (a1 <= b0 || b1 <= a0)
-            })
-        });
         // Without columns yet, cells side by side (a paragraph is one block of lines one
         // under the other); with them, lines starting at them (another table below has
         // columns of its own).
         let fits = match start {
             Some(_) => aligned,
-            None => side_by_side,
+            None => side_by_side(row),
         };
         if !(close && fits) {
             break;
         }
         last = end;
         next = end + 1;
+    }
+    // The table goes on right below with columns of its own (a table continued after a
+    // blank line is printed so): its rows, cut by their own grid, its first row a head row
+    // of any shape (a line continuing the row above) and the others cells side by side.
+    let mut more = Vec::new();
+    let table_end = next;
+    if next < printed.len() {
+        let (mut k, mut prev) = (next, last);
+        while k < printed.len() {
+            let end = row_end(k);
+            let close = printed[k].y0 - printed[prev].y1 <= widest_gap;
+            let text: String = printed[k..=end].iter().map(|p| p.text.as_str()).collect();
+            let fits = if k == next {
+                !starts_block(&text)
+            } else {
+                side_by_side(&printed[k..=end])
+            };
+            if !(close && fits) {
+                break;
+            }
+            prev = end;
+            k = end + 1;
+        }
+        if prev > last
+            && let Some(part) = grid(words_of(next, prev))
+        {
+            more = part.rows;
+            next = prev + 1;
+        }
     }
     let below: Vec<String> = printed[region_end..next]
         .iter()
@@ -316,7 +354,7 @@ pub(super) fn table_rows(page: &PageLines, region: &[&str], from: &mut usize) ->
         }
     }
     let grid = match start {
-        Some(grid) if below.is_empty() => grid,
+        Some(grid) if table_end == region_end => grid,
         _ => grid(words_of(first, last))?,
     };
     *from = next;
@@ -351,6 +389,7 @@ pub(super) fn table_rows(page: &PageLines, region: &[&str], from: &mut usize) ->
             .iter()
             .flat_map(|&(a, b)| printed[a..=b].iter().map(|p| p.text.as_str()))
             .collect(),
+        more,
     })
 }
 
@@ -565,8 +604,12 @@ fn grid(mut words: Vec<&Word>) -> Option<Grid> {
                 // The next line of a wrapped cell: a lone word that filled the column was
                 // cut inside (`2017.1` `0`); a line broken between Chinese and Latin text
                 // or digits was broken at the space that stands there (`共` `10 大類別`).
+                // A line ending in a dash (a range: `2017.04.26-` `2017.04.27`) broke after
+                // it, where the range has a space, not inside a word.
                 Some((p, alone)) => {
-                    let cut = alone && p.x1 >= cols[c].1 - SPACE_GAP * h;
+                    let dash = p.text.trim_end().ends_with(['-', '－', '–'])
+                        && text.starts_with(|c: char| c.is_ascii_digit());
+                    let cut = alone && p.x1 >= cols[c].1 - SPACE_GAP * h && !dash;
                     let mixed = match (cell.chars().last(), text.chars().next()) {
                         (Some(a), Some(b)) => {
                             (cjk(a) && b.is_ascii_alphanumeric())
@@ -576,7 +619,7 @@ fn grid(mut words: Vec<&Word>) -> Option<Grid> {
                     };
                     if cut {
                         cell.push_str(text);
-                    } else if mixed {
+                    } else if mixed || dash {
                         cell.push(' ');
                         cell.push_str(text);
                     } else {
