@@ -291,7 +291,11 @@ pub(super) fn table_rows(page: &PageLines, region: &[&str], from: &mut usize) ->
     // blank line is printed so): its rows, cut by their own grid, its first row a head row
     // of any shape (a line continuing the row above) and the others cells side by side.
     let mut more = Vec::new();
-    let table_end = next;
+    let has_start = start.is_some();
+    let table = match start {
+        Some(grid) if next == region_end => grid,
+        _ => grid(words_of(first, last))?,
+    };
     if next < printed.len() {
         let (mut k, mut prev) = (next, last);
         while k < printed.len() {
@@ -309,8 +313,11 @@ pub(super) fn table_rows(page: &PageLines, region: &[&str], from: &mut usize) ->
             prev = end;
             k = end + 1;
         }
+        // The same number of columns: rows that only sit elsewhere (cells spanning rows,
+        // as in a form) are no part of a table.
         if prev > last
             && let Some(part) = grid(words_of(next, prev))
+            && part.columns.len() == table.columns.len()
         {
             more = part.rows;
             next = prev + 1;
@@ -324,7 +331,8 @@ pub(super) fn table_rows(page: &PageLines, region: &[&str], from: &mut usize) ->
     // the header): one cell, in the table's type, as close to the rows below as those are
     // to each other; a caption or note above (another type, or a `表`, `資料來源` line) is not.
     let mut above: Vec<(usize, usize)> = Vec::new();
-    if let Some(g) = start.as_ref() {
+    if has_start {
+        let g = &table;
         let right = g.columns.last().map_or(f64::MAX, |c| c.1) + MIN_GAP * h;
         let mut top = first;
         while top > *from {
@@ -353,10 +361,6 @@ pub(super) fn table_rows(page: &PageLines, region: &[&str], from: &mut usize) ->
             top = begin;
         }
     }
-    let grid = match start {
-        Some(grid) if table_end == region_end => grid,
-        _ => grid(words_of(first, last))?,
-    };
     *from = next;
     let mut rows: Vec<Vec<String>> = Vec::new();
     for &(begin, end) in &above {
@@ -372,16 +376,16 @@ pub(super) fn table_rows(page: &PageLines, region: &[&str], from: &mut usize) ->
                 }
                 line.push_str(w.text.trim());
                 column = column.or_else(|| {
-                    grid.columns.iter().position(|&(a, b)| w.x0 < b && a < w.x1)
+                    table.columns.iter().position(|&(a, b)| w.x0 < b && a < w.x1)
                 });
             }
             join_into(&mut cell, &line);
         }
-        let mut row = vec![String::new(); grid.columns.len()];
+        let mut row = vec![String::new(); table.columns.len()];
         row[column.unwrap_or(0)] = cell;
         rows.push(row);
     }
-    rows.extend(grid.rows);
+    rows.extend(table.rows);
     Some(WordTable {
         rows,
         below,
