@@ -37,6 +37,16 @@ pub(super) fn layout_to_text_with(raw: &str, words: &Words) -> String {
     let mut part_heads: Vec<Vec<String>> = Vec::new();
     for (n, page) in pages.iter().enumerate() {
         let mut page_blocks = page_blocks(page, words, n).into_iter().peekable();
+        // A header row repeated apart from the rows (further from them than rows are from
+        // each other) is still the header.
+        if let Some(header) = open_table.as_ref() {
+            let squash = |s: &str| s.split_whitespace().collect::<String>();
+            while let Some(PageBlock::Text(t)) = page_blocks.peek()
+                && header.iter().any(|row| squash(&row.concat()) == squash(t))
+            {
+                page_blocks.next();
+            }
+        }
         // A table continued from the previous page: drop its repeated header rows and
         // append its rows to the table (one block, no page break inside).
         if let Some(header) = open_table.take()
