@@ -68,7 +68,9 @@ pub(super) fn layout_to_text_with(raw: &str, words: &Words) -> String {
                 // cell empty, in a table where every row has its first cell: its cells are
                 // the rest of the last row's.
                 let width = header_width(&header);
-                if rows.first().is_some_and(|r| r.first().is_none_or(String::is_empty))
+                if rows
+                    .first()
+                    .is_some_and(|r| r.first().is_none_or(String::is_empty))
                     && last.lines().skip(1).all(|l| !l.starts_with('\t'))
                 {
                     let rest = aligned(rows.remove(0), width);

@@ -432,6 +432,50 @@ mod tests {
         }
     }
 
+    /// Another document than the sample report (`make_long_table_pdf.py`): a table of narrow
+    /// numeric columns over four pages, a title and a unit row over its header, all three
+    /// repeated on each page apart from the rows.
+    #[test]
+    fn long_table_pdf_rows_cell_for_cell() {
+        if !pdftotext_present("long_table_pdf_rows_cell_for_cell") {
+            return;
+        }
+        let bytes = fixture("long-table.pdf");
+        let ingested = crate::ingest::ingest_bytes(&bytes, Path::new("t.pdf"), None).unwrap();
+        let mut list = crate::report::passage::passages("t", &ingested.report);
+        crate::report::pages::place_on_pages(&mut list, &ingested.pages, &ingested.ocr_pages);
+        let head = [
+            "年度", "縣市", "總計", "國小", "國中", "高中", "高職", "專科", "大學", "碩士", "博士",
+            "其他",
+        ];
+        let cities = ["臺北市", "新北市", "桃園市", "臺中市", "臺南市", "高雄市"];
+        let mut expected: Vec<Vec<String>> = Vec::new();
+        for year in 100u64..112 {
+            for (k, city) in cities.iter().enumerate() {
+                let mut row = vec![year.to_string(), city.to_string()];
+                for j in 0..10u64 {
+                    let v = (year * 7919 + k as u64 * 104729 + j * 15485863) % 990000 + 10000;
+                    row.push(format!("{},{:03}", v / 1000, v % 1000));
+                }
+                expected.push(row);
+            }
+        }
+        let rows: Vec<&crate::report::passage::Passage> =
+            list.iter().filter(|p| p.kind == "table_row").collect();
+        let cells: Vec<Vec<String>> = rows.iter().map(|p| p.cells.clone()).collect();
+        assert_eq!(cells, expected);
+        for p in &rows {
+            assert_eq!(p.headers, head, "{p:?}");
+            assert_eq!(p.table.as_deref(), Some("表 7 各縣市各級學校學生人數"));
+        }
+        let pages: Vec<u32> = list
+            .iter()
+            .map(|p| p.page.unwrap_or_else(|| panic!("no page: {p:?}")))
+            .collect();
+        assert!(pages.windows(2).all(|w| w[0] <= w[1]), "{pages:?}");
+        assert_eq!(pages.last(), Some(&4));
+    }
+
     #[test]
     fn missing_tesseract_is_a_clear_error_for_scans_only() {
         if !pdftotext_present("missing_tesseract_is_a_clear_error_for_scans_only") {

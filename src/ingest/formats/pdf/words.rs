@@ -353,7 +353,10 @@ pub(super) fn table_rows(page: &PageLines, region: &[&str], from: &mut usize) ->
                 .filter_map(|w| g.columns.iter().position(|&(a, b)| w.x0 < b && a < w.x1))
                 .collect();
             let one_cell = columns.windows(2).all(|c| c[0] == c[1]);
-            let text: String = printed[begin..=end].iter().map(|p| p.text.as_str()).collect();
+            let text: String = printed[begin..=end]
+                .iter()
+                .map(|p| p.text.as_str())
+                .collect();
             if !(close && same_type && one_cell) || starts_block(&text) {
                 break;
             }
@@ -376,7 +379,10 @@ pub(super) fn table_rows(page: &PageLines, region: &[&str], from: &mut usize) ->
                 }
                 line.push_str(w.text.trim());
                 column = column.or_else(|| {
-                    table.columns.iter().position(|&(a, b)| w.x0 < b && a < w.x1)
+                    table
+                        .columns
+                        .iter()
+                        .position(|&(a, b)| w.x0 < b && a < w.x1)
                 });
             }
             join_into(&mut cell, &line);
@@ -432,7 +438,8 @@ fn numeric(text: &str) -> bool {
     let t = text.trim().trim_start_matches(['-', '+']);
     t.starts_with(|c: char| c.is_ascii_digit())
         && t.ends_with(|c: char| c.is_ascii_digit())
-        && t.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
 }
 
 /// A table's rows of cells and where its columns are.
