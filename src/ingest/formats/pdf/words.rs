@@ -548,9 +548,35 @@ fn grid(mut words: Vec<&Word>) -> Option<Grid> {
             }
         }
     }
+    // Words starting at one x in three rows or more, with the words before them on their
+    // lines ending at different x, start a column: inside a cell, a word stands where the
+    // words before it end.
+    let aligned_start: Vec<bool> = body_ranges
+        .iter()
+        .map(|&(a, _)| {
+            let mut texts: Vec<&str> = Vec::new();
+            let mut ends: Vec<f64> = Vec::new();
+            for w in kept.iter().filter(|w| (w.x0 - a).abs() <= MIN_GAP * h) {
+                let before = kept
+                    .iter()
+                    .filter(|v| (v.y0 - w.y0).abs() < ROW_GAP * h && v.x1 <= w.x0)
+                    .map(|v| v.x1)
+                    .max_by(f64::total_cmp);
+                if let Some(end) = before
+                    && !texts.contains(&w.text.as_str())
+                {
+                    texts.push(&w.text);
+                    ends.push(end);
+                }
+            }
+            let spread = ends.iter().copied().fold(f64::MIN, f64::max)
+                - ends.iter().copied().fold(f64::MAX, f64::min);
+            texts.len() >= 3 && spread > SPACE_GAP * h
+        })
+        .collect();
     // A gap narrower than a cell gap is a column boundary only where the header has a word
-    // on each side, or numbers stand on each side; else it is a space between words of one
-    // cell.
+    // on each side, numbers stand on each side, or the words right of it start at one x;
+    // else it is a space between words of one cell.
     let mut cols: Vec<(f64, f64)> = Vec::new();
     let mut headed_last = false;
     for (i, c) in body_ranges.iter().copied().enumerate() {
@@ -559,7 +585,8 @@ fn grid(mut words: Vec<&Word>) -> Option<Grid> {
             Some(p)
                 if c.0 - p.1 < CELL_GAP * h
                     && !(headed_last && headed)
-                    && numbers_across[i] < 2 =>
+                    && numbers_across[i] < 2
+                    && !aligned_start[i] =>
             {
                 p.1 = p.1.max(c.1);
                 headed_last |= headed;
