@@ -10,8 +10,10 @@
 //!    the words are ([`words`]), else at those blank columns; a line of wrapped
 //!    cells (fewer than half the cells, the first empty unless alone, each under a cell of
 //!    ≥ 4 characters) and a header row's wrapped lines are merged into the row above; a
-//!    table that goes on over a page break loses its repeated header rows and stays one
-//!    table;
+//!    table that goes on over a page break loses its repeated header rows (title rows over
+//!    the header included, a header set apart from the rows too) and stays one table, a
+//!    row cut by the page break rejoined; a part right below with columns of its own stays
+//!    the table's;
 //! 3. other lines are prose: indentation is stripped, a lone bullet glyph (Word's Symbol
 //!    bullet U+F0B7 shown as `•`) starts a list item whose lines hang at its text, printed
 //!    lines of one paragraph (a

@@ -7,7 +7,9 @@
 //! among the other rows, and a cell centred vertically gets a line of its own. The boxes
 //! tell more: a table's rows are the groups of lines with more than a line's spacing
 //! between them (cell padding), its columns the x ranges its cell texts cover, a text
-//! across several of them (a header centred over two columns, a title row) aside. Tables
+//! across several of them (a header centred over two columns, a title row) aside; one-cell
+//! rows above the region in the table's type (a title, a unit row) are its first rows, and
+//! a part right below with as many columns of its own is read by its own grid. Tables
 //! whose rows are not set apart (one line per row, no padding) are left to the `-layout`
 //! rules.
 
