@@ -37,6 +37,16 @@ pub(super) fn layout_to_text_with(raw: &str, words: &Words) -> String {
     let mut part_heads: Vec<Vec<String>> = Vec::new();
     for (n, page) in pages.iter().enumerate() {
         let mut page_blocks = page_blocks(page, words, n).into_iter().peekable();
+        // A header row repeated apart from the rows (further from them than rows are from
+        // each other) is still the header.
+        if let Some(header) = open_table.as_ref() {
+            let squash = |s: &str| s.split_whitespace().collect::<String>();
+            while let Some(PageBlock::Text(t)) = page_blocks.peek()
+                && header.iter().any(|row| squash(&row.concat()) == squash(t))
+            {
+                page_blocks.next();
+            }
+        }
         // A table continued from the previous page: drop its repeated header rows and
         // append its rows to the table (one block, no page break inside).
         if let Some(header) = open_table.take()
@@ -51,9 +61,29 @@ pub(super) fn layout_to_text_with(raw: &str, words: &Words) -> String {
             {
                 rows.remove(0);
             }
-            if let Some(PageBlock::Table(rows)) = page_blocks.next()
+            if let Some(PageBlock::Table(mut rows)) = page_blocks.next()
                 && let Some(last) = blocks.last_mut()
             {
+                // A row cut by the page break goes on at the top of the page with its first
+                // cell empty, in a table where every row has its first cell: its cells are
+                // the rest of the last row's.
+                let width = header_width(&header);
+                if rows
+                    .first()
+                    .is_some_and(|r| r.first().is_none_or(String::is_empty))
+                    && last.lines().skip(1).all(|l| !l.starts_with('\t'))
+                {
+                    let rest = aligned(rows.remove(0), width);
+                    let start = last.rfind('\n').map_or(0, |k| k + 1);
+                    let mut cells: Vec<String> =
+                        last[start..].split('\t').map(str::to_string).collect();
+                    cells.resize(cells.len().max(rest.len()), String::new());
+                    for (cell, more) in cells.iter_mut().zip(&rest) {
+                        rejoin(cell, more);
+                    }
+                    last.truncate(start);
+                    last.push_str(&cells.join("\t"));
+                }
                 for row in rows {
                     last.push('\n');
                     last.push_str(&aligned(row, header_width(&header)).join("\t"));
@@ -101,6 +131,26 @@ pub(super) fn layout_to_text_with(raw: &str, words: &Words) -> String {
     text
 }
 
+/// Puts the rest of a cell cut by a page break back: a number goes on without a space
+/// (`20,67` `6`: a narrow column cuts numbers anywhere), text as a wrapped line does.
+fn rejoin(cell: &mut String, rest: &str) {
+    let rest = rest.trim();
+    let (Some(a), Some(b)) = (cell.chars().last(), rest.chars().next()) else {
+        cell.push_str(rest);
+        return;
+    };
+    let cjk = |c: char| c > '\u{2e7f}';
+    if a.is_ascii_digit() && b.is_ascii_digit() {
+        cell.push_str(rest);
+    } else if (cjk(a) && b.is_ascii_alphanumeric()) || (a.is_ascii_alphanumeric() && cjk(b)) {
+        // A line broken between Chinese and Latin text or digits broke at a space.
+        cell.push(' ');
+        cell.push_str(rest);
+    } else {
+        join_into(cell, rest);
+    }
+}
+
 /// A block of one page: a paragraph or heading, or the rows of a table.
 enum PageBlock {
     Text(String),
@@ -122,6 +172,22 @@ enum Item {
     WordTable(Vec<Vec<String>>),
 }
 
+/// Takes back the last prose lines (and blank lines among them) that are `above`, the text
+/// (without whitespace) of title rows a word-box table found above its region.
+fn take_back(items: &mut Vec<Item>, above: &str) {
+    if above.is_empty() {
+        return;
+    }
+    while let Some(item) = items.last() {
+        match item {
+            Item::Blank => {}
+            Item::Prose { text, .. } if text.split_whitespace().all(|t| above.contains(t)) => {}
+            _ => break,
+        }
+        items.pop();
+    }
+}
+
 /// The blocks of one page: paragraphs (one line each) and tables (TAB rows); a table
 /// region is cut by the word boxes of page `n` when they set its rows apart (they are read
 /// when a page first has one).
@@ -133,7 +199,9 @@ fn page_blocks(page: &[&str], words: &Words, n: usize) -> Vec<PageBlock> {
     let mut items: Vec<Item> = Vec::new();
     // The printed line of `words` the next table region is looked for from.
     let mut printed_from = 0;
-    let mut below: std::collections::VecDeque<String> = Default::default();
+    // The text (without whitespace) of the printed lines below the last table region that
+    // the word boxes showed to be rows of it.
+    let mut below = String::new();
     let mut i = 0;
     while i < page.len() {
         if blank(i) {
@@ -141,13 +209,10 @@ fn page_blocks(page: &[&str], words: &Words, n: usize) -> Vec<PageBlock> {
             i += 1;
             continue;
         }
-        // Lines the word boxes showed to be rows of the table above.
-        if let Some(k) = below
-            .iter()
-            .take(3)
-            .position(|t| *t == page[i].split_whitespace().collect::<String>())
-        {
-            below.drain(..=k);
+        // Lines the word boxes showed to be rows of the table above: `-layout` puts the
+        // lines of wrapped cells of neighbouring rows on one line, so a line is theirs when
+        // each of its words is.
+        if !below.is_empty() && page[i].split_whitespace().all(|t| below.contains(t)) {
             i += 1;
             continue;
         }
@@ -163,8 +228,12 @@ fn page_blocks(page: &[&str], words: &Words, n: usize) -> Vec<PageBlock> {
                 .and_then(|w| words::table_rows(w, &page[i..next], &mut printed_from))
             {
                 Some(table) => {
+                    take_back(&mut items, &table.above);
                     items.push(Item::WordTable(table.rows));
-                    below = table.below.into();
+                    if !table.more.is_empty() {
+                        items.push(Item::WordTable(table.more));
+                    }
+                    below = table.below.concat();
                 }
                 None => items.push(Item::Table(rows)),
             }
@@ -179,8 +248,12 @@ fn page_blocks(page: &[&str], words: &Words, n: usize) -> Vec<PageBlock> {
                 .page(n)
                 .and_then(|w| words::table_rows(w, &page[i..=i], &mut printed_from))
         {
+            take_back(&mut items, &table.above);
             items.push(Item::WordTable(table.rows));
-            below = table.below.into();
+            if !table.more.is_empty() {
+                items.push(Item::WordTable(table.more));
+            }
+            below = table.below.concat();
             i += 1;
             continue;
         }

@@ -10,8 +10,10 @@
 //!    the words are ([`words`]), else at those blank columns; a line of wrapped
 //!    cells (fewer than half the cells, the first empty unless alone, each under a cell of
 //!    ≥ 4 characters) and a header row's wrapped lines are merged into the row above; a
-//!    table that goes on over a page break loses its repeated header rows and stays one
-//!    table;
+//!    table that goes on over a page break loses its repeated header rows (title rows over
+//!    the header included, a header set apart from the rows too) and stays one table, a
+//!    row cut by the page break rejoined; a part right below with columns of its own stays
+//!    the table's;
 //! 3. other lines are prose: indentation is stripped, a lone bullet glyph (Word's Symbol
 //!    bullet U+F0B7 shown as `•`) starts a list item whose lines hang at its text, printed
 //!    lines of one paragraph (a
@@ -362,8 +364,9 @@ mod tests {
         assert!(pages.windows(2).all(|w| w[0] <= w[1]), "{pages:?}");
         assert!(list.iter().all(|p| !p.ocr));
         // Tables continued over pages (a part cut into fewer columns after a gap, a header
-        // centred over two columns, a part's head row repeated on the next page) have the
-        // rows of the text version, cell for cell.
+        // centred over two columns, a part's head row repeated on the next page, title rows
+        // over the header, a row cut by the page break, narrow numeric columns on a page
+        // without the header) have the rows of the text version, cell for cell.
         let text = std::fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("corpus/taipei-shanghai-city-exchange-2017.txt"),
@@ -376,6 +379,7 @@ mod tests {
             "表四 臺北市級姊妹市列表",
             "表五 姊妹市以外的交流成果",
             "表五 2010-2017 臺北市與上海市簽署合作備忘錄列表(依功能類型)",
+            "表六 來臺境外學生人數",
             "附錄一 上海市級友好城市列表",
         ] {
             let cells = |list: &[crate::report::passage::Passage]| -> Vec<Vec<String>> {
@@ -423,11 +427,55 @@ mod tests {
         }
         let same = common[text.len()][pdf.len()];
         assert_eq!(text.len(), 238);
-        assert!(same >= 209, "{same} of {} rows cell for cell", text.len());
+        assert!(same >= 235, "{same} of {} rows cell for cell", text.len());
         // A header repeated on a new page is not a row.
         for p in list.iter().filter(|p| p.kind == Kind::TableRow) {
             assert_ne!(p.cells, p.headers, "{p:?}");
         }
+    }
+
+    /// Another document than the sample report (`make_long_table_pdf.py`): a table of narrow
+    /// numeric columns over four pages, a title and a unit row over its header, all three
+    /// repeated on each page apart from the rows.
+    #[test]
+    fn long_table_pdf_rows_cell_for_cell() {
+        if !pdftotext_present("long_table_pdf_rows_cell_for_cell") {
+            return;
+        }
+        let bytes = fixture("long-table.pdf");
+        let ingested = crate::ingest::ingest_bytes(&bytes, Path::new("t.pdf"), None).unwrap();
+        let mut list = crate::report::passage::passages("t", &ingested.report);
+        crate::report::pages::place_on_pages(&mut list, &ingested.pages, &ingested.ocr_pages);
+        let head = [
+            "年度", "縣市", "總計", "國小", "國中", "高中", "高職", "專科", "大學", "碩士", "博士",
+            "其他",
+        ];
+        let cities = ["臺北市", "新北市", "桃園市", "臺中市", "臺南市", "高雄市"];
+        let mut expected: Vec<Vec<String>> = Vec::new();
+        for year in 100u64..112 {
+            for (k, city) in cities.iter().enumerate() {
+                let mut row = vec![year.to_string(), city.to_string()];
+                for j in 0..10u64 {
+                    let v = (year * 7919 + k as u64 * 104729 + j * 15485863) % 990000 + 10000;
+                    row.push(format!("{},{:03}", v / 1000, v % 1000));
+                }
+                expected.push(row);
+            }
+        }
+        let rows: Vec<&crate::report::passage::Passage> =
+            list.iter().filter(|p| p.kind == "table_row").collect();
+        let cells: Vec<Vec<String>> = rows.iter().map(|p| p.cells.clone()).collect();
+        assert_eq!(cells, expected);
+        for p in &rows {
+            assert_eq!(p.headers, head, "{p:?}");
+            assert_eq!(p.table.as_deref(), Some("表 7 各縣市各級學校學生人數"));
+        }
+        let pages: Vec<u32> = list
+            .iter()
+            .map(|p| p.page.unwrap_or_else(|| panic!("no page: {p:?}")))
+            .collect();
+        assert!(pages.windows(2).all(|w| w[0] <= w[1]), "{pages:?}");
+        assert_eq!(pages.last(), Some(&4));
     }
 
     #[test]

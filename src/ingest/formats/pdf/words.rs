@@ -7,7 +7,9 @@
 //! among the other rows, and a cell centred vertically gets a line of its own. The boxes
 //! tell more: a table's rows are the groups of lines with more than a line's spacing
 //! between them (cell padding), its columns the x ranges its cell texts cover, a text
-//! across several of them (a header centred over two columns, a title row) aside. Tables
+//! across several of them (a header centred over two columns, a title row) aside; one-cell
+//! rows above the region in the table's type (a title, a unit row) are its first rows, and
+//! a part right below with as many columns of its own is read by its own grid. Tables
 //! whose rows are not set apart (one line per row, no padding) are left to the `-layout`
 //! rules.
 
@@ -16,6 +18,7 @@ use std::cell::OnceCell;
 use quick_xml::events::BytesStart;
 
 use super::super::{XmlWalker, walk_xml};
+use super::paragraphs::starts_block;
 use crate::report::parse::join_into;
 
 /// A word and its box, in points from the page's top left corner.
@@ -206,6 +209,11 @@ pub(super) struct WordTable {
     /// The printed lines (without whitespace) below the `-layout` region that proved rows of
     /// the table too, for the caller to pass over.
     pub below: Vec<String>,
+    /// The text (without whitespace) of the printed lines above the `-layout` region that
+    /// proved title rows of the table (its first rows), for the caller to take back.
+    pub above: String,
+    /// The rows of the table's part right below it with columns of its own, if any.
+    pub more: Vec<Vec<String>>,
 }
 
 /// The rows of a table region of page `page` (its `-layout` lines `region`), cut where its
@@ -238,35 +246,42 @@ pub(super) fn table_rows(page: &PageLines, region: &[&str], from: &mut usize) ->
         .as_ref()
         .map_or(f64::MIN, |g| g.columns[0].0 - MIN_GAP * h);
     let widest_gap = start.as_ref().map_or(3.0 * h, |g| g.row_gap + ROW_GAP * h);
-    let mut next = last + 1;
-    while next < printed.len() {
-        // The next row: lines no further apart than a line's spacing.
-        let mut end = next;
-        let mut bottom = printed[next].y1;
+    // The last printed line of the row starting at printed line `k`: lines no further apart
+    // than a line's spacing.
+    let row_end = |k: usize| {
+        let mut end = k;
+        let mut bottom = printed[k].y1;
         while end + 1 < printed.len() && printed[end + 1].y0 <= bottom + ROW_GAP * h {
             end += 1;
             bottom = bottom.max(printed[end].y1);
         }
+        end
+    };
+    let side_by_side = |row: &[PrintedLine]| {
+        let lines: Vec<&Vec<Word>> = row.iter().flat_map(|p| p.lines.iter().copied()).collect();
+        lines.iter().enumerate().any(|(i, a)| {
+            lines[i + 1..].iter().any(|b| {
+                let (a0, a1) = (a[0].x0, a[a.len() - 1].x1);
+                let (b0, b1) = (b[0].x0, b[b.len() - 1].x1);
+                a[0].y0 < b[0].y1 && b[0].y0 < a[0].y1 && (a1 <= b0 || b1 <= a0)
+            })
+        })
+    };
+    let mut next = last + 1;
+    while next < printed.len() {
+        let end = row_end(next);
         let row = &printed[next..=end];
         let close = printed[next].y0 - printed[last].y1 <= widest_gap;
         let aligned = row.iter().all(|p| {
             p.lines.first().is_some_and(|l| starts_column(l[0].x0))
                 && p.lines.iter().all(|l| l[0].x0 >= left)
         });
-        let lines: Vec<&Vec<Word>> = row.iter().flat_map(|p| p.lines.iter().copied()).collect();
-        let side_by_side = lines.iter().enumerate().any(|(i, a)| {
-            lines[i + 1..].iter().any(|b| {
-                let (a0, a1) = (a[0].x0, a[a.len() - 1].x1);
-                let (b0, b1) = (b[0].x0, b[b.len() - 1].x1);
-                a[0].y0 < b[0].y1 && b[0].y0 < a[0].y1 && (a1 <= b0 || b1 <= a0)
-            })
-        });
         // Without columns yet, cells side by side (a paragraph is one block of lines one
         // under the other); with them, lines starting at them (another table below has
         // columns of its own).
         let fits = match start {
             Some(_) => aligned,
-            None => side_by_side,
+            None => side_by_side(row),
         };
         if !(close && fits) {
             break;
@@ -274,18 +289,119 @@ pub(super) fn table_rows(page: &PageLines, region: &[&str], from: &mut usize) ->
         last = end;
         next = end + 1;
     }
+    // The table goes on right below with columns of its own (a table continued after a
+    // blank line is printed so): its rows, cut by their own grid, its first row a head row
+    // of any shape (a line continuing the row above) and the others cells side by side.
+    let mut more = Vec::new();
+    let has_start = start.is_some();
+    let table = match start {
+        Some(grid) if next == region_end => grid,
+        _ => grid(words_of(first, last))?,
+    };
+    if next < printed.len() {
+        let (mut k, mut prev) = (next, last);
+        while k < printed.len() {
+            let end = row_end(k);
+            let close = printed[k].y0 - printed[prev].y1 <= widest_gap;
+            let text: String = printed[k..=end].iter().map(|p| p.text.as_str()).collect();
+            let fits = if k == next {
+                !starts_block(&text)
+            } else {
+                side_by_side(&printed[k..=end])
+            };
+            if !(close && fits) {
+                break;
+            }
+            prev = end;
+            k = end + 1;
+        }
+        // The same number of columns: rows that only sit elsewhere (cells spanning rows,
+        // as in a form) are no part of a table.
+        if prev > last
+            && let Some(part) = grid(words_of(next, prev))
+            && part.columns.len() == table.columns.len()
+        {
+            more = part.rows;
+            next = prev + 1;
+        }
+    }
     let below: Vec<String> = printed[region_end..next]
         .iter()
         .map(|p| p.text.clone())
         .collect();
-    let grid = match start {
-        Some(grid) if below.is_empty() => grid,
-        _ => grid(words_of(first, last))?,
-    };
+    // Rows above the region that title the table from inside it (a title or unit row over
+    // the header): one cell, in the table's type, as close to the rows below as those are
+    // to each other; a caption or note above (another type, or a `表`, `資料來源` line) is not.
+    let mut above: Vec<(usize, usize)> = Vec::new();
+    if has_start {
+        let g = &table;
+        let right = g.columns.last().map_or(f64::MAX, |c| c.1) + MIN_GAP * h;
+        let mut top = first;
+        while top > *from {
+            let end = top - 1;
+            let mut begin = end;
+            let mut upper = printed[end].y0;
+            while begin > *from && printed[begin - 1].y1 >= upper - ROW_GAP * h {
+                begin -= 1;
+                upper = upper.min(printed[begin].y0);
+            }
+            let words = words_of(begin, end);
+            let close = printed[top].y0 - printed[end].y1 <= widest_gap;
+            let same_type = words
+                .iter()
+                .all(|w| ((w.y1 - w.y0) - h).abs() <= 0.1 * h && w.x0 >= left && w.x1 <= right);
+            let columns: Vec<usize> = words
+                .iter()
+                .filter_map(|w| g.columns.iter().position(|&(a, b)| w.x0 < b && a < w.x1))
+                .collect();
+            let one_cell = columns.windows(2).all(|c| c[0] == c[1]);
+            let text: String = printed[begin..=end]
+                .iter()
+                .map(|p| p.text.as_str())
+                .collect();
+            if !(close && same_type && one_cell) || starts_block(&text) {
+                break;
+            }
+            above.insert(0, (begin, end));
+            top = begin;
+        }
+    }
     *from = next;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for &(begin, end) in &above {
+        let mut cell = String::new();
+        let mut column = None;
+        for p in &printed[begin..=end] {
+            let mut words: Vec<&Word> = p.lines.iter().flat_map(|l| l.iter()).collect();
+            words.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            let mut line = String::new();
+            for (k, w) in words.iter().enumerate() {
+                if k > 0 && w.x0 - words[k - 1].x1 > SPACE_GAP * h {
+                    line.push(' ');
+                }
+                line.push_str(w.text.trim());
+                column = column.or_else(|| {
+                    table
+                        .columns
+                        .iter()
+                        .position(|&(a, b)| w.x0 < b && a < w.x1)
+                });
+            }
+            join_into(&mut cell, &line);
+        }
+        let mut row = vec![String::new(); table.columns.len()];
+        row[column.unwrap_or(0)] = cell;
+        rows.push(row);
+    }
+    rows.extend(table.rows);
     Some(WordTable {
-        rows: grid.rows,
+        rows,
         below,
+        above: above
+            .iter()
+            .flat_map(|&(a, b)| printed[a..=b].iter().map(|p| p.text.as_str()))
+            .collect(),
+        more,
     })
 }
 
@@ -317,6 +433,15 @@ fn overlapped(ranges: &[(f64, f64)], a: f64, b: f64) -> usize {
 /// Whether `c` is an ideograph or CJK punctuation.
 fn cjk(c: char) -> bool {
     matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+}
+
+/// Whether a word is a number: digits with separators (`57,920`, `2017.5`, `-3`).
+fn numeric(text: &str) -> bool {
+    let t = text.trim().trim_start_matches(['-', '+']);
+    t.starts_with(|c: char| c.is_ascii_digit())
+        && t.ends_with(|c: char| c.is_ascii_digit())
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
 }
 
 /// A table's rows of cells and where its columns are.
@@ -402,14 +527,69 @@ fn grid(mut words: Vec<&Word>) -> Option<Grid> {
         .filter(|_| is_header)
         .map(|&k| header_of(&body_ranges, words[k]))
         .collect();
+    // Two numbers side by side on one line are two cells (one cell rarely holds two
+    // numbers apart): a gap with that in two rows or more separates columns. A table's part
+    // on a page without its header has no other sign of its narrow numeric columns.
+    let range_of = |w: &Word| body_ranges.iter().position(|&(a, b)| w.x0 < b && a < w.x1);
+    let mut numbers_across = vec![0usize; body_ranges.len()];
+    for (i, &a) in kept.iter().enumerate() {
+        for &b in &kept[i + 1..] {
+            let (a, b) = if a.x0 <= b.x0 { (a, b) } else { (b, a) };
+            let same_line = |w: &Word| (w.y0 - a.y0).abs() < ROW_GAP * h;
+            if same_line(b)
+                && b.x0 >= a.x1
+                && !kept
+                    .iter()
+                    .any(|w| same_line(w) && w.x0 >= a.x1 && w.x1 <= b.x0)
+                && numeric(&a.text)
+                && numeric(&b.text)
+                && let (Some(i), Some(j)) = (range_of(a), range_of(b))
+                && j == i + 1
+            {
+                numbers_across[j] += 1;
+            }
+        }
+    }
+    // Words starting at one x in three rows or more, with the words before them on their
+    // lines ending at different x, start a column: inside a cell, a word stands where the
+    // words before it end.
+    let aligned_start: Vec<bool> = body_ranges
+        .iter()
+        .map(|&(a, _)| {
+            let mut texts: Vec<&str> = Vec::new();
+            let mut ends: Vec<f64> = Vec::new();
+            for w in kept.iter().filter(|w| (w.x0 - a).abs() <= MIN_GAP * h) {
+                let before = kept
+                    .iter()
+                    .filter(|v| (v.y0 - w.y0).abs() < ROW_GAP * h && v.x1 <= w.x0)
+                    .map(|v| v.x1)
+                    .max_by(f64::total_cmp);
+                if let Some(end) = before
+                    && !texts.contains(&w.text.as_str())
+                {
+                    texts.push(&w.text);
+                    ends.push(end);
+                }
+            }
+            let spread = ends.iter().copied().fold(f64::MIN, f64::max)
+                - ends.iter().copied().fold(f64::MAX, f64::min);
+            texts.len() >= 3 && spread > SPACE_GAP * h
+        })
+        .collect();
     // A gap narrower than a cell gap is a column boundary only where the header has a word
-    // on each side; else it is a space between words of one cell.
+    // on each side, numbers stand on each side, or the words right of it start at one x;
+    // else it is a space between words of one cell.
     let mut cols: Vec<(f64, f64)> = Vec::new();
     let mut headed_last = false;
     for (i, c) in body_ranges.iter().copied().enumerate() {
         let headed = head.contains(&Some(i));
         match cols.last_mut() {
-            Some(p) if c.0 - p.1 < CELL_GAP * h && !(headed_last && headed) => {
+            Some(p)
+                if c.0 - p.1 < CELL_GAP * h
+                    && !(headed_last && headed)
+                    && numbers_across[i] < 2
+                    && !aligned_start[i] =>
+            {
                 p.1 = p.1.max(c.1);
                 headed_last |= headed;
             }
@@ -464,8 +644,12 @@ fn grid(mut words: Vec<&Word>) -> Option<Grid> {
                 // The next line of a wrapped cell: a lone word that filled the column was
                 // cut inside (`2017.1` `0`); a line broken between Chinese and Latin text
                 // or digits was broken at the space that stands there (`共` `10 大類別`).
+                // A line ending in a dash (a range: `2017.04.26-` `2017.04.27`) broke after
+                // it, where the range has a space, not inside a word.
                 Some((p, alone)) => {
-                    let cut = alone && p.x1 >= cols[c].1 - SPACE_GAP * h;
+                    let dash = p.text.trim_end().ends_with(['-', '－', '–'])
+                        && text.starts_with(|c: char| c.is_ascii_digit());
+                    let cut = alone && p.x1 >= cols[c].1 - SPACE_GAP * h && !dash;
                     let mixed = match (cell.chars().last(), text.chars().next()) {
                         (Some(a), Some(b)) => {
                             (cjk(a) && b.is_ascii_alphanumeric())
@@ -475,7 +659,7 @@ fn grid(mut words: Vec<&Word>) -> Option<Grid> {
                     };
                     if cut {
                         cell.push_str(text);
-                    } else if mixed {
+                    } else if mixed || dash {
                         cell.push(' ');
                         cell.push_str(text);
                     } else {
@@ -566,6 +750,7 @@ mod tests {
         let mut from = 0;
         let table = table_rows(&page, &region, &mut from).unwrap();
         assert!(table.below.is_empty());
+        assert!(table.above.is_empty());
         assert_eq!(
             table.rows,
             vec![
