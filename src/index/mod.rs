@@ -34,8 +34,11 @@ use crate::report::passage::{Passage, first_id, same_text_key};
 pub use damage::IndexError;
 pub use record::{IndexRecord, KnownFailure, OtherCorpus};
 
-/// Memory the writer may buffer before flushing a segment, across all its threads.
-const WRITER_MEMORY: usize = 128 * 1024 * 1024;
+/// Memory the writer may buffer before flushing a segment, across all its threads. Peak
+/// memory while indexing is this, jieba, and the pages of the segments a merge reads: the
+/// smaller the flushed segments, the smaller the merges, but the more segments a search
+/// visits (docs/DEVELOPMENT.md has the figures of 64, 96 and 128 MiB).
+const WRITER_MEMORY: usize = 96 * 1024 * 1024;
 
 /// How long a writer waits for another baogao process to finish writing.
 const LOCK_WAIT: Duration = Duration::from_secs(60);
@@ -864,7 +867,8 @@ mod tests {
 
     #[test]
     fn only_repeated_texts_get_a_same_text_value() {
-        let text = "一、總說明\n\n本計畫經費由市府編列。\n\n其他事項。\n\n(1) 本計畫 經費由市府編列。\n";
+        let text =
+            "一、總說明\n\n本計畫經費由市府編列。\n\n其他事項。\n\n(1) 本計畫 經費由市府編列。\n";
         let list = crate::report::passage::passages("r", &crate::report::parse::parse(text));
         let groups = same_text_groups(&list);
         let repeated: Vec<usize> = (0..list.len()).filter(|&i| groups[i].is_some()).collect();
