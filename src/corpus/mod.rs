@@ -151,8 +151,8 @@ fn write_report(
     }
     let organisation = report.meta.organisation().map(str::to_string);
     writer.delete_term(store.report_term(&file.id));
-    for p in &list {
-        writer.add_document(store.passage_doc(p, organisation.as_deref())?)?;
+    for doc in store.passage_docs(&list, organisation.as_deref())? {
+        writer.add_document(doc)?;
     }
     let info = ReportInfo {
         id: file.id.clone(),

@@ -5,7 +5,7 @@
 //! in the same index, so every commit is atomic: a report is either wholly indexed (its
 //! passages and its report document) or not at all, whatever moment a process is killed.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,8 +35,11 @@ use crate::report::passage::{Passage, first_id, same_text_key};
 pub use damage::IndexError;
 pub use record::{IndexRecord, KnownFailure, OtherCorpus};
 
-/// Memory the writer may buffer before flushing a segment, across all its threads.
-const WRITER_MEMORY: usize = 128 * 1024 * 1024;
+/// Memory the writer may buffer before flushing a segment, across all its threads. Peak
+/// memory while indexing is this, jieba, and the pages of the segments a merge reads: the
+/// smaller the flushed segments, the smaller the merges, but the more segments a search
+/// visits (docs/DEVELOPMENT.md has the figures of 64, 96 and 128 MiB).
+const WRITER_MEMORY: usize = 96 * 1024 * 1024;
 
 /// How long a writer waits for another baogao process to finish writing.
 const LOCK_WAIT: Duration = Duration::from_secs(60);
@@ -74,16 +77,24 @@ pub struct Fields {
     /// that opens in constant time, so a search can tell a candidate's report without the
     /// report facet's dictionary, and order equal scores without the doc store.
     pub key: Field,
-    /// [`same_text_key`] of passages: repeats of one text in a report take one hit.
+    /// On passages whose text another passage of their report repeats (list markers and
+    /// spaces aside, [`same_text_key`]), the place in the report of the first of them:
+    /// repeats of one text in a report take one hit. Passages without repeats (nearly all)
+    /// have no value, which costs the column a bit each instead of a 64-bit hash.
     pub same_text: Field,
-    /// The label each facet counts a document under, as a column (see [`Counted`]).
-    pub counted: [Field; Counted::ALL.len()],
+    /// The top heading of the section, as a column: what the section facet counts a
+    /// document under (see [`Counted`]).
+    pub counted_section: Field,
 }
 
 /// A facet whose counts a search with facets reports. Each has a columnar (fast) string
 /// field holding the one label the facet field counts the document under, so that counting
 /// adds to an array indexed by the column's term ordinal and only the labels counted are
-/// read back from its dictionary; the facet fields themselves stay for filtering.
+/// read back from its dictionary; the facet fields themselves stay for filtering. Tantivy
+/// keeps every facet field as such a column too, holding the facet's encoded path: for the
+/// facets of one component (kind, report, year, organisation) that path is the label, and
+/// their own column is the one read; a section's path holds all its headings, so the
+/// section has a column of its top heading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Counted {
     Kind,
@@ -105,11 +116,11 @@ impl Counted {
     /// The name of the column.
     pub fn column(self) -> &'static str {
         match self {
-            Counted::Kind => "counted_kind",
-            Counted::Report => "counted_report",
-            Counted::Year => "counted_year",
-            Counted::Section => "counted_section",
-            Counted::Organisation => "counted_org",
+            Counted::Kind => "kind",
+            Counted::Report => "report",
+            Counted::Year => "year",
+            Counted::Section => COUNTED_SECTION_FIELD,
+            Counted::Organisation => "org",
         }
     }
 
@@ -200,8 +211,8 @@ impl Fields {
             // A column only: the repeats of a passage are found among its report's passages
             // (indexed, the keys cost a term and a posting per passage, 5% of the index).
             same_text: b.add_u64_field(SAME_TEXT_FIELD, FAST),
-            // Columns only: counting reads them, no query does.
-            counted: Counted::ALL.map(|counted| b.add_text_field(counted.column(), FAST)),
+            // A column only: counting reads it, no query does.
+            counted_section: b.add_text_field(COUNTED_SECTION_FIELD, FAST),
         };
         (b.build(), fields)
     }
@@ -442,17 +453,42 @@ impl Store {
         Term::from_facet(self.fields.org, &Store::facet(organisation))
     }
 
-    /// Adds `facet` to the facet field of `counted`, and its label to its column.
+    /// Adds `facet` to the facet field of `counted`, and a section's label to its column.
     fn add_counted_facet(&self, doc: &mut TantivyDocument, counted: Counted, facet: Facet) {
         let f = &self.fields;
-        if let Some(label) = Counted::label(&facet) {
-            doc.add_text(f.counted[counted as usize], label);
+        if counted == Counted::Section
+            && let Some(label) = Counted::label(&facet)
+        {
+            doc.add_text(f.counted_section, label);
         }
         doc.add_facet(f.facet(counted), facet);
     }
 
-    /// The tantivy document of a passage.
+    /// The tantivy documents of the passages of one report, in order.
+    pub fn passage_docs(
+        &self,
+        list: &[Passage],
+        organisation: Option<&str>,
+    ) -> Result<Vec<TantivyDocument>> {
+        list.iter()
+            .zip(same_text_groups(list))
+            .map(|(p, same_text)| self.passage_doc_in(p, organisation, same_text))
+            .collect()
+    }
+
+    /// The tantivy document of a passage taken alone (its report's other passages unknown:
+    /// it repeats none of them).
     pub fn passage_doc(&self, p: &Passage, organisation: Option<&str>) -> Result<TantivyDocument> {
+        self.passage_doc_in(p, organisation, None)
+    }
+
+    /// The tantivy document of a passage whose `same_text` column is `same_text`.
+    fn passage_doc_in(
+        &self,
+        p: &Passage,
+        organisation: Option<&str>,
+        same_text: Option<u64>,
+    ) -> Result<TantivyDocument> {
         let f = &self.fields;
         let mut doc = TantivyDocument::default();
         doc.add_text(f.doctype, "passage");
@@ -465,7 +501,8 @@ impl Store {
             let section = Facet::from_path(p.section.iter().map(|s| s.as_str()));
             self.add_counted_facet(&mut doc, Counted::Section, section);
         }
-        if let Some(org) = organisation {
+        // An empty name would be the facet root: no organisation, and no label in its column.
+        if let Some(org) = organisation.filter(|o| !o.is_empty()) {
             self.add_counted_facet(&mut doc, Counted::Organisation, Store::facet(org));
         }
         if let Some(day) = p.date.as_deref().and_then(crate::report::roc::day_number) {
@@ -474,7 +511,9 @@ impl Store {
         doc.add_u64(f.seq, p.seq);
         doc.add_u64(f.prior, kind_prior(p.kind));
         doc.add_u64(f.key, KeyColumn::encode(passage_key(&p.report, p.seq)));
-        doc.add_u64(f.same_text, same_text_key(&p.text));
+        if let Some(same_text) = same_text {
+            doc.add_u64(f.same_text, same_text);
+        }
         doc.add_text(f.body_words, &p.text);
         doc.add_text(f.body_grams, &p.text);
         let context = p.context();
@@ -648,6 +687,26 @@ struct StoredPassage {
     ocr: bool,
 }
 
+/// The [`Fields::same_text`] value of each passage of one report: the place in `list` of the
+/// first passage with its [`same_text_key`], on the passages whose key recurs; none on the
+/// others.
+pub fn same_text_groups(list: &[Passage]) -> Vec<Option<u64>> {
+    let keys: Vec<u64> = list.iter().map(|p| same_text_key(&p.text)).collect();
+    let mut first: HashMap<u64, (usize, usize)> = HashMap::with_capacity(keys.len());
+    for (place, &key) in keys.iter().enumerate() {
+        first.entry(key).or_insert((place, 0)).1 += 1;
+    }
+    keys.iter()
+        .map(|key| {
+            let (place, count) = first[key];
+            (count > 1).then_some(place as u64)
+        })
+        .collect()
+}
+
+/// Name of the [`Fields::counted_section`] column.
+const COUNTED_SECTION_FIELD: &str = "counted_section";
+
 /// Name of the [`Fields::prior`] column.
 pub const PRIOR_FIELD: &str = "prior";
 
@@ -804,6 +863,18 @@ mod tests {
         assert_eq!(report_key_of(early), report_key("r"));
         assert_eq!(report_key_of(passage_key("r", 1 << 20)), report_key("r"));
         assert_ne!(report_key_of(passage_key("s", 3)), report_key("r"));
+    }
+
+    #[test]
+    fn only_repeated_texts_get_a_same_text_value() {
+        let text =
+            "一、總說明\n\n本計畫經費由市府編列。\n\n其他事項。\n\n(1) 本計畫 經費由市府編列。\n";
+        let list = crate::report::passage::passages("r", &crate::report::parse::parse(text));
+        let groups = same_text_groups(&list);
+        let repeated: Vec<usize> = (0..list.len()).filter(|&i| groups[i].is_some()).collect();
+        assert_eq!(repeated.len(), 2, "{list:?}");
+        let first = repeated[0];
+        assert!(repeated.iter().all(|&i| groups[i] == Some(first as u64)));
     }
 
     #[test]
