@@ -463,7 +463,7 @@ mod tests {
             }
         }
         let rows: Vec<&crate::report::passage::Passage> =
-            list.iter().filter(|p| p.kind == "table_row").collect();
+            list.iter().filter(|p| p.kind == Kind::TableRow).collect();
         let cells: Vec<Vec<String>> = rows.iter().map(|p| p.cells.clone()).collect();
         assert_eq!(cells, expected);
         for p in &rows {
