@@ -25,6 +25,7 @@ pub mod counts;
 pub mod locate;
 pub mod plan;
 pub mod query;
+pub mod report_runs;
 pub mod request;
 pub mod run;
 pub mod snippet;

@@ -286,6 +286,67 @@ mod tests {
     }
 
     #[test]
+    fn report_runs_change_no_hit_nor_score() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir(&corpus).unwrap();
+        // Titles hold the query words, so that the level `all` asks titles for them.
+        let reports = [
+            (
+                "城市交流報告",
+                ["雙城論壇在臺北舉行。", "交流活動很多。", "城市的未來。"],
+            ),
+            (
+                "論壇紀要",
+                ["城市交流頻繁。", "本次議程。", "交流與論壇並行。"],
+            ),
+            (
+                "其他事項",
+                ["雙城論壇促進城市交流。", "論壇結束。", "無關的段落。"],
+            ),
+            ("城市論壇", ["紀要一則。", "交流。", "雙城的交流紀要。"]),
+        ];
+        for (i, (title, passages)) in reports.iter().enumerate() {
+            let text = format!("標題：{title}\n\n{}\n", passages.join("\n\n"));
+            std::fs::write(corpus.join(format!("r{i}.txt")), text).unwrap();
+        }
+        let index = dir.path().join("index");
+        crate::corpus::update(&index, &corpus, false, &crate::corpus::Quiet).unwrap();
+        let store = Store::open_for_search(&index).unwrap();
+        let searcher = store.reader().unwrap().searcher();
+        let searching = Searching::new(&store, &searcher);
+        let queries = [
+            "交流 論壇",
+            "城市 論壇",
+            "論壇",
+            "交流 紀要 城市",
+            "城市 議程",
+        ];
+        let found = |query: &str| {
+            let outcome = searching
+                .run(&Request {
+                    query: query.into(),
+                    limit: 100,
+                    ..Default::default()
+                })
+                .unwrap();
+            let hits: Vec<(String, u32, Level)> = outcome
+                .hits
+                .iter()
+                .map(|h| (h.passage.id.clone(), h.score.to_bits(), h.level))
+                .collect();
+            (hits, outcome.total)
+        };
+        let before: Vec<_> = queries.iter().map(|q| found(q)).collect();
+        assert!(before.iter().all(|(hits, _)| !hits.is_empty()));
+        crate::search::report_runs::warm(&searcher);
+        let runs = crate::search::report_runs::of(searcher.segment_reader(0));
+        assert!(runs.is_some_and(|r| !r.is_empty()));
+        let after: Vec<_> = queries.iter().map(|q| found(q)).collect();
+        assert_eq!(before, after);
+    }
+
+    #[test]
     fn facets_count_the_matches_total_counts_and_change_no_hit() {
         let dir = tempfile::TempDir::new().unwrap();
         let corpus = dir.path().join("corpus");
