@@ -14,6 +14,7 @@
 //! (行政院 施政方針) the 131,917 passages holding either word or a part of one, while the page
 //! needs the few hundred holding both; see docs/DEVELOPMENT.md for what that cost.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 use anyhow::Result;
@@ -21,7 +22,7 @@ use tantivy::collector::Count;
 use tantivy::columnar::Column;
 use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Score};
+use tantivy::{DocAddress, Score, Searcher};
 use tantivy::{DocSet, TERMINATED};
 
 use crate::index::{KeyColumn, SAME_TEXT_FIELD, report_key_of};
@@ -37,6 +38,31 @@ const REPEAT_MARGIN: usize = 10;
 
 /// A match: its level, its score and where it is.
 type Ranked = (Level, Score, DocAddress);
+
+/// The [`SAME_TEXT_FIELD`] column of each segment, opened when first asked for during one
+/// search: opening a column reads its header, and every hit of a page asks every segment.
+struct SameText<'s> {
+    searcher: &'s Searcher,
+    columns: Vec<OnceCell<Option<Column<u64>>>>,
+}
+
+impl<'s> SameText<'s> {
+    fn new(searcher: &'s Searcher) -> SameText<'s> {
+        SameText {
+            searcher,
+            columns: vec![OnceCell::new(); searcher.segment_readers().len()],
+        }
+    }
+
+    fn of(&self, segment_ord: u32) -> Option<&Column<u64>> {
+        self.columns[segment_ord as usize]
+            .get_or_init(|| {
+                let segment = self.searcher.segment_reader(segment_ord);
+                segment.fast_fields().u64(SAME_TEXT_FIELD).ok()
+            })
+            .as_ref()
+    }
+}
 
 /// What reading the levels of a search found.
 struct Read {
@@ -90,11 +116,12 @@ impl Searching<'_> {
         };
         let page: Vec<Ranked> = ranked.into_iter().skip(offset).take(limit).collect();
         let mut missing = self.missing(&plan, &page)?.into_iter();
+        let same_text = SameText::new(self.searcher);
         let mut hits = Vec::with_capacity(page.len());
         for (level, score, address) in page {
             let passage = self.passage(address)?;
             let Snippet { text, highlights } = make_snippet(&passage.text, &plan.marked);
-            let also = self.repeats_of(address, &passage.report)?;
+            let also = self.repeats_of(address, &passage.report, &same_text)?;
             hits.push(Hit {
                 passage,
                 snippet: text,
@@ -227,12 +254,14 @@ impl Searching<'_> {
 
     /// Ids of the other passages of `report` with the text of the one at `address`, in
     /// document order.
-    fn repeats_of(&self, address: DocAddress, report: &str) -> Result<Vec<String>> {
-        let segment = self.searcher.segment_reader(address.segment_ord);
-        let Some(text_key) = segment
-            .fast_fields()
-            .u64(SAME_TEXT_FIELD)
-            .ok()
+    fn repeats_of(
+        &self,
+        address: DocAddress,
+        report: &str,
+        same_text: &SameText,
+    ) -> Result<Vec<String>> {
+        let Some(text_key) = same_text
+            .of(address.segment_ord)
             .and_then(|c| c.first(address.doc_id))
         else {
             return Ok(Vec::new());
@@ -243,7 +272,7 @@ impl Searching<'_> {
         let term = self.store.report_term(report);
         let mut found = Vec::new();
         for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
-            let Ok(column) = segment.fast_fields().u64(SAME_TEXT_FIELD) else {
+            let Some(column) = same_text.of(ord as u32) else {
                 continue;
             };
             let Some(mut postings) = segment
