@@ -20,6 +20,7 @@
 //!    earns; headings weigh half, captions and notes 85%.
 //! 4. Equal scores: report, then place in the report.
 
+pub mod char_docs;
 pub mod clauses;
 pub mod counts;
 pub mod locate;
