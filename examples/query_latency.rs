@@ -4,7 +4,8 @@
 //! the number of passages it matches at the match levels read, as `total` counts them).
 //! Under `facets` it gives the same figures for the same searches with facet counts (what
 //! `search --facets` and the search page do), timed in the first FACET_ITERATIONS rounds,
-//! each right after the same query without facets.
+//! each right after the same query without facets. The report runs of the segments are built
+//! first, as `baogao serve` does (`WARM_RUNS=0`: not, as a search from the command line).
 //!
 //! ```text
 //! cargo run --release --example query_latency -- INDEX_DIR QUERIES_FILE [ITERATIONS [WARMUP [FACET_ITERATIONS]]]
@@ -68,6 +69,20 @@ fn main() -> Result<()> {
     let store = Store::open_for_search(&index)?;
     let searcher = store.reader()?.searcher();
     let open_ms = opened.elapsed().as_secs_f64() * 1e3;
+    // What `baogao serve` builds for each searcher (see `report_runs`); WARM_RUNS=0 leaves
+    // it out, as a one-off search from the command line does.
+    let warmed = Instant::now();
+    let runs = std::env::var("WARM_RUNS").map_or(true, |v| v != "0");
+    if runs {
+        baogao::search::report_runs::warm(&searcher);
+    }
+    let warm_ms = warmed.elapsed().as_secs_f64() * 1e3;
+    let report_runs: usize = searcher
+        .segment_readers()
+        .iter()
+        .filter_map(baogao::search::report_runs::of)
+        .map(|r| r.len())
+        .sum();
     let searching = Searching::new(&store, &searcher);
     let requests: Vec<Request> = queries
         .iter()
@@ -156,6 +171,8 @@ fn main() -> Result<()> {
     out["warmup"] = warmup.into();
     out["segments"] = searcher.segment_readers().len().into();
     out["open_ms"] = open_ms.into();
+    out["warm_ms"] = warm_ms.into();
+    out["report_runs"] = report_runs.into();
     out["per_query"] = per_query.into();
     println!("{out}");
     Ok(())

@@ -20,11 +20,13 @@
 //!    earns; headings weigh half, captions and notes 85%.
 //! 4. Equal scores: report, then place in the report.
 
+pub mod char_docs;
 pub mod clauses;
 pub mod counts;
 pub mod locate;
 pub mod plan;
 pub mod query;
+pub mod report_runs;
 pub mod request;
 pub mod run;
 pub mod snippet;

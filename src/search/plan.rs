@@ -11,8 +11,7 @@ use std::sync::OnceLock;
 
 use tantivy::Term;
 use tantivy::query::{
-    Bm25StatisticsProvider, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RegexQuery,
-    TermQuery,
+    Bm25StatisticsProvider, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
@@ -22,6 +21,7 @@ use crate::analysis::synonyms::{self, Synonyms};
 use crate::analysis::variants::variants;
 use crate::report::roc::{date_spellings, year_spellings};
 use crate::search::Searching;
+use crate::search::char_docs::CharDocs;
 use crate::search::query::{QueryWord, parse_query};
 use crate::search::sum_query::ReportKeys;
 
@@ -502,7 +502,8 @@ impl Searching<'_> {
     fn one_char(&self, field: Field, text: &str) -> Box<dyn Query> {
         // A Han character is no regex metacharacter.
         let pattern = format!("{text}.?|.{text}");
-        match RegexQuery::from_pattern(&pattern, field) {
+        // Found once per search and shared by the levels (see [`CharDocs`]).
+        match CharDocs::new(&pattern, field) {
             Ok(query) => Box::new(query),
             Err(_) => Box::new(TermQuery::new(
                 Term::from_field_text(field, text),

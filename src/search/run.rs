@@ -14,6 +14,7 @@
 //! (行政院 施政方針) the 131,917 passages holding either word or a part of one, while the page
 //! needs the few hundred holding both; see docs/DEVELOPMENT.md for what that cost.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 use anyhow::Result;
@@ -21,7 +22,7 @@ use tantivy::collector::Count;
 use tantivy::columnar::Column;
 use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Score};
+use tantivy::{DocAddress, Score, Searcher};
 use tantivy::{DocSet, TERMINATED};
 
 use crate::index::{KeyColumn, SAME_TEXT_FIELD, report_key_of};
@@ -37,6 +38,31 @@ const REPEAT_MARGIN: usize = 10;
 
 /// A match: its level, its score and where it is.
 type Ranked = (Level, Score, DocAddress);
+
+/// The [`SAME_TEXT_FIELD`] column of each segment, opened when first asked for during one
+/// search: opening a column reads its header, and every hit of a page asks every segment.
+struct SameText<'s> {
+    searcher: &'s Searcher,
+    columns: Vec<OnceCell<Option<Column<u64>>>>,
+}
+
+impl<'s> SameText<'s> {
+    fn new(searcher: &'s Searcher) -> SameText<'s> {
+        SameText {
+            searcher,
+            columns: vec![OnceCell::new(); searcher.segment_readers().len()],
+        }
+    }
+
+    fn of(&self, segment_ord: u32) -> Option<&Column<u64>> {
+        self.columns[segment_ord as usize]
+            .get_or_init(|| {
+                let segment = self.searcher.segment_reader(segment_ord);
+                segment.fast_fields().u64(SAME_TEXT_FIELD).ok()
+            })
+            .as_ref()
+    }
+}
 
 /// What reading the levels of a search found.
 struct Read {
@@ -90,11 +116,12 @@ impl Searching<'_> {
         };
         let page: Vec<Ranked> = ranked.into_iter().skip(offset).take(limit).collect();
         let mut missing = self.missing(&plan, &page)?.into_iter();
+        let same_text = SameText::new(self.searcher);
         let mut hits = Vec::with_capacity(page.len());
         for (level, score, address) in page {
             let passage = self.passage(address)?;
             let Snippet { text, highlights } = make_snippet(&passage.text, &plan.marked);
-            let also = self.repeats_of(address, &passage.report)?;
+            let also = self.repeats_of(address, &passage.report, &same_text)?;
             hits.push(Hit {
                 passage,
                 snippet: text,
@@ -227,12 +254,14 @@ impl Searching<'_> {
 
     /// Ids of the other passages of `report` with the text of the one at `address`, in
     /// document order.
-    fn repeats_of(&self, address: DocAddress, report: &str) -> Result<Vec<String>> {
-        let segment = self.searcher.segment_reader(address.segment_ord);
-        let Some(text_key) = segment
-            .fast_fields()
-            .u64(SAME_TEXT_FIELD)
-            .ok()
+    fn repeats_of(
+        &self,
+        address: DocAddress,
+        report: &str,
+        same_text: &SameText,
+    ) -> Result<Vec<String>> {
+        let Some(text_key) = same_text
+            .of(address.segment_ord)
             .and_then(|c| c.first(address.doc_id))
         else {
             return Ok(Vec::new());
@@ -243,7 +272,7 @@ impl Searching<'_> {
         let term = self.store.report_term(report);
         let mut found = Vec::new();
         for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
-            let Ok(column) = segment.fast_fields().u64(SAME_TEXT_FIELD) else {
+            let Some(column) = same_text.of(ord as u32) else {
                 continue;
             };
             let Some(mut postings) = segment
@@ -283,6 +312,67 @@ mod tests {
     /// The kind counts of an outcome, added up.
     fn counted(outcome: &Outcome) -> u64 {
         outcome.facets.as_ref().unwrap().kind.values().sum()
+    }
+
+    #[test]
+    fn report_runs_change_no_hit_nor_score() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir(&corpus).unwrap();
+        // Titles hold the query words, so that the level `all` asks titles for them.
+        let reports = [
+            (
+                "城市交流報告",
+                ["雙城論壇在臺北舉行。", "交流活動很多。", "城市的未來。"],
+            ),
+            (
+                "論壇紀要",
+                ["城市交流頻繁。", "本次議程。", "交流與論壇並行。"],
+            ),
+            (
+                "其他事項",
+                ["雙城論壇促進城市交流。", "論壇結束。", "無關的段落。"],
+            ),
+            ("城市論壇", ["紀要一則。", "交流。", "雙城的交流紀要。"]),
+        ];
+        for (i, (title, passages)) in reports.iter().enumerate() {
+            let text = format!("標題：{title}\n\n{}\n", passages.join("\n\n"));
+            std::fs::write(corpus.join(format!("r{i}.txt")), text).unwrap();
+        }
+        let index = dir.path().join("index");
+        crate::corpus::update(&index, &corpus, false, &crate::corpus::Quiet).unwrap();
+        let store = Store::open_for_search(&index).unwrap();
+        let searcher = store.reader().unwrap().searcher();
+        let searching = Searching::new(&store, &searcher);
+        let queries = [
+            "交流 論壇",
+            "城市 論壇",
+            "論壇",
+            "交流 紀要 城市",
+            "城市 議程",
+        ];
+        let found = |query: &str| {
+            let outcome = searching
+                .run(&Request {
+                    query: query.into(),
+                    limit: 100,
+                    ..Default::default()
+                })
+                .unwrap();
+            let hits: Vec<(String, u32, Level)> = outcome
+                .hits
+                .iter()
+                .map(|h| (h.passage.id.clone(), h.score.to_bits(), h.level))
+                .collect();
+            (hits, outcome.total)
+        };
+        let before: Vec<_> = queries.iter().map(|q| found(q)).collect();
+        assert!(before.iter().all(|(hits, _)| !hits.is_empty()));
+        crate::search::report_runs::warm(&searcher);
+        let runs = crate::search::report_runs::of(searcher.segment_reader(0));
+        assert!(runs.is_some_and(|r| !r.is_empty()));
+        let after: Vec<_> = queries.iter().map(|q| found(q)).collect();
+        assert_eq!(before, after);
     }
 
     #[test]

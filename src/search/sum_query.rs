@@ -20,6 +20,7 @@ use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Wei
 use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
 
 use crate::index::{KeyColumn, PRIOR_FIELD, report_key_of};
+use crate::search::report_runs::{self, Ranges, ReportRuns};
 
 /// Prior of a document without one.
 const DEFAULT_PRIOR: u64 = 100;
@@ -224,15 +225,39 @@ impl Weight for SumWeight {
             });
         }
         let titled = self.title_keys.iter().any(|keys| !keys.is_empty());
-        // A word that report titles hold has no postings to leapfrog over: candidates
-        // holding every word are found by leapfrogging over the other words, then checked
-        // for the titled ones; only when every word is titled, among those holding some word.
+        let report_keys =
+            (!self.report_bonuses.is_empty() || titled).then(|| match report_runs::of(reader) {
+                Some(runs) => ReportOf::Runs(runs, 0),
+                None => ReportOf::Column(KeyColumn::open(reader)),
+            });
+        // With the segment's report runs, the passages of the reports whose title holds a
+        // word are ranges, and a word held by a passage or its report's title is one more
+        // docset to leapfrog over.
+        // Only the levels that ask whether titles hold the words need them.
+        let title_checked = self.candidates == Candidates::EveryWord
+            || self.exclusive && self.candidates == Candidates::SomeWord;
+        let title_ranges: Vec<Option<Ranges>> = match &report_keys {
+            Some(ReportOf::Runs(runs, _)) if title_checked => (0..words.len())
+                .map(|n| {
+                    self.title_keys
+                        .get(n)
+                        .filter(|keys| !keys.is_empty())
+                        .map(|keys| runs.ranges(keys))
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let ranged = !title_ranges.is_empty();
+        // Without runs, a word that report titles hold has no postings to leapfrog over:
+        // candidates holding every word are found by leapfrogging over the other words, then
+        // checked for the titled ones; only when every word is titled, among those holding
+        // some word.
         let untitled: Vec<usize> = (0..words.len())
-            .filter(|&n| self.title_keys.get(n).is_none_or(|keys| keys.is_empty()))
+            .filter(|&n| ranged || self.title_keys.get(n).is_none_or(|keys| keys.is_empty()))
             .collect();
         let every_word = self.candidates == Candidates::EveryWord && !untitled.is_empty();
         let level_check = match (self.exclusive, self.candidates) {
-            (_, Candidates::EveryWord) if titled => LevelCheck::EveryWord,
+            (_, Candidates::EveryWord) if titled && !ranged => LevelCheck::EveryWord,
             (true, Candidates::SomeWord) => LevelCheck::NotEveryWord,
             (true, Candidates::AnyPart) => LevelCheck::NoWord,
             _ => LevelCheck::None,
@@ -247,10 +272,19 @@ impl Weight for SumWeight {
                 .map(|&n| words.get(n).cloned().unwrap_or_default())
                 .collect()
         };
+        // In ranged mode `must_hold` lists every word, in word order, beside its ranges.
+        let must_hold_ranges: Vec<Option<Ranges>> = if every_word && ranged {
+            title_ranges.clone()
+        } else {
+            Vec::new()
+        };
         if self.candidates == Candidates::EveryWord && words_len == 0
-            || must_hold
-                .iter()
-                .any(|w| w.iter().all(|&i| !live.contains(&i)))
+            || must_hold.iter().enumerate().any(|(n, w)| {
+                w.iter().all(|&i| !live.contains(&i))
+                    && must_hold_ranges
+                        .get(n)
+                        .is_none_or(|r| r.as_ref().is_none_or(Ranges::is_empty))
+            })
         {
             return Ok(Box::new(EmptyScorer));
         }
@@ -272,8 +306,9 @@ impl Weight for SumWeight {
             required: filter(&self.required)?,
             excluded: filter(&self.excluded)?,
             prior,
-            report_keys: (!self.report_bonuses.is_empty() || titled)
-                .then(|| KeyColumn::open(reader)),
+            report_keys,
+            must_hold_ranges,
+            title_ranges,
             place_bonuses: self.place_bonuses.iter().map(|b| b * boost).collect(),
             title_keys: self.title_keys.clone(),
             report_bonuses: self
@@ -339,11 +374,34 @@ struct SumScorer {
     required: Option<Box<dyn Scorer>>,
     excluded: Option<Box<dyn Scorer>>,
     prior: Option<Arc<dyn ColumnValues<u64>>>,
-    report_keys: Option<KeyColumn>,
+    /// Where a candidate's report key is read, when some bonus or title needs it.
+    report_keys: Option<ReportOf>,
+    /// In ranged mode (report runs known, candidates holding every word), the documents of
+    /// the reports whose title holds each word of `must_hold` (`None`: no title holds it).
+    must_hold_ranges: Vec<Option<Ranges>>,
+    /// With report runs, the documents of the reports whose title holds each word.
+    title_ranges: Vec<Option<Ranges>>,
     report_bonuses: Vec<(u64, Score)>,
     /// See [`SumQuery::place_bonuses`].
     place_bonuses: Vec<Score>,
     doc: DocId,
+}
+
+/// Where a segment's report keys are read.
+enum ReportOf {
+    /// Its report runs (see [`report_runs`]), with a cursor into them.
+    Runs(Arc<ReportRuns>, usize),
+    /// Its key column.
+    Column(KeyColumn),
+}
+
+impl ReportOf {
+    fn key(&mut self, doc: DocId) -> u64 {
+        match self {
+            ReportOf::Runs(runs, cursor) => runs.key_at(cursor, doc),
+            ReportOf::Column(keys) => report_key_of(keys.get(doc)),
+        }
+    }
 }
 
 /// Whether the title of `report` holds word `n` (see [`SumQuery::title_keys`]).
@@ -376,6 +434,17 @@ impl SumScorer {
             };
             if doc == TERMINATED {
                 return TERMINATED;
+            }
+            // A passage that holds no word itself is no candidate, whatever titles hold.
+            if !self.must_hold_ranges.is_empty() {
+                let own = self.first_generated(doc);
+                if own != doc {
+                    if own == TERMINATED {
+                        return TERMINATED;
+                    }
+                    target = own;
+                    continue;
+                }
             }
             if !self.every_word && !self.must_hold.is_empty() {
                 let next = self.first_holding_every_word(doc);
@@ -414,29 +483,43 @@ impl SumScorer {
     /// How many words `doc` holds whole, counting those its report's title holds when
     /// `with_title`.
     fn words_held(&mut self, doc: DocId, with_title: bool) -> usize {
-        let keys = self.report_keys.as_ref().filter(|_| with_title);
+        let keys = self.report_keys.as_mut().filter(|_| with_title);
         // The report's key is read only for a word the passage does not hold itself and
-        // some title holds: each read is a likely cache miss into a column of a key per
-        // passage, and most candidates hold their words themselves.
+        // some title holds: without runs each read is a likely cache miss into a column of a
+        // key per passage, and most candidates hold their words themselves.
         let mut report: Option<Option<u64>> = None;
         let clauses = &mut self.clauses;
         let title_keys = &self.title_keys;
-        self.all_words
-            .iter()
-            .enumerate()
-            .filter(|(n, word)| {
-                word.iter()
-                    .any(|&i| reach(clauses[i].scorer.as_mut(), doc) == doc)
-                    || title_keys.get(*n).is_some_and(|k| !k.is_empty())
-                        && title_holds(
-                            title_keys,
-                            *n,
-                            *report.get_or_insert_with(|| {
-                                keys.map(|keys| report_key_of(keys.get(doc)))
-                            }),
-                        )
-            })
-            .count()
+        let title_ranges = &mut self.title_ranges;
+        let mut keys = keys;
+        let mut held = 0;
+        for (n, word) in self.all_words.iter().enumerate() {
+            if word
+                .iter()
+                .any(|&i| reach(clauses[i].scorer.as_mut(), doc) == doc)
+            {
+                held += 1;
+                continue;
+            }
+            if title_keys.get(n).is_none_or(|k| k.is_empty()) {
+                continue;
+            }
+            let titled = match title_ranges.get_mut(n) {
+                Some(ranges) => with_title && ranges.as_mut().is_some_and(|r| r.contains(doc)),
+                None => title_holds(
+                    title_keys,
+                    n,
+                    *report.get_or_insert_with(|| keys.as_mut().map(|keys| keys.key(doc))),
+                ),
+            };
+            held += usize::from(titled);
+        }
+        held
+    }
+
+    /// The report key of `doc`, when some bonus or title needs it.
+    fn report_of(&mut self, doc: DocId) -> Option<u64> {
+        self.report_keys.as_mut().map(|keys| keys.key(doc))
     }
 
     // RANKING.md: a title and a heading name a place
@@ -470,8 +553,11 @@ impl SumScorer {
     /// its clauses'.
     fn first_holding_every_word(&mut self, mut target: DocId) -> DocId {
         'again: loop {
-            for word in &self.must_hold {
-                let mut next = TERMINATED;
+            for (n, word) in self.must_hold.iter().enumerate() {
+                let mut next = match self.must_hold_ranges.get_mut(n) {
+                    Some(Some(ranges)) => ranges.next_from(target),
+                    _ => TERMINATED,
+                };
                 for &i in word {
                     next = next.min(reach(self.clauses[i].scorer.as_mut(), target));
                 }
@@ -540,22 +626,20 @@ impl Scorer for SumScorer {
             }
         }
         // The report's key, read only when a bonus depends on it (see `words_held`).
-        let report_key = || {
-            self.report_keys
-                .as_ref()
-                .map(|keys| report_key_of(keys.get(doc)))
-        };
         let mut report = None;
         if !self.report_bonuses.is_empty()
-            && let Some(key) = *report.get_or_insert_with(report_key)
+            && let Some(key) = *report.get_or_insert_with(|| self.report_of(doc))
             && let Ok(i) = self.report_bonuses.binary_search_by_key(&key, |&(k, _)| k)
         {
             sum += self.report_bonuses[i].1;
         }
-        if placed
-            && !self.place_bonuses.is_empty()
-            && self.placed(doc, *report.get_or_insert_with(report_key))
-        {
+        if placed && !self.place_bonuses.is_empty() && {
+            let report = match report {
+                Some(report) => report,
+                None => self.report_of(doc),
+            };
+            self.placed(doc, report)
+        } {
             sum += self.place_bonuses.iter().sum::<Score>();
         }
         match &self.prior {

@@ -1,0 +1,255 @@
+//! Where each report's documents lie in a segment: the segment's key column → runs of
+//! consecutive documents of one report, and for a set of report keys the document ranges
+//! they cover.
+//!
+//! The match level lets a report's title hold a query word for its passages, and reports
+//! whose title holds a query word earn a bonus: both need a candidate's report. Read from the
+//! key column, that is one likely cache miss per candidate (a key per passage, 15 MiB at
+//! corpus scale), and when every query word is in some title the `all` level had to visit
+//! every passage holding any word to ask. With the runs, a candidate's report is found by
+//! moving a cursor forward, and the passages of the titled reports are ranges that the
+//! leapfrog between words can skip over.
+//!
+//! Runs are built once per segment by a long-lived searcher (`baogao serve`, through
+//! [`RunsWarmer`], or [`warm`]): reading a whole key column costs a few milliseconds, more
+//! than a one-off search from the command line gains. A search over a segment without runs
+//! reads the key column as before, with the same results.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tantivy::index::SegmentId;
+use tantivy::{DocId, Searcher, SearcherGeneration, SegmentReader, TERMINATED, Warmer};
+
+use crate::index::{KeyColumn, report_key_of};
+
+/// Runs of consecutive documents of one report in a segment.
+#[derive(Debug, Default)]
+pub struct ReportRuns {
+    /// First document of each run, ascending; a run ends where the next starts.
+    starts: Vec<DocId>,
+    /// The report key of each run (see [`crate::index::report_key`]).
+    keys: Vec<u64>,
+    /// The runs of each report key, ascending.
+    by_key: HashMap<u64, Vec<u32>>,
+    max_doc: DocId,
+}
+
+impl ReportRuns {
+    /// The runs of `segment`, read from its key column.
+    pub fn build(segment: &SegmentReader) -> ReportRuns {
+        let column = KeyColumn::open(segment);
+        let max_doc = segment.max_doc();
+        let mut runs = ReportRuns {
+            max_doc,
+            ..ReportRuns::default()
+        };
+        for doc in 0..max_doc {
+            let key = report_key_of(column.get(doc));
+            if runs.keys.last() != Some(&key) {
+                runs.by_key
+                    .entry(key)
+                    .or_default()
+                    .push(runs.starts.len() as u32);
+                runs.starts.push(doc);
+                runs.keys.push(key);
+            }
+        }
+        runs
+    }
+
+    /// Number of runs.
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    fn end(&self, run: usize) -> DocId {
+        self.starts.get(run + 1).copied().unwrap_or(self.max_doc)
+    }
+
+    /// The report key of `doc`; `cursor` remembers the run last found, so that documents
+    /// asked in ascending order cost a step or a short search each.
+    pub fn key_at(&self, cursor: &mut usize, doc: DocId) -> u64 {
+        if self.starts.is_empty() || doc >= self.max_doc {
+            return 0;
+        }
+        let run = (*cursor).min(self.starts.len() - 1);
+        let run = if self.starts[run] > doc {
+            self.starts.partition_point(|&s| s <= doc) - 1
+        } else if self.end(run) > doc {
+            run
+        } else if self.end(run + 1) > doc {
+            run + 1
+        } else {
+            run + self.starts[run..].partition_point(|&s| s <= doc) - 1
+        };
+        *cursor = run;
+        self.keys[run]
+    }
+
+    /// The documents of the reports `keys`, as ascending disjoint ranges.
+    pub fn ranges(&self, keys: &[u64]) -> Ranges {
+        let mut ranges: Vec<(DocId, DocId)> = keys
+            .iter()
+            .filter_map(|key| self.by_key.get(key))
+            .flatten()
+            .map(|&run| (self.starts[run as usize], self.end(run as usize)))
+            .collect();
+        ranges.sort_unstable();
+        // Runs never overlap; adjacent ones (two titled reports in a row) merge.
+        ranges.dedup_by(|later, kept| {
+            let joined = later.0 <= kept.1;
+            if joined {
+                kept.1 = kept.1.max(later.1);
+            }
+            joined
+        });
+        Ranges { ranges, cursor: 0 }
+    }
+}
+
+/// Ascending disjoint ranges `[start, end)` of documents, read forward.
+#[derive(Debug, Clone, Default)]
+pub struct Ranges {
+    ranges: Vec<(DocId, DocId)>,
+    /// No range before this one ends after the documents asked so far.
+    cursor: usize,
+}
+
+impl Ranges {
+    /// The first document at or after `doc` in some range ([`TERMINATED`]: none). Documents
+    /// are asked in ascending order.
+    pub fn next_from(&mut self, doc: DocId) -> DocId {
+        let rest = &self.ranges[self.cursor..];
+        let skip = match rest.first() {
+            Some(&(_, end)) if end <= doc => rest.partition_point(|&(_, end)| end <= doc),
+            _ => 0,
+        };
+        self.cursor += skip;
+        match self.ranges.get(self.cursor) {
+            Some(&(start, _)) => start.max(doc),
+            None => TERMINATED,
+        }
+    }
+
+    /// Whether `doc` is in some range. Documents are asked in ascending order.
+    pub fn contains(&mut self, doc: DocId) -> bool {
+        self.next_from(doc) == doc
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+}
+
+/// The runs of the segments warmed lately.
+static BUILT: Mutex<Vec<(SegmentId, Arc<ReportRuns>)>> = Mutex::new(Vec::new());
+
+/// The runs of `segment`, if it was warmed.
+pub fn of(segment: &SegmentReader) -> Option<Arc<ReportRuns>> {
+    let id = segment.segment_id();
+    BUILT
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .find(|(built, _)| *built == id)
+        .map(|(_, runs)| runs.clone())
+}
+
+/// Builds the runs of every segment of `searcher` not built yet, and forgets those of
+/// segments it does not read (merged away or deleted).
+pub fn warm(searcher: &Searcher) {
+    let live = searcher.generation().segments();
+    BUILT
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|(id, _)| live.contains_key(id));
+    for segment in searcher.segment_readers() {
+        if of(segment).is_none() {
+            let runs = Arc::new(ReportRuns::build(segment));
+            BUILT
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((segment.segment_id(), runs));
+        }
+    }
+}
+
+/// Builds the runs of each new searcher's segments (see [`warm`]); register it with the
+/// index reader, and keep it alive as long as the reader.
+pub struct RunsWarmer;
+
+impl Warmer for RunsWarmer {
+    fn warm(&self, searcher: &Searcher) -> tantivy::Result<()> {
+        warm(searcher);
+        Ok(())
+    }
+
+    fn garbage_collect(&self, live: &[&SearcherGeneration]) {
+        BUILT
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|(id, _)| live.iter().any(|g| g.segments().contains_key(id)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runs(keys: &[u64]) -> ReportRuns {
+        let mut runs = ReportRuns {
+            max_doc: keys.len() as DocId,
+            ..ReportRuns::default()
+        };
+        for (doc, &key) in keys.iter().enumerate() {
+            if runs.keys.last() != Some(&key) {
+                runs.by_key
+                    .entry(key)
+                    .or_default()
+                    .push(runs.starts.len() as u32);
+                runs.starts.push(doc as DocId);
+                runs.keys.push(key);
+            }
+        }
+        runs
+    }
+
+    #[test]
+    fn a_cursor_finds_the_key_of_each_document_in_any_order() {
+        let keys = [5, 5, 7, 7, 7, 5, 9, 9, 3, 3, 3, 3, 1];
+        let runs = runs(&keys);
+        assert_eq!(runs.len(), 6);
+        let mut cursor = 0;
+        for (doc, &key) in keys.iter().enumerate() {
+            assert_eq!(runs.key_at(&mut cursor, doc as DocId), key);
+        }
+        let mut cursor = 0;
+        for doc in [12, 0, 8, 9, 2, 11, 6, 5] {
+            assert_eq!(
+                runs.key_at(&mut cursor, doc),
+                keys[doc as usize],
+                "doc {doc}"
+            );
+        }
+        assert_eq!(runs.key_at(&mut cursor, 13), 0);
+    }
+
+    #[test]
+    fn ranges_cover_the_documents_of_the_keys_asked() {
+        let keys = [5, 5, 7, 7, 7, 5, 9, 9, 3, 3, 3, 3, 1];
+        let runs = runs(&keys);
+        let mut ranges = runs.ranges(&[5, 9, 4]);
+        let held: Vec<DocId> = (0..14).filter(|&doc| ranges.contains(doc)).collect();
+        assert_eq!(held, [0, 1, 5, 6, 7]);
+        let mut ranges = runs.ranges(&[5, 9]);
+        assert_eq!(ranges.next_from(2), 5);
+        assert_eq!(ranges.next_from(6), 6);
+        assert_eq!(ranges.next_from(8), TERMINATED);
+        assert!(runs.ranges(&[4]).is_empty());
+    }
+}
