@@ -200,9 +200,10 @@ impl Bm25StatisticsProvider for Searching<'_> {
 }
 
 impl Searching<'_> {
-    /// Number of documents holding `text` in `field` (0: not a term of the index).
-    fn doc_freq(&self, field: Field, text: &str) -> u64 {
-        Bm25StatisticsProvider::doc_freq(self, &Term::from_field_text(field, text)).unwrap_or(0)
+    /// Number of documents holding `text` in `field` (0: not a term of the index); an index
+    /// that cannot be read is an error, not a missing term.
+    fn doc_freq(&self, field: Field, text: &str) -> tantivy::Result<u64> {
+        Bm25StatisticsProvider::doc_freq(self, &Term::from_field_text(field, text))
     }
 
     /// Section facet terms (at any depth) whose heading contains `needle` after folding,

@@ -59,7 +59,7 @@ impl Searching<'_> {
         if request.has_blank_filter() {
             return Ok(Outcome::default());
         }
-        let plan = self.plan(&request.query);
+        let plan = self.plan(&request.query)?;
         // tantivy allocates the whole page up front: keep library callers within bounds too.
         let limit = request.limit.clamp(1, MAX_LIMIT);
         let offset = request.offset.min(MAX_OFFSET);

@@ -12,10 +12,12 @@
 mod names;
 mod numbers;
 mod questions;
+pub(crate) mod statistics;
 mod terms;
 
 use std::collections::HashSet;
 
+use anyhow::Result;
 use tantivy::Term;
 use tantivy::query::Occur;
 use tantivy::query::{
@@ -27,6 +29,7 @@ use crate::analysis::analyzer::{Folded, gram_terms, is_han, is_significant};
 use crate::analysis::numerals::spellings;
 use crate::search::Searching;
 use crate::search::query::{QueryWord, parse_query};
+pub(crate) use statistics::{StatField, Statistics};
 
 pub(crate) use names::{
     MAX_TITLE_CANDIDATES, MAX_TITLED_REPORTS, TITLE_QUERY_BONUS, TITLE_WORD_PER_IDF,
@@ -85,6 +88,10 @@ pub(super) struct PlannedWord {
     pub run_factor: f32,
 }
 
+/// The opening passages of the reports whose title a query equals: the reports' keys, sorted,
+/// and one query finding those passages.
+pub(super) type Opening = (Vec<u64>, Box<dyn Query>);
+
 /// Everything one search needs to know about its query.
 pub(super) struct Plan {
     pub words: Vec<PlannedWord>,
@@ -97,7 +104,7 @@ pub(super) struct Plan {
     pub report_bonuses: Vec<(u64, f32)>,
     /// The opening passages of the reports whose title the whole query equals (their keys
     /// sorted, and one query finding those passages).
-    pub opening: Option<(Vec<u64>, Box<dyn Query>)>,
+    pub opening: Option<Opening>,
     /// What snippets mark: the words sought, each in any spelling of its numbers, as it may
     /// have been matched.
     pub marked: Vec<String>,
@@ -111,7 +118,7 @@ impl Plan {
 
 impl Searching<'_> {
     /// Analyses the query once for all the queries of one search.
-    pub(super) fn plan(&self, query: &str) -> Plan {
+    pub(super) fn plan(&self, query: &str) -> Result<Plan> {
         let mut typed: Vec<QueryWord> = Vec::new();
         // (first word, second word, the two as typed together) for neighbouring words of a
         // question.
@@ -123,12 +130,12 @@ impl Searching<'_> {
             if word.excluded
                 || word.required
                 || !is_sentence(&word.text)
-                || !asks(&word.text) && self.is_held_whole(&word.text)
+                || !asks(&word.text) && self.is_held_whole(&word.text)?
             {
                 typed.push(word);
                 continue;
             }
-            let (parts, links) = self.question_words(&word.text);
+            let (parts, links) = question_words(&word.text, self)?;
             if parts.is_empty() {
                 typed.push(word);
                 continue;
@@ -168,21 +175,19 @@ impl Searching<'_> {
                 let folded = Folded::new(&w.text);
                 let held_alone = asked.contains(&folded.chars)
                     && is_one_han_char(&w.text)
-                    && !lone_char_is_rare(&w.text, num_docs, &|t| {
-                        self.doc_freq(self.store.fields.body_words, t)
-                    });
+                    && !lone_char_is_rare(&w.text, self)?;
                 let whole = match held_alone {
                     true => self.alone(&folded),
-                    false => self.whole_word(&w.text, &folded),
+                    false => self.whole_word(&w.text, &folded)?,
                 };
-                let df = self.whole_doc_freq(&folded);
+                let df = self.whole_doc_freq(&folded)?;
                 let parts = match w.excluded {
                     true => Vec::new(),
-                    false => self.word_terms(self.store.fields.body_words, &folded),
+                    false => self.word_terms(self.store.fields.body_words, &folded)?,
                 };
                 let rarity = idf(df, num_docs);
-                let run_weight = self.phrase_weight(self.store.fields.body_grams, &folded);
-                PlannedWord {
+                let run_weight = self.phrase_weight(self.store.fields.body_grams, &folded)?;
+                Ok(PlannedWord {
                     title_keys: Vec::new(),
                     run_factor: if run_weight > 0.0 {
                         rarity / run_weight
@@ -196,11 +201,11 @@ impl Searching<'_> {
                     whole,
                     required: w.required,
                     excluded: w.excluded,
-                }
+                })
             })
-            .collect();
-        let together = self.together(&neighbours);
-        let links = self.links(link_texts);
+            .collect::<Result<_>>()?;
+        let together = self.together(&neighbours)?;
+        let links = self.links(link_texts)?;
         let mut plan = Plan {
             words,
             together,
@@ -209,10 +214,10 @@ impl Searching<'_> {
             opening: None,
             marked: Vec::new(),
         };
-        plan.opening = self.titled_opening(query);
+        plan.opening = self.titled_opening(query)?;
         // Title bonuses only add to the score of passages that are candidates anyway.
         if plan.positive().count() > 1 {
-            plan.report_bonuses = self.title_bonuses(&mut plan);
+            plan.report_bonuses = self.title_bonuses(&mut plan)?;
         }
         plan.marked = plan
             .positive()
@@ -222,112 +227,113 @@ impl Searching<'_> {
                     .chain(alternatives(&w.text, self.synonyms))
             })
             .collect();
-        plan
+        Ok(plan)
     }
 
     /// Neighbouring words of a question found next to each other (南寧 會議 as 南寧會議): the
     /// bigrams the two make together, beyond those each makes alone, count as a word would
     /// (bonus in proportion to their idf), as BM25 over bigrams would count them.
-    fn together(&self, neighbours: &[(String, String, String)]) -> Vec<(Box<dyn Query>, f32)> {
+    fn together(
+        &self,
+        neighbours: &[(String, String, String)],
+    ) -> Result<Vec<(Box<dyn Query>, f32)>> {
         let field = self.store.fields.body_grams;
         let weight = |text: &str| self.phrase_weight(field, &Folded::new(text));
-        neighbours
-            .iter()
-            .filter_map(|(first, second, both)| {
-                let extra = weight(both) - weight(first) - weight(second);
-                let (query, _) = self.phrase(field, &Folded::new(both))?;
-                (extra > 0.0).then_some((query, extra))
-            })
-            .collect()
+        let mut out = Vec::new();
+        for (first, second, both) in neighbours {
+            let extra = weight(both)? - weight(first)? - weight(second)?;
+            if let Some((query, _)) = self.phrase(field, &Folded::new(both))?
+                && extra > 0.0
+            {
+                out.push((query, extra));
+            }
+        }
+        Ok(out)
     }
 
     /// The linking bigrams of a question that some passage holds, as BM25 term queries: they
     /// count as BM25 over bigrams counts them (主論 of 君主論為誰所寫 says the passage holds
     /// 君主論; 之父 of 科學之父是誰, that it holds 之父 beside 科學), with no bonus and no say in
     /// the match level, since a bigram across a particle is no word.
-    fn links(&self, mut texts: Vec<String>) -> Vec<Box<dyn Query>> {
+    fn links(&self, mut texts: Vec<String>) -> Result<Vec<Box<dyn Query>>> {
         let field = self.store.fields.body_grams;
         texts.sort();
         texts.dedup();
-        texts
-            .iter()
-            .filter(|text| self.doc_freq(field, text) > 0)
-            .map(|text| {
-                Box::new(TermQuery::new(
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        for text in &texts {
+            if self.doc_freq(field, text)? > 0 {
+                out.push(Box::new(TermQuery::new(
                     Term::from_field_text(field, text),
                     IndexRecordOption::WithFreqs,
-                )) as Box<dyn Query>
-            })
-            .collect()
+                )));
+            }
+        }
+        Ok(out)
     }
 
     /// Documents holding the word whole, at most: those holding its rarest term (the word
     /// itself when the dictionary has it).
-    fn whole_doc_freq(&self, folded: &Folded) -> u64 {
+    fn whole_doc_freq(&self, folded: &Folded) -> Result<u64> {
         let f = &self.store.fields;
         let key: String = folded
             .chars
             .iter()
             .filter(|c| is_significant(**c))
             .collect();
-        let as_word = self.doc_freq(f.body_words, &key);
+        let as_word = self.doc_freq(f.body_words, &key)?;
         if as_word > 0 {
-            return as_word;
+            return Ok(as_word);
         }
-        one_per_position(gram_terms(folded))
-            .iter()
-            .map(|t| self.doc_freq(f.body_grams, &t.text))
-            .min()
-            .unwrap_or(0)
+        let mut rarest: Option<u64> = None;
+        for t in one_per_position(gram_terms(folded)) {
+            let df = self.doc_freq(f.body_grams, &t.text)?;
+            rarest = Some(rarest.map_or(df, |r| r.min(df)));
+        }
+        Ok(rarest.unwrap_or(0))
     }
 
     /// Whether some report title or passage holds a long word whole: it is then a name
     /// (內政部彰化老人養護中心辦事細則, a regulation's title), not a sentence to cut.
-    fn is_held_whole(&self, text: &str) -> bool {
+    fn is_held_whole(&self, text: &str) -> Result<bool> {
         let folded = Folded::new(text);
         let f = &self.store.fields;
-        [f.title_grams, f.body_grams].into_iter().any(|field| {
-            self.phrase(field, &folded).is_some_and(|(query, _)| {
-                self.searcher
-                    .search(&query, &tantivy::collector::Count)
-                    .is_ok_and(|n| n > 0)
-            })
-        })
-    }
-
-    /// The words and linking bigrams of a question (see [`question_words`]).
-    fn question_words(&self, text: &str) -> (Vec<(String, usize, usize)>, Vec<String>) {
-        let f = &self.store.fields;
-        question_words(text, self.searcher.num_docs(), &|word| {
-            self.doc_freq(f.body_words, word)
-        })
+        for field in [f.title_grams, f.body_grams] {
+            if let Some((query, _)) = self.phrase(field, &folded)?
+                && self.searcher.search(&query, &tantivy::collector::Count)? > 0
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Passages containing the word: on the body field (which has positions) its bigrams
     /// and alphanumeric terms as a phrase, punctuation and spaces aside; on the short context
     /// and title fields, all of those terms present. With the query, the factor by which its
     /// BM25 must be multiplied to equal the full phrase's (see [`Self::phrase_cover`]).
-    pub(super) fn phrase(&self, field: Field, folded: &Folded) -> Option<(Box<dyn Query>, f32)> {
+    pub(super) fn phrase(
+        &self,
+        field: Field,
+        folded: &Folded,
+    ) -> Result<Option<(Box<dyn Query>, f32)>> {
         let terms = one_per_position(gram_terms(folded));
         if let [only] = terms.as_slice()
             && is_one_han_char(&only.text)
         {
-            return Some((self.one_char(field, &only.text), 0.0));
+            return Ok(Some((self.one_char(field, &only.text), 0.0)));
         }
-        let first = terms.first()?.position;
-        let common = || {
-            matched_without_positions(&terms, self.searcher.num_docs(), &|t| {
-                self.doc_freq(field, t)
-            })
+        let Some(first) = terms.first().map(|t| t.position) else {
+            return Ok(None);
         };
-        if field == self.store.fields.body_grams && !common() {
+        // Only the text field has positions to spare.
+        if field == self.store.fields.body_grams && !matched_without_positions(&terms, self)? {
             let pairs: Vec<(usize, Term)> = terms
                 .iter()
                 .map(|t| (t.position - first, Term::from_field_text(field, &t.text)))
                 .collect();
             if pairs.len() > 1 {
-                let (pairs, scale) = self.phrase_cover(pairs);
-                return Some((Box::new(PhraseQuery::new_with_offset(pairs)), scale));
+                let (pairs, scale) = self.phrase_cover(pairs)?;
+                return Ok(Some((Box::new(PhraseQuery::new_with_offset(pairs)), scale)));
             }
         }
         let mut texts: Vec<String> = terms.into_iter().map(|t| t.text).collect();
@@ -343,7 +349,7 @@ impl Searching<'_> {
                 (Occur::Must, q)
             })
             .collect();
-        Some((Box::new(BooleanQuery::new(clauses)), 1.0))
+        Ok(Some((Box::new(BooleanQuery::new(clauses)), 1.0)))
     }
 
     /// A common character standing alone in a question, held whole where the index holds it
@@ -387,7 +393,7 @@ impl Searching<'_> {
     /// last (食品 安全 衛生 管理 理法 for 食品安全衛生管理法): a phrase of those reads about half
     /// the positions and finds the same passages the same number of times. Its BM25 weight is
     /// its terms' idf sum; the returned factor scales it back to the full phrase's.
-    fn phrase_cover(&self, pairs: Vec<(usize, Term)>) -> (Vec<(usize, Term)>, f32) {
+    fn phrase_cover(&self, pairs: Vec<(usize, Term)>) -> Result<(Vec<(usize, Term)>, f32)> {
         let han_bigram = |term: &Term| {
             term.value()
                 .as_str()
@@ -398,57 +404,80 @@ impl Searching<'_> {
             .enumerate()
             .all(|(i, (offset, _))| *offset == i);
         if pairs.len() < 3 || !consecutive || !pairs.iter().all(|(_, t)| han_bigram(t)) {
-            return (pairs, 1.0);
+            return Ok((pairs, 1.0));
         }
         let last = pairs.len() - 1;
-        let idf = |term: &Term| self.idf(term);
-        let full: f32 = pairs.iter().map(|(_, t)| idf(t)).sum();
+        let mut full = 0.0;
+        for (_, t) in &pairs {
+            full += self.idf(t)?;
+        }
         let kept: Vec<(usize, Term)> = pairs
             .into_iter()
             .filter(|(offset, _)| offset % 2 == 0 || *offset == last)
             .collect();
-        let cover: f32 = kept.iter().map(|(_, t)| idf(t)).sum();
+        let mut cover = 0.0;
+        for (_, t) in &kept {
+            cover += self.idf(t)?;
+        }
         let scale = if cover > 0.0 { full / cover } else { 1.0 };
-        (kept, scale)
+        Ok((kept, scale))
     }
 
     /// tantivy's BM25 idf of `term`.
-    fn idf(&self, term: &Term) -> f32 {
-        let docs = Bm25StatisticsProvider::total_num_docs(self).unwrap_or(0);
-        let df = Bm25StatisticsProvider::doc_freq(self, term).unwrap_or(0);
-        idf(df, docs)
+    fn idf(&self, term: &Term) -> Result<f32> {
+        let docs = Bm25StatisticsProvider::total_num_docs(self)?;
+        let df = Bm25StatisticsProvider::doc_freq(self, term)?;
+        Ok(idf(df, docs))
     }
 
     /// The idf sum of the terms a passage holding `folded` whole has in `field`: the weight of
     /// its phrase.
-    fn phrase_weight(&self, field: Field, folded: &Folded) -> f32 {
-        one_per_position(gram_terms(folded))
-            .iter()
-            .map(|t| self.idf(&Term::from_field_text(field, &t.text)))
-            .sum()
+    pub(super) fn phrase_weight(&self, field: Field, folded: &Folded) -> Result<f32> {
+        let mut sum = 0.0;
+        for t in one_per_position(gram_terms(folded)) {
+            sum += self.idf(&Term::from_field_text(field, &t.text))?;
+        }
+        Ok(sum)
     }
 
     /// Dictionary words contained in the query word, each as a BM25 term query. Words found
     /// in a large share of all passages (以上, 的) add little but would make every search
     /// score most of the index; the word's own phrase clause still finds them. With each, whether
     /// holding it is a partial match of the word: one character of a longer word is not.
-    pub(super) fn word_terms(&self, field: Field, folded: &Folded) -> Vec<(Box<dyn Query>, bool)> {
+    pub(super) fn word_terms(
+        &self,
+        field: Field,
+        folded: &Folded,
+    ) -> Result<Vec<(Box<dyn Query>, bool)>> {
         let key: String = folded
             .chars
             .iter()
             .filter(|c| is_significant(**c))
             .collect();
-        dictionary_parts(folded, &key, self.searcher.num_docs(), &|t| {
-            self.doc_freq(field, t)
-        })
-        .into_iter()
-        .map(|(t, piece)| {
-            let query = Box::new(TermQuery::new(
-                Term::from_field_text(field, &t),
-                IndexRecordOption::WithFreqs,
-            )) as Box<dyn Query>;
-            (query, piece)
-        })
-        .collect()
+        Ok(dictionary_parts(folded, &key, self)?
+            .into_iter()
+            .map(|(t, piece)| {
+                let query = Box::new(TermQuery::new(
+                    Term::from_field_text(field, &t),
+                    IndexRecordOption::WithFreqs,
+                )) as Box<dyn Query>;
+                (query, piece)
+            })
+            .collect())
+    }
+}
+
+impl Statistics for Searching<'_> {
+    fn docs(&self) -> u64 {
+        self.searcher.num_docs()
+    }
+
+    fn doc_freq(&self, field: StatField, term: &str) -> Result<u64> {
+        let f = &self.store.fields;
+        let field = match field {
+            StatField::BodyWords => f.body_words,
+            StatField::BodyGrams => f.body_grams,
+        };
+        Ok(Searching::doc_freq(self, field, term)?)
     }
 }

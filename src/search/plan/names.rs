@@ -2,11 +2,12 @@
 //! title typed whole, whose opening passage comes first) and the reports whose title holds
 //! a query word (a bonus for each of their passages, and a say in the match level).
 
+use anyhow::Result;
 use tantivy::Term;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
-use super::Plan;
+use super::{Opening, Plan};
 use crate::analysis::analyzer::{Folded, is_significant};
 use crate::search::Searching;
 use crate::search::sum_query::ReportKeys;
@@ -31,7 +32,7 @@ impl Searching<'_> {
     /// The reports whose title the query equals, folded, punctuation and spaces aside (a
     /// title typed as the query, its quotation marks and all), and their opening passages
     /// (RANKING.md: a title typed whole).
-    pub(super) fn titled_opening(&self, query: &str) -> Option<(Vec<u64>, Box<dyn Query>)> {
+    pub(super) fn titled_opening(&self, query: &str) -> Result<Option<Opening>> {
         let folded = Folded::new(query);
         let key: String = folded
             .chars
@@ -39,16 +40,17 @@ impl Searching<'_> {
             .filter(|c| is_significant(**c))
             .collect();
         if key.chars().count() < 2 {
-            return None;
+            return Ok(None);
         }
         let f = &self.store.fields;
-        let (title_query, _) = self.phrase(f.title_grams, &Folded::new(&key))?;
+        let Some((title_query, _)) = self.phrase(f.title_grams, &Folded::new(&key))? else {
+            return Ok(None);
+        };
         let found = self
             .searcher
-            .search(&title_query, &tantivy::collector::DocSetCollector)
-            .ok()?;
+            .search(&title_query, &tantivy::collector::DocSetCollector)?;
         if found.len() > MAX_TITLE_CANDIDATES {
-            return None;
+            return Ok(None);
         }
         let mut keys = Vec::new();
         let mut openings: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -87,37 +89,36 @@ impl Searching<'_> {
             openings.push((Occur::Should, Box::new(opening)));
         }
         if keys.is_empty() {
-            return None;
+            return Ok(None);
         }
         keys.sort_unstable();
         keys.dedup();
-        Some((keys, Box::new(BooleanQuery::new(openings))))
+        Ok(Some((keys, Box::new(BooleanQuery::new(openings)))))
     }
 
     /// Score bonuses for the passages of reports whose title contains some of the words:
     /// (report key, [`TITLE_WORD_PER_IDF`] × the word's idf per word found in its title), sorted by key.
     /// Also records, in each word, the keys of the reports whose title holds it.
-    pub(super) fn title_bonuses(&self, plan: &mut Plan) -> Vec<(u64, f32)> {
+    pub(super) fn title_bonuses(&self, plan: &mut Plan) -> Result<Vec<(u64, f32)>> {
         let field = self.store.fields.title_grams;
         // The report's key comes from a column, not the stored document: no block of the doc
         // store is decompressed for this.
         let mut bonuses: Vec<(u64, f32)> = Vec::new();
         for word in plan.words.iter_mut().filter(|w| !w.excluded) {
-            let Some((query, _)) = self.phrase(field, &word.folded) else {
+            let Some((query, _)) = self.phrase(field, &word.folded)? else {
                 continue;
             };
-            if let Ok(mut keys) = self.searcher.search(&query, &ReportKeys) {
-                let bonus = TITLE_WORD_PER_IDF * word.rarity;
-                bonuses.extend(keys.iter().map(|&key| (key, bonus)));
-                keys.sort_unstable();
-                keys.dedup();
-                keys.retain(|&key| key != 0);
-                // A word in the titles of many reports (行政院) says little about a
-                // passage's subject, and would make the `all` level read every passage of
-                // the query's words instead of leapfrogging between them.
-                if keys.len() <= MAX_TITLED_REPORTS {
-                    word.title_keys = keys;
-                }
+            let mut keys = self.searcher.search(&query, &ReportKeys)?;
+            let bonus = TITLE_WORD_PER_IDF * word.rarity;
+            bonuses.extend(keys.iter().map(|&key| (key, bonus)));
+            keys.sort_unstable();
+            keys.dedup();
+            keys.retain(|&key| key != 0);
+            // A word in the titles of many reports (行政院) says little about a passage's
+            // subject, and would make the `all` level read every passage of the query's
+            // words instead of leapfrogging between them.
+            if keys.len() <= MAX_TITLED_REPORTS {
+                word.title_keys = keys;
             }
         }
         bonuses.sort_by_key(|&(key, _)| key);
@@ -129,6 +130,6 @@ impl Searching<'_> {
             same
         });
         bonuses.retain(|&(key, _)| key != 0);
-        bonuses
+        Ok(bonuses)
     }
 }

@@ -2,9 +2,11 @@
 //! in (第十二條 for 第12條, 2017年 for 民國106年, 臺北市政府 for 北市府), and the queries
 //! that find them, each earning less than the spelling typed.
 
+use anyhow::Result;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query};
 
 use super::WholeWord;
+use super::statistics::{StatField, Statistics};
 use super::terms::one_per_position;
 use crate::analysis::analyzer::{Folded, gram_terms};
 use crate::analysis::numerals::spellings;
@@ -32,30 +34,29 @@ impl Searching<'_> {
     /// A year word is also held in its other calendar, and a word of a synonym group as any
     /// other word of it (see [`alternatives`]), whatever their frequency: they name the same
     /// thing, and the spelling typed still ranks first.
-    pub(super) fn whole_word(&self, typed: &str, folded: &Folded) -> Option<WholeWord> {
+    pub(super) fn whole_word(&self, typed: &str, folded: &Folded) -> Result<Option<WholeWord>> {
         let f = &self.store.fields;
         let mut others = spellings(&folded.chars);
-        let typed_is_rare = || {
-            spelling_is_rare(
-                &one_per_position(gram_terms(folded)),
-                self.searcher.num_docs(),
-                &|t| self.doc_freq(f.body_grams, t),
-            )
-        };
-        if !others.is_empty() && !typed_is_rare() {
+        if !others.is_empty() && !spelling_is_rare(&one_per_position(gram_terms(folded)), self)? {
             others.clear();
         }
         others.extend(alternatives(typed, self.synonyms));
-        let body = self.phrase(f.body_grams, folded)?;
-        let context = self.phrase(f.context_grams, folded)?.0;
-        let frame = self.phrase(f.frame_grams, folded)?.0;
+        let Some(body) = self.phrase(f.body_grams, folded)? else {
+            return Ok(None);
+        };
+        let Some((context, _)) = self.phrase(f.context_grams, folded)? else {
+            return Ok(None);
+        };
+        let Some((frame, _)) = self.phrase(f.frame_grams, folded)? else {
+            return Ok(None);
+        };
         if others.is_empty() {
-            return Some(WholeWord {
+            return Ok(Some(WholeWord {
                 body,
                 other_spellings: None,
                 context,
                 frame,
-            });
+            }));
         }
         let others: Vec<Folded> = others.iter().map(|s| Folded::new(s)).collect();
         let mut bodies: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -63,30 +64,30 @@ impl Searching<'_> {
         let mut frames: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, frame)];
         // Another spelling earns less BM25 than the one typed: 二百三十五万 has more and
         // rarer bigrams than 235万, which would otherwise outrank the spelling asked for.
-        let typed = self.phrase_weight(f.body_grams, folded);
+        let typed = self.phrase_weight(f.body_grams, folded)?;
         for spelling in &others {
-            if let Some((query, scale)) = self.phrase(f.body_grams, spelling) {
-                let weight = self.phrase_weight(f.body_grams, spelling);
+            if let Some((query, scale)) = self.phrase(f.body_grams, spelling)? {
+                let weight = self.phrase_weight(f.body_grams, spelling)?;
                 let fair = OTHER_SPELLING * typed / weight.max(typed);
                 bodies.push((
                     Occur::Should,
                     Box::new(BoostQuery::new(query, scale * fair)),
                 ));
             }
-            if let Some((query, _)) = self.phrase(f.context_grams, spelling) {
+            if let Some((query, _)) = self.phrase(f.context_grams, spelling)? {
                 contexts.push((Occur::Should, query));
             }
-            if let Some((query, _)) = self.phrase(f.frame_grams, spelling) {
+            if let Some((query, _)) = self.phrase(f.frame_grams, spelling)? {
                 frames.push((Occur::Should, query));
             }
         }
-        Some(WholeWord {
+        Ok(Some(WholeWord {
             body,
             other_spellings: (!bodies.is_empty())
                 .then(|| Box::new(BooleanQuery::new(bodies)) as Box<dyn Query>),
             context: Box::new(BooleanQuery::new(contexts)),
             frame: Box::new(BooleanQuery::new(frames)),
-        })
+        }))
     }
 }
 
@@ -94,11 +95,15 @@ impl Searching<'_> {
 /// searched too: some term of it is in few passages.
 pub(crate) fn spelling_is_rare(
     terms: &[crate::analysis::analyzer::Term],
-    docs: u64,
-    doc_freq: &dyn Fn(&str) -> u64,
-) -> bool {
-    let rare = (docs / RARE_SPELLING_SHARE).max(MIN_RARE_SPELLING_DOCS);
-    terms.iter().any(|t| doc_freq(&t.text) <= rare)
+    stats: &dyn Statistics,
+) -> Result<bool> {
+    let rare = (stats.docs() / RARE_SPELLING_SHARE).max(MIN_RARE_SPELLING_DOCS);
+    for t in terms {
+        if stats.doc_freq(StatField::BodyGrams, &t.text)? <= rare {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 // RANKING.md: numbers and dates in any spelling

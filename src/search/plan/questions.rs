@@ -5,6 +5,9 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+use anyhow::Result;
+
+use super::statistics::{StatField, Statistics};
 use super::terms::{MAX_WORD_CHARS, is_one_han_char};
 use crate::analysis::analyzer::{Folded, is_han, is_significant};
 
@@ -117,6 +120,9 @@ fn stop_words() -> &'static (HashSet<String>, HashSet<String>) {
     })
 }
 
+/// A content word of a sentence, as typed, with its byte range in the sentence.
+pub(crate) type ContentWord = (String, usize, usize);
+
 /// The words of a question and its linking bigrams (see [`linking_bigrams`]): its content
 /// words, but for common single characters. In a large index a common character alone (論
 /// of 君主論為誰所寫) is no word of the question: what it says is counted by the bigrams it
@@ -124,26 +130,30 @@ fn stop_words() -> &'static (HashSet<String>, HashSet<String>) {
 /// one (渝 of 重慶簡稱渝) is a word. Local and engine search plan questions with it.
 pub(crate) fn question_words(
     text: &str,
-    docs: u64,
-    words_df: &dyn Fn(&str) -> u64,
-) -> (Vec<(String, usize, usize)>, Vec<String>) {
-    let mut parts = content_words(text, docs, words_df);
+    stats: &dyn Statistics,
+) -> Result<(Vec<ContentWord>, Vec<String>)> {
+    let parts = content_words(text, stats)?;
     let links = linking_bigrams(text, &parts);
-    if parts.iter().any(|(word, _, _)| !is_one_han_char(word)) {
-        let small = docs / LONE_CHAR_SHARE < MIN_LONE_CHAR_DOCS;
-        parts.retain(|(word, _, _)| {
-            !is_one_han_char(word) || small || lone_char_is_rare(word, docs, words_df)
-        });
+    if parts.iter().all(|(word, _, _)| is_one_han_char(word)) {
+        return Ok((parts, links));
     }
-    (parts, links)
+    let small = stats.docs() / LONE_CHAR_SHARE < MIN_LONE_CHAR_DOCS;
+    let mut kept = Vec::with_capacity(parts.len());
+    for part in parts {
+        if !is_one_han_char(&part.0) || small || lone_char_is_rare(&part.0, stats)? {
+            kept.push(part);
+        }
+    }
+    Ok((kept, links))
 }
 
 /// Whether a character standing alone in a question is rare: at most 1/[`LONE_CHAR_SHARE`]
 /// of the passages hold it as a word. A rare one is held wherever it stands (渝 in 渝中區);
 /// a common one, kept in a small index, only where the index holds it alone (項 of 30 項
 /// for 多少項: anywhere, 項目 and 事項 would hold it too).
-pub(crate) fn lone_char_is_rare(word: &str, docs: u64, words_df: &dyn Fn(&str) -> u64) -> bool {
-    words_df(&Folded::new(word).text()) <= docs / LONE_CHAR_SHARE
+pub(crate) fn lone_char_is_rare(word: &str, stats: &dyn Statistics) -> Result<bool> {
+    let df = stats.doc_freq(StatField::BodyWords, &Folded::new(word).text())?;
+    Ok(df <= stats.docs() / LONE_CHAR_SHARE)
 }
 
 /// The content words of a sentence, as typed: Han runs cut into the index's dictionary
@@ -151,9 +161,8 @@ pub(crate) fn lone_char_is_rare(word: &str, docs: u64, words_df: &dyn Fn(&str) -
 /// whole; question words and particles dropped. With each, its byte range in `text`.
 pub(crate) fn content_words(
     text: &str,
-    docs: u64,
-    words_df: &dyn Fn(&str) -> u64,
-) -> Vec<(String, usize, usize)> {
+    stats: &dyn Statistics,
+) -> Result<Vec<(String, usize, usize)>> {
     let folded = Folded::new(text);
     // Question words and particles, both lists.
     let (_, stops) = stop_words();
@@ -183,7 +192,7 @@ pub(crate) fn content_words(
         }
         // Content words, with runs of single characters joined: a name the dictionary
         // does not know (陸特, 雷頓) is cut into its characters.
-        let cut = cut(&chars[start..i], docs, words_df);
+        let cut = cut(&chars[start..i], stats)?;
         let stop = |k: usize| {
             let (s, e) = cut[k];
             stops.contains(&chars[start + s..start + e].iter().collect::<String>())
@@ -206,7 +215,7 @@ pub(crate) fn content_words(
             }
         }
     }
-    parts
+    Ok(parts
         .into_iter()
         .map(|(s, e)| {
             (
@@ -215,7 +224,7 @@ pub(crate) fn content_words(
                 folded.byte_offsets[e],
             )
         })
-        .collect()
+        .collect())
 }
 
 /// The bigrams of a question's Han runs that touch a content word without lying inside
@@ -246,9 +255,9 @@ fn linking_bigrams(text: &str, parts: &[(String, usize, usize)]) -> Vec<String> 
 
 /// The likeliest cut of a Han run into dictionary words: the one maximising the sum of
 /// log(document frequency / documents), each char alone being always allowed.
-fn cut(run: &[char], docs: u64, doc_freq: &dyn Fn(&str) -> u64) -> Vec<(usize, usize)> {
+fn cut(run: &[char], stats: &dyn Statistics) -> Result<Vec<(usize, usize)>> {
     let (questions, _) = stop_words();
-    let total = (docs as f64).max(1.0);
+    let total = (stats.docs() as f64).max(1.0);
     let n = run.len();
     let mut best = vec![f64::NEG_INFINITY; n + 1];
     let mut from = vec![0; n + 1];
@@ -262,7 +271,7 @@ fn cut(run: &[char], docs: u64, doc_freq: &dyn Fn(&str) -> u64) -> Vec<(usize, u
             // A question word is a word whether or not the index holds it (哪一年).
             let df = match questions.contains(&word) {
                 true => total as u64,
-                false => doc_freq(&word),
+                false => stats.doc_freq(StatField::BodyWords, &word)?,
             };
             if len > 1 && df == 0 {
                 continue;
@@ -281,7 +290,7 @@ fn cut(run: &[char], docs: u64, doc_freq: &dyn Fn(&str) -> u64) -> Vec<(usize, u
         end = from[end];
     }
     cut.reverse();
-    cut
+    Ok(cut)
 }
 
 /// Whether a query word holds a question mark: it asks, whatever passages hold.
@@ -310,6 +319,7 @@ pub(crate) fn is_sentence(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::plan::statistics::fixed::Fixed;
 
     #[test]
     fn which_and_how_many_with_a_measure_word_ask() {
@@ -319,9 +329,13 @@ mod tests {
         .iter()
         .map(|w| Folded::new(w).text())
         .collect();
-        let df = |word: &str| u64::from(known.iter().any(|k| k == word));
+        let stats = Fixed {
+            docs: 100,
+            df: |_, word: &str| u64::from(known.iter().any(|k| k == word)),
+        };
         let words = |text: &str| -> Vec<String> {
-            content_words(text, 100, &df)
+            content_words(text, &stats)
+                .unwrap()
                 .into_iter()
                 .map(|(word, _, _)| word)
                 .collect()

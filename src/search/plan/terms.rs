@@ -3,6 +3,9 @@
 //! words inside it that score on their own, and BM25's idf. No tantivy query is built here:
 //! local and engine search both follow these rules.
 
+use anyhow::Result;
+
+use super::statistics::{StatField, Statistics};
 use crate::analysis::analyzer::{Folded, is_han, is_significant, query_pieces};
 
 /// A word in more than 1/N of all passages is too common to score on its own.
@@ -20,13 +23,18 @@ pub(crate) const MAX_WORD_CHARS: usize = 8;
 /// ones in another order (104年7月1日 for 104年1月1日) would be a false match.
 pub(crate) fn matched_without_positions(
     terms: &[crate::analysis::analyzer::Term],
-    docs: u64,
-    doc_freq: &dyn Fn(&str) -> u64,
-) -> bool {
-    let max_df = (docs / COMMON_PHRASE_SHARE).max(MIN_COMMON_DOCS);
-    terms.iter().all(|t| {
-        t.text.chars().count() == 2 && t.text.chars().all(is_han) && doc_freq(&t.text) > max_df
-    })
+    stats: &dyn Statistics,
+) -> Result<bool> {
+    let max_df = (stats.docs() / COMMON_PHRASE_SHARE).max(MIN_COMMON_DOCS);
+    for t in terms {
+        if t.text.chars().count() != 2
+            || !t.text.chars().all(is_han)
+            || stats.doc_freq(StatField::BodyGrams, &t.text)? <= max_df
+        {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// The dictionary words inside a query word (all but `key`, the word itself, whose whole run
@@ -37,12 +45,12 @@ pub(crate) fn matched_without_positions(
 pub(crate) fn dictionary_parts(
     folded: &Folded,
     key: &str,
-    docs: u64,
-    doc_freq: &dyn Fn(&str) -> u64,
-) -> Vec<(String, bool)> {
+    stats: &dyn Statistics,
+) -> Result<Vec<(String, bool)>> {
+    let doc_freq = |term: &str| stats.doc_freq(StatField::BodyWords, term);
     let word_chars = folded.chars.iter().filter(|c| is_significant(**c)).count();
     let (han_runs, alnum) = query_pieces(folded);
-    let max_df = (docs / COMMON_TERM_SHARE).max(1000);
+    let max_df = (stats.docs() / COMMON_TERM_SHARE).max(1000);
     let mut texts: Vec<String> = Vec::new();
     for (start, end) in han_runs {
         let chars = &folded.chars[start..end];
@@ -50,7 +58,7 @@ pub(crate) fn dictionary_parts(
         for len in (2..=chars.len().min(MAX_WORD_CHARS)).rev() {
             for i in 0..=chars.len() - len {
                 let s: String = chars[i..i + len].iter().collect();
-                let df = doc_freq(&s);
+                let df = doc_freq(&s)?;
                 if df > 0 {
                     covered[i..i + len].iter_mut().for_each(|c| *c = true);
                     if df <= max_df {
@@ -61,17 +69,16 @@ pub(crate) fn dictionary_parts(
         }
         for (i, c) in chars.iter().enumerate() {
             let s = c.to_string();
-            if !covered[i] && doc_freq(&s) <= max_df {
+            if !covered[i] && doc_freq(&s)? <= max_df {
                 texts.push(s);
             }
         }
     }
-    texts.extend(
-        alnum
-            .into_iter()
-            .map(|t| t.text)
-            .filter(|t| doc_freq(t) <= max_df),
-    );
+    for t in alnum {
+        if doc_freq(&t.text)? <= max_df {
+            texts.push(t.text);
+        }
+    }
     texts.sort();
     texts.dedup();
     // A one-character word's whole match is unscored (see `Searching::one_char`): its own
@@ -79,13 +86,13 @@ pub(crate) fn dictionary_parts(
     if word_chars > 1 {
         texts.retain(|t| t != key);
     }
-    texts
+    Ok(texts
         .into_iter()
         .map(|t| {
             let piece = word_chars <= 1 || t.chars().count() >= 2;
             (t, piece)
         })
-        .collect()
+        .collect())
 }
 
 /// The terms that a passage holding the word must have at each position: where several
