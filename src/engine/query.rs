@@ -20,7 +20,7 @@ use crate::search::plan::{
     dictionary_parts, idf, is_one_han_char, matched_without_positions, one_per_position,
     spelling_is_rare,
 };
-use crate::search::plan::{StatField, Statistics};
+use crate::search::plan::{StatField, Statistics, levels};
 use crate::search::{Level, QueryWord, Request};
 
 /// Field names of the exported documents.
@@ -114,25 +114,20 @@ pub fn needed(words: &[QueryWord]) -> (BTreeSet<(String, String)>, BTreeMap<Stri
 /// Every piece of a word that may be a dictionary word: substrings of its Han runs of two to
 /// eight chars, its single chars, and its alphanumeric terms.
 fn part_candidates(folded: &Folded) -> Vec<String> {
-    let (han_runs, alnum) = query_pieces(folded);
-    let mut out = Vec::new();
-    for (start, end) in han_runs {
-        let chars = &folded.chars[start..end];
-        for len in 1..=chars.len().min(MAX_WORD_CHARS) {
-            for i in 0..=chars.len() - len {
-                out.push(chars[i..i + len].iter().collect());
-            }
-        }
-    }
-    out.extend(alnum.into_iter().map(|t| t.text));
+    let mut out = han_pieces(folded);
+    out.extend(query_pieces(folded).1.into_iter().map(|t| t.text));
     out
 }
 
 /// Substrings of a sentence's Han runs, up to eight chars, whose frequencies its cut into
 /// content words needs.
 pub fn sentence_pieces(text: &str) -> Vec<String> {
-    let folded = Folded::new(text);
-    let (han_runs, _) = query_pieces(&folded);
+    han_pieces(&Folded::new(text))
+}
+
+/// Substrings of a word's Han runs, of one to eight chars.
+fn han_pieces(folded: &Folded) -> Vec<String> {
+    let (han_runs, _) = query_pieces(folded);
     let mut out = Vec::new();
     for (start, end) in han_runs {
         let chars = &folded.chars[start..end];
@@ -226,11 +221,7 @@ impl EnginePlan {
 
     /// The levels to read, in order.
     pub fn levels(&self) -> &'static [Level] {
-        if self.positive().count() > 1 {
-            &[Level::All, Level::Some, Level::Partial]
-        } else {
-            &[Level::All, Level::Partial]
-        }
+        levels(self.positive().count())
     }
 }
 

@@ -13,9 +13,7 @@ use crate::report::passage::{Passage, same_text_key};
 use crate::search::plan::{asks, is_sentence, lone_char_is_rare, question_words};
 use crate::search::query::MAX_QUERY_WORDS;
 use crate::search::snippet::{Snippet, make_snippet};
-use crate::search::{
-    Facets, Hit, Level, MAX_LIMIT, MAX_OFFSET, Outcome, QueryWord, Request, parse_query,
-};
+use crate::search::{Facets, Hit, Level, Outcome, QueryWord, Request, parse_query};
 
 use super::Engine;
 use super::push::encode;
@@ -337,8 +335,7 @@ impl Engine {
             return Ok(Outcome::default());
         }
         let plan = self.plan(&request.query)?;
-        let limit = request.limit.clamp(1, MAX_LIMIT);
-        let offset = request.offset.min(MAX_OFFSET);
+        let (offset, limit) = request.page();
         let wanted = offset + limit;
         // One report lives on one shard: ask only that one.
         let routing = match request.reports.as_slice() {

@@ -90,6 +90,12 @@ impl Request {
             || blank(&self.to)
             || blank(&self.section)
     }
+
+    /// The page asked for, within bounds: (hits skipped, hits shown). tantivy allocates the
+    /// whole page up front, so library callers are kept within bounds too.
+    pub fn page(&self) -> (usize, usize) {
+        (self.offset.min(MAX_OFFSET), self.limit.clamp(1, MAX_LIMIT))
+    }
 }
 
 /// How much of the query a hit holds; hits are ranked by level first.

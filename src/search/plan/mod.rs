@@ -27,8 +27,8 @@ use tantivy::schema::{Field, IndexRecordOption};
 
 use crate::analysis::analyzer::{Folded, gram_terms, is_han, is_significant};
 use crate::analysis::numerals::spellings;
-use crate::search::Searching;
 use crate::search::query::{QueryWord, parse_query};
+use crate::search::{Level, Searching};
 pub(crate) use statistics::{StatField, Statistics};
 
 pub(crate) use names::{
@@ -86,6 +86,17 @@ pub(super) struct PlannedWord {
     /// Brings the BM25 of the word's run (whose idf is the sum of its terms') to the word's
     /// own rarity: a word counts as one term, however many bigrams spell it.
     pub run_factor: f32,
+}
+
+// RANKING.md: match level first
+/// The match levels a search reads, in order, for a query of `positive` words (not
+/// excluded): `some` only where there is more than one word to hold.
+pub(crate) fn levels(positive: usize) -> &'static [Level] {
+    if positive > 1 {
+        &[Level::All, Level::Some, Level::Partial]
+    } else {
+        &[Level::All, Level::Partial]
+    }
 }
 
 /// The opening passages of the reports whose title a query equals: the reports' keys, sorted,
