@@ -225,7 +225,8 @@ impl EnginePlan {
     }
 }
 
-/// Plans `words` with the engine's `stats`, as `src/search/plan.rs` plans them locally.
+/// Plans `words` with the engine's `stats`, as `src/search/plan/` plans them locally, by
+/// the same rules (read through [`Statistics`]).
 pub fn plan(words: Vec<QueryWord>, stats: &Stats) -> anyhow::Result<EnginePlan> {
     let docs = stats.docs;
     let sum_idf = |terms: &[crate::analysis::analyzer::Term]| -> f32 {
