@@ -184,6 +184,41 @@ fn same_answers(w: &Work, url: &str, index: &str) {
     }
 }
 
+/// Every dev query (`tests/fixtures/dev_queries.jsonl`): engine and local search put the same
+/// passage first. How many top-10 lists are identical is printed: ranks 2-10 drift with
+/// Lucene's BM25 statistics (docs/SCALING.md, "Agreement of the two backends").
+#[test]
+fn every_dev_query_has_the_same_best_hit_on_the_engine() {
+    let Some(url) = engine() else { return };
+    let w = corpus();
+    let index = index_name("dev");
+    let _cleanup = Cleanup(format!("{url}/{index}"));
+    push(&w, &url, &index, &[]);
+    let queries = std::fs::read_to_string("tests/fixtures/dev_queries.jsonl").unwrap();
+    let (mut total, mut identical) = (0, 0);
+    let mut different_best = Vec::new();
+    for line in queries.lines() {
+        let query: Value = serde_json::from_str(line).unwrap();
+        let text = query["query"].as_str().unwrap();
+        let ((lc, lo), (rc, ro)) = both(&w, &url, &index, &[text, "--limit", "10"]);
+        assert_eq!(lc, rc, "{text}");
+        let ids = |out: &str| -> Vec<String> { hits(out).0.into_iter().map(|h| h.0).collect() };
+        let (local, remote) = (ids(&lo), ids(&ro));
+        total += 1;
+        identical += usize::from(local == remote);
+        if local.first() != remote.first() {
+            different_best.push(text.to_string());
+        }
+    }
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "dev queries: {identical} of {total} top-10 lists identical on the engine"
+    );
+    assert!(total >= 17, "{total}");
+    assert_eq!(different_best, Vec::<String>::new());
+}
+
 #[test]
 fn engine_search_answers_as_local_search() {
     let Some(url) = engine() else { return };

@@ -20,6 +20,7 @@ use crate::search::plan::{
     dictionary_parts, idf, is_one_han_char, matched_without_positions, one_per_position,
     spelling_is_rare,
 };
+use crate::search::plan::{StatField, Statistics, levels};
 use crate::search::{Level, QueryWord, Request};
 
 /// Field names of the exported documents.
@@ -46,6 +47,24 @@ impl Stats {
             .get(&(field.to_string(), term.to_string()))
             .copied()
             .unwrap_or(0)
+    }
+}
+
+/// The plan's rules read the engine's frequencies as they read the local index's. Asking
+/// the engine is where an error can happen, and it propagates there (`EngineSearch::stats`);
+/// the terms asked are every term the rules read (see [`needed`]), so a term missing from
+/// the answer is one no document holds.
+impl Statistics for Stats {
+    fn docs(&self) -> u64 {
+        self.docs
+    }
+
+    fn doc_freq(&self, field: StatField, term: &str) -> anyhow::Result<u64> {
+        let field = match field {
+            StatField::BodyWords => BODY_WORDS,
+            StatField::BodyGrams => BODY_GRAMS,
+        };
+        Ok(Stats::doc_freq(self, field, term))
     }
 }
 
@@ -95,25 +114,20 @@ pub fn needed(words: &[QueryWord]) -> (BTreeSet<(String, String)>, BTreeMap<Stri
 /// Every piece of a word that may be a dictionary word: substrings of its Han runs of two to
 /// eight chars, its single chars, and its alphanumeric terms.
 fn part_candidates(folded: &Folded) -> Vec<String> {
-    let (han_runs, alnum) = query_pieces(folded);
-    let mut out = Vec::new();
-    for (start, end) in han_runs {
-        let chars = &folded.chars[start..end];
-        for len in 1..=chars.len().min(MAX_WORD_CHARS) {
-            for i in 0..=chars.len() - len {
-                out.push(chars[i..i + len].iter().collect());
-            }
-        }
-    }
-    out.extend(alnum.into_iter().map(|t| t.text));
+    let mut out = han_pieces(folded);
+    out.extend(query_pieces(folded).1.into_iter().map(|t| t.text));
     out
 }
 
 /// Substrings of a sentence's Han runs, up to eight chars, whose frequencies its cut into
 /// content words needs.
 pub fn sentence_pieces(text: &str) -> Vec<String> {
-    let folded = Folded::new(text);
-    let (han_runs, _) = query_pieces(&folded);
+    han_pieces(&Folded::new(text))
+}
+
+/// Substrings of a word's Han runs, of one to eight chars.
+fn han_pieces(folded: &Folded) -> Vec<String> {
+    let (han_runs, _) = query_pieces(folded);
     let mut out = Vec::new();
     for (start, end) in han_runs {
         let chars = &folded.chars[start..end];
@@ -207,16 +221,13 @@ impl EnginePlan {
 
     /// The levels to read, in order.
     pub fn levels(&self) -> &'static [Level] {
-        if self.positive().count() > 1 {
-            &[Level::All, Level::Some, Level::Partial]
-        } else {
-            &[Level::All, Level::Partial]
-        }
+        levels(self.positive().count())
     }
 }
 
-/// Plans `words` with the engine's `stats`, as `src/search/plan.rs` plans them locally.
-pub fn plan(words: Vec<QueryWord>, stats: &Stats) -> EnginePlan {
+/// Plans `words` with the engine's `stats`, as `src/search/plan/` plans them locally, by
+/// the same rules (read through [`Statistics`]).
+pub fn plan(words: Vec<QueryWord>, stats: &Stats) -> anyhow::Result<EnginePlan> {
     let docs = stats.docs;
     let sum_idf = |terms: &[crate::analysis::analyzer::Term]| -> f32 {
         terms
@@ -243,15 +254,14 @@ pub fn plan(words: Vec<QueryWord>, stats: &Stats) -> EnginePlan {
                     .unwrap_or(0)
             };
             let rarity = idf(df, docs);
-            let grams_df = |t: &str| stats.doc_freq(BODY_GRAMS, t);
-            let common = grams.len() > 1 && matched_without_positions(&grams, docs, &grams_df);
+            let common = grams.len() > 1 && matched_without_positions(&grams, stats)?;
             let typed_weight = sum_idf(&grams);
             let run_factor = if typed_weight > 0.0 {
                 rarity / typed_weight
             } else {
                 1.0
             };
-            let typed_is_rare = spelling_is_rare(&grams, docs, &grams_df);
+            let typed_is_rare = spelling_is_rare(&grams, stats)?;
             let spelled = spellings(&folded.chars);
             let others = if typed_is_rare {
                 spelled
@@ -272,9 +282,7 @@ pub fn plan(words: Vec<QueryWord>, stats: &Stats) -> EnginePlan {
             let parts = if w.excluded {
                 Vec::new()
             } else {
-                dictionary_parts(&folded, &key, stats.docs, &|t| {
-                    stats.doc_freq(BODY_WORDS, t)
-                })
+                dictionary_parts(&folded, &key, stats)?
             };
             let titled = stats
                 .titled_reports
@@ -285,7 +293,7 @@ pub fn plan(words: Vec<QueryWord>, stats: &Stats) -> EnginePlan {
                 [only] if is_one_han_char(&only.text) => only.text.chars().next(),
                 _ => None,
             };
-            EngineWord {
+            Ok(EngineWord {
                 text: w.text,
                 required: w.required,
                 excluded: w.excluded,
@@ -298,15 +306,15 @@ pub fn plan(words: Vec<QueryWord>, stats: &Stats) -> EnginePlan {
                 parts,
                 titled: titled && positive > 1,
                 marked,
-            }
+            })
         })
-        .collect();
-    EnginePlan {
+        .collect::<anyhow::Result<_>>()?;
+    Ok(EnginePlan {
         words: planned,
         opening: Vec::new(),
         title_bonus: positive > 1,
         links: Vec::new(),
-    }
+    })
 }
 
 /// Which passages a query finds (as `clauses::Scope`).
@@ -715,7 +723,7 @@ mod tests {
                 ("body_grams", "论坛", 60),
             ],
         );
-        let plan = plan(vec![word("雙城論壇")], &s);
+        let plan = plan(vec![word("雙城論壇")], &s).unwrap();
         let w = &plan.words[0];
         assert!(!w.common);
         assert_eq!(w.typed.as_deref(), Some("双城 城论 论坛"));
@@ -748,7 +756,7 @@ mod tests {
                 ("body_grams", "论坛", 5_000),
             ],
         );
-        let plan = plan(vec![word("雙城論壇")], &s);
+        let plan = plan(vec![word("雙城論壇")], &s).unwrap();
         assert!(plan.words[0].common);
         let query = build(&Request::default(), &plan, Scope::Level(Level::All))
             .unwrap()
@@ -764,7 +772,7 @@ mod tests {
         );
         let mut words = vec![word("臺北"), word("上海"), word("北京")];
         words[2].excluded = true;
-        let plan = plan(words, &s);
+        let plan = plan(words, &s).unwrap();
         assert_eq!(plan.levels(), &[Level::All, Level::Some, Level::Partial]);
         let some = build(&Request::default(), &plan, Scope::Level(Level::Some)).unwrap();
         let must_not = &some["function_score"]["query"]["bool"]["must_not"];
@@ -777,7 +785,7 @@ mod tests {
     }
 
     fn plan_with_blank() -> EnginePlan {
-        plan(vec![word("臺北"), word("，")], &stats(10, &[]))
+        plan(vec![word("臺北"), word("，")], &stats(10, &[])).unwrap()
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! read in order as locally → hits with baogao's own snippets and highlights, and facet
 //! counts from terms aggregations.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Result, anyhow};
 use serde_json::{Map, Value, json};
@@ -13,9 +13,7 @@ use crate::report::passage::{Passage, same_text_key};
 use crate::search::plan::{asks, is_sentence, lone_char_is_rare, question_words};
 use crate::search::query::MAX_QUERY_WORDS;
 use crate::search::snippet::{Snippet, make_snippet};
-use crate::search::{
-    Facets, Hit, Level, MAX_LIMIT, MAX_OFFSET, Outcome, QueryWord, Request, parse_query,
-};
+use crate::search::{Facets, Hit, Level, Outcome, QueryWord, Request, parse_query};
 
 use super::Engine;
 use super::push::encode;
@@ -178,21 +176,15 @@ impl Engine {
             !w.excluded && !w.required && is_sentence(&w.text) && !names.contains(&w.text)
         };
         let sentences: Vec<&QueryWord> = typed.iter().filter(|w| is_question(w)).collect();
-        let mut frequencies: HashMap<String, u64> = HashMap::new();
-        let mut docs = 0;
+        // Only the sentences' pieces are asked for: the rules read nothing else of them.
+        let mut stats = Stats::default();
         if !sentences.is_empty() {
             let terms: BTreeSet<(String, String)> = sentences
                 .iter()
                 .flat_map(|w| sentence_pieces(&w.text))
                 .map(|p| ("body_words".to_string(), p))
                 .collect();
-            let stats = self.stats(&terms, &BTreeMap::new())?;
-            docs = stats.docs;
-            frequencies = stats
-                .doc_freqs
-                .into_iter()
-                .map(|((_, t), n)| (t, n))
-                .collect();
+            stats = self.stats(&terms, &BTreeMap::new())?;
         }
         let mut words = Vec::new();
         let mut links = Vec::new();
@@ -202,18 +194,16 @@ impl Engine {
                 words.push(word);
                 continue;
             }
-            let df = |t: &str| frequencies.get(t).copied().unwrap_or(0);
-            let (parts, word_links) = question_words(&word.text, docs, &df);
+            let (parts, word_links) = question_words(&word.text, &stats)?;
             if parts.is_empty() {
                 words.push(word);
             }
             links.extend(word_links);
-            asked.extend(
-                parts
-                    .iter()
-                    .filter(|(text, _, _)| !lone_char_is_rare(text, docs, &df))
-                    .map(|(text, _, _)| text.clone()),
-            );
+            for (text, _, _) in &parts {
+                if !lone_char_is_rare(text, &stats)? {
+                    asked.push(text.clone());
+                }
+            }
             let mut seen = std::collections::HashSet::new();
             let parts = parts
                 .into_iter()
@@ -236,7 +226,7 @@ impl Engine {
         let (words, links, asked) = self.words(query)?;
         let (terms, titles) = needed(&words);
         let stats = self.stats(&terms, &titles)?;
-        let mut plan = plan(words, &stats);
+        let mut plan = plan(words, &stats)?;
         plan.links = links;
         plan.held_alone(&asked);
         plan.opening = self.titled_openings(query)?;
@@ -345,8 +335,7 @@ impl Engine {
             return Ok(Outcome::default());
         }
         let plan = self.plan(&request.query)?;
-        let limit = request.limit.clamp(1, MAX_LIMIT);
-        let offset = request.offset.min(MAX_OFFSET);
+        let (offset, limit) = request.page();
         let wanted = offset + limit;
         // One report lives on one shard: ask only that one.
         let routing = match request.reports.as_slice() {

@@ -94,6 +94,12 @@ impl Request {
             || blank(&self.to)
             || blank(&self.section)
     }
+
+    /// The page asked for, within bounds: (hits skipped, hits shown). tantivy allocates the
+    /// whole page up front, so library callers are kept within bounds too.
+    pub fn page(&self) -> (usize, usize) {
+        (self.offset.min(MAX_OFFSET), self.limit.clamp(1, MAX_LIMIT))
+    }
 }
 
 /// How much of the query a hit holds; hits are ranked by level first.
@@ -204,9 +210,10 @@ impl Bm25StatisticsProvider for Searching<'_> {
 }
 
 impl Searching<'_> {
-    /// Number of documents holding `text` in `field` (0: not a term of the index).
-    fn doc_freq(&self, field: Field, text: &str) -> u64 {
-        Bm25StatisticsProvider::doc_freq(self, &Term::from_field_text(field, text)).unwrap_or(0)
+    /// Number of documents holding `text` in `field` (0: not a term of the index); an index
+    /// that cannot be read is an error, not a missing term.
+    fn doc_freq(&self, field: Field, text: &str) -> tantivy::Result<u64> {
+        Bm25StatisticsProvider::doc_freq(self, &Term::from_field_text(field, text))
     }
 
     /// Section facet terms (at any depth) whose heading contains `needle` after folding,

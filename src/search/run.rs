@@ -28,10 +28,10 @@ use tantivy::{DocSet, TERMINATED};
 use crate::index::{KeyColumn, SAME_TEXT_FIELD, report_key_of};
 use crate::search::clauses::{Scope, anywhere};
 use crate::search::counts::{self, FacetCounter, LabelCounts};
-use crate::search::plan::Plan;
+use crate::search::plan::{Plan, levels};
 use crate::search::snippet::{Snippet, make_snippet};
 use crate::search::top::TopHits;
-use crate::search::{Hit, Level, MAX_LIMIT, MAX_OFFSET, Outcome, Request, Searching};
+use crate::search::{Hit, Level, Outcome, Request, Searching};
 
 /// Matches read beyond the page at least, for repeats to be folded without a second search.
 const REPEAT_MARGIN: usize = 10;
@@ -85,16 +85,10 @@ impl Searching<'_> {
         if request.has_blank_filter() {
             return Ok(Outcome::default());
         }
-        let plan = self.plan(&request.query);
-        // tantivy allocates the whole page up front: keep library callers within bounds too.
-        let limit = request.limit.clamp(1, MAX_LIMIT);
-        let offset = request.offset.min(MAX_OFFSET);
+        let plan = self.plan(&request.query)?;
+        let (offset, limit) = request.page();
         let wanted = offset + limit;
-        let levels: &[Level] = if plan.positive().count() > 1 {
-            &[Level::All, Level::Some, Level::Partial]
-        } else {
-            &[Level::All, Level::Partial]
-        };
+        let levels = levels(plan.positive().count());
         // Repeats of a passage already ranked are folded into it; while they leave the page
         // short, more is read. Folding follows the one order, so every page agrees on it.
         // A page's worth more is read at once, so that a few repeats on the page do not

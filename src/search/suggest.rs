@@ -75,9 +75,14 @@ impl Searching<'_> {
             for c in self.replacements(&word, i) {
                 let mut spelling = word.clone();
                 spelling[i] = c;
+                // An unreadable frequency counts as none, as `count` does: a suggestion is
+                // only a hint.
                 let rarest = spelling
                     .windows(2)
-                    .map(|pair| self.doc_freq(self.store.fields.body_grams, &pair_text(pair)))
+                    .map(|pair| {
+                        self.doc_freq(self.store.fields.body_grams, &pair_text(pair))
+                            .unwrap_or(0)
+                    })
                     .min()
                     .unwrap_or(0);
                 if rarest > 0 {
@@ -93,7 +98,7 @@ impl Searching<'_> {
             .take(MAX_CANDIDATES)
             .filter_map(|(spelling, _)| {
                 let text: String = spelling.iter().collect();
-                let (query, _) = self.phrase(field, &Folded::new(&text))?;
+                let (query, _) = self.phrase(field, &Folded::new(&text)).ok()??;
                 let held = self.count(query.as_ref());
                 (held > 0).then_some((held, spelling, query))
             })
@@ -123,7 +128,11 @@ impl Searching<'_> {
         }
         found.remove(&word[i]);
         if i > 0 && i + 1 < word.len() {
-            found.retain(|&c| self.doc_freq(field, &pair_text(&[c, word[i + 1]])) > 0);
+            found.retain(|&c| {
+                self.doc_freq(field, &pair_text(&[c, word[i + 1]]))
+                    .unwrap_or(0)
+                    > 0
+            });
         }
         found
     }
