@@ -123,6 +123,26 @@ impl Gray {
     }
 }
 
+impl Gray {
+    /// `r` scaled by `times / by` (each pixel the nearest of `r`'s) as a binary PGM with a
+    /// white `margin` around it.
+    pub fn crop_scaled_pgm(&self, r: Rect, margin: usize, times: usize, by: usize) -> Vec<u8> {
+        let (cw, ch) = ((r.x1 - r.x0) * times / by, (r.y1 - r.y0) * times / by);
+        let (w, h) = (cw + 2 * margin, ch + 2 * margin);
+        let mut out = format!("P5\n{w} {h}\n255\n").into_bytes();
+        let header = out.len();
+        out.resize(header + w * h, 255);
+        for y in 0..ch {
+            let from = (r.y0 + y * by / times) * self.width + r.x0;
+            let to = header + (y + margin) * w + margin;
+            for x in 0..cw {
+                out[to + x] = self.pixels[from + x * by / times];
+            }
+        }
+        out
+    }
+}
+
 /// A horizontal rule: rows `y0..y1`, columns `x0..x1`.
 #[derive(Debug, Clone, Copy)]
 struct Rule {
@@ -380,5 +400,20 @@ mod tests {
         let mut commented = b"P5\n# by hand\n1 1\n255\n".to_vec();
         commented.push(0);
         assert_eq!(Gray::from_pgm(&commented).unwrap().pixels, vec![0]);
+    }
+
+    #[test]
+    fn a_scaled_crop_repeats_each_pixel() {
+        // Ink at (5..10, 5..8): 5 × 3 pixels.
+        let img = page(30, 20, &[rect(5, 5, 10, 8)]);
+        let r = rect(4, 4, 12, 9);
+        let same = Gray::from_pgm(&img.crop_scaled_pgm(r, 3, 1, 1)).unwrap();
+        assert_eq!(same.pixels, Gray::from_pgm(&img.crop_pgm(r, 3)).unwrap().pixels);
+        let twice = Gray::from_pgm(&img.crop_scaled_pgm(r, 2, 2, 1)).unwrap();
+        assert_eq!((twice.width, twice.height), (20, 14));
+        assert_eq!(twice.ink(rect(0, 0, 20, 14)), 60);
+        assert_eq!(twice.ink(rect(4, 4, 14, 10)), 60);
+        let half_again = Gray::from_pgm(&img.crop_scaled_pgm(r, 0, 3, 2)).unwrap();
+        assert_eq!((half_again.width, half_again.height), (12, 7));
     }
 }
