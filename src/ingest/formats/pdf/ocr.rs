@@ -329,12 +329,21 @@ fn read_text(program: &str, image: &Gray, regions: &[Rect]) -> Result<Vec<String
         }
         for (line, &i) in tsv_lines.iter().zip(&text_lines) {
             if line.confidence < DOUBTFUL {
-                let b = line.bounds;
+                let (x0, x1) = (region.x0 + line.bounds.x0, region.x0 + line.bounds.x1);
+                let middle = region.y0 + line.middle;
+                // The inked rows around the words' middle, as high as a word at most each
+                // way; else (no ink there) the words' median height.
+                let (y0, y1) = image
+                    .ink_rows(x0, x1, middle, line.height)
+                    .unwrap_or((
+                        middle.saturating_sub(line.height / 2),
+                        middle + line.height.div_ceil(2),
+                    ));
                 let r = Rect {
-                    x0: (region.x0 + b.x0).saturating_sub(LINE_PAD),
-                    y0: (region.y0 + b.y0).saturating_sub(LINE_PAD),
-                    x1: (region.x0 + b.x1 + LINE_PAD).min(image.width),
-                    y1: (region.y0 + b.y1 + LINE_PAD).min(image.height),
+                    x0: x0.saturating_sub(LINE_PAD),
+                    y0: y0.saturating_sub(LINE_PAD),
+                    x1: (x1 + LINE_PAD).min(image.width),
+                    y1: (y1 + LINE_PAD).min(image.height),
                 };
                 doubtful.push((k, i, r, line.confidence));
             }

@@ -17,8 +17,13 @@ use super::grid::Rect;
 pub struct Line {
     /// The image of the run it is in (0-based: the order of the list file).
     pub image: usize,
-    /// Its words' box, in the image's pixels.
+    /// Its words' box, in the image's pixels. A box may reach into the next line (a
+    /// misread word's box often does), so the line's rows are `middle` and `height`.
     pub bounds: Rect,
+    /// The median of its words' middle rows.
+    pub middle: usize,
+    /// The median of its words' heights.
+    pub height: usize,
     /// Its words' confidence (0–100), weighted by their characters.
     pub confidence: f32,
 }
@@ -26,9 +31,8 @@ pub struct Line {
 /// The text lines of a TSV output, in reading order. Lines without a word with text are
 /// left out (Tesseract's text output has no line for them either).
 pub fn lines(tsv: &str) -> Vec<Line> {
-    let mut out: Vec<Line> = Vec::new();
-    let mut last_key = None;
-    let mut weight = 0.0f32;
+    // Each line's key and words (box, confidence, characters).
+    let mut grouped: Vec<((usize, usize, usize, usize), Vec<(Rect, f32, f32)>)> = Vec::new();
     for row in tsv.lines() {
         let f: Vec<&str> = row.split('\t').collect();
         // level page block paragraph line word left top width height conf text
@@ -44,36 +48,40 @@ pub fn lines(tsv: &str) -> Vec<Line> {
             continue;
         }
         let key = (n[0], n[1], n[2], n[3]);
-        let chars = text.chars().count() as f32;
         let bounds = Rect {
             x0: n[5],
             y0: n[6],
             x1: n[5] + n[7],
             y1: n[6] + n[8],
         };
-        match out.last_mut() {
-            Some(line) if last_key == Some(key) => {
-                line.confidence = (line.confidence * weight + conf * chars) / (weight + chars);
-                weight += chars;
-                line.bounds = Rect {
-                    x0: line.bounds.x0.min(bounds.x0),
-                    y0: line.bounds.y0.min(bounds.y0),
-                    x1: line.bounds.x1.max(bounds.x1),
-                    y1: line.bounds.y1.max(bounds.y1),
-                };
-            }
-            _ => {
-                out.push(Line {
-                    image: n[0] - 1,
-                    bounds,
-                    confidence: conf,
-                });
-                weight = chars;
-                last_key = Some(key);
-            }
+        let word = (bounds, conf, text.chars().count() as f32);
+        match grouped.last_mut() {
+            Some((k, words)) if *k == key => words.push(word),
+            _ => grouped.push((key, vec![word])),
         }
     }
-    out
+    grouped
+        .into_iter()
+        .map(|(key, words)| {
+            let median = |mut v: Vec<usize>| {
+                v.sort_unstable();
+                v[v.len() / 2]
+            };
+            let chars: f32 = words.iter().map(|w| w.2).sum();
+            Line {
+                image: key.0 - 1,
+                bounds: Rect {
+                    x0: words.iter().map(|w| w.0.x0).min().unwrap_or(0),
+                    y0: words.iter().map(|w| w.0.y0).min().unwrap_or(0),
+                    x1: words.iter().map(|w| w.0.x1).max().unwrap_or(0),
+                    y1: words.iter().map(|w| w.0.y1).max().unwrap_or(0),
+                },
+                middle: median(words.iter().map(|w| (w.0.y0 + w.0.y1) / 2).collect()),
+                height: median(words.iter().map(|w| w.0.y1 - w.0.y0).collect()),
+                confidence: words.iter().map(|w| w.1 * w.2).sum::<f32>() / chars,
+            }
+        })
+        .collect()
 }
 
 /// The confidence of each of `images` images' reading in a TSV output: the mean of its
@@ -205,6 +213,7 @@ mod tests {
                 y1: 150
             }
         );
+        assert_eq!((got[0].middle, got[0].height), (125, 50));
         assert_eq!((got[1].image, got[1].confidence), (0, 80.0));
         assert_eq!((got[2].image, got[2].confidence), (1, 70.0));
         assert_eq!(image_confidences(&tsv, 3), vec![75.0, 70.0, 0.0]);
