@@ -141,7 +141,11 @@ fn read_page(program: &str, pdf: &[u8], page: usize) -> Result<String, FormatErr
     let band_texts = read_text(
         program,
         &image,
-        &bands.iter().filter(|r| inked(r)).copied().collect::<Vec<_>>(),
+        &bands
+            .iter()
+            .filter(|r| inked(r))
+            .copied()
+            .collect::<Vec<_>>(),
     )?;
     let cells: Vec<Rect> = tables
         .iter()
@@ -333,12 +337,10 @@ fn read_text(program: &str, image: &Gray, regions: &[Rect]) -> Result<Vec<String
                 let middle = region.y0 + line.middle;
                 // The inked rows around the words' middle, as high as a word at most each
                 // way; else (no ink there) the words' median height.
-                let (y0, y1) = image
-                    .ink_rows(x0, x1, middle, line.height)
-                    .unwrap_or((
-                        middle.saturating_sub(line.height / 2),
-                        middle + line.height.div_ceil(2),
-                    ));
+                let (y0, y1) = image.ink_rows(x0, x1, middle, line.height).unwrap_or((
+                    middle.saturating_sub(line.height / 2),
+                    middle + line.height.div_ceil(2),
+                ));
                 let r = Rect {
                     x0: x0.saturating_sub(LINE_PAD),
                     y0: y0.saturating_sub(LINE_PAD),

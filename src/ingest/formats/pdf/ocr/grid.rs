@@ -448,7 +448,10 @@ mod tests {
         let img = page(30, 20, &[rect(5, 5, 10, 8)]);
         let r = rect(4, 4, 12, 9);
         let same = Gray::from_pgm(&img.crop_scaled_pgm(r, 3, 1, 1)).unwrap();
-        assert_eq!(same.pixels, Gray::from_pgm(&img.crop_pgm(r, 3)).unwrap().pixels);
+        assert_eq!(
+            same.pixels,
+            Gray::from_pgm(&img.crop_pgm(r, 3)).unwrap().pixels
+        );
         let twice = Gray::from_pgm(&img.crop_scaled_pgm(r, 2, 2, 1)).unwrap();
         assert_eq!((twice.width, twice.height), (20, 14));
         assert_eq!(twice.ink(rect(0, 0, 20, 14)), 60);

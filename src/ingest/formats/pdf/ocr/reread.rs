@@ -28,11 +28,16 @@ pub struct Line {
     pub confidence: f32,
 }
 
+/// A line's image (from 1), block, paragraph and line numbers in a TSV output.
+type LineKey = (usize, usize, usize, usize);
+/// A word's box, confidence and characters.
+type Word = (Rect, f32, f32);
+
 /// The text lines of a TSV output, in reading order. Lines without a word with text are
 /// left out (Tesseract's text output has no line for them either).
 pub fn lines(tsv: &str) -> Vec<Line> {
     // Each line's key and words (box, confidence, characters).
-    let mut grouped: Vec<((usize, usize, usize, usize), Vec<(Rect, f32, f32)>)> = Vec::new();
+    let mut grouped: Vec<(LineKey, Vec<Word>)> = Vec::new();
     for row in tsv.lines() {
         let f: Vec<&str> = row.split('\t').collect();
         // level page block paragraph line word left top width height conf text
@@ -104,12 +109,14 @@ pub fn image_confidences(tsv: &str, images: usize) -> Vec<f32> {
 /// at its place. Characters a reading has in excess of the surest are not voted in.
 pub fn vote(readings: &[(f32, &str)]) -> String {
     // The first of the surest readings (the page's own reading comes first).
-    let Some(&(_, pivot)) = readings.iter().fold(None, |best: Option<&(f32, &str)>, r| {
-        match best {
-            Some(b) if b.0 >= r.0 => Some(b),
-            _ => Some(r),
-        }
-    }) else {
+    let Some(&(_, pivot)) =
+        readings
+            .iter()
+            .fold(None, |best: Option<&(f32, &str)>, r| match best {
+                Some(b) if b.0 >= r.0 => Some(b),
+                _ => Some(r),
+            })
+    else {
         return String::new();
     };
     let pivot: Vec<char> = pivot.chars().collect();
@@ -150,8 +157,8 @@ fn align(pivot: &[char], other: &[char]) -> Vec<Option<char>> {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=m {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=n {
         for j in 1..=m {
@@ -179,8 +186,7 @@ fn align(pivot: &[char], other: &[char]) -> Vec<Option<char>> {
 mod tests {
     use super::*;
 
-    const HEADER: &str =
-        "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n";
+    const HEADER: &str = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n";
 
     fn word(page: usize, line: usize, left: usize, conf: f32, text: &str) -> String {
         format!("5\t{page}\t1\t1\t{line}\t1\t{left}\t100\t40\t50\t{conf}\t{text}\n")
@@ -236,7 +242,10 @@ mod tests {
     fn a_vote_keeps_the_surest_reading_where_readings_disagree_evenly() {
         // Characters one reading lacks or adds.
         assert_eq!(vote(&[(90.0, "城市交流"), (50.0, "城交流")]), "城市交流");
-        assert_eq!(vote(&[(90.0, "城市交流"), (50.0, "城市市交流")]), "城市交流");
+        assert_eq!(
+            vote(&[(90.0, "城市交流"), (50.0, "城市市交流")]),
+            "城市交流"
+        );
         // Outvoted: two surer readings leave a character out.
         assert_eq!(
             vote(&[(60.0, "城市交流。"), (55.0, "城市交流"), (50.0, "城市交流")]),
