@@ -2,6 +2,7 @@
 """OCR accuracy and speed on a scan of the sample report (docs/ocr.md).
 
 usage: bench/ocr_accuracy.py BAOGAO WORKDIR [--pages 5,10,16] [--old] [--queries DEV.jsonl]
+                             [--pdf OTHER.pdf]
 
 Renders tests/fixtures/formats/sample-report.pdf to 300 dpi grayscale images (pdftoppm) and
 puts them back together as an image-only PDF (img2pdf), as a scanner writes it. Each page's
@@ -18,7 +19,8 @@ table), both NFKC-normalised with whitespace removed:
 rendered to PNG, `tesseract -l chi_tra --psm 4`), for the before/after table.
 Prints pages per minute (pages / seconds of reading the scan) and, with --queries, indexes
 the scan alone with BAOGAO and scores the dev set on it (score.py next to the queries file).
-WORKDIR keeps the images between runs; needs poppler-utils, img2pdf and Tesseract.
+--pdf scans another PDF with a text layer instead of the sample (e.g. a UTF-8 text printed by
+`soffice --headless --convert-to pdf`). WORKDIR keeps the images between runs (one WORKDIR per PDF); needs poppler-utils, img2pdf and Tesseract.
 """
 import argparse, collections, json, os, shutil, subprocess, sys, time, unicodedata, re
 
@@ -83,12 +85,14 @@ def main():
     ap.add_argument('--pages', help='only these pages of the sample, e.g. 5,10,16')
     ap.add_argument('--old', action='store_true', help='read pages as before cell-by-cell tables')
     ap.add_argument('--queries', help='dev queries (JSON Lines) to score the scan on')
+    ap.add_argument('--pdf', default=SAMPLE, help='the PDF to scan (default: the sample report)')
     a = ap.parse_args()
+    source = os.path.abspath(a.pdf)
     baogao, work = os.path.abspath(a.baogao), os.path.abspath(a.work)
     images = os.path.join(work, 'images')
     os.makedirs(images, exist_ok=True)
     if not any(f.endswith('.png') for f in os.listdir(images)):
-        run(['pdftoppm', '-r', '300', '-gray', '-png', SAMPLE, os.path.join(images, 'pg')])
+        run(['pdftoppm', '-r', '300', '-gray', '-png', source, os.path.join(images, 'pg')])
     pngs = sorted(f for f in os.listdir(images) if f.endswith('.png'))
     numbers = [int(re.search(r'(\d+)\.png$', f).group(1)) for f in pngs]
     chosen = [int(n) for n in a.pages.split(',')] if a.pages else numbers
@@ -106,7 +110,7 @@ def main():
     print('| page | characters | accuracy | bag |')
     print('|---|---|---|---|')
     for k, n in enumerate(chosen):
-        ref = norm(run(['pdftotext', '-raw', '-enc', 'UTF-8', '-f', str(n), '-l', str(n), SAMPLE, '-']))
+        ref = norm(run(['pdftotext', '-raw', '-enc', 'UTF-8', '-f', str(n), '-l', str(n), source, '-']))
         got = norm(texts[k] if k < len(texts) else '')
         edits = levenshtein(ref, got)
         bag = sum((collections.Counter(ref) & collections.Counter(got)).values())

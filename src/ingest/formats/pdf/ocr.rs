@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use crate::ingest::formats::FormatError;
 
 mod grid;
+mod reread;
 mod table;
 
 use grid::{Gray, Rect};
@@ -34,7 +35,7 @@ const LANGUAGES: &str = "chi_tra";
 /// on their lines with its column gaps (docs/ocr.md).
 const PAGE_SEGMENTATION: &str = "4";
 /// Rendering resolution (dots per inch).
-const DPI: &str = "300";
+const DPI: usize = 300;
 /// Page segmentation for one table cell: a single block of text.
 const CELL_SEGMENTATION: &str = "6";
 /// Pixels left out next to a cell's rules.
@@ -43,6 +44,18 @@ const CELL_INSET: usize = 3;
 const CELL_MARGIN: usize = 10;
 /// Fewest ink pixels of a region worth reading (less is dust or the edge of a rule).
 const MIN_INK: usize = 20;
+/// A line read with a mean confidence below this (0–100) is read again (docs/ocr.md: 80
+/// re-reads the lines with misread characters and few of the others).
+const DOUBTFUL: f32 = 80.0;
+/// Page segmentation for a doubtful line read again: a single text line.
+const LINE_SEGMENTATION: &str = "7";
+/// Pixels added around a line's words when it is cut out to be read again.
+const LINE_PAD: usize = 4;
+/// White pixels put around a line's image.
+const LINE_MARGIN: usize = 20;
+/// Scales (times, by) a doubtful line is read again at, each one Tesseract run for the
+/// page's doubtful lines: each comes out with other mistakes (docs/ocr.md).
+const RESCALES: &[(usize, usize)] = &[(1, 1), (3, 2), (2, 1)];
 /// Longest time one page may take to render or to read before it is given up.
 const PAGE_TIME_LIMIT: Duration = Duration::from_secs(180);
 /// Time allowed on top of [`PAGE_TIME_LIMIT`] for each image of a run that reads many (the
@@ -82,11 +95,12 @@ pub fn read_pages(program: &str, pdf: &[u8], pages: &[usize]) -> Result<Vec<Stri
 
 fn read_page(program: &str, pdf: &[u8], page: usize) -> Result<String, FormatError> {
     let number = page.to_string();
+    let dpi = DPI.to_string();
     // Binary PGM (no `-png`): read here for the rules of tables, and by Tesseract as is.
     let pgm = run_bounded(
         PAGE_TIME_LIMIT,
         PDFTOPPM,
-        &["-f", &number, "-l", &number, "-r", DPI, "-gray", "-"],
+        &["-f", &number, "-l", &number, "-r", &dpi, "-gray", "-"],
         pdf,
     )?;
     let image = Gray::from_pgm(&pgm).ok_or_else(|| {
@@ -95,14 +109,14 @@ fn read_page(program: &str, pdf: &[u8], page: usize) -> Result<String, FormatErr
         ))
     })?;
     let tables = grid::tables(&image);
+    let whole = Rect {
+        x0: 0,
+        y0: 0,
+        x1: image.width,
+        y1: image.height,
+    };
     if tables.is_empty() {
-        let text = run_bounded(
-            PAGE_TIME_LIMIT,
-            program,
-            &tesseract_args("stdin", PAGE_SEGMENTATION),
-            &pgm,
-        )?;
-        return Ok(String::from_utf8_lossy(&text).into_owned());
+        return Ok(read_text(program, &image, &[whole])?.concat());
     }
     // The page's full-width bands above, between and below its tables, read as text, and
     // each table read cell by cell.
@@ -124,13 +138,13 @@ fn read_page(program: &str, pdf: &[u8], page: usize) -> Result<String, FormatErr
         y1: image.height,
     });
     let inked = |r: &Rect| r.x1 > r.x0 && r.y1 > r.y0 && image.ink(*r) >= MIN_INK;
-    let band_texts = read_images(
+    let band_texts = read_text(
         program,
-        PAGE_SEGMENTATION,
+        &image,
         &bands
             .iter()
             .filter(|r| inked(r))
-            .map(|r| image.crop_pgm(*r, 0))
+            .copied()
             .collect::<Vec<_>>(),
     )?;
     let cells: Vec<Rect> = tables
@@ -141,12 +155,14 @@ fn read_page(program: &str, pdf: &[u8], page: usize) -> Result<String, FormatErr
     let cell_texts = read_images(
         program,
         CELL_SEGMENTATION,
+        &dpi,
         &cells
             .iter()
             .filter(|r| inked(r))
             .map(|r| image.crop_pgm(*r, CELL_MARGIN))
             .collect::<Vec<_>>(),
-    )?;
+    )?
+    .texts;
     let mut band_texts = band_texts.into_iter();
     let mut cell_texts = cell_texts.into_iter();
     let mut next_band = |r: &Rect| {
@@ -190,65 +206,93 @@ fn inset(r: Rect) -> Rect {
     }
 }
 
-/// Tesseract's arguments to read `input` (`stdin` or a file listing images) to stdout.
-fn tesseract_args<'a>(input: &'a str, segmentation: &'a str) -> [&'a str; 8] {
+/// Tesseract's arguments to read `input` (a file listing images) to the files `output`
+/// `.txt` (the text) and `.tsv` (each word with its line, box and confidence).
+fn tesseract_args<'a>(
+    input: &'a str,
+    output: &'a str,
+    segmentation: &'a str,
+    dpi: &'a str,
+) -> [&'a str; 10] {
     [
         input,
-        "stdout",
+        output,
         "-l",
         LANGUAGES,
         "--psm",
         segmentation,
         // PGM carries no resolution; Tesseract would guess one from the text's size.
         "--dpi",
-        DPI,
+        dpi,
+        "txt",
+        "tsv",
     ]
+}
+
+/// What one Tesseract run read: each image's text, and the TSV of all of them (its
+/// `page_num` counts the images from 1).
+struct Reading {
+    texts: Vec<String>,
+    tsv: String,
 }
 
 /// Each image's text, read by one Tesseract run (the language data is loaded once): the
 /// images are written to a temporary folder and listed in a file, and Tesseract ends each
-/// image's text with a form feed.
+/// image's text with a form feed. `dpi` is the images' resolution.
 fn read_images(
     program: &str,
     segmentation: &str,
+    dpi: &str,
     images: &[Vec<u8>],
-) -> Result<Vec<String>, FormatError> {
+) -> Result<Reading, FormatError> {
     if images.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Reading {
+            texts: Vec::new(),
+            tsv: String::new(),
+        });
     }
     let folder = Scratch::new().map_err(|e| {
         FormatError::MissingTool(format!(
             "無法建立暫存資料夾 cannot make a temporary folder: {e}"
         ))
     })?;
+    let cannot_write = |path: &std::path::Path, e: std::io::Error| {
+        FormatError::MissingTool(format!(
+            "無法寫入暫存檔 cannot write {}: {e}",
+            path.display()
+        ))
+    };
     let mut list = String::new();
     for (k, image) in images.iter().enumerate() {
         let path = folder.0.join(format!("{k}.pgm"));
-        std::fs::write(&path, image).map_err(|e| {
-            FormatError::MissingTool(format!(
-                "無法寫入暫存檔 cannot write {}: {e}",
-                path.display()
-            ))
-        })?;
+        std::fs::write(&path, image).map_err(|e| cannot_write(&path, e))?;
         list.push_str(&path.to_string_lossy());
         list.push('\n');
     }
     let list_path = folder.0.join("images.txt");
-    std::fs::write(&list_path, list).map_err(|e| {
-        FormatError::MissingTool(format!(
-            "無法寫入暫存檔 cannot write {}: {e}",
-            list_path.display()
-        ))
-    })?;
+    std::fs::write(&list_path, list).map_err(|e| cannot_write(&list_path, e))?;
+    let output = folder.0.join("out");
     let limit = PAGE_TIME_LIMIT + IMAGE_TIME_LIMIT * images.len().try_into().unwrap_or(u32::MAX);
-    let out = run_bounded(
+    run_bounded(
         limit,
         program,
-        &tesseract_args(&list_path.to_string_lossy(), segmentation),
+        &tesseract_args(
+            &list_path.to_string_lossy(),
+            &output.to_string_lossy(),
+            segmentation,
+            dpi,
+        ),
         &[],
     )?;
-    let out = String::from_utf8_lossy(&out);
-    let texts: Vec<String> = out
+    let read = |ext: &str| {
+        std::fs::read(output.with_extension(ext))
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .map_err(|e| {
+                FormatError::Corrupt(format!("OCR 失敗 {program} wrote no .{ext} output: {e}"))
+            })
+    };
+    let (text, tsv) = (read("txt")?, read("tsv")?);
+    let texts: Vec<String> = text
         .split('\x0c')
         .take(images.len())
         .map(str::to_string)
@@ -260,7 +304,78 @@ fn read_images(
             images.len()
         )));
     }
-    Ok(texts)
+    Ok(Reading { texts, tsv })
+}
+
+/// The text of each of `regions` of `image`, read `--psm 4`; each line Tesseract is unsure
+/// of (mean confidence below [`DOUBTFUL`]) read again alone at each of [`RESCALES`] and
+/// voted character by character with the first reading (`reread`).
+fn read_text(program: &str, image: &Gray, regions: &[Rect]) -> Result<Vec<String>, FormatError> {
+    let crops: Vec<Vec<u8>> = regions.iter().map(|r| image.crop_pgm(*r, 0)).collect();
+    let first = read_images(program, PAGE_SEGMENTATION, &DPI.to_string(), &crops)?;
+    let lines = reread::lines(&first.tsv);
+    let mut texts: Vec<Vec<String>> = first
+        .texts
+        .iter()
+        .map(|t| t.lines().map(str::to_string).collect())
+        .collect();
+    // (region, line of its text, the line's box in the page, confidence)
+    let mut doubtful = Vec::new();
+    for (k, region) in regions.iter().enumerate() {
+        let tsv_lines: Vec<&reread::Line> = lines.iter().filter(|l| l.image == k).collect();
+        let text_lines: Vec<usize> = (0..texts[k].len())
+            .filter(|&i| !texts[k][i].trim().is_empty())
+            .collect();
+        // The text output has a line for each TSV line, in order; should they ever differ
+        // the region keeps its first reading.
+        if tsv_lines.len() != text_lines.len() {
+            continue;
+        }
+        for (line, &i) in tsv_lines.iter().zip(&text_lines) {
+            if line.confidence < DOUBTFUL {
+                let (x0, x1) = (region.x0 + line.bounds.x0, region.x0 + line.bounds.x1);
+                let middle = region.y0 + line.middle;
+                // The inked rows around the words' middle, as high as a word at most each
+                // way; else (no ink there) the words' median height.
+                let (y0, y1) = image.ink_rows(x0, x1, middle, line.height).unwrap_or((
+                    middle.saturating_sub(line.height / 2),
+                    middle + line.height.div_ceil(2),
+                ));
+                let r = Rect {
+                    x0: x0.saturating_sub(LINE_PAD),
+                    y0: y0.saturating_sub(LINE_PAD),
+                    x1: (x1 + LINE_PAD).min(image.width),
+                    y1: (y1 + LINE_PAD).min(image.height),
+                };
+                doubtful.push((k, i, r, line.confidence));
+            }
+        }
+    }
+    if doubtful.is_empty() {
+        return Ok(first.texts);
+    }
+    let mut readings: Vec<Vec<(f32, String)>> = doubtful
+        .iter()
+        .map(|&(k, i, _, conf)| vec![(conf, texts[k][i].clone())])
+        .collect();
+    for &(times, by) in RESCALES {
+        let crops: Vec<Vec<u8>> = doubtful
+            .iter()
+            .map(|&(_, _, r, _)| image.crop_scaled_pgm(r, LINE_MARGIN, times, by))
+            .collect();
+        let dpi = (DPI * times / by).to_string();
+        let again = read_images(program, LINE_SEGMENTATION, &dpi, &crops)?;
+        let confidences = reread::image_confidences(&again.tsv, crops.len());
+        for ((r, text), conf) in readings.iter_mut().zip(again.texts).zip(confidences) {
+            let text: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+            r.push((conf, text.join(" ")));
+        }
+    }
+    for (&(k, i, _, _), r) in doubtful.iter().zip(&readings) {
+        let r: Vec<(f32, &str)> = r.iter().map(|(c, t)| (*c, t.as_str())).collect();
+        texts[k][i] = reread::vote(&r);
+    }
+    Ok(texts.into_iter().map(|t| t.join("\n") + "\n").collect())
 }
 
 /// A temporary folder of one Tesseract run, removed when dropped.

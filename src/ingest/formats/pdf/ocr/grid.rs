@@ -123,6 +123,52 @@ impl Gray {
     }
 }
 
+impl Gray {
+    /// The rows `y0..y1` of the text line through row `middle` between columns `x0..x1`:
+    /// the rows with ink next to each other around it, at most `reach` rows up and down;
+    /// `None` when row `middle` has no ink.
+    pub fn ink_rows(
+        &self,
+        x0: usize,
+        x1: usize,
+        middle: usize,
+        reach: usize,
+    ) -> Option<(usize, usize)> {
+        let x1 = x1.min(self.width);
+        let inked = |y: usize| (x0..x1).any(|x| self.dark(x, y));
+        if middle >= self.height || !inked(middle) {
+            return None;
+        }
+        let mut y0 = middle;
+        while y0 > 0 && middle - (y0 - 1) <= reach && inked(y0 - 1) {
+            y0 -= 1;
+        }
+        let mut y1 = middle + 1;
+        while y1 < self.height && y1 - middle <= reach && inked(y1) {
+            y1 += 1;
+        }
+        Some((y0, y1))
+    }
+
+    /// `r` scaled by `times / by` (each pixel the nearest of `r`'s) as a binary PGM with a
+    /// white `margin` around it.
+    pub fn crop_scaled_pgm(&self, r: Rect, margin: usize, times: usize, by: usize) -> Vec<u8> {
+        let (cw, ch) = ((r.x1 - r.x0) * times / by, (r.y1 - r.y0) * times / by);
+        let (w, h) = (cw + 2 * margin, ch + 2 * margin);
+        let mut out = format!("P5\n{w} {h}\n255\n").into_bytes();
+        let header = out.len();
+        out.resize(header + w * h, 255);
+        for y in 0..ch {
+            let from = (r.y0 + y * by / times) * self.width + r.x0;
+            let to = header + (y + margin) * w + margin;
+            for x in 0..cw {
+                out[to + x] = self.pixels[from + x * by / times];
+            }
+        }
+        out
+    }
+}
+
 /// A horizontal rule: rows `y0..y1`, columns `x0..x1`.
 #[derive(Debug, Clone, Copy)]
 struct Rule {
@@ -380,5 +426,37 @@ mod tests {
         let mut commented = b"P5\n# by hand\n1 1\n255\n".to_vec();
         commented.push(0);
         assert_eq!(Gray::from_pgm(&commented).unwrap().pixels, vec![0]);
+    }
+
+    #[test]
+    fn a_line_is_the_inked_rows_around_its_middle() {
+        // Two lines of ink, rows 10..20 and 23..33, a gap of 3 rows.
+        let img = page(50, 40, &[rect(5, 10, 40, 20), rect(5, 23, 40, 33)]);
+        assert_eq!(img.ink_rows(0, 50, 15, 30), Some((10, 20)));
+        assert_eq!(img.ink_rows(0, 50, 25, 30), Some((23, 33)));
+        // At most `reach` rows each way.
+        assert_eq!(img.ink_rows(0, 50, 15, 2), Some((13, 18)));
+        // No ink in the middle row, or outside the columns asked.
+        assert_eq!(img.ink_rows(0, 50, 21, 30), None);
+        assert_eq!(img.ink_rows(41, 50, 15, 30), None);
+        assert_eq!(img.ink_rows(0, 50, 99, 30), None);
+    }
+
+    #[test]
+    fn a_scaled_crop_repeats_each_pixel() {
+        // Ink at (5..10, 5..8): 5 × 3 pixels.
+        let img = page(30, 20, &[rect(5, 5, 10, 8)]);
+        let r = rect(4, 4, 12, 9);
+        let same = Gray::from_pgm(&img.crop_scaled_pgm(r, 3, 1, 1)).unwrap();
+        assert_eq!(
+            same.pixels,
+            Gray::from_pgm(&img.crop_pgm(r, 3)).unwrap().pixels
+        );
+        let twice = Gray::from_pgm(&img.crop_scaled_pgm(r, 2, 2, 1)).unwrap();
+        assert_eq!((twice.width, twice.height), (20, 14));
+        assert_eq!(twice.ink(rect(0, 0, 20, 14)), 60);
+        assert_eq!(twice.ink(rect(4, 4, 14, 10)), 60);
+        let half_again = Gray::from_pgm(&img.crop_scaled_pgm(r, 0, 3, 2)).unwrap();
+        assert_eq!((half_again.width, half_again.height), (12, 7));
     }
 }
