@@ -268,9 +268,6 @@ fn engine_search_answers_as_local_search() {
             .map(|l| {
                 let mut v: Value = serde_json::from_str(l).unwrap();
                 v.as_object_mut().unwrap().remove("score");
-                // Engine hits do not name their missing words yet (docs/GUIDE.md, "Missing
-                // words and did-you-mean"); every other field must be the same.
-                v.as_object_mut().unwrap().remove("missing");
                 (v["id"].as_str().unwrap().to_string(), v)
             })
             .collect()
@@ -281,6 +278,42 @@ fn engine_search_answers_as_local_search() {
     assert!(shared.len() >= 10, "{shared:?}");
     for id in shared {
         assert_eq!(remote[id], local[id], "{id}");
+    }
+}
+
+#[test]
+fn partial_hits_name_the_same_missing_words_as_locally() {
+    let Some(url) = engine() else { return };
+    let w = corpus();
+    let index = index_name("missing");
+    let _cleanup = Cleanup(format!("{url}/{index}"));
+    push(&w, &url, &index, &[]);
+    // Words held by different passages, so that partial hits miss different words.
+    for query in [
+        &["湖山水庫", "雙城論壇", "城市"][..],
+        &["水庫", "雙城論壇", "公報", "交流"][..],
+    ] {
+        let mut args = query.to_vec();
+        args.extend(["--limit", "30"]);
+        let ((lc, lo), (rc, ro)) = both(&w, &url, &index, &args);
+        assert_eq!((lc, rc), (0, 0), "{query:?}");
+        let missing_by_id = |out: &str| -> BTreeMap<String, Value> {
+            out.lines()
+                .map(|l| {
+                    let v: Value = serde_json::from_str(l).unwrap();
+                    (v["id"].as_str().unwrap().to_string(), v["missing"].clone())
+                })
+                .collect()
+        };
+        let (local, remote) = (missing_by_id(&lo), missing_by_id(&ro));
+        let shared: Vec<&String> = remote.keys().filter(|id| local.contains_key(*id)).collect();
+        assert!(shared.len() >= 20, "{query:?}: {shared:?}");
+        for id in &shared {
+            assert_eq!(remote[*id], local[*id], "{query:?} {id}");
+        }
+        let kinds: BTreeSet<String> = shared.iter().map(|id| local[*id].to_string()).collect();
+        assert!(kinds.len() >= 2, "{query:?}: {kinds:?}");
+        assert!(!kinds.contains("[]"), "{query:?}: {kinds:?}");
     }
 }
 

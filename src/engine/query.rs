@@ -223,6 +223,15 @@ impl EnginePlan {
     pub fn levels(&self) -> &'static [Level] {
         levels(self.positive().count())
     }
+
+    /// Each positive word with something to match, and the query of documents holding it
+    /// for the match level (RANKING.md: partial hits name what they miss): a hit the query
+    /// does not match misses the word, as locally (`Searching::missing`).
+    pub fn held_by_word(&self) -> Vec<(&str, Value)> {
+        self.positive()
+            .filter_map(|w| Some((w.text.as_str(), w.held_for_level()?)))
+            .collect()
+    }
 }
 
 /// Plans `words` with the engine's `stats`, as `src/search/plan/` plans them locally, by
