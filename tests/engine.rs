@@ -318,6 +318,43 @@ fn partial_hits_name_the_same_missing_words_as_locally() {
 }
 
 #[test]
+fn a_typo_gets_the_same_suggestion_as_locally() {
+    let Some(url) = engine() else { return };
+    let w = corpus();
+    let index = index_name("suggest");
+    let _cleanup = Cleanup(format!("{url}/{index}"));
+    push(&w, &url, &index, &[]);
+    let suggested = |engine: bool, query: &str| -> Option<String> {
+        let mut args = vec!["search", "--json", query];
+        if engine {
+            args.extend(["--engine", url.as_str(), "--index-name", index.as_str()]);
+        }
+        let (_, _, err) = w.run(&args);
+        err.lines()
+            .find_map(|l| l.strip_prefix("baogao: 你是不是要找："))
+            .map(|l| l.split(' ').next().unwrap().to_string())
+    };
+    // One character wrong at the start, inside and at the end; no hit at all; a word held.
+    let queries = [
+        "成城論壇",
+        "雙成論壇",
+        "雙城論談",
+        "湖山水褲",
+        "台北市政俯",
+        "交流",
+    ];
+    let mut offered = 0;
+    for query in queries {
+        let local = suggested(false, query);
+        assert_eq!(suggested(true, query), local, "{query}");
+        offered += usize::from(local.is_some());
+    }
+    assert_eq!(suggested(true, "雙成論壇").as_deref(), Some("雙城論壇"));
+    assert_eq!(suggested(true, "交流"), None);
+    assert!(offered >= 4, "{offered}");
+}
+
+#[test]
 fn an_unknown_report_or_index_is_said_and_nothing_found_exits_1() {
     let Some(url) = engine() else { return };
     let w = Work::with_sample();

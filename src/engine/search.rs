@@ -58,7 +58,7 @@ impl Engine {
         Ok(total(&self.search_body(&body, None)?) > 0)
     }
 
-    fn search_body(&self, body: &Value, routing: Option<&str>) -> Result<Value> {
+    pub(super) fn search_body(&self, body: &Value, routing: Option<&str>) -> Result<Value> {
         let mut path = format!("/{}/_search?search_type=dfs_query_then_fetch", self.index);
         if let Some(report) = routing {
             path.push_str(&format!("&routing={}", encode(report)));
@@ -110,7 +110,7 @@ impl Engine {
 
     /// Document frequencies of (field, term) pairs and titled-report counts of words, in
     /// one request; documents counted as the local index counts them.
-    fn stats(
+    pub(super) fn stats(
         &self,
         terms: &BTreeSet<(String, String)>,
         titles: &BTreeMap<String, String>,
@@ -424,6 +424,7 @@ impl Engine {
             budget = budget.saturating_mul(2);
         };
         let marked = plan.marked();
+        let best = ranked.first().map(|(level, _, _)| *level);
         let page: Vec<Ranked> = ranked.into_iter().skip(offset).take(limit).collect();
         let mut missing = self.missing(&plan, &page, routing)?.into_iter();
         let hits = page
@@ -442,11 +443,16 @@ impl Engine {
                 }
             })
             .collect();
+        // The best level is that of the first match, whatever the page.
+        let suggestion = match best {
+            None | Some(Level::Partial) => self.suggestion(&request.query, &plan),
+            Some(_) => None,
+        };
         Ok(Outcome {
             hits,
             total,
             facets,
-            suggestion: None,
+            suggestion,
         })
     }
 }
@@ -486,7 +492,7 @@ fn add_buckets(facets: &mut Facets, answer: &Value) {
 }
 
 /// `hits.total.value` of a search answer.
-fn total(answer: &Value) -> u64 {
+pub(super) fn total(answer: &Value) -> u64 {
     answer
         .pointer("/hits/total/value")
         .and_then(Value::as_u64)
