@@ -19,6 +19,23 @@ use super::search::total;
 /// such bigram is read; see docs/SCALING.md.
 const MAX_NEIGHBOURS: usize = 2_000;
 
+/// Which character of a typed bigram a neighbour keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kept {
+    First,
+    Second,
+}
+
+impl Kept {
+    /// Its place in the bigram, and that of the character it lets vary.
+    fn places(self) -> (usize, usize) {
+        match self {
+            Kept::First => (0, 1),
+            Kept::Second => (1, 0),
+        }
+    }
+}
+
 impl Engine {
     /// The query with each word no passage holds (in its text or context, in any spelling)
     /// replaced by its nearest held spelling; `None` when none could be (or the engine
@@ -37,9 +54,10 @@ impl Engine {
         respelled(self, query, unheld)
     }
 
-    /// Indexed bigrams one edit from `pair` that keep `pair[kept]`: the characters standing
-    /// at the other place.
-    fn neighbours(&self, pair: [char; 2], kept: usize) -> BTreeSet<char> {
+    /// Indexed bigrams one edit from `pair` that keep its `kept` character: the characters
+    /// standing at the other place.
+    fn neighbours(&self, pair: [char; 2], kept: Kept) -> BTreeSet<char> {
+        let (at, other) = kept.places();
         let text: String = pair.iter().collect();
         let body = json!({"size": 0, "suggest": {"near": {"text": text, "term": {
             "field": "body_grams",
@@ -49,7 +67,7 @@ impl Engine {
             "size": MAX_NEIGHBOURS,
             "max_edits": 1,
             // The first character kept: it is a prefix the suggester can hold fixed.
-            "prefix_length": if kept == 0 { 1 } else { 0 },
+            "prefix_length": if kept == Kept::First { 1 } else { 0 },
             "min_word_length": 2,
             "accuracy": 0.0,
             "max_term_freq": 1.0e9,
@@ -68,7 +86,7 @@ impl Engine {
             .filter_map(|option| {
                 let chars: Vec<char> = option.get("text")?.as_str()?.chars().collect();
                 match chars.as_slice() {
-                    &[a, b] if [a, b][kept] == pair[kept] => Some([a, b][1 - kept]),
+                    &[a, b] if [a, b][at] == pair[at] => Some([a, b][other]),
                     _ => None,
                 }
             })
@@ -102,11 +120,11 @@ impl Engine {
 
 impl Spellings for Engine {
     fn second_chars(&self, pair: [char; 2]) -> BTreeSet<char> {
-        self.neighbours(pair, 0)
+        self.neighbours(pair, Kept::First)
     }
 
     fn first_chars(&self, pair: [char; 2]) -> BTreeSet<char> {
-        self.neighbours(pair, 1)
+        self.neighbours(pair, Kept::Second)
     }
 
     fn gram_freqs(&self, grams: &[String]) -> Vec<u64> {
