@@ -268,9 +268,6 @@ fn engine_search_answers_as_local_search() {
             .map(|l| {
                 let mut v: Value = serde_json::from_str(l).unwrap();
                 v.as_object_mut().unwrap().remove("score");
-                // Engine hits do not name their missing words yet (docs/GUIDE.md, "Missing
-                // words and did-you-mean"); every other field must be the same.
-                v.as_object_mut().unwrap().remove("missing");
                 (v["id"].as_str().unwrap().to_string(), v)
             })
             .collect()
@@ -282,6 +279,79 @@ fn engine_search_answers_as_local_search() {
     for id in shared {
         assert_eq!(remote[id], local[id], "{id}");
     }
+}
+
+#[test]
+fn partial_hits_name_the_same_missing_words_as_locally() {
+    let Some(url) = engine() else { return };
+    let w = corpus();
+    let index = index_name("missing");
+    let _cleanup = Cleanup(format!("{url}/{index}"));
+    push(&w, &url, &index, &[]);
+    // Words held by different passages, so that partial hits miss different words.
+    for query in [
+        &["湖山水庫", "雙城論壇", "城市"][..],
+        &["水庫", "雙城論壇", "公報", "交流"][..],
+    ] {
+        let mut args = query.to_vec();
+        args.extend(["--limit", "30"]);
+        let ((lc, lo), (rc, ro)) = both(&w, &url, &index, &args);
+        assert_eq!((lc, rc), (0, 0), "{query:?}");
+        let missing_by_id = |out: &str| -> BTreeMap<String, Value> {
+            out.lines()
+                .map(|l| {
+                    let v: Value = serde_json::from_str(l).unwrap();
+                    (v["id"].as_str().unwrap().to_string(), v["missing"].clone())
+                })
+                .collect()
+        };
+        let (local, remote) = (missing_by_id(&lo), missing_by_id(&ro));
+        let shared: Vec<&String> = remote.keys().filter(|id| local.contains_key(*id)).collect();
+        assert!(shared.len() >= 20, "{query:?}: {shared:?}");
+        for id in &shared {
+            assert_eq!(remote[*id], local[*id], "{query:?} {id}");
+        }
+        let kinds: BTreeSet<String> = shared.iter().map(|id| local[*id].to_string()).collect();
+        assert!(kinds.len() >= 2, "{query:?}: {kinds:?}");
+        assert!(!kinds.contains("[]"), "{query:?}: {kinds:?}");
+    }
+}
+
+#[test]
+fn a_typo_gets_the_same_suggestion_as_locally() {
+    let Some(url) = engine() else { return };
+    let w = corpus();
+    let index = index_name("suggest");
+    let _cleanup = Cleanup(format!("{url}/{index}"));
+    push(&w, &url, &index, &[]);
+    let suggested = |engine: bool, query: &str| -> Option<String> {
+        let mut args = vec!["search", "--json", query];
+        if engine {
+            args.extend(["--engine", url.as_str(), "--index-name", index.as_str()]);
+        }
+        let (_, _, err) = w.run(&args);
+        err.lines()
+            .find_map(|l| l.strip_prefix("baogao: 你是不是要找："))
+            .map(|l| l.split(' ').next().unwrap().to_string())
+    };
+    // One character wrong at the start, inside and at the end; no hit at all; a word held.
+    let queries = [
+        "成城論壇",
+        "雙成論壇",
+        "雙城論談",
+        "湖山水褲",
+        "台北市政俯",
+        "交流",
+    ];
+    let mut offered = 0;
+    for query in queries {
+        let local = suggested(false, query);
+        assert_eq!(suggested(true, query), local, "{query}");
+        offered += usize::from(local.is_some());
+    }
+    assert_eq!(suggested(true, "雙成論壇").as_deref(), Some("雙城論壇"));
+    assert_eq!(suggested(true, "交流"), None);
+    assert!(offered >= 4, "{offered}");
 }
 
 #[test]

@@ -7,7 +7,7 @@ use crate::cli::output::Printer;
 use crate::cli::{Cli, EMPTY_CORPUS_STEP, Run, corpus_synonyms, one_line, open};
 use crate::engine::Engine;
 use crate::search::request::{InvalidRequest, ValidRequest};
-use crate::search::{Request, Searching};
+use crate::search::{Outcome, Request, Searching};
 
 const EXAMPLES: &str = "\
 查詢語法 (query syntax):
@@ -132,13 +132,7 @@ impl Run for Search {
         let searching = Searching::new(&store, &searcher).with_synonyms(&synonyms);
         let outcome = searching.run(&request)?;
         out.hits(&outcome, request.offset, self.json)?;
-        if outcome.hits.is_empty() && !self.json {
-            note!("查無結果 no hits");
-        }
-        // On stderr in either mode: stdout holds results only.
-        if let Some(suggestion) = &outcome.suggestion {
-            note!("你是不是要找：{suggestion} did you mean: {suggestion}");
-        }
+        self.notes(&outcome);
         // The process ends with this search: unmapping and freeing every segment's files one
         // by one would cost a tenth of a cold search; the kernel reclaims them at exit anyway.
         std::mem::forget(searching);
@@ -173,6 +167,18 @@ impl Search {
         }
         let outcome = engine.search(request)?;
         out.hits(&outcome, request.offset, self.json)?;
+        self.notes(&outcome);
         Ok(if outcome.hits.is_empty() { 1 } else { 0 })
+    }
+
+    /// What a search says besides its hits: none found, a did-you-mean.
+    fn notes(&self, outcome: &Outcome) {
+        if outcome.hits.is_empty() && !self.json {
+            note!("查無結果 no hits");
+        }
+        // On stderr in either mode: stdout holds results only.
+        if let Some(suggestion) = &outcome.suggestion {
+            note!("你是不是要找：{suggestion} did you mean: {suggestion}");
+        }
     }
 }

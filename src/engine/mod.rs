@@ -10,6 +10,7 @@
 pub mod push;
 pub mod query;
 pub mod search;
+pub mod suggest;
 
 use std::time::Duration;
 

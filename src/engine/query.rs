@@ -223,6 +223,23 @@ impl EnginePlan {
     pub fn levels(&self) -> &'static [Level] {
         levels(self.positive().count())
     }
+
+    /// Each positive word with something to match, and the query of documents holding it
+    /// for the match level (RANKING.md: partial hits name what they miss): a hit the query
+    /// does not match misses the word, as locally (`Searching::missing`).
+    pub fn held_by_word(&self) -> Vec<(&str, Value)> {
+        self.positive()
+            .filter_map(|w| Some((w.text.as_str(), w.held_for_level()?)))
+            .collect()
+    }
+
+    /// Each positive word with something to match, and the query of passages holding it
+    /// whole in their text or context (locally `clauses::anywhere`), which did-you-mean asks.
+    pub fn anywhere_by_word(&self) -> Vec<(&str, Value)> {
+        self.positive()
+            .filter_map(|w| Some((w.text.as_str(), w.held()?)))
+            .collect()
+    }
 }
 
 /// Plans `words` with the engine's `stats`, as `src/search/plan/` plans them locally, by
@@ -389,6 +406,18 @@ pub fn held_whole(text: &str) -> Option<Value> {
         phrase(BODY_GRAMS, &typed, 1.0),
         all_terms(TITLE_GRAMS, &typed, 1.0),
     ]))
+}
+
+/// Passages whose text holds `text` (folded) as a phrase of its bigrams; `None` when it
+/// has nothing to match.
+pub fn in_text(text: &str) -> Option<Value> {
+    let grams = one_per_position(gram_terms(&Folded::new(text)));
+    (!grams.is_empty()).then(|| phrase(BODY_GRAMS, &preanalyzed(&grams), 1.0))
+}
+
+/// A term of the text field (a folded bigram).
+pub fn text_term(gram: &str) -> (String, String) {
+    (BODY_GRAMS.to_string(), gram.to_string())
 }
 
 /// The bonus of a passage whose place names every word, as locally (`SumQuery::place_bonuses`):

@@ -58,7 +58,7 @@ impl Engine {
         Ok(total(&self.search_body(&body, None)?) > 0)
     }
 
-    fn search_body(&self, body: &Value, routing: Option<&str>) -> Result<Value> {
+    pub(super) fn search_body(&self, body: &Value, routing: Option<&str>) -> Result<Value> {
         let mut path = format!("/{}/_search?search_type=dfs_query_then_fetch", self.index);
         if let Some(report) = routing {
             path.push_str(&format!("&routing={}", encode(report)));
@@ -110,7 +110,7 @@ impl Engine {
 
     /// Document frequencies of (field, term) pairs and titled-report counts of words, in
     /// one request; documents counted as the local index counts them.
-    fn stats(
+    pub(super) fn stats(
         &self,
         terms: &BTreeSet<(String, String)>,
         titles: &BTreeMap<String, String>,
@@ -329,6 +329,71 @@ impl Engine {
         Ok(read)
     }
 
+    // RANKING.md: partial hits name what they miss
+    /// For each hit of `page`, the query words it does not hold for the match level, as
+    /// locally (`Searching::missing`). One request for the page's partial hits: each word's
+    /// query is named, and the engine says which names each hit matches.
+    fn missing(
+        &self,
+        plan: &EnginePlan,
+        page: &[Ranked],
+        routing: Option<&str>,
+    ) -> Result<Vec<Vec<String>>> {
+        let mut missing = vec![Vec::new(); page.len()];
+        let partial: Vec<&str> = page
+            .iter()
+            .filter(|(level, _, _)| *level != Level::All)
+            .map(|(_, _, p)| p.id.as_str())
+            .collect();
+        let words = plan.held_by_word();
+        if partial.is_empty() || words.is_empty() {
+            return Ok(missing);
+        }
+        // Named by position: a word's text may hold anything.
+        let named: Vec<Value> = words
+            .iter()
+            .enumerate()
+            .map(|(n, (_, query))| json!({"bool": {"filter": [query], "_name": n.to_string()}}))
+            .collect();
+        let body = json!({
+            "query": {"bool": {"filter": [{"ids": {"values": partial}}], "should": named}},
+            "size": partial.len(),
+            "_source": false,
+        });
+        let answer = self.search_body(&body, routing)?;
+        let mut matched: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+        for hit in answer
+            .pointer("/hits/hits")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(id) = hit.get("_id").and_then(Value::as_str) else {
+                continue;
+            };
+            let names = hit
+                .get("matched_queries")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|n| n.as_str()?.parse::<usize>().ok());
+            matched.entry(id.to_string()).or_default().extend(names);
+        }
+        for (i, (level, _, passage)) in page.iter().enumerate() {
+            if *level == Level::All {
+                continue;
+            }
+            let held = matched.get(&passage.id);
+            missing[i] = words
+                .iter()
+                .enumerate()
+                .filter(|(n, _)| !held.is_some_and(|h| h.contains(n)))
+                .map(|(_, (text, _))| text.to_string())
+                .collect();
+        }
+        Ok(missing)
+    }
+
     /// Runs a search as local search runs it (see `src/search/run.rs`).
     pub fn search(&self, request: &Request) -> Result<Outcome> {
         if request.has_blank_filter() {
@@ -359,10 +424,11 @@ impl Engine {
             budget = budget.saturating_mul(2);
         };
         let marked = plan.marked();
-        let hits = ranked
+        let best = ranked.first().map(|(level, _, _)| *level);
+        let page: Vec<Ranked> = ranked.into_iter().skip(offset).take(limit).collect();
+        let mut missing = self.missing(&plan, &page, routing)?.into_iter();
+        let hits = page
             .into_iter()
-            .skip(offset)
-            .take(limit)
             .map(|(level, score, passage)| {
                 let Snippet { text, highlights } = make_snippet(&passage.text, &marked);
                 Hit {
@@ -373,17 +439,20 @@ impl Engine {
                     level,
                     // Repeats are not folded by the engine (see docs/SCALING.md).
                     also: Vec::new(),
-                    // Which words a hit misses is asked of the local index only (see
-                    // README, Scaling out).
-                    missing: Vec::new(),
+                    missing: missing.next().unwrap_or_default(),
                 }
             })
             .collect();
+        // The best level is that of the first match, whatever the page.
+        let suggestion = match best {
+            None | Some(Level::Partial) => self.suggestion(&request.query, &plan),
+            Some(_) => None,
+        };
         Ok(Outcome {
             hits,
             total,
             facets,
-            suggestion: None,
+            suggestion,
         })
     }
 }
@@ -423,7 +492,7 @@ fn add_buckets(facets: &mut Facets, answer: &Value) {
 }
 
 /// `hits.total.value` of a search answer.
-fn total(answer: &Value) -> u64 {
+pub(super) fn total(answer: &Value) -> u64 {
     answer
         .pointer("/hits/total/value")
         .and_then(Value::as_u64)

@@ -9,6 +9,9 @@
 //! right one, for the first character, an automaton walk over the dictionary. Each candidate
 //! is then counted as a phrase, the most frequent first. The work is bounded by the
 //! bigrams sharing one character with the word, and by [`MAX_CANDIDATES`] phrase counts.
+//!
+//! The rule ([`respelled`]) reads an index through [`Spellings`]: the local one here, the
+//! engine's in `src/engine/suggest.rs`, so both suggest alike.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,29 +34,144 @@ const MAX_CHARS: usize = 8;
 /// frequent first: bounds the work when a neighbour is a common character.
 const MAX_CANDIDATES: usize = 64;
 
-impl Searching<'_> {
-    // RANKING.md: did you mean
-    /// The query with each unheld word replaced by its nearest held spelling (see the module
-    /// documentation); `None` when no word could be replaced.
-    pub(super) fn suggestion(&self, query: &str, plan: &Plan) -> Option<String> {
-        let mut suggestion = query.to_string();
-        let mut changed = false;
-        for word in plan.positive() {
-            let Some(whole) = &word.whole else {
-                continue;
-            };
-            if self.count(anywhere(whole).as_ref()) > 0 {
-                continue;
-            }
-            let Some(spelling) = self.nearest_held(&word.text) else {
-                continue;
-            };
-            if let Some(at) = suggestion.find(&word.text) {
-                suggestion.replace_range(at..at + word.text.len(), &spelling);
-                changed = true;
-            }
+/// Where the rule reads an index: the local one ([`Searching`]) or the engine's
+/// (`src/engine/suggest.rs`). Frequencies and counts read 0 on an error: a suggestion is
+/// only a hint.
+pub trait Spellings {
+    /// Characters `c` such that `pair[0]` then `c` is an indexed bigram (`pair[1]`, the
+    /// character typed there, may guide the search; it is itself removed by the rule).
+    fn second_chars(&self, pair: [char; 2]) -> BTreeSet<char>;
+    /// Characters `c` such that `c` then `pair[1]` is an indexed bigram.
+    fn first_chars(&self, pair: [char; 2]) -> BTreeSet<char>;
+    /// For each bigram (folded), the passages holding it (asked together: the engine
+    /// answers them in one request).
+    fn gram_freqs(&self, grams: &[String]) -> Vec<u64>;
+    /// For each spelling (folded), the passages holding it as a phrase.
+    fn held(&self, spellings: &[String]) -> Vec<usize>;
+    /// `spelling` (folded) as the first passage holding it writes it.
+    fn as_written(&self, spelling: &[char]) -> Option<String>;
+}
+
+// RANKING.md: did you mean
+/// `query` with each of `unheld` (its words no passage holds) replaced by its nearest held
+/// spelling (see the module documentation); `None` when no word could be replaced.
+pub fn respelled<'a>(
+    source: &impl Spellings,
+    query: &str,
+    unheld: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    let mut suggestion = query.to_string();
+    let mut changed = false;
+    for word in unheld {
+        let Some(spelling) = nearest_held(source, word) else {
+            continue;
+        };
+        if let Some(at) = suggestion.find(word) {
+            suggestion.replace_range(at..at + word.len(), &spelling);
+            changed = true;
         }
-        changed.then_some(suggestion)
+    }
+    changed.then_some(suggestion)
+}
+
+/// The spelling of `typed` with one Han character replaced that the most passages hold,
+/// as a passage writes it.
+fn nearest_held(source: &impl Spellings, typed: &str) -> Option<String> {
+    let typed_chars: Vec<char> = typed.chars().collect();
+    let word: Vec<char> = typed_chars.iter().map(|&c| fold_char(c)).collect();
+    if !(MIN_CHARS..=MAX_CHARS).contains(&word.len()) || !word.iter().all(|&c| is_han(c)) {
+        return None;
+    }
+    let mut spellings: BTreeSet<Vec<char>> = BTreeSet::new();
+    for i in 0..word.len() {
+        for c in replacements(source, &word, i) {
+            let mut spelling = word.clone();
+            spelling[i] = c;
+            spellings.insert(spelling);
+        }
+    }
+    // Candidate spellings with the document frequency of their rarest bigram.
+    let grams: Vec<String> = spellings
+        .iter()
+        .flat_map(|s| s.windows(2).map(pair_text))
+        .collect::<BTreeSet<String>>()
+        .into_iter()
+        .collect();
+    let freqs: BTreeMap<&String, u64> = grams.iter().zip(source.gram_freqs(&grams)).collect();
+    let mut ordered: Vec<(Vec<char>, u64)> = spellings
+        .into_iter()
+        .filter_map(|spelling| {
+            let rarest = spelling
+                .windows(2)
+                .map(|pair| freqs.get(&pair_text(pair)).copied().unwrap_or(0))
+                .min()
+                .unwrap_or(0);
+            (rarest > 0).then_some((spelling, rarest))
+        })
+        .collect();
+    ordered.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    ordered.truncate(MAX_CANDIDATES);
+    let texts: Vec<String> = ordered.iter().map(|(s, _)| s.iter().collect()).collect();
+    let best = source
+        .held(&texts)
+        .into_iter()
+        .zip(ordered)
+        .filter(|(held, _)| *held > 0)
+        // The most held; between equals, the first in character order.
+        .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.0.cmp(&a.1.0)))
+        .map(|(_, (spelling, _))| spelling)?;
+    Some(
+        source
+            .as_written(&best)
+            .unwrap_or_else(|| spell_like(&typed_chars, &word, &best)),
+    )
+}
+
+/// Characters other than `word[i]` that form indexed bigrams with `word[i]`'s neighbours.
+fn replacements(source: &impl Spellings, word: &[char], i: usize) -> BTreeSet<char> {
+    let mut found = match i {
+        0 => source.first_chars([word[0], word[1]]),
+        _ => source.second_chars([word[i - 1], word[i]]),
+    };
+    found.remove(&word[i]);
+    if i > 0 && i + 1 < word.len() {
+        let found_chars: Vec<char> = found.into_iter().collect();
+        let grams: Vec<String> = found_chars
+            .iter()
+            .map(|&c| pair_text(&[c, word[i + 1]]))
+            .collect();
+        return found_chars
+            .into_iter()
+            .zip(source.gram_freqs(&grams))
+            .filter(|(_, freq)| *freq > 0)
+            .map(|(c, _)| c)
+            .collect();
+    }
+    found
+}
+
+/// The run of `text` that folds to `spelling`, as `text` writes it.
+pub fn written_in(text: &str, spelling: &[char]) -> Option<String> {
+    let text: Vec<char> = text.chars().collect();
+    text.windows(spelling.len())
+        .find(|window| {
+            window
+                .iter()
+                .map(|&c| fold_char(c))
+                .eq(spelling.iter().copied())
+        })
+        .map(|window| window.iter().collect())
+}
+
+impl Searching<'_> {
+    /// The query with each word no passage holds replaced by its nearest held spelling.
+    pub(super) fn suggestion(&self, query: &str, plan: &Plan) -> Option<String> {
+        let unheld = plan.positive().filter(|word| {
+            word.whole
+                .as_ref()
+                .is_some_and(|whole| self.count(anywhere(whole).as_ref()) == 0)
+        });
+        respelled(self, query, unheld.map(|word| word.text.as_str()))
     }
 
     /// Passages `query` matches (0 on an error: a suggestion is only a hint).
@@ -61,99 +179,56 @@ impl Searching<'_> {
         self.searcher.search(query, &Count).unwrap_or(0)
     }
 
-    /// The spelling of `typed` with one Han character replaced that the most passages hold,
-    /// as a passage writes it.
-    fn nearest_held(&self, typed: &str) -> Option<String> {
-        let typed_chars: Vec<char> = typed.chars().collect();
-        let word: Vec<char> = typed_chars.iter().map(|&c| fold_char(c)).collect();
-        if !(MIN_CHARS..=MAX_CHARS).contains(&word.len()) || !word.iter().all(|&c| is_han(c)) {
-            return None;
-        }
-        // Candidate spellings with the document frequency of their rarest bigram.
-        let mut candidates: BTreeMap<Vec<char>, u64> = BTreeMap::new();
-        for i in 0..word.len() {
-            for c in self.replacements(&word, i) {
-                let mut spelling = word.clone();
-                spelling[i] = c;
-                // An unreadable frequency counts as none, as `count` does: a suggestion is
-                // only a hint.
-                let rarest = spelling
-                    .windows(2)
-                    .map(|pair| {
-                        self.doc_freq(self.store.fields.body_grams, &pair_text(pair))
-                            .unwrap_or(0)
-                    })
-                    .min()
-                    .unwrap_or(0);
-                if rarest > 0 {
-                    candidates.insert(spelling, rarest);
-                }
-            }
-        }
-        let mut ordered: Vec<(Vec<char>, u64)> = candidates.into_iter().collect();
-        ordered.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    /// The phrase query of a folded spelling in the text.
+    fn spelled(&self, spelling: &str) -> Option<Box<dyn Query>> {
         let field = self.store.fields.body_grams;
-        let (best, query) = ordered
-            .into_iter()
-            .take(MAX_CANDIDATES)
-            .filter_map(|(spelling, _)| {
-                let text: String = spelling.iter().collect();
-                let (query, _) = self.phrase(field, &Folded::new(&text)).ok()??;
-                let held = self.count(query.as_ref());
-                (held > 0).then_some((held, spelling, query))
-            })
-            // The most held; between equals, the first in character order.
-            .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(&a.1)))
-            .map(|(_, spelling, query)| (spelling, query))?;
-        Some(
-            self.as_written(query.as_ref(), &best)
-                .unwrap_or_else(|| spell_like(&typed_chars, &word, &best)),
-        )
+        Some(self.phrase(field, &Folded::new(spelling)).ok()??.0)
     }
 
-    /// Characters other than `word[i]` that form indexed bigrams with `word[i]`'s
-    /// neighbours.
-    fn replacements(&self, word: &[char], i: usize) -> BTreeSet<char> {
-        let field = self.store.fields.body_grams;
+    /// Two-character terms of the text field, each segment's dictionary walked by `walk`.
+    fn grams(&self, walk: impl Fn(&TermDictionary, &mut BTreeSet<char>)) -> BTreeSet<char> {
         let mut found = BTreeSet::new();
         for segment in self.searcher.segment_readers() {
-            let Ok(index) = segment.inverted_index(field) else {
-                continue;
-            };
-            let terms = index.terms();
-            match i {
-                0 => second_chars_of(terms, word[1], &mut found),
-                _ => first_chars_after(terms, word[i - 1], &mut found),
+            if let Ok(index) = segment.inverted_index(self.store.fields.body_grams) {
+                walk(index.terms(), &mut found);
             }
-        }
-        found.remove(&word[i]);
-        if i > 0 && i + 1 < word.len() {
-            found.retain(|&c| {
-                self.doc_freq(field, &pair_text(&[c, word[i + 1]]))
-                    .unwrap_or(0)
-                    > 0
-            });
         }
         found
     }
+}
 
-    /// `spelling` as the first passage holding it writes it (its Traditional characters,
-    /// when the index folded them).
-    fn as_written(&self, query: &dyn Query, spelling: &[char]) -> Option<String> {
+impl Spellings for Searching<'_> {
+    fn second_chars(&self, pair: [char; 2]) -> BTreeSet<char> {
+        self.grams(|terms, found| first_chars_after(terms, pair[0], found))
+    }
+
+    fn first_chars(&self, pair: [char; 2]) -> BTreeSet<char> {
+        self.grams(|terms, found| second_chars_of(terms, pair[1], found))
+    }
+
+    fn gram_freqs(&self, grams: &[String]) -> Vec<u64> {
+        let field = self.store.fields.body_grams;
+        grams
+            .iter()
+            .map(|gram| self.doc_freq(field, gram).unwrap_or(0))
+            .collect()
+    }
+
+    fn held(&self, spellings: &[String]) -> Vec<usize> {
+        spellings
+            .iter()
+            .map(|s| self.spelled(s).map_or(0, |q| self.count(q.as_ref())))
+            .collect()
+    }
+
+    fn as_written(&self, spelling: &[char]) -> Option<String> {
+        let query = self.spelled(&spelling.iter().collect::<String>())?;
         let found = self
             .searcher
-            .search(query, &TopDocs::with_limit(1).order_by_score())
+            .search(query.as_ref(), &TopDocs::with_limit(1).order_by_score())
             .ok()?;
         let (_, address) = found.first()?;
-        let text: Vec<char> = self.passage(*address).ok()?.text.chars().collect();
-        text.windows(spelling.len())
-            .find(|window| {
-                window
-                    .iter()
-                    .map(|&c| fold_char(c))
-                    .eq(spelling.iter().copied())
-            })
-            .map(|window| window.iter().collect())
+        written_in(&self.passage(*address).ok()?.text, spelling)
     }
 }
 
