@@ -66,15 +66,18 @@ pub(super) fn layout_to_text_with(raw: &str, words: &Words) -> String {
             {
                 // A row cut by the page break goes on at the top of the page with its first
                 // cell empty, in a table where every row has its first cell: its cells are
-                // the rest of the last row's.
+                // the rest of the last row's. So does a row after a last row with a cell
+                // that cannot end there (`2016.04.28-`, `、`, an open bracket): the break cut
+                // that row with text in every cell.
                 let width = header_width(&header);
-                if rows
-                    .first()
-                    .is_some_and(|r| r.first().is_none_or(String::is_empty))
-                    && last.lines().skip(1).all(|l| !l.starts_with('\t'))
-                {
+                let start = last.rfind('\n').map_or(0, |k| k + 1);
+                let open_ended = last[start..].split('\t').any(cut_short);
+                if rows.first().is_some_and(|r| {
+                    r.first().is_none_or(String::is_empty)
+                        && last.lines().skip(1).all(|l| !l.starts_with('\t'))
+                        || open_ended
+                }) {
                     let rest = aligned(rows.remove(0), width);
-                    let start = last.rfind('\n').map_or(0, |k| k + 1);
                     let mut cells: Vec<String> =
                         last[start..].split('\t').map(str::to_string).collect();
                     cells.resize(cells.len().max(rest.len()), String::new());
@@ -131,6 +134,14 @@ pub(super) fn layout_to_text_with(raw: &str, words: &Words) -> String {
     text
 }
 
+/// Whether a cell ends in a character no cell ends in: a range dash, an enumeration comma,
+/// an open bracket. The row it is in goes on below it.
+fn cut_short(cell: &str) -> bool {
+    cell.trim_end().ends_with([
+        '-', '－', '–', '~', '～', '、', '(', '（', '「', '『', '《', '〈', '[', '【',
+    ])
+}
+
 /// Puts the rest of a cell cut by a page break back: a number goes on without a space
 /// (`20,67` `6`: a narrow column cuts numbers anywhere), text as a wrapped line does.
 fn rejoin(cell: &mut String, rest: &str) {
@@ -140,7 +151,11 @@ fn rejoin(cell: &mut String, rest: &str) {
         return;
     };
     let cjk = |c: char| c > '\u{2e7f}';
-    if a.is_ascii_digit() && b.is_ascii_digit() {
+    if matches!(a, '-' | '－' | '–' | '~' | '～') && b.is_ascii_digit() {
+        // A range broken after its dash broke at a space (`2016.04.28-` `2016.04.29`).
+        cell.push(' ');
+        cell.push_str(rest);
+    } else if a.is_ascii_digit() && b.is_ascii_digit() {
         cell.push_str(rest);
     } else if (cjk(a) && b.is_ascii_alphanumeric()) || (a.is_ascii_alphanumeric() && cjk(b)) {
         // A line broken between Chinese and Latin text or digits broke at a space.
@@ -435,5 +450,20 @@ mod tests {
             1,
             "{text}"
         );
+    }
+
+    #[test]
+    fn row_cut_with_text_in_every_cell_is_known_by_its_open_end() {
+        assert!(cut_short("2016.04.28-"));
+        assert!(cut_short("臺北、"));
+        assert!(cut_short("「第 12 屆（"));
+        assert!(!cut_short("2016.04.29"));
+        assert!(!cut_short("研討會」"));
+        let mut cell = String::from("2016.04.28-");
+        rejoin(&mut cell, "2016.04.29");
+        assert_eq!(cell, "2016.04.28- 2016.04.29");
+        let mut cell = String::from("兩岸四地公共");
+        rejoin(&mut cell, "行政管理研討會」");
+        assert_eq!(cell, "兩岸四地公共行政管理研討會」");
     }
 }
