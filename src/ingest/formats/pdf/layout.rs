@@ -35,14 +35,22 @@ pub(super) fn layout_to_text_with(raw: &str, words: &Words) -> String {
     let mut open_table: Option<Vec<Vec<String>>> = None;
     // The first rows of the parts of that table that came after a gap on a page.
     let mut part_heads: Vec<Vec<String>> = Vec::new();
+    // The columns of the last word-box table of the previous page.
+    let mut last_columns: Option<Vec<(f64, f64)>> = None;
     for (n, page) in pages.iter().enumerate() {
-        let mut page_blocks = page_blocks(page, words, n).into_iter().peekable();
+        let known = last_columns.take().filter(|_| open_table.is_some());
+        let (blocks_of_page, columns) = page_blocks(page, words, n, known.as_deref());
+        last_columns = columns;
+        let mut page_blocks = blocks_of_page.into_iter().peekable();
         // A header row repeated apart from the rows (further from them than rows are from
-        // each other) is still the header.
+        // each other) is still the header; so is a later part's head row.
         if let Some(header) = open_table.as_ref() {
             let squash = |s: &str| s.split_whitespace().collect::<String>();
             while let Some(PageBlock::Text(t)) = page_blocks.peek()
-                && header.iter().any(|row| squash(&row.concat()) == squash(t))
+                && header
+                    .iter()
+                    .chain(&part_heads)
+                    .any(|row| squash(&row.concat()) == squash(t))
             {
                 page_blocks.next();
             }
@@ -205,8 +213,15 @@ fn take_back(items: &mut Vec<Item>, above: &str) {
 
 /// The blocks of one page: paragraphs (one line each) and tables (TAB rows); a table
 /// region is cut by the word boxes of page `n` when they set its rows apart (they are read
-/// when a page first has one).
-fn page_blocks(page: &[&str], words: &Words, n: usize) -> Vec<PageBlock> {
+/// when a page first has one). `known`: the columns of the table the page's first table
+/// region may continue. Also the columns of the page's last word-box table.
+fn page_blocks(
+    page: &[&str],
+    words: &Words,
+    n: usize,
+    mut known: Option<&[(f64, f64)]>,
+) -> (Vec<PageBlock>, Option<Vec<(f64, f64)>>) {
+    let mut columns = None;
     let chars: Vec<Vec<char>> = page.iter().map(|l| l.chars().collect()).collect();
     let segs: Vec<Vec<(usize, usize)>> = chars.iter().map(|c| segments(c)).collect();
     let blank = |i: usize| segs[i].is_empty();
@@ -240,9 +255,10 @@ fn page_blocks(page: &[&str], words: &Words, n: usize) -> Vec<PageBlock> {
         {
             match words
                 .page(n)
-                .and_then(|w| words::table_rows(w, &page[i..next], &mut printed_from))
+                .and_then(|w| words::table_rows(w, &page[i..next], &mut printed_from, known.take()))
             {
                 Some(table) => {
+                    columns = Some(table.columns);
                     take_back(&mut items, &table.above);
                     items.push(Item::WordTable(table.rows));
                     if !table.more.is_empty() {
@@ -250,7 +266,10 @@ fn page_blocks(page: &[&str], words: &Words, n: usize) -> Vec<PageBlock> {
                     }
                     below = table.below.concat();
                 }
-                None => items.push(Item::Table(rows)),
+                None => {
+                    columns = None;
+                    items.push(Item::Table(rows));
+                }
             }
             i = next;
             continue;
@@ -261,8 +280,9 @@ fn page_blocks(page: &[&str], words: &Words, n: usize) -> Vec<PageBlock> {
             && !bulleted
             && let Some(table) = words
                 .page(n)
-                .and_then(|w| words::table_rows(w, &page[i..=i], &mut printed_from))
+                .and_then(|w| words::table_rows(w, &page[i..=i], &mut printed_from, known.take()))
         {
+            columns = Some(table.columns);
             take_back(&mut items, &table.above);
             items.push(Item::WordTable(table.rows));
             if !table.more.is_empty() {
@@ -366,7 +386,7 @@ fn page_blocks(page: &[&str], words: &Words, n: usize) -> Vec<PageBlock> {
     if let Some((_, p)) = open.take() {
         blocks.push(PageBlock::Text(p));
     }
-    blocks
+    (blocks, columns)
 }
 
 #[cfg(test)]
