@@ -785,4 +785,49 @@ mod tests {
         // Lines not among the words: no rows.
         assert_eq!(table_rows(&page, &["其他 文字"], &mut 0, None), None);
     }
+
+    /// A table's part on a new page: a cut row's rest and one row whose narrow number
+    /// columns run together by themselves, cut in the columns the table had before.
+    #[test]
+    fn part_on_a_new_page_keeps_the_known_columns() {
+        let words = [
+            word(100.0, 30.0, 190.0, "Competitiveness)"),
+            word(300.0, 30.0, 390.0, "8 大類共 32 項指標"),
+            word(58.0, 60.0, 93.0, "2012.12"),
+            word(100.0, 60.0, 160.0, "美商 Mercer"),
+            word(300.0, 60.0, 390.0, "政治與社會安全"),
+            word(488.0, 60.0, 501.0, "85"),
+            word(504.0, 60.0, 517.0, "95"),
+        ];
+        let known = [
+            (58.0, 93.0),
+            (100.0, 290.0),
+            (298.0, 460.0),
+            (488.0, 501.0),
+            (504.0, 517.0),
+        ];
+        let rows = |known: Option<&[(f64, f64)]>| grid(words.iter().collect(), known).unwrap().rows;
+        assert_eq!(
+            rows(Some(&known)),
+            vec![
+                vec!["", "Competitiveness)", "8 大類共 32 項指標", "", ""],
+                vec!["2012.12", "美商 Mercer", "政治與社會安全", "85", "95"],
+            ]
+        );
+        assert_eq!(
+            rows(None)[1],
+            vec!["2012.12", "美商 Mercer", "政治與社會安全", "85 95"]
+        );
+        // Words across two of the known columns: those are not this part's columns.
+        let wide = [
+            (58.0, 93.0),
+            (100.0, 150.0),
+            (155.0, 290.0),
+            (298.0, 460.0),
+            (488.0, 517.0),
+            (520.0, 530.0),
+        ];
+        assert_eq!(rows(Some(&wide)).len(), 2);
+        assert_eq!(rows(Some(&wide))[1].len(), 4);
+    }
 }
