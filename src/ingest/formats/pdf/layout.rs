@@ -35,14 +35,22 @@ pub(super) fn layout_to_text_with(raw: &str, words: &Words) -> String {
     let mut open_table: Option<Vec<Vec<String>>> = None;
     // The first rows of the parts of that table that came after a gap on a page.
     let mut part_heads: Vec<Vec<String>> = Vec::new();
+    // The columns of the last word-box table of the previous page.
+    let mut last_columns: Option<Vec<(f64, f64)>> = None;
     for (n, page) in pages.iter().enumerate() {
-        let mut page_blocks = page_blocks(page, words, n).into_iter().peekable();
+        let known = last_columns.take().filter(|_| open_table.is_some());
+        let (blocks_of_page, columns) = page_blocks(page, words, n, known.as_deref());
+        last_columns = columns;
+        let mut page_blocks = blocks_of_page.into_iter().peekable();
         // A header row repeated apart from the rows (further from them than rows are from
-        // each other) is still the header.
+        // each other) is still the header; so is a later part's head row.
         if let Some(header) = open_table.as_ref() {
             let squash = |s: &str| s.split_whitespace().collect::<String>();
             while let Some(PageBlock::Text(t)) = page_blocks.peek()
-                && header.iter().any(|row| squash(&row.concat()) == squash(t))
+                && header
+                    .iter()
+                    .chain(&part_heads)
+                    .any(|row| squash(&row.concat()) == squash(t))
             {
                 page_blocks.next();
             }
@@ -66,15 +74,18 @@ pub(super) fn layout_to_text_with(raw: &str, words: &Words) -> String {
             {
                 // A row cut by the page break goes on at the top of the page with its first
                 // cell empty, in a table where every row has its first cell: its cells are
-                // the rest of the last row's.
+                // the rest of the last row's. So does a row after a last row with a cell
+                // that cannot end there (`2016.04.28-`, `、`, an open bracket): the break cut
+                // that row with text in every cell.
                 let width = header_width(&header);
-                if rows
-                    .first()
-                    .is_some_and(|r| r.first().is_none_or(String::is_empty))
-                    && last.lines().skip(1).all(|l| !l.starts_with('\t'))
-                {
+                let start = last.rfind('\n').map_or(0, |k| k + 1);
+                let open_ended = last[start..].split('\t').any(cut_short);
+                if rows.first().is_some_and(|r| {
+                    r.first().is_none_or(String::is_empty)
+                        && last.lines().skip(1).all(|l| !l.starts_with('\t'))
+                        || open_ended
+                }) {
                     let rest = aligned(rows.remove(0), width);
-                    let start = last.rfind('\n').map_or(0, |k| k + 1);
                     let mut cells: Vec<String> =
                         last[start..].split('\t').map(str::to_string).collect();
                     cells.resize(cells.len().max(rest.len()), String::new());
@@ -131,6 +142,14 @@ pub(super) fn layout_to_text_with(raw: &str, words: &Words) -> String {
     text
 }
 
+/// Whether a cell ends in a character no cell ends in: a range dash, an enumeration comma,
+/// an open bracket. The row it is in goes on below it.
+fn cut_short(cell: &str) -> bool {
+    cell.trim_end().ends_with([
+        '-', '－', '–', '~', '～', '、', '(', '（', '「', '『', '《', '〈', '[', '【',
+    ])
+}
+
 /// Puts the rest of a cell cut by a page break back: a number goes on without a space
 /// (`20,67` `6`: a narrow column cuts numbers anywhere), text as a wrapped line does.
 fn rejoin(cell: &mut String, rest: &str) {
@@ -140,7 +159,11 @@ fn rejoin(cell: &mut String, rest: &str) {
         return;
     };
     let cjk = |c: char| c > '\u{2e7f}';
-    if a.is_ascii_digit() && b.is_ascii_digit() {
+    if matches!(a, '-' | '－' | '–' | '~' | '～') && b.is_ascii_digit() {
+        // A range broken after its dash broke at a space (`2016.04.28-` `2016.04.29`).
+        cell.push(' ');
+        cell.push_str(rest);
+    } else if a.is_ascii_digit() && b.is_ascii_digit() {
         cell.push_str(rest);
     } else if (cjk(a) && b.is_ascii_alphanumeric()) || (a.is_ascii_alphanumeric() && cjk(b)) {
         // A line broken between Chinese and Latin text or digits broke at a space.
@@ -190,8 +213,15 @@ fn take_back(items: &mut Vec<Item>, above: &str) {
 
 /// The blocks of one page: paragraphs (one line each) and tables (TAB rows); a table
 /// region is cut by the word boxes of page `n` when they set its rows apart (they are read
-/// when a page first has one).
-fn page_blocks(page: &[&str], words: &Words, n: usize) -> Vec<PageBlock> {
+/// when a page first has one). `known`: the columns of the table the page's first table
+/// region may continue. Also the columns of the page's last word-box table.
+fn page_blocks(
+    page: &[&str],
+    words: &Words,
+    n: usize,
+    mut known: Option<&[(f64, f64)]>,
+) -> (Vec<PageBlock>, Option<Vec<(f64, f64)>>) {
+    let mut columns = None;
     let chars: Vec<Vec<char>> = page.iter().map(|l| l.chars().collect()).collect();
     let segs: Vec<Vec<(usize, usize)>> = chars.iter().map(|c| segments(c)).collect();
     let blank = |i: usize| segs[i].is_empty();
@@ -225,9 +255,10 @@ fn page_blocks(page: &[&str], words: &Words, n: usize) -> Vec<PageBlock> {
         {
             match words
                 .page(n)
-                .and_then(|w| words::table_rows(w, &page[i..next], &mut printed_from))
+                .and_then(|w| words::table_rows(w, &page[i..next], &mut printed_from, known.take()))
             {
                 Some(table) => {
+                    columns = Some(table.columns);
                     take_back(&mut items, &table.above);
                     items.push(Item::WordTable(table.rows));
                     if !table.more.is_empty() {
@@ -235,7 +266,10 @@ fn page_blocks(page: &[&str], words: &Words, n: usize) -> Vec<PageBlock> {
                     }
                     below = table.below.concat();
                 }
-                None => items.push(Item::Table(rows)),
+                None => {
+                    columns = None;
+                    items.push(Item::Table(rows));
+                }
             }
             i = next;
             continue;
@@ -246,8 +280,9 @@ fn page_blocks(page: &[&str], words: &Words, n: usize) -> Vec<PageBlock> {
             && !bulleted
             && let Some(table) = words
                 .page(n)
-                .and_then(|w| words::table_rows(w, &page[i..=i], &mut printed_from))
+                .and_then(|w| words::table_rows(w, &page[i..=i], &mut printed_from, known.take()))
         {
+            columns = Some(table.columns);
             take_back(&mut items, &table.above);
             items.push(Item::WordTable(table.rows));
             if !table.more.is_empty() {
@@ -351,7 +386,7 @@ fn page_blocks(page: &[&str], words: &Words, n: usize) -> Vec<PageBlock> {
     if let Some((_, p)) = open.take() {
         blocks.push(PageBlock::Text(p));
     }
-    blocks
+    (blocks, columns)
 }
 
 #[cfg(test)]
@@ -435,5 +470,20 @@ mod tests {
             1,
             "{text}"
         );
+    }
+
+    #[test]
+    fn row_cut_with_text_in_every_cell_is_known_by_its_open_end() {
+        assert!(cut_short("2016.04.28-"));
+        assert!(cut_short("臺北、"));
+        assert!(cut_short("「第 12 屆（"));
+        assert!(!cut_short("2016.04.29"));
+        assert!(!cut_short("研討會」"));
+        let mut cell = String::from("2016.04.28-");
+        rejoin(&mut cell, "2016.04.29");
+        assert_eq!(cell, "2016.04.28- 2016.04.29");
+        let mut cell = String::from("兩岸四地公共");
+        rejoin(&mut cell, "行政管理研討會」");
+        assert_eq!(cell, "兩岸四地公共行政管理研討會」");
     }
 }

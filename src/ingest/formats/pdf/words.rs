@@ -214,14 +214,22 @@ pub(super) struct WordTable {
     pub above: String,
     /// The rows of the table's part right below it with columns of its own, if any.
     pub more: Vec<Vec<String>>,
+    /// The x range of each column of the table's last part.
+    pub columns: Vec<(f64, f64)>,
 }
 
 /// The rows of a table region of page `page` (its `-layout` lines `region`), cut where its
 /// words are, searched from printed line `*from` (advanced past the table); `None` when the
 /// region's lines are not found among the words or its rows are not set apart. Rows below
 /// the region whose lines start at its columns (cells the `-layout` rules left out: a
-/// wrapped cell's lines, a cell centred on a line of its own) are the table's too.
-pub(super) fn table_rows(page: &PageLines, region: &[&str], from: &mut usize) -> Option<WordTable> {
+/// wrapped cell's lines, a cell centred on a line of its own) are the table's too. `known`:
+/// the columns of the table the region continues (from the previous page), if it does.
+pub(super) fn table_rows(
+    page: &PageLines,
+    region: &[&str],
+    from: &mut usize,
+    known: Option<&[(f64, f64)]>,
+) -> Option<WordTable> {
     let printed = printed_lines(page);
     let (first, mut last) = locate(&printed, region, *from)?;
     let region_end = last + 1;
@@ -232,7 +240,7 @@ pub(super) fn table_rows(page: &PageLines, region: &[&str], from: &mut usize) ->
             .collect()
     };
     // The region's own grid, if its rows are set apart already.
-    let start = grid(words_of(first, last));
+    let start = grid(words_of(first, last), known);
     let h = start.as_ref().map_or_else(
         || median(words_of(first, last).iter().map(|w| w.y1 - w.y0).collect()),
         |g| g.height,
@@ -293,10 +301,11 @@ pub(super) fn table_rows(page: &PageLines, region: &[&str], from: &mut usize) ->
     // blank line is printed so): its rows, cut by their own grid, its first row a head row
     // of any shape (a line continuing the row above) and the others cells side by side.
     let mut more = Vec::new();
+    let mut more_columns = None;
     let has_start = start.is_some();
     let table = match start {
         Some(grid) if next == region_end => grid,
-        _ => grid(words_of(first, last))?,
+        _ => grid(words_of(first, last), known)?,
     };
     if next < printed.len() {
         let (mut k, mut prev) = (next, last);
@@ -318,10 +327,11 @@ pub(super) fn table_rows(page: &PageLines, region: &[&str], from: &mut usize) ->
         // The same number of columns: rows that only sit elsewhere (cells spanning rows,
         // as in a form) are no part of a table.
         if prev > last
-            && let Some(part) = grid(words_of(next, prev))
+            && let Some(part) = grid(words_of(next, prev), None)
             && part.columns.len() == table.columns.len()
         {
             more = part.rows;
+            more_columns = Some(part.columns);
             next = prev + 1;
         }
     }
@@ -394,6 +404,7 @@ pub(super) fn table_rows(page: &PageLines, region: &[&str], from: &mut usize) ->
         rows.push(row);
     }
     rows.extend(table.rows);
+    let columns = more_columns.unwrap_or(table.columns);
     Some(WordTable {
         rows,
         below,
@@ -402,6 +413,7 @@ pub(super) fn table_rows(page: &PageLines, region: &[&str], from: &mut usize) ->
             .flat_map(|&(a, b)| printed[a..=b].iter().map(|p| p.text.as_str()))
             .collect(),
         more,
+        columns,
     })
 }
 
@@ -455,8 +467,9 @@ struct Grid {
     row_gap: f64,
 }
 
-/// A table's words → its rows of cells (see the module documentation).
-fn grid(mut words: Vec<&Word>) -> Option<Grid> {
+/// A table's words → its rows of cells (see the module documentation); `known`: the columns
+/// of the table they continue, if they do.
+fn grid(mut words: Vec<&Word>, known: Option<&[(f64, f64)]>) -> Option<Grid> {
     let h = median(words.iter().map(|w| w.y1 - w.y0).collect());
     if words.is_empty() || h <= 0.0 {
         return None;
@@ -598,6 +611,15 @@ fn grid(mut words: Vec<&Word>) -> Option<Grid> {
                 headed_last = headed;
             }
         }
+    }
+    // A table's part on a new page with fewer columns than the table has there before, its
+    // words each inside one of those: one row or two show no sign of narrow columns (numbers
+    // side by side on one line of one row), so it keeps the table's columns.
+    if let Some(known) = known
+        && known.len() > cols.len()
+        && words.iter().all(|w| overlapped(known, w.x0, w.x1) == 1)
+    {
+        cols = known.to_vec();
     }
     if cols.len() < 2 {
         return None;
@@ -748,7 +770,7 @@ mod tests {
             "        流",
         ];
         let mut from = 0;
-        let table = table_rows(&page, &region, &mut from).unwrap();
+        let table = table_rows(&page, &region, &mut from, None).unwrap();
         assert!(table.below.is_empty());
         assert!(table.above.is_empty());
         assert_eq!(
@@ -761,6 +783,51 @@ mod tests {
         );
         assert_eq!(from, 5);
         // Lines not among the words: no rows.
-        assert_eq!(table_rows(&page, &["其他 文字"], &mut 0), None);
+        assert_eq!(table_rows(&page, &["其他 文字"], &mut 0, None), None);
+    }
+
+    /// A table's part on a new page: a cut row's rest and one row whose narrow number
+    /// columns run together by themselves, cut in the columns the table had before.
+    #[test]
+    fn part_on_a_new_page_keeps_the_known_columns() {
+        let words = [
+            word(100.0, 30.0, 190.0, "Competitiveness)"),
+            word(300.0, 30.0, 390.0, "8 大類共 32 項指標"),
+            word(58.0, 60.0, 93.0, "2012.12"),
+            word(100.0, 60.0, 160.0, "美商 Mercer"),
+            word(300.0, 60.0, 390.0, "政治與社會安全"),
+            word(488.0, 60.0, 501.0, "85"),
+            word(504.0, 60.0, 517.0, "95"),
+        ];
+        let known = [
+            (58.0, 93.0),
+            (100.0, 290.0),
+            (298.0, 460.0),
+            (488.0, 501.0),
+            (504.0, 517.0),
+        ];
+        let rows = |known: Option<&[(f64, f64)]>| grid(words.iter().collect(), known).unwrap().rows;
+        assert_eq!(
+            rows(Some(&known)),
+            vec![
+                vec!["", "Competitiveness)", "8 大類共 32 項指標", "", ""],
+                vec!["2012.12", "美商 Mercer", "政治與社會安全", "85", "95"],
+            ]
+        );
+        assert_eq!(
+            rows(None)[1],
+            vec!["2012.12", "美商 Mercer", "政治與社會安全", "85 95"]
+        );
+        // Words across two of the known columns: those are not this part's columns.
+        let wide = [
+            (58.0, 93.0),
+            (100.0, 150.0),
+            (155.0, 290.0),
+            (298.0, 460.0),
+            (488.0, 517.0),
+            (520.0, 530.0),
+        ];
+        assert_eq!(rows(Some(&wide)).len(), 2);
+        assert_eq!(rows(Some(&wide))[1].len(), 4);
     }
 }
