@@ -106,7 +106,7 @@ impl Run for Search {
             eprintln!("baogao: {warning}");
         }
         if let Some(url) = &self.engine {
-            return self.run_on_engine(url, &request, out);
+            return self.run_on_engine(cli, url, &request, out);
         }
         let (store, searcher) = open(cli)?;
         if searcher.num_docs() == 0 {
@@ -144,8 +144,14 @@ impl Run for Search {
 
 impl Search {
     /// The same search on an engine index: same hits, JSON and exit codes.
-    fn run_on_engine(&self, url: &str, request: &Request, out: &mut Printer) -> Result<u8> {
-        let engine = Engine::new(url, &self.index_name)?;
+    fn run_on_engine(
+        &self,
+        cli: &Cli,
+        url: &str,
+        request: &Request,
+        out: &mut Printer,
+    ) -> Result<u8> {
+        let engine = Engine::new(url, &self.index_name)?.with_synonyms(corpus_synonyms(cli));
         if !engine.check_index()? {
             bail!(
                 "{}/{}: no such index (baogao push --engine {} creates it)",

@@ -12,11 +12,13 @@ pub mod query;
 pub mod search;
 pub mod suggest;
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
 
+use crate::analysis::synonyms::Synonyms;
 use crate::export::check_definition;
 
 /// Default index name for `export`, `push` and `search --engine`.
@@ -35,6 +37,8 @@ pub struct Engine {
     base: String,
     pub index: String,
     agent: ureq::Agent,
+    /// The synonym groups a query word is also searched as, as locally.
+    synonyms: Cow<'static, Synonyms>,
 }
 
 /// An answer of the engine: its status and JSON body.
@@ -74,7 +78,15 @@ impl Engine {
             base,
             index: index.to_string(),
             agent,
+            synonyms: Cow::Borrowed(Synonyms::builtin()),
         })
+    }
+
+    /// The engine searching a query word's synonyms in `synonyms` (the built-in table merged
+    /// with the corpus's, as local search has them) instead of the built-in table alone.
+    pub fn with_synonyms(mut self, synonyms: Cow<'static, Synonyms>) -> Engine {
+        self.synonyms = synonyms;
+        self
     }
 
     pub fn url(&self) -> &str {

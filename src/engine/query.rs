@@ -1,7 +1,9 @@
 //! The engine's query plan: query words and document frequencies asked of the engine → one
 //! OpenSearch query per match level, following local search's rules (see `src/search/`):
 //! a word held whole earns 4 × its idf in the text, 3.5 × in the context, plus BM25; its
-//! dictionary parts their BM25; a report title holding it 2 × its idf; the kind's prior
+//! dictionary parts their BM25; its other spellings (numbers, calendars, synonyms, variants,
+//! chosen by local search's `searched_spellings`) 0.9 of the typed one's bonus; a report
+//! title holding it 2 × its idf; the kind's prior
 //! multiplies the sum; levels all, some, partial.
 //!
 //! Everything here is pure: [`Stats`] holds what was asked of the engine, so the queries
@@ -13,12 +15,13 @@ use serde_json::{Value, json};
 
 use crate::analysis::analyzer::{Folded, gram_terms, is_significant, query_pieces};
 use crate::analysis::numerals::spellings;
+use crate::analysis::synonyms::Synonyms;
 use crate::export::preanalyzed;
 use crate::search::clauses::{CONTEXT_WEIGHT, WHOLE_WORD_BODY_PER_IDF, WHOLE_WORD_CONTEXT_PER_IDF};
 use crate::search::plan::{
     MAX_TITLED_REPORTS, MAX_WORD_CHARS, OTHER_SPELLING, TITLE_QUERY_BONUS, TITLE_WORD_PER_IDF,
-    dictionary_parts, idf, is_one_han_char, matched_without_positions, one_per_position,
-    spelling_is_rare,
+    alternatives, dictionary_parts, idf, is_one_han_char, matched_without_positions,
+    one_per_position, searched_spellings,
 };
 use crate::search::plan::{StatField, Statistics, levels};
 use crate::search::{Level, QueryWord, Request};
@@ -79,7 +82,10 @@ fn key_of(folded: &Folded) -> String {
 
 /// Terms whose frequencies the plan of `words` needs (field, term), and the words whose
 /// titled reports it needs (word key → its pre-analysed phrase).
-pub fn needed(words: &[QueryWord]) -> (BTreeSet<(String, String)>, BTreeMap<String, String>) {
+pub fn needed(
+    words: &[QueryWord],
+    synonyms: &Synonyms,
+) -> (BTreeSet<(String, String)>, BTreeMap<String, String>) {
     let mut terms = BTreeSet::new();
     let mut titles = BTreeMap::new();
     let mut add = |field: &str, term: String| {
@@ -95,8 +101,9 @@ pub fn needed(words: &[QueryWord]) -> (BTreeSet<(String, String)>, BTreeMap<Stri
         for t in one_per_position(gram_terms(&folded)) {
             add(BODY_GRAMS, t.text);
         }
-        for spelling in spellings(&folded.chars) {
-            for t in one_per_position(gram_terms(&Folded::new(&spelling))) {
+        let others = spellings(&folded.chars);
+        for spelling in others.iter().chain(&alternatives(&word.text, synonyms)) {
+            for t in one_per_position(gram_terms(&Folded::new(spelling))) {
                 add(BODY_GRAMS, t.text);
             }
         }
@@ -153,7 +160,8 @@ pub struct EngineWord {
     /// The one Han character of a one-character word: held wherever it stands (see
     /// `Searching::one_char`), as a constant-score pattern of the terms holding it.
     one_char: Option<char>,
-    /// Other spellings of its numbers, each with its BM25 factor.
+    /// Other spellings it is searched as (numbers, calendars, synonyms, variants: see
+    /// `searched_spellings`), each with its BM25 factor.
     others: Vec<(String, f32)>,
     rarity: f32,
     run_factor: f32,
@@ -244,7 +252,11 @@ impl EnginePlan {
 
 /// Plans `words` with the engine's `stats`, as `src/search/plan/` plans them locally, by
 /// the same rules (read through [`Statistics`]).
-pub fn plan(words: Vec<QueryWord>, stats: &Stats) -> anyhow::Result<EnginePlan> {
+pub fn plan(
+    words: Vec<QueryWord>,
+    stats: &Stats,
+    synonyms: &Synonyms,
+) -> anyhow::Result<EnginePlan> {
     let docs = stats.docs;
     let sum_idf = |terms: &[crate::analysis::analyzer::Term]| -> f32 {
         terms
@@ -278,24 +290,18 @@ pub fn plan(words: Vec<QueryWord>, stats: &Stats) -> anyhow::Result<EnginePlan> 
             } else {
                 1.0
             };
-            let typed_is_rare = spelling_is_rare(&grams, stats)?;
-            let spelled = spellings(&folded.chars);
-            let others = if typed_is_rare {
-                spelled
-                    .iter()
-                    .filter_map(|s| {
-                        let terms = one_per_position(gram_terms(&Folded::new(s)));
-                        if terms.is_empty() {
-                            return None;
-                        }
-                        let weight = sum_idf(&terms);
-                        let fair = OTHER_SPELLING * typed_weight / weight.max(typed_weight);
-                        Some((preanalyzed(&terms), fair))
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
+            let others = searched_spellings(&w.text, &folded, synonyms, stats)?
+                .iter()
+                .filter_map(|s| {
+                    let terms = one_per_position(gram_terms(&Folded::new(s)));
+                    if terms.is_empty() {
+                        return None;
+                    }
+                    let weight = sum_idf(&terms);
+                    let fair = OTHER_SPELLING * typed_weight / weight.max(typed_weight);
+                    Some((preanalyzed(&terms), fair))
+                })
+                .collect();
             let parts = if w.excluded {
                 Vec::new()
             } else {
@@ -305,7 +311,11 @@ pub fn plan(words: Vec<QueryWord>, stats: &Stats) -> anyhow::Result<EnginePlan> 
                 .titled_reports
                 .get(&key)
                 .is_some_and(|&n| n > 0 && n as usize <= MAX_TITLED_REPORTS);
-            let marked = std::iter::once(w.text.clone()).chain(spelled).collect();
+            // Marked as locally: every spelling, searched or not, and every alternative.
+            let marked = std::iter::once(w.text.clone())
+                .chain(spellings(&folded.chars))
+                .chain(alternatives(&w.text, synonyms))
+                .collect();
             let one_char = match grams.as_slice() {
                 [only] if is_one_han_char(&only.text) => only.text.chars().next(),
                 _ => None,
@@ -488,7 +498,7 @@ impl EngineWord {
         })
     }
 
-    /// In the text, in another spelling of its numbers.
+    /// In the text, in another spelling.
     fn body_others(&self, boost: f32) -> Option<Value> {
         if self.others.is_empty() {
             return None;
@@ -721,7 +731,7 @@ mod tests {
 
     #[test]
     fn needed_terms_cover_the_word_its_bigrams_and_parts() {
-        let (terms, titles) = needed(&[word("雙城論壇")]);
+        let (terms, titles) = needed(&[word("雙城論壇")], Synonyms::builtin());
         for (field, term) in [
             ("body_words", "双城论坛"),
             ("body_words", "论坛"),
@@ -752,7 +762,7 @@ mod tests {
                 ("body_grams", "论坛", 60),
             ],
         );
-        let plan = plan(vec![word("雙城論壇")], &s).unwrap();
+        let plan = plan(vec![word("雙城論壇")], &s, Synonyms::builtin()).unwrap();
         let w = &plan.words[0];
         assert!(!w.common);
         assert_eq!(w.typed.as_deref(), Some("双城 城论 论坛"));
@@ -774,6 +784,34 @@ mod tests {
     }
 
     #[test]
+    fn a_word_is_also_searched_in_its_alternatives_typed_first() {
+        // 北市府's agency names and 106年's other calendar, whatever their frequency, each
+        // asked of the engine, searched and marked, at most 0.9 of the typed spelling.
+        let words = vec![word("北市府"), word("106年")];
+        let (terms, _) = needed(&words, Synonyms::builtin());
+        for gram in ["政府", "2017"] {
+            assert!(
+                terms.contains(&("body_grams".into(), gram.into())),
+                "{gram}"
+            );
+        }
+        let plan = plan(words, &stats(10, &[]), Synonyms::builtin()).unwrap();
+        let others =
+            |w: &EngineWord| -> Vec<String> { w.others.iter().map(|(s, _)| s.clone()).collect() };
+        assert!(others(&plan.words[0]).iter().any(|s| s.contains("政府")));
+        assert!(others(&plan.words[1]).iter().any(|s| s.contains("2017")));
+        assert!(plan.words.iter().all(|w| {
+            w.others
+                .iter()
+                .all(|(_, fair)| *fair <= OTHER_SPELLING + 1e-6)
+        }));
+        let marked = plan.marked();
+        for m in ["北市府", "臺北市政府", "106年", "2017年"] {
+            assert!(marked.iter().any(|x| x == m), "{m}: {marked:?}");
+        }
+    }
+
+    #[test]
     fn common_bigrams_match_without_positions() {
         // Common as the local rule counts it: in more than 1/50 of the passages, and in more
         // than 1,000 (a small index reads positions).
@@ -785,7 +823,7 @@ mod tests {
                 ("body_grams", "论坛", 5_000),
             ],
         );
-        let plan = plan(vec![word("雙城論壇")], &s).unwrap();
+        let plan = plan(vec![word("雙城論壇")], &s, Synonyms::builtin()).unwrap();
         assert!(plan.words[0].common);
         let query = build(&Request::default(), &plan, Scope::Level(Level::All))
             .unwrap()
@@ -801,7 +839,7 @@ mod tests {
         );
         let mut words = vec![word("臺北"), word("上海"), word("北京")];
         words[2].excluded = true;
-        let plan = plan(words, &s).unwrap();
+        let plan = plan(words, &s, Synonyms::builtin()).unwrap();
         assert_eq!(plan.levels(), &[Level::All, Level::Some, Level::Partial]);
         let some = build(&Request::default(), &plan, Scope::Level(Level::Some)).unwrap();
         let must_not = &some["function_score"]["query"]["bool"]["must_not"];
@@ -814,7 +852,12 @@ mod tests {
     }
 
     fn plan_with_blank() -> EnginePlan {
-        plan(vec![word("臺北"), word("，")], &stats(10, &[])).unwrap()
+        plan(
+            vec![word("臺北"), word("，")],
+            &stats(10, &[]),
+            Synonyms::builtin(),
+        )
+        .unwrap()
     }
 
     #[test]

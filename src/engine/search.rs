@@ -224,9 +224,9 @@ impl Engine {
     /// Plans the query against the engine's statistics.
     pub fn plan(&self, query: &str) -> Result<EnginePlan> {
         let (words, links, asked) = self.words(query)?;
-        let (terms, titles) = needed(&words);
+        let (terms, titles) = needed(&words, &self.synonyms);
         let stats = self.stats(&terms, &titles)?;
-        let mut plan = plan(words, &stats)?;
+        let mut plan = plan(words, &stats, &self.synonyms)?;
         plan.links = links;
         plan.held_alone(&asked);
         plan.opening = self.titled_openings(query)?;

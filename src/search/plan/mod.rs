@@ -34,7 +34,7 @@ pub(crate) use names::{
     MAX_TITLE_CANDIDATES, MAX_TITLED_REPORTS, TITLE_QUERY_BONUS, TITLE_WORD_PER_IDF,
 };
 pub use numbers::alternatives;
-pub(crate) use numbers::{OTHER_SPELLING, spelling_is_rare};
+pub(crate) use numbers::{OTHER_SPELLING, searched_spellings};
 pub(crate) use questions::{asks, is_sentence, lone_char_is_rare, question_words};
 pub(crate) use terms::{
     MAX_WORD_CHARS, dictionary_parts, idf, is_one_han_char, matched_without_positions,

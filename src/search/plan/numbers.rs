@@ -37,11 +37,7 @@ impl Searching<'_> {
     /// thing, and the spelling typed still ranks first.
     pub(super) fn whole_word(&self, typed: &str, folded: &Folded) -> Result<Option<WholeWord>> {
         let f = &self.store.fields;
-        let mut others = spellings(&folded.chars);
-        if !others.is_empty() && !spelling_is_rare(&one_per_position(gram_terms(folded)), self)? {
-            others.clear();
-        }
-        others.extend(alternatives(typed, self.synonyms));
+        let others = searched_spellings(typed, folded, self.synonyms, self)?;
         let Some(body) = self.phrase(f.body_grams, folded)? else {
             return Ok(None);
         };
@@ -90,6 +86,23 @@ impl Searching<'_> {
             frame: Box::new(BooleanQuery::new(frames)),
         }))
     }
+}
+
+/// Every other spelling a query word is searched as, locally and on the engine: its number
+/// spellings when the spelling typed is rare (see [`spelling_is_rare`]), then its
+/// [`alternatives`] whatever their frequency.
+pub(crate) fn searched_spellings(
+    typed: &str,
+    folded: &Folded,
+    synonyms: &Synonyms,
+    stats: &dyn Statistics,
+) -> Result<Vec<String>> {
+    let mut others = spellings(&folded.chars);
+    if !others.is_empty() && !spelling_is_rare(&one_per_position(gram_terms(folded)), stats)? {
+        others.clear();
+    }
+    others.extend(alternatives(typed, synonyms));
+    Ok(others)
 }
 
 /// Whether the spelling typed is rare enough for the other spellings of its numbers to be

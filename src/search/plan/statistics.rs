@@ -47,9 +47,10 @@ pub(crate) mod fixed {
 mod tests {
     use super::*;
     use crate::analysis::analyzer::{Folded, gram_terms};
+    use crate::search::plan::numbers::spelling_is_rare;
     use crate::search::plan::{
         dictionary_parts, lone_char_is_rare, matched_without_positions, one_per_position,
-        question_words, spelling_is_rare,
+        question_words,
     };
 
     /// An index whose term dictionary cannot be read.
