@@ -211,6 +211,23 @@ fn take_back(items: &mut Vec<Item>, above: &str) {
     }
 }
 
+/// Puts a word-box table among the page's items: its title rows taken back from the prose
+/// above, its rows (and its part with columns of its own), its columns kept for a part on
+/// the next page. Returns the text of the printed lines below that proved its rows.
+fn place_word_table(
+    table: words::WordTable,
+    items: &mut Vec<Item>,
+    columns: &mut Option<Vec<(f64, f64)>>,
+) -> String {
+    *columns = Some(table.columns);
+    take_back(items, &table.above);
+    items.push(Item::WordTable(table.rows));
+    if !table.more.is_empty() {
+        items.push(Item::WordTable(table.more));
+    }
+    table.below.concat()
+}
+
 /// The blocks of one page: paragraphs (one line each) and tables (TAB rows); a table
 /// region is cut by the word boxes of page `n` when they set its rows apart (they are read
 /// when a page first has one). `known`: the columns of the table the page's first table
@@ -258,13 +275,7 @@ fn page_blocks(
                 .and_then(|w| words::table_rows(w, &page[i..next], &mut printed_from, known.take()))
             {
                 Some(table) => {
-                    columns = Some(table.columns);
-                    take_back(&mut items, &table.above);
-                    items.push(Item::WordTable(table.rows));
-                    if !table.more.is_empty() {
-                        items.push(Item::WordTable(table.more));
-                    }
-                    below = table.below.concat();
+                    below = place_word_table(table, &mut items, &mut columns);
                 }
                 None => {
                     columns = None;
@@ -282,13 +293,7 @@ fn page_blocks(
                 .page(n)
                 .and_then(|w| words::table_rows(w, &page[i..=i], &mut printed_from, known.take()))
         {
-            columns = Some(table.columns);
-            take_back(&mut items, &table.above);
-            items.push(Item::WordTable(table.rows));
-            if !table.more.is_empty() {
-                items.push(Item::WordTable(table.more));
-            }
-            below = table.below.concat();
+            below = place_word_table(table, &mut items, &mut columns);
             i += 1;
             continue;
         }
