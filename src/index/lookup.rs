@@ -23,9 +23,10 @@ impl Store {
         };
         let query = TermQuery::new(self.report_term(report), IndexRecordOption::Basic);
         let addresses = searcher.search(&query, &DocSetCollector)?;
+        let shared = self.shared(searcher, report)?;
         for address in addresses {
             let doc: TantivyDocument = searcher.doc(address)?;
-            if let Ok(p) = self.passage(&doc)
+            if let Ok(p) = self.passage_with(&doc, |_| Ok(shared.clone()))
                 && p.id == id
             {
                 return Ok(Some(p));
@@ -39,10 +40,11 @@ impl Store {
         let query = TermQuery::new(self.report_term(report), IndexRecordOption::Basic);
         let addresses = searcher.search(&query, &DocSetCollector)?;
         let mut out = Vec::with_capacity(addresses.len());
+        let shared = self.shared(searcher, report)?;
         for address in addresses {
             let doc: TantivyDocument = searcher.doc(address)?;
             // The report document shares the report facet; it is no passage.
-            if let Ok(p) = self.passage(&doc) {
+            if let Ok(p) = self.passage_with(&doc, |_| Ok(shared.clone())) {
                 out.push(p);
             }
         }
@@ -97,9 +99,10 @@ impl Store {
         let limit = to.saturating_sub(from).saturating_add(1).min(10_000) as usize;
         let found = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
         let mut out = Vec::with_capacity(found.len());
+        let shared = self.shared(searcher, report)?;
         for (_, address) in found {
             let doc: TantivyDocument = searcher.doc(address)?;
-            if let Ok(p) = self.passage(&doc) {
+            if let Ok(p) = self.passage_with(&doc, |_| Ok(shared.clone())) {
                 out.push(p);
             }
         }

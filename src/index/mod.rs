@@ -56,6 +56,11 @@ pub struct Fields {
     pub report: Field,
     pub kind: Field,
     pub year: Field,
+    /// Each heading above the passage, one raw term each: what `--section` filters on (a
+    /// passage is below a heading when the heading is anywhere in its path). A plain field,
+    /// not a facet: a facet is also a column of its whole path on every passage, which nothing
+    /// reads (counting reads [`Fields::counted_section`]), and its terms are all the paths'
+    /// prefixes, where the headings alone are fewer (docs/DEVELOPMENT.md has the bytes).
     pub section: Field,
     pub org: Field,
     /// The report's date as `YYYYMMDD`, on passages of dated reports: `--from`/`--to`.
@@ -93,8 +98,8 @@ pub struct Fields {
 /// read back from its dictionary; the facet fields themselves stay for filtering. Tantivy
 /// keeps every facet field as such a column too, holding the facet's encoded path: for the
 /// facets of one component (kind, report, year, organisation) that path is the label, and
-/// their own column is the one read; a section's path holds all its headings, so the
-/// section has a column of its top heading.
+/// their own column is the one read. The section is no facet (see [`Fields::section`]): it
+/// has a column of its top heading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Counted {
     Kind,
@@ -136,14 +141,15 @@ impl Counted {
 }
 
 impl Fields {
-    /// The facet field (for filters) of a counted facet.
-    pub fn facet(&self, counted: Counted) -> Field {
+    /// The facet field (for filters) of a counted facet; the section has none (its headings
+    /// are plain terms of [`Fields::section`]).
+    pub fn facet(&self, counted: Counted) -> Option<Field> {
         match counted {
-            Counted::Kind => self.kind,
-            Counted::Report => self.report,
-            Counted::Year => self.year,
-            Counted::Section => self.section,
-            Counted::Organisation => self.org,
+            Counted::Kind => Some(self.kind),
+            Counted::Report => Some(self.report),
+            Counted::Year => Some(self.year),
+            Counted::Section => None,
+            Counted::Organisation => Some(self.org),
         }
     }
 
@@ -180,11 +186,11 @@ impl Fields {
         let number = NumericOptions::default().set_indexed();
         let fields = Fields {
             id: b.add_text_field("id", filter.clone()),
-            doctype: b.add_text_field("doctype", filter),
+            doctype: b.add_text_field("doctype", filter.clone()),
             report: b.add_facet_field("report", FacetOptions::default()),
             kind: b.add_facet_field("kind", FacetOptions::default()),
             year: b.add_facet_field("year", FacetOptions::default()),
-            section: b.add_facet_field("section", FacetOptions::default()),
+            section: b.add_text_field("section", filter),
             org: b.add_facet_field("org", FacetOptions::default()),
             day: b.add_u64_field("day", number.clone()),
             seq: b.add_u64_field("seq", number),
@@ -203,9 +209,10 @@ impl Fields {
                         .set_index_option(IndexRecordOption::WithFreqs),
                 ),
             ),
-            // Named `payload` while passages were stored as whole `Passage` JSON: an index in
-            // that format fails the schema check and is told to rebuild.
-            stored: b.add_text_field("stored", STORED),
+            // Named `payload` while passages were stored as whole `Passage` JSON, `stored`
+            // while they held their report's title, date and file: an index in either format
+            // fails the schema check and is told to rebuild.
+            stored: b.add_text_field("record", STORED),
             prior: b.add_u64_field(PRIOR_FIELD, FAST),
             key: b.add_u64_field(KEY_FIELD, FAST),
             // A column only: the repeats of a passage are found among its report's passages
@@ -453,15 +460,27 @@ impl Store {
         Term::from_facet(self.fields.org, &Store::facet(organisation))
     }
 
-    /// Adds `facet` to the facet field of `counted`, and a section's label to its column.
+    /// Adds `facet` to the facet field of `counted` (not the section: see [`Self::add_section`]).
     fn add_counted_facet(&self, doc: &mut TantivyDocument, counted: Counted, facet: Facet) {
-        let f = &self.fields;
-        if counted == Counted::Section
-            && let Some(label) = Counted::label(&facet)
-        {
-            doc.add_text(f.counted_section, label);
+        if let Some(field) = self.fields.facet(counted) {
+            doc.add_facet(field, facet);
         }
-        doc.add_facet(f.facet(counted), facet);
+    }
+
+    /// Adds the headings of `section` to the section field, and its top heading (what the
+    /// section is counted under) to its column.
+    fn add_section(&self, doc: &mut TantivyDocument, section: &[String]) {
+        let f = &self.fields;
+        let Some(top) = section.first() else {
+            return;
+        };
+        doc.add_text(f.counted_section, top);
+        let mut headings: Vec<&str> = section.iter().map(String::as_str).collect();
+        headings.sort_unstable();
+        headings.dedup();
+        for heading in headings {
+            doc.add_text(f.section, heading);
+        }
     }
 
     /// The tantivy documents of the passages of one report, in order.
@@ -497,10 +516,7 @@ impl Store {
         if let Some(year) = p.date.as_deref().and_then(|d| d.get(..4)) {
             self.add_counted_facet(&mut doc, Counted::Year, Store::facet(year));
         }
-        if !p.section.is_empty() {
-            let section = Facet::from_path(p.section.iter().map(|s| s.as_str()));
-            self.add_counted_facet(&mut doc, Counted::Section, section);
-        }
+        self.add_section(&mut doc, &p.section);
         // An empty name would be the facet root: no organisation, and no label in its column.
         if let Some(org) = organisation.filter(|o| !o.is_empty()) {
             self.add_counted_facet(&mut doc, Counted::Organisation, Store::facet(org));
@@ -525,19 +541,17 @@ impl Store {
             doc.add_text(f.frame_grams, &frame);
         }
         let derived = first_id(&p.report, p.kind, p.table.as_deref(), &p.text);
+        // The report's title, date and file are its report document's (see [`Shared`]).
         let stored = StoredPassage {
             report: p.report.clone(),
             kind: p.kind.letter(),
             seq: p.seq,
-            title: p.title.clone(),
-            date: p.date.clone(),
             section: p.section.clone(),
             text: p.text.clone(),
             table: p.table.clone(),
             headers: p.headers.clone(),
             table_note: p.table_note.clone(),
             id: (p.id != derived).then(|| p.id.clone()),
-            file: p.file.clone(),
             page: p.page,
             ocr: p.ocr,
         };
@@ -608,9 +622,34 @@ impl Store {
         Ok(out)
     }
 
-    /// A stored passage, with its id and a table row's cells (its text split at TABs).
-    pub fn passage(&self, doc: &TantivyDocument) -> Result<Passage> {
+    /// What the passages of `report` share with it, from its report document (nothing when
+    /// the index holds no such report).
+    pub fn shared(&self, searcher: &tantivy::Searcher, report: &str) -> Result<Shared> {
+        Ok(self
+            .report(searcher, report)?
+            .map(|info| Shared {
+                title: info.title,
+                date: info.date,
+                file: Some(info.file),
+            })
+            .unwrap_or_default())
+    }
+
+    /// A stored passage, with what it shares with its report (read from its report
+    /// document), its id and a table row's cells (its text split at TABs).
+    pub fn passage(&self, searcher: &tantivy::Searcher, doc: &TantivyDocument) -> Result<Passage> {
+        self.passage_with(doc, |report| self.shared(searcher, report))
+    }
+
+    /// A stored passage, with what it shares with its report as `shared` gives it for the
+    /// report's id: callers reading many passages of few reports look each report up once.
+    pub fn passage_with(
+        &self,
+        doc: &TantivyDocument,
+        shared: impl FnOnce(&str) -> Result<Shared>,
+    ) -> Result<Passage> {
         let stored: StoredPassage = self.payload(doc)?;
+        let Shared { title, date, file } = shared(&stored.report)?;
         let kind = Kind::from_letter(stored.kind)
             .ok_or_else(|| anyhow!("stored passage of unknown kind {:?}", stored.kind))?;
         let id = stored.id.unwrap_or_else(|| {
@@ -624,8 +663,8 @@ impl Store {
         Ok(Passage {
             id,
             report: stored.report,
-            title: stored.title,
-            date: stored.date,
+            title,
+            date,
             kind,
             section: stored.section,
             text: stored.text,
@@ -635,7 +674,7 @@ impl Store {
             table_note: stored.table_note,
             lead: None,
             seq: stored.seq,
-            file: stored.file,
+            file,
             page: stored.page,
             ocr: stored.ocr,
         })
@@ -650,8 +689,18 @@ impl Store {
     }
 }
 
+/// What every passage of a report shares with it: kept once, on the report document, and
+/// joined to a passage when it is read (kept on every passage, it took 9% of the doc store).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Shared {
+    pub title: String,
+    pub date: Option<String>,
+    pub file: Option<String>,
+}
+
 /// A passage as the doc store keeps it: its id only when its text does not give it (a
-/// repeat), its kind as a letter, short keys (they recur in millions of documents).
+/// repeat), its kind as a letter, short keys (they recur in millions of documents), nothing
+/// its report document holds ([`Shared`]).
 #[derive(Serialize, Deserialize)]
 struct StoredPassage {
     #[serde(rename = "r")]
@@ -661,10 +710,6 @@ struct StoredPassage {
     kind: char,
     #[serde(rename = "q")]
     seq: u64,
-    #[serde(rename = "T")]
-    title: String,
-    #[serde(rename = "D", default, skip_serializing_if = "Option::is_none")]
-    date: Option<String>,
     #[serde(rename = "s", default, skip_serializing_if = "Vec::is_empty")]
     section: Vec<String>,
     #[serde(rename = "t")]
@@ -678,8 +723,6 @@ struct StoredPassage {
     /// The id, when it is not [`first_id`] (a repeated passage).
     #[serde(rename = "i", default, skip_serializing_if = "Option::is_none")]
     id: Option<String>,
-    #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
-    file: Option<String>,
     #[serde(rename = "g", default, skip_serializing_if = "Option::is_none")]
     page: Option<u32>,
     /// Read by OCR.
@@ -848,11 +891,31 @@ mod tests {
                 .unwrap(),
             info
         );
-        // A list item's lead is indexed as context, never stored.
-        list.iter_mut().for_each(|p| p.lead = None);
+        // A list item's lead is indexed as context, never stored; the file is the report's.
+        list.iter_mut().for_each(|p| {
+            p.lead = None;
+            p.file = Some(info.file.clone());
+        });
+        let mut writer = store.writer(&|| {}).unwrap();
+        for doc in store.passage_docs(&list, None).unwrap() {
+            writer.add_document(doc).unwrap();
+        }
+        writer
+            .add_document(store.report_doc(&info).unwrap())
+            .unwrap();
+        writer.commit().unwrap();
+        let searcher = store.reader().unwrap().searcher();
+        let read = store.report_passages(&searcher, "r").unwrap();
+        assert_eq!(read, list);
         for original in &list {
             let doc = store.passage_doc(original, None).unwrap();
-            assert_eq!(&store.passage(&doc).unwrap(), original);
+            assert_eq!(&store.passage(&searcher, &doc).unwrap(), original);
+            // The report's title and date are not stored again with each passage.
+            let stored: serde_json::Value = store.payload(&doc).unwrap();
+            assert!(
+                stored.get("T").is_none() && stored.get("D").is_none(),
+                "{stored}"
+            );
         }
     }
 

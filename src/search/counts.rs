@@ -269,7 +269,7 @@ impl FacetCounter {
 
 #[cfg(test)]
 mod tests {
-    use tantivy::collector::FacetCollector;
+    use tantivy::collector::{DocSetCollector, FacetCollector};
     use tantivy::query::{AllQuery, Query, TermQuery};
     use tantivy::schema::{Facet, IndexRecordOption};
 
@@ -278,18 +278,27 @@ mod tests {
     use crate::report::passage::passages;
 
     /// Per facet, what tantivy's facet collector counts under the children of the facet
-    /// root, by the child's name: how facets were counted before they had columns.
+    /// root, by the child's name: how facets were counted before they had columns. The
+    /// section, which is no facet, by the top heading of each stored passage.
     fn counted_by_facet_terms(store: &Store, query: &dyn Query) -> LabelCounts {
         let searcher = store.reader().unwrap().searcher();
         Counted::ALL
             .iter()
             .map(|counted| {
+                let Some(field) = store.fields.facet(*counted) else {
+                    let mut counts = BTreeMap::new();
+                    for address in searcher.search(query, &DocSetCollector).unwrap() {
+                        let doc: tantivy::TantivyDocument = searcher.doc(address).unwrap();
+                        if let Ok(p) = store.passage(&searcher, &doc)
+                            && let Some(top) = p.section.first()
+                        {
+                            *counts.entry(top.clone()).or_default() += 1;
+                        }
+                    }
+                    return counts;
+                };
                 let mut collector = FacetCollector::for_field(
-                    store
-                        .index
-                        .schema()
-                        .get_field_name(store.fields.facet(*counted))
-                        .to_string(),
+                    store.index.schema().get_field_name(field).to_string(),
                 );
                 collector.add_facet(Facet::root());
                 let counts = searcher.search(query, &collector).unwrap();

@@ -476,7 +476,7 @@ pub fn locate(store: &Store, searcher: &Searcher, quote: &str, limit: usize) -> 
     let mut found = Vec::new();
     for (rank, (_, address)) in candidates.into_iter().enumerate() {
         let doc: TantivyDocument = searcher.doc(address)?;
-        let candidate = store.passage(&doc)?;
+        let candidate = store.passage(searcher, &doc)?;
         let passages = store.range(
             searcher,
             &candidate.report,

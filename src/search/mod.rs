@@ -40,12 +40,12 @@ use std::collections::{BTreeMap, HashMap};
 use anyhow::Result;
 use serde::Serialize;
 use tantivy::query::Bm25StatisticsProvider;
-use tantivy::schema::{Facet, Field};
+use tantivy::schema::Field;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::analysis::analyzer::{Folded, is_significant};
 use crate::analysis::synonyms::Synonyms;
-use crate::index::Store;
+use crate::index::{Shared, Store};
 use crate::report::parse::Kind;
 use crate::report::passage::Passage;
 
@@ -168,6 +168,9 @@ pub struct Searching<'a> {
     /// Document frequencies already looked up during the current search: building the query
     /// and weighting BM25 ask for the same terms, tier after tier.
     doc_freqs: RefCell<HashMap<Term, u64>>,
+    /// What the passages of each report read so far share with it: hits of one report
+    /// read its report document once.
+    shared: RefCell<HashMap<String, Shared>>,
 }
 
 impl<'a> Searching<'a> {
@@ -177,6 +180,7 @@ impl<'a> Searching<'a> {
             searcher,
             synonyms: Synonyms::builtin(),
             doc_freqs: RefCell::new(HashMap::new()),
+            shared: RefCell::new(HashMap::new()),
         }
     }
 }
@@ -216,7 +220,7 @@ impl Searching<'_> {
         Bm25StatisticsProvider::doc_freq(self, &Term::from_field_text(field, text))
     }
 
-    /// Section facet terms (at any depth) whose heading contains `needle` after folding,
+    /// Section terms (headings at any depth) that contain `needle` after folding,
     /// punctuation and spaces aside. Passages below such a heading carry its term.
     fn section_terms(&self, needle: &str) -> Vec<Term> {
         let field = self.store.fields.section;
@@ -233,14 +237,10 @@ impl Searching<'_> {
                 continue;
             };
             while stream.advance() {
-                let Ok(encoded) = std::str::from_utf8(stream.key()) else {
-                    continue;
-                };
-                let last = encoded.rsplit('\0').next().unwrap_or(encoded);
-                if significant_text(last).contains(&key)
-                    && let Ok(facet) = Facet::from_encoded(stream.key().to_vec())
+                if let Ok(heading) = std::str::from_utf8(stream.key())
+                    && significant_text(heading).contains(&key)
                 {
-                    terms.push(Term::from_facet(field, &facet));
+                    terms.push(Term::from_field_text(field, heading));
                 }
             }
         }
@@ -251,7 +251,16 @@ impl Searching<'_> {
 
     pub fn passage(&self, address: DocAddress) -> Result<Passage> {
         let doc: TantivyDocument = self.searcher.doc(address)?;
-        self.store.passage(&doc)
+        self.store.passage_with(&doc, |report| {
+            if let Some(shared) = self.shared.borrow().get(report) {
+                return Ok(shared.clone());
+            }
+            let shared = self.store.shared(self.searcher, report)?;
+            self.shared
+                .borrow_mut()
+                .insert(report.to_string(), shared.clone());
+            Ok(shared)
+        })
     }
 }
 
