@@ -257,7 +257,11 @@ fn every_dev_set_ranks_as_locally_on_the_engine() {
     }
     let sets = [
         ("dev queries", &dev, "tests/fixtures/dev_queries.jsonl"),
-        ("DRCD dev sample", &drcd, "tests/fixtures/drcd/questions.jsonl"),
+        (
+            "DRCD dev sample",
+            &drcd,
+            "tests/fixtures/drcd/questions.jsonl",
+        ),
     ];
     let mut short = Vec::new();
     for (set, w, queries) in sets {
