@@ -258,15 +258,23 @@ fn every_dev_set_ranks_as_locally_on_the_engine() {
         std::fs::copy(&path, drcd.corpus().join(path.file_name().unwrap())).unwrap();
     }
     let sets = [
-        ("dev queries", &dev, "tests/fixtures/dev_queries.jsonl"),
+        (
+            "dev queries",
+            &dev,
+            "tests/fixtures/dev_queries.jsonl",
+            100,
+            100,
+        ),
         (
             "DRCD dev sample",
             &drcd,
             "tests/fixtures/drcd/questions.jsonl",
+            75,
+            97,
         ),
     ];
     let mut short = Vec::new();
-    for (set, w, queries) in sets {
+    for (set, w, queries, identical, same_best) in sets {
         let index = index_name("agree");
         let _cleanup = Cleanup(format!("{url}/{index}"));
         let (code, _, err) = w.run(&["index"]);
