@@ -184,39 +184,112 @@ fn same_answers(w: &Work, url: &str, index: &str) {
     }
 }
 
-/// Every dev query (`tests/fixtures/dev_queries.jsonl`): engine and local search put the same
-/// passage first. How many top-10 lists are identical is printed: ranks 2-10 drift with
-/// Lucene's BM25 statistics (docs/SCALING.md, "Agreement of the two backends").
-#[test]
-fn every_dev_query_has_the_same_best_hit_on_the_engine() {
-    let Some(url) = engine() else { return };
-    let w = corpus();
-    let index = index_name("dev");
-    let _cleanup = Cleanup(format!("{url}/{index}"));
-    push(&w, &url, &index, &[]);
-    let queries = std::fs::read_to_string("tests/fixtures/dev_queries.jsonl").unwrap();
-    let (mut total, mut identical) = (0, 0);
-    let mut different_best = Vec::new();
-    for line in queries.lines() {
-        let query: Value = serde_json::from_str(line).unwrap();
-        let text = query["query"].as_str().unwrap();
-        let ((lc, lo), (rc, ro)) = both(&w, &url, &index, &[text, "--limit", "10"]);
-        assert_eq!(lc, rc, "{text}");
-        let ids = |out: &str| -> Vec<String> { hits(out).0.into_iter().map(|h| h.0).collect() };
-        let (local, remote) = (ids(&lo), ids(&ro));
-        total += 1;
-        identical += usize::from(local == remote);
-        if local.first() != remote.first() {
-            different_best.push(text.to_string());
+/// How the engine's top 10 compare with local search's over one set of queries.
+#[derive(Debug, Default)]
+struct Agreement {
+    queries: usize,
+    /// The same ten ids in the same order.
+    identical: usize,
+    /// The same first hit.
+    same_best: usize,
+    /// Queries whose top 10 differ, with both lists.
+    differing: Vec<(String, Vec<String>, Vec<String>)>,
+}
+
+impl Agreement {
+    fn say(&self, set: &str) {
+        use std::io::Write;
+        let percent = |n: usize| 100.0 * n as f64 / self.queries.max(1) as f64;
+        let _ = writeln!(
+            std::io::stderr(),
+            "{set}: {} queries, identical top-10 {} ({:.1}%), same top-1 {} ({:.1}%)",
+            self.queries,
+            self.identical,
+            percent(self.identical),
+            self.same_best,
+            percent(self.same_best)
+        );
+        for (query, local, remote) in self.differing.iter().take(5) {
+            let _ = writeln!(
+                std::io::stderr(),
+                "  {query}\n    local  {local:?}\n    engine {remote:?}"
+            );
         }
     }
-    use std::io::Write;
-    let _ = writeln!(
-        std::io::stderr(),
-        "dev queries: {identical} of {total} top-10 lists identical on the engine"
-    );
-    assert!(total >= 17, "{total}");
-    assert_eq!(different_best, Vec::<String>::new());
+}
+
+/// Every query of `queries` (JSON lines with a `query`), searched locally and on the engine.
+fn agreement(w: &Work, url: &str, index: &str, queries: &str) -> Agreement {
+    let ids = |out: &str| -> Vec<String> { hits(out).0.into_iter().map(|h| h.0).collect() };
+    let mut agreement = Agreement::default();
+    for line in queries.lines().filter(|l| !l.trim().is_empty()) {
+        let query: Value = serde_json::from_str(line).unwrap();
+        let text = query["query"].as_str().unwrap();
+        let ((lc, lo), (rc, ro)) = both(w, url, index, &[text, "--limit", "10"]);
+        assert_eq!(lc, rc, "{text}");
+        let (local, remote) = (ids(&lo), ids(&ro));
+        agreement.queries += 1;
+        agreement.same_best += usize::from(local.first() == remote.first());
+        if local == remote {
+            agreement.identical += 1;
+        } else {
+            agreement.differing.push((text.to_string(), local, remote));
+        }
+    }
+    agreement
+}
+
+/// Every dev set the repository holds, searched locally and on the engine: the 17 dev
+/// queries (`tests/fixtures/dev_queries.jsonl`) over the sample report and two gazette
+/// reports, and 194 DRCD dev questions over their 26 articles (`tests/fixtures/drcd`). The
+/// engine counts BM25's statistics as tantivy does (docs/SCALING.md, "Agreement of the two
+/// backends"); the figures are printed. Each set has its floor (share of identical top-10
+/// lists, share of equal first hits, in percent): the dev queries all identical (measured
+/// 17 of 17); DRCD questions 75% and 97% (measured on 500 questions: 84.6% and 99.6%;
+/// before the statistics were aligned, 20.2% and 98.4%), their remaining differences
+/// explained in docs/SCALING.md.
+#[test]
+fn every_dev_set_ranks_as_locally_on_the_engine() {
+    let Some(url) = engine() else { return };
+    let dev = corpus();
+    let drcd = Work::new();
+    for entry in std::fs::read_dir("tests/fixtures/drcd/reports").unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, drcd.corpus().join(path.file_name().unwrap())).unwrap();
+    }
+    let sets = [
+        (
+            "dev queries",
+            &dev,
+            "tests/fixtures/dev_queries.jsonl",
+            100,
+            100,
+        ),
+        (
+            "DRCD dev sample",
+            &drcd,
+            "tests/fixtures/drcd/questions.jsonl",
+            75,
+            97,
+        ),
+    ];
+    let mut short = Vec::new();
+    for (set, w, queries, identical, same_best) in sets {
+        let index = index_name("agree");
+        let _cleanup = Cleanup(format!("{url}/{index}"));
+        let (code, _, err) = w.run(&["index"]);
+        assert_eq!(code, 0, "{err}");
+        push(w, &url, &index, &[]);
+        let agreement = agreement(w, &url, &index, &std::fs::read_to_string(queries).unwrap());
+        agreement.say(set);
+        assert!(agreement.queries >= 17, "{set}: {}", agreement.queries);
+        if agreement.identical * 100 < agreement.queries * identical
+            || agreement.same_best * 100 < agreement.queries * same_best
+        {
+            short.push(set);
+        }
+    }
+    assert_eq!(short, Vec::<&str>::new());
 }
 
 /// A word's alternatives (`numbers.rs`, `alternatives`): the other calendar's year, a whole
@@ -527,8 +600,13 @@ fn since_pushes_changed_reports_and_replaces_their_passages() {
         hits(&ro).0.iter().map(|h| &h.0).collect::<Vec<_>>(),
         hits(&lo).0.iter().map(|h| &h.0).collect::<Vec<_>>()
     );
-    // Every passage id the engine holds is one the local index holds: none left behind.
-    let (_, count) = http("GET", &format!("{url}/{index}/_count"), None);
+    // Every passage id the engine holds is one the local index holds: none left behind
+    // (reports' stand-ins, which hold no `seq`, aside).
+    let (_, count) = http(
+        "POST",
+        &format!("{url}/{index}/_count"),
+        Some(r#"{"query": {"exists": {"field": "seq"}}}"#),
+    );
     let (_, reports, _) = w.run(&["reports", "--json"]);
     let local: u64 = reports
         .lines()

@@ -9,7 +9,9 @@ use anyhow::{Result, bail};
 use serde_json::{Value, json};
 
 use crate::corpus::{CorpusFile, Failure};
-use crate::export::{Document, Exported, bulk_action, documents};
+use crate::export::{
+    Document, Exported, bulk_action, documents, report_stand_in, stand_in_action, stand_in_id,
+};
 
 use super::{Engine, reason, retryable};
 
@@ -62,7 +64,9 @@ pub fn push(
         if !pushed.created_index {
             // Passages the report no longer has (its text changed) go; the others are
             // overwritten under their unchanged ids.
-            let current: HashSet<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+            let stand_in = stand_in_id(&file.id);
+            let mut current: HashSet<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+            current.insert(&stand_in);
             let stale: Vec<String> = engine
                 .report_ids(&file.id)?
                 .into_iter()
@@ -81,6 +85,7 @@ pub fn push(
                 send(engine, &mut batch, &mut pushed)?;
             }
         }
+        batch.add_stand_in(&engine.index, &file.id);
         progress.report_done(n);
         Ok(())
     })?;
@@ -107,9 +112,18 @@ pub fn encode(value: &str) -> String {
 /// Bulk lines waiting to be sent, with the passage id of each item.
 #[derive(Default)]
 struct Batch {
-    /// (passage id, action and document lines).
-    items: Vec<(String, String)>,
+    items: Vec<Item>,
     bytes: usize,
+}
+
+/// One bulk item.
+struct Item {
+    /// The passage id (or the report stand-in's).
+    id: String,
+    /// Action and document lines.
+    lines: String,
+    /// A report's stand-in, not counted as a passage indexed.
+    stand_in: bool,
 }
 
 impl Batch {
@@ -120,8 +134,27 @@ impl Batch {
             serde_json::to_string(doc)?
         );
         self.bytes += lines.len();
-        self.items.push((doc.id.clone(), lines));
+        self.items.push(Item {
+            id: doc.id.clone(),
+            lines,
+            stand_in: false,
+        });
         Ok(())
+    }
+
+    /// The stand-in of a report's own document (see [`report_stand_in`]).
+    fn add_stand_in(&mut self, index: &str, report: &str) {
+        let lines = format!(
+            "{}\n{}\n",
+            stand_in_action(index, report),
+            report_stand_in(report)
+        );
+        self.bytes += lines.len();
+        self.items.push(Item {
+            id: stand_in_id(report),
+            lines,
+            stand_in: true,
+        });
     }
 
     /// A passage the engine must forget.
@@ -131,7 +164,11 @@ impl Batch {
             json!({"delete": {"_index": index, "_id": id, "routing": report}})
         );
         self.bytes += line.len();
-        self.items.push((id.to_string(), line));
+        self.items.push(Item {
+            id: id.to_string(),
+            lines: line,
+            stand_in: false,
+        });
     }
 
     fn full(&self) -> bool {
@@ -148,7 +185,7 @@ fn send(engine: &Engine, batch: &mut Batch, pushed: &mut Pushed) -> Result<()> {
         if items.is_empty() {
             return Ok(());
         }
-        let body: String = items.iter().map(|(_, lines)| lines.as_str()).collect();
+        let body: String = items.iter().map(|item| item.lines.as_str()).collect();
         let answer = engine.ok("POST", "/_bulk", Some(&body))?;
         let results = answer
             .get("items")
@@ -161,7 +198,7 @@ fn send(engine: &Engine, batch: &mut Batch, pushed: &mut Pushed) -> Result<()> {
             );
         };
         let mut again = Vec::new();
-        for ((id, lines), result) in items.into_iter().zip(results) {
+        for (item, result) in items.into_iter().zip(results) {
             let (result, deleting) = match (result.get("index"), result.get("delete")) {
                 (Some(r), _) => (r, false),
                 (None, Some(r)) => (r, true),
@@ -171,15 +208,15 @@ fn send(engine: &Engine, batch: &mut Batch, pushed: &mut Pushed) -> Result<()> {
             if deleting && (status == 404 || (200..300).contains(&status)) {
                 // Gone already or now.
             } else if (200..300).contains(&status) {
-                pushed.indexed += 1;
+                pushed.indexed += usize::from(!item.stand_in);
             } else if retryable(status) && attempt < ITEM_ATTEMPTS {
-                again.push((id, lines));
+                again.push(item);
             } else {
                 let why = result
                     .get("error")
                     .map(|e| reason(&json!({"error": e})))
                     .unwrap_or_else(|| format!("HTTP {status}"));
-                pushed.refused.push(Failure::new(id, why));
+                pushed.refused.push(Failure::new(item.id, why));
             }
         }
         items = again;

@@ -17,7 +17,9 @@ use crate::analysis::analyzer::{Folded, gram_terms, is_significant, query_pieces
 use crate::analysis::numerals::spellings;
 use crate::analysis::synonyms::Synonyms;
 use crate::export::preanalyzed;
-use crate::search::clauses::{CONTEXT_WEIGHT, WHOLE_WORD_BODY_PER_IDF, WHOLE_WORD_CONTEXT_PER_IDF};
+use crate::search::clauses::{
+    CONTEXT_WEIGHT, TOGETHER_PER_IDF, WHOLE_WORD_BODY_PER_IDF, WHOLE_WORD_CONTEXT_PER_IDF,
+};
 use crate::search::plan::{
     MAX_TITLED_REPORTS, MAX_WORD_CHARS, OTHER_SPELLING, TITLE_QUERY_BONUS, TITLE_WORD_PER_IDF,
     alternatives, dictionary_parts, idf, is_one_han_char, matched_without_positions,
@@ -195,6 +197,44 @@ pub struct EnginePlan {
     title_bonus: bool,
     /// A question's linking bigrams, scored by their BM25 (see `search::plan::question_words`).
     pub links: Vec<String>,
+    /// Neighbouring words of a question held together: their run (pre-analysed), whether it
+    /// is matched without positions, and its bonus per unit (see [`together`]).
+    pub together: Vec<(String, bool, f32)>,
+}
+
+/// Two neighbouring words of a question and the two as typed together.
+pub type Pair = (String, String, String);
+
+/// The text-field terms whose frequencies [`together`] needs.
+pub fn together_terms(neighbours: &[Pair]) -> Vec<(String, String)> {
+    neighbours
+        .iter()
+        .flat_map(|(_, _, both)| one_per_position(gram_terms(&Folded::new(both))))
+        .map(|t| (BODY_GRAMS.to_string(), t.text))
+        .collect()
+}
+
+/// Neighbouring words of a question found next to each other, as locally
+/// (`Searching::together`): the bigrams the two make together, beyond those each makes alone,
+/// earn a bonus in proportion to their idf.
+pub fn together(neighbours: &[Pair], stats: &Stats) -> anyhow::Result<Vec<(String, bool, f32)>> {
+    let weight = |text: &str| -> f32 {
+        one_per_position(gram_terms(&Folded::new(text)))
+            .iter()
+            .map(|t| idf(stats.doc_freq(BODY_GRAMS, &t.text), stats.docs))
+            .sum()
+    };
+    let mut out = Vec::new();
+    for (first, second, both) in neighbours {
+        let extra = weight(both) - weight(first) - weight(second);
+        let grams = one_per_position(gram_terms(&Folded::new(both)));
+        if grams.is_empty() || extra <= 0.0 {
+            continue;
+        }
+        let common = grams.len() > 1 && matched_without_positions(&grams, stats)?;
+        out.push((preanalyzed(&grams), common, extra));
+    }
+    Ok(out)
 }
 
 impl EnginePlan {
@@ -341,6 +381,7 @@ pub fn plan(
         opening: Vec::new(),
         title_bonus: positive > 1,
         links: Vec::new(),
+        together: Vec::new(),
     })
 }
 
@@ -666,6 +707,13 @@ pub fn build(request: &Request, plan: &EnginePlan, scope: Scope) -> Option<Value
     if let Some((first, _)) = plan.openings() {
         scoring.push(constant(first, TITLE_QUERY_BONUS));
     }
+    scoring.extend(plan.together.iter().map(|(run, common, extra)| {
+        let held = match common {
+            true => all_terms(BODY_GRAMS, run, 1.0),
+            false => phrase(BODY_GRAMS, run, 1.0),
+        };
+        constant(held, TOGETHER_PER_IDF * extra)
+    }));
     scoring.extend(
         plan.links
             .iter()

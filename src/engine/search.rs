@@ -18,7 +18,8 @@ use crate::search::{Facets, Hit, Level, Outcome, QueryWord, Request, parse_query
 use super::Engine;
 use super::push::encode;
 use super::query::{
-    EnginePlan, Scope, Stats, build, held_whole, needed, plan, sentence_pieces, title_key,
+    EnginePlan, Pair, Scope, Stats, build, held_whole, needed, plan, sentence_pieces, title_key,
+    together, together_terms,
 };
 use crate::search::plan::MAX_TITLE_CANDIDATES;
 
@@ -121,10 +122,6 @@ impl Engine {
             filters.insert(format!("t{i}"), json!({"term": {field.as_str(): term}}));
         }
         let mut aggs = Map::new();
-        aggs.insert(
-            "reports".into(),
-            json!({"cardinality": {"field": "report", "precision_threshold": 40000}}),
-        );
         if !filters.is_empty() {
             aggs.insert("df".into(), json!({"filters": {"filters": filters}}));
         }
@@ -139,9 +136,9 @@ impl Engine {
         let body = json!({"size": 0, "track_total_hits": true, "aggs": aggs});
         let answer = self.search_body(&body, None)?;
         let count = |v: Option<&Value>| v.and_then(Value::as_u64).unwrap_or(0);
-        let reports = count(answer.pointer("/aggregations/reports/value"));
+        // Passages and reports' stand-ins: the local index's documents.
         let mut stats = Stats {
-            docs: total(&answer) + reports,
+            docs: total(&answer),
             ..Stats::default()
         };
         for (i, (field, term)) in list.iter().enumerate() {
@@ -158,7 +155,8 @@ impl Engine {
     /// The query's words, a sentence cut into its content words.
     /// With them, a question's linking bigrams, and the words cut from a question that are
     /// held only where the index holds them alone (common single characters).
-    fn words(&self, query: &str) -> Result<(Vec<QueryWord>, Vec<String>, Vec<String>)> {
+    #[allow(clippy::type_complexity)]
+    fn words(&self, query: &str) -> Result<(Vec<QueryWord>, Vec<String>, Vec<String>, Vec<Pair>)> {
         let typed = parse_query(query);
         // A long word some passage or report title holds whole is a name, not a sentence.
         let mut names = BTreeSet::new();
@@ -189,16 +187,28 @@ impl Engine {
         let mut words = Vec::new();
         let mut links = Vec::new();
         let mut asked = Vec::new();
+        let mut neighbours = Vec::new();
         for word in typed {
             if !is_question(&word) {
                 words.push(word);
                 continue;
             }
             let (parts, word_links) = question_words(&word.text, &stats)?;
+            links.extend(word_links);
+            // Content words next to each other in the question, as locally (`Searching::plan`).
+            for pair in parts.windows(2) {
+                if pair[0].2 == pair[1].1 {
+                    neighbours.push((
+                        word.text[pair[0].1..pair[0].2].to_string(),
+                        word.text[pair[1].1..pair[1].2].to_string(),
+                        word.text[pair[0].1..pair[1].2].to_string(),
+                    ));
+                }
+            }
             if parts.is_empty() {
                 words.push(word);
+                continue;
             }
-            links.extend(word_links);
             for (text, _, _) in &parts {
                 if !lone_char_is_rare(text, &stats)? {
                     asked.push(text.clone());
@@ -218,15 +228,17 @@ impl Engine {
         words.truncate(MAX_QUERY_WORDS);
         links.sort();
         links.dedup();
-        Ok((words, links, asked))
+        Ok((words, links, asked, neighbours))
     }
 
     /// Plans the query against the engine's statistics.
     pub fn plan(&self, query: &str) -> Result<EnginePlan> {
-        let (words, links, asked) = self.words(query)?;
-        let (terms, titles) = needed(&words, &self.synonyms);
+        let (words, links, asked, neighbours) = self.words(query)?;
+        let (mut terms, titles) = needed(&words, &self.synonyms);
+        terms.extend(together_terms(&neighbours));
         let stats = self.stats(&terms, &titles)?;
         let mut plan = plan(words, &stats, &self.synonyms)?;
+        plan.together = together(&neighbours, &stats)?;
         plan.links = links;
         plan.held_alone(&asked);
         plan.opening = self.titled_openings(query)?;

@@ -3,13 +3,14 @@
 
 use jieba_rs::Jieba;
 use serde::Serialize;
+use serde_json::{Value, json};
 
 use crate::analysis::analyzer::{Folded, gram_terms, is_significant, word_terms};
 use crate::index::{kind_prior, passage_key};
 use crate::report::parse::Kind;
 use crate::report::passage::Passage;
 
-use super::preanalyzed;
+use super::{EMPTY_FIELD, EMPTY_POSITION, STACK, preanalyzed};
 
 /// The engine document of a passage. Field names are the mapping's (see
 /// [`super::index_definition`]).
@@ -77,6 +78,57 @@ pub fn significant_text(text: &str) -> String {
         .collect()
 }
 
+/// A scored field's pre-analysed text, [`EMPTY_FIELD`] when it holds no term.
+fn scored(text: String) -> String {
+    match text.is_empty() {
+        true => EMPTY_FIELD.to_string(),
+        false => text,
+    }
+}
+
+/// The word field as the local index holds it: its terms without frequencies (tantivy's
+/// `Basic` record option: every term counts once in BM25) in a field of the same length. Each
+/// distinct term once, then [`EMPTY_FIELD`] for every other token, so that Lucene's BM25 reads
+/// a frequency of 1 and the field's true length. The word field has no positions to keep.
+fn once_each(text: &str) -> String {
+    let mut seen = std::collections::HashSet::new();
+    let mut out: Vec<&str> = Vec::new();
+    let mut padding = 0;
+    for term in text
+        .split(' ')
+        .filter(|t| *t != EMPTY_POSITION)
+        .flat_map(|t| t.split(STACK))
+        .filter(|t| !t.is_empty())
+    {
+        match seen.insert(term) {
+            true => out.push(term),
+            false => padding += 1,
+        }
+    }
+    out.extend(std::iter::repeat_n(EMPTY_FIELD, padding));
+    out.join(" ")
+}
+
+/// The `_id` of a report's stand-in document (see [`report_stand_in`]); passage ids never
+/// end so (`#` and a kind letter and hex digits).
+pub fn stand_in_id(report: &str) -> String {
+    format!("{report}#report")
+}
+
+/// The stand-in of a report's own document in the local index: it holds [`EMPTY_FIELD`] in
+/// each scored field and nothing else, so that the engine's BM25 counts the documents and
+/// average field lengths as tantivy does (docs/SCALING.md, agreement of the two backends).
+/// No query matches it.
+pub fn report_stand_in(report: &str) -> Value {
+    json!({
+        "id": stand_in_id(report),
+        "report": report,
+        "body_words": EMPTY_FIELD,
+        "body_grams": EMPTY_FIELD,
+        "context_grams": EMPTY_FIELD,
+    })
+}
+
 /// The document of `passage`, whose report has this organisation.
 pub fn passage_document(jieba: &Jieba, passage: &Passage, organisation: Option<&str>) -> Document {
     let body = Folded::new(&passage.text);
@@ -112,9 +164,9 @@ pub fn passage_document(jieba: &Jieba, passage: &Passage, organisation: Option<&
         ocr: passage.ocr,
         key: engine_key(&passage.report, passage.seq),
         prior: kind_prior(passage.kind) as f32 / 100.0,
-        body_words: preanalyzed(&word_terms(jieba, &body)),
-        body_grams: preanalyzed(&gram_terms(&body)),
-        context_grams: preanalyzed(&gram_terms(&context)),
+        body_words: scored(once_each(&preanalyzed(&word_terms(jieba, &body)))),
+        body_grams: scored(preanalyzed(&gram_terms(&body))),
+        context_grams: scored(preanalyzed(&gram_terms(&context))),
         frame_grams: preanalyzed(&gram_terms(&Folded::new(&passage.frame()))),
         title_grams: preanalyzed(&gram_terms(&title)),
     }
@@ -123,6 +175,13 @@ pub fn passage_document(jieba: &Jieba, passage: &Passage, organisation: Option<&
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_terms_count_once_in_a_field_of_the_same_length() {
+        assert_eq!(once_each("a|b c _ a b|d"), "a b c d __ __");
+        assert_eq!(scored(once_each("")), EMPTY_FIELD);
+        assert_eq!(scored("x _ y".into()), "x _ y");
+    }
 
     #[test]
     fn keys_keep_the_local_order() {

@@ -25,12 +25,17 @@ use crate::corpus::{CorpusFile, Failure, scan};
 use crate::ingest::ingest_bytes;
 use crate::report::passage::passages;
 
-pub use document::{Document, passage_document};
+pub use document::{Document, passage_document, report_stand_in, stand_in_id};
 
 /// Name of the analyzer that splits pre-analysed text back into terms.
 pub const PREANALYZED: &str = "baogao_preanalyzed";
 /// Marks a position that holds no term.
 pub const EMPTY_POSITION: &str = "_";
+/// The one term of a scored field (text, context) that would hold none, and of a report's
+/// stand-in: Lucene's BM25 counts a field's documents and average length over the documents
+/// that hold a term of it, tantivy's over all documents; with it both count the same
+/// documents. No query asks for it.
+pub const EMPTY_FIELD: &str = "__";
 /// Joins the terms that share a position.
 pub const STACK: char = '|';
 
@@ -162,7 +167,7 @@ pub fn index_definition(shards: u32, replicas: u32) -> Value {
 }
 
 /// Version of the document layout ([`Document`] and [`index_definition`]).
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The exported index as `index_definition` would create it, read back from the engine:
 /// refuses one made by another analyzer or layout.
@@ -273,7 +278,13 @@ pub fn bulk_action(index_name: &str, doc: &Document) -> Value {
     json!({"index": {"_index": index_name, "_id": doc.id, "routing": doc.report}})
 }
 
-/// Writes the `_bulk` NDJSON of `files` (one action line and one document line per passage)
+/// The `_bulk` action line of a report's stand-in ([`report_stand_in`]), routed with its
+/// passages.
+pub fn stand_in_action(index_name: &str, report: &str) -> Value {
+    json!({"index": {"_index": index_name, "_id": stand_in_id(report), "routing": report}})
+}
+
+/// Writes the `_bulk` NDJSON of `files` (one action line and one document line per passage, then the report's stand-in)
 /// to `out`, one report at a time; `progress` hears of each report done.
 pub fn write_bulk(
     files: &[CorpusFile],
@@ -281,13 +292,17 @@ pub fn write_bulk(
     out: &mut dyn std::io::Write,
     progress: &mut dyn FnMut(usize),
 ) -> Result<Exported> {
-    documents(files, |_, docs| {
+    documents(files, |file, docs| {
         for doc in &docs {
             serde_json::to_writer(&mut *out, &bulk_action(index_name, doc))?;
             out.write_all(b"\n")?;
             serde_json::to_writer(&mut *out, doc)?;
             out.write_all(b"\n")?;
         }
+        serde_json::to_writer(&mut *out, &stand_in_action(index_name, &file.id))?;
+        out.write_all(b"\n")?;
+        serde_json::to_writer(&mut *out, &report_stand_in(&file.id))?;
+        out.write_all(b"\n")?;
         progress(docs.len());
         Ok(())
     })

@@ -33,7 +33,7 @@ pub(crate) const WHOLE_WORD_CONTEXT_PER_IDF: f32 = 1.0;
 /// Bonus for neighbouring words of a question held together, per unit of the idf of the
 /// bigrams they make together: those bigrams count as BM25 would count them in a passage
 /// holding them once or twice, not as a word held whole.
-const TOGETHER_PER_IDF: f32 = 2.0;
+pub(crate) const TOGETHER_PER_IDF: f32 = 2.0;
 /// Weight of BM25 on the passage's context relative to its text.
 pub(crate) const CONTEXT_WEIGHT: f32 = 0.2;
 
