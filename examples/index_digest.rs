@@ -56,14 +56,10 @@ fn main() -> Result<()> {
             let mut value: serde_json::Value = serde_json::from_str(json)?;
             // A report document has its id; a passage its report and place in it (its own
             // id is stored only where it is not the one derived from its text).
-            let is_report = value.get("seq").is_none();
+            let is_report = value.get("q").is_none();
             let id = match value["id"].as_str() {
                 Some(id) if is_report => id.to_string(),
-                _ => format!(
-                    "{}#{}",
-                    value["report"].as_str().context("report")?,
-                    value["seq"]
-                ),
+                _ => format!("{}#{}", value["r"].as_str().context("report")?, value["q"]),
             };
             if is_report && let Some(map) = value.as_object_mut() {
                 map.remove("added");
