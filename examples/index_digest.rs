@@ -32,7 +32,7 @@ fn main() -> Result<()> {
         .into();
     let index = Index::open_in_dir(&dir)?;
     let schema = index.schema();
-    let payload = schema.get_field("payload")?;
+    let payload = schema.get_field("stored")?;
     let reader = index.reader()?;
     let searcher = reader.searcher();
     let segments = searcher.segment_readers();
@@ -54,8 +54,13 @@ fn main() -> Result<()> {
                 .and_then(|v| v.as_str())
                 .context("payload")?;
             let mut value: serde_json::Value = serde_json::from_str(json)?;
-            let id = value["id"].as_str().context("id")?.to_string();
-            let is_report = !id.contains('#');
+            // A report document has its id; a passage its report and place in it (its own
+            // id is stored only where it is not the one derived from its text).
+            let is_report = value.get("q").is_none();
+            let id = match value["id"].as_str() {
+                Some(id) if is_report => id.to_string(),
+                _ => format!("{}#{}", value["r"].as_str().context("report")?, value["q"]),
+            };
             if is_report && let Some(map) = value.as_object_mut() {
                 map.remove("added");
             }
