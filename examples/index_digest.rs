@@ -32,7 +32,7 @@ fn main() -> Result<()> {
         .into();
     let index = Index::open_in_dir(&dir)?;
     let schema = index.schema();
-    let payload = schema.get_field("stored")?;
+    let payload = schema.get_field("record")?;
     let reader = index.reader()?;
     let searcher = reader.searcher();
     let segments = searcher.segment_readers();

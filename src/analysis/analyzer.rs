@@ -16,7 +16,6 @@
 //! a Han char beside a number is also a term of its own (第 and 條 of `依第3條規定`). Token
 //! offsets are byte offsets into the original text.
 
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use jieba_rs::Jieba;
@@ -45,20 +44,15 @@ pub fn jieba() -> Arc<Jieba> {
 /// Word terms of `text`: jieba words of Han runs, numbers, Latin words.
 pub fn word_terms(jieba: &Jieba, folded: &Folded) -> Vec<Term> {
     let mut out = Terms::default();
-    word_terms_into(jieba, folded, &mut out, None);
+    word_terms_into(jieba, folded, &mut out);
     out.to_terms()
 }
 
-pub(super) fn word_terms_into(
-    jieba: &Jieba,
-    folded: &Folded,
-    out: &mut Terms,
-    mut cuts: Option<&mut Cuts>,
-) {
+pub(super) fn word_terms_into(jieba: &Jieba, folded: &Folded, out: &mut Terms) {
     out.clear();
     for run in runs(&folded.chars) {
         match run.kind {
-            RunKind::Han => han_words(jieba, folded, run.start, run.end, out, cuts.as_deref_mut()),
+            RunKind::Han => han_words(jieba, folded, run.start, run.end, out),
             RunKind::Alnum => alnum_terms(folded, run.start, run.end, out),
         }
     }
@@ -114,76 +108,17 @@ pub(super) fn gram_terms_into(folded: &Folded, out: &mut Terms) {
 /// (it once allocated 4 GB on a 200 MB line), and real sentences are far shorter.
 const MAX_SEGMENT_CHARS: usize = 256;
 
-/// jieba's search-mode cuts of the Han pieces an analyzer met lately, so that a piece met
-/// again (a gazette repeats its phrases, headings and agency names passage after passage)
-/// is looked up instead of cut again. A cut depends on the piece alone, so the terms are
-/// the same either way. Bounded: it starts afresh when it holds [`Cuts::MAX_WORDS`] words.
-#[derive(Clone, Default)]
-pub struct Cuts {
-    /// Piece → its words, a range of `words`.
-    pieces: HashMap<Box<str>, (u32, u32)>,
-    /// Each word's char range and byte range in its piece (a piece holds at most
-    /// [`MAX_SEGMENT_CHARS`] chars, so u16 suffices).
-    words: Vec<[u16; 4]>,
-}
-
-impl Cuts {
-    /// Words kept before starting afresh: 8 bytes each, plus a key per piece, ~10 MiB in
-    /// all per analyzer (one per writer thread).
-    const MAX_WORDS: usize = 1 << 19;
-
-    /// The words of `piece` as (char start, char end, byte start, byte end), cut by jieba
-    /// the first time.
-    fn cut(&mut self, jieba: &Jieba, piece: &str) -> &[[u16; 4]] {
-        if let Some(&(from, to)) = self.pieces.get(piece) {
-            return &self.words[from as usize..to as usize];
-        }
-        if self.words.len() >= Self::MAX_WORDS {
-            self.pieces.clear();
-            self.words.clear();
-        }
-        let from = self.words.len();
-        self.words.extend(
-            jieba
-                .cut_for_search(piece, false)
-                .into_iter()
-                .map(|t| [t.start, t.end, t.byte_start, t.byte_end].map(|n| n as u16)),
-        );
-        let to = self.words.len();
-        self.pieces.insert(piece.into(), (from as u32, to as u32));
-        &self.words[from..to]
-    }
-}
-
-fn han_words(
-    jieba: &Jieba,
-    folded: &Folded,
-    start: usize,
-    end: usize,
-    out: &mut Terms,
-    mut cuts: Option<&mut Cuts>,
-) {
+fn han_words(jieba: &Jieba, folded: &Folded, start: usize, end: usize, out: &mut Terms) {
     let mut piece = std::mem::take(&mut out.scratch);
     let mut from = start;
     while from < end {
         let to = (from + MAX_SEGMENT_CHARS).min(end);
         piece.clear();
         piece.extend(&folded.chars[from..to]);
-        match cuts.as_deref_mut() {
-            Some(cuts) => {
-                for &[cs, ce, bs, be] in cuts.cut(jieba, &piece) {
-                    let s = from + cs as usize;
-                    let e = from + ce as usize;
-                    out.push_str(&piece[bs as usize..be as usize], folded.positions[s], s, e);
-                }
-            }
-            None => {
-                for token in jieba.cut_for_search(&piece, false) {
-                    let s = from + token.start;
-                    let e = from + token.end;
-                    out.push_str(token.word, folded.positions[s], s, e);
-                }
-            }
+        for token in jieba.cut_for_search(&piece, false) {
+            let s = from + token.start;
+            let e = from + token.end;
+            out.push_str(token.word, folded.positions[s], s, e);
         }
         from = to;
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use jieba_rs::Jieba;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-use super::analyzer::{Cuts, gram_terms_into, word_terms_into};
+use super::analyzer::{gram_terms_into, word_terms_into};
 use super::terms::Terms;
 use super::units::Folded;
 
@@ -57,8 +57,6 @@ impl Scratch {
 pub struct WordTokenizer {
     jieba: Arc<Jieba>,
     scratch: Scratch,
-    /// Kept apart from `scratch`, which an outsized text resets.
-    cuts: Cuts,
 }
 
 impl WordTokenizer {
@@ -66,7 +64,6 @@ impl WordTokenizer {
         WordTokenizer {
             jieba,
             scratch: Scratch::default(),
-            cuts: Cuts::default(),
         }
     }
 }
@@ -116,7 +113,7 @@ impl Tokenizer for WordTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> TermTokenStream<'a> {
         self.scratch.fold(text);
         let Scratch { folded, terms, .. } = &mut self.scratch;
-        word_terms_into(&self.jieba, folded, terms, Some(&mut self.cuts));
+        word_terms_into(&self.jieba, folded, terms);
         self.scratch.stream()
     }
 }
