@@ -108,7 +108,7 @@ impl ReportRuns {
                 from = 0;
             }
             previous = Some(key);
-            from += self.by_key[from..].partition_point(|&(k, _)| k < key);
+            from += first_at_least(&self.by_key[from..], key);
             for &(_, run) in self.by_key[from..].iter().take_while(|&&(k, _)| k == key) {
                 ranges.push((self.starts[run as usize], self.end(run as usize)));
             }
@@ -126,6 +126,24 @@ impl ReportRuns {
             ranges: ranges.into(),
             cursor: 0,
         }
+    }
+}
+
+/// The index of the first entry of `sorted` whose key is `key` or more (`sorted.len()`:
+/// none). Probes 1, 2, 4, … entries ahead before a binary search of the last span: the next
+/// title key is usually a few entries on, and a binary search of the whole array from there
+/// was a chain of a dozen dependent loads per key (three times the hash map it replaced).
+fn first_at_least(sorted: &[(u64, u32)], key: u64) -> usize {
+    let mut low = 0;
+    let mut step = 1;
+    loop {
+        let probe = low + step - 1;
+        if probe >= sorted.len() || sorted[probe].0 >= key {
+            let end = probe.min(sorted.len());
+            return low + sorted[low..end].partition_point(|&(k, _)| k < key);
+        }
+        low = probe + 1;
+        step *= 2;
     }
 }
 
@@ -241,6 +259,16 @@ mod tests {
             );
         }
         assert_eq!(runs.key_at(&mut cursor, 13), 0);
+    }
+
+    #[test]
+    fn the_first_key_at_least_is_found_from_anywhere() {
+        let sorted: Vec<(u64, u32)> = (0..40).map(|i| (i / 3 * 2, i as u32)).collect();
+        for key in 0..30 {
+            let expected = sorted.partition_point(|&(k, _)| k < key);
+            assert_eq!(first_at_least(&sorted, key), expected, "key {key}");
+        }
+        assert_eq!(first_at_least(&[], 5), 0);
     }
 
     #[test]
