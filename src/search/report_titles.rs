@@ -75,3 +75,49 @@ pub fn significant(text: &str) -> String {
         .filter(|c| is_significant(*c))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::index::Store;
+    use crate::search::plan::TITLE_QUERY_BONUS;
+    use crate::search::{Request, Searching};
+
+    #[test]
+    fn a_title_typed_whole_finds_its_opening_passage_again_from_the_kept_title() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir(&corpus).unwrap();
+        std::fs::write(
+            corpus.join("a.txt"),
+            "標題：湖山水庫運用要點\n\n第一段說明湖山水庫。\n\n第二段談運用要點。\n",
+        )
+        .unwrap();
+        std::fs::write(
+            corpus.join("b.txt"),
+            "標題：其他報告\n\n引述湖山水庫運用要點的段落。\n",
+        )
+        .unwrap();
+        let index = dir.path().join("index");
+        crate::corpus::update(&index, &corpus, false, &crate::corpus::Quiet).unwrap();
+        let store = Store::open_for_search(&index).unwrap();
+        let searcher = store.reader().unwrap().searcher();
+        let searching = Searching::new(&store, &searcher);
+        let first = |query: &str| {
+            let outcome = searching
+                .run(&Request {
+                    query: query.into(),
+                    limit: 1,
+                    ..Default::default()
+                })
+                .unwrap();
+            let hit = &outcome.hits[0];
+            (hit.passage.title.clone(), hit.score)
+        };
+        // The second search compares the query with the title kept by the first.
+        for _ in 0..2 {
+            let (title, score) = first("「湖山水庫運用要點」");
+            assert_eq!(title, "湖山水庫運用要點");
+            assert!(score >= TITLE_QUERY_BONUS, "{score}");
+        }
+    }
+}
