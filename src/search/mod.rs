@@ -27,6 +27,7 @@ pub mod locate;
 pub mod plan;
 pub mod query;
 pub mod report_runs;
+pub mod report_titles;
 pub mod request;
 pub mod run;
 pub mod snippet;

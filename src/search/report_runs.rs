@@ -15,7 +15,6 @@
 //! than a one-off search from the command line gains. A search over a segment without runs
 //! reads the key column as before, with the same results.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tantivy::index::SegmentId;
@@ -30,8 +29,10 @@ pub struct ReportRuns {
     starts: Vec<DocId>,
     /// The report key of each run (see [`crate::index::report_key`]).
     keys: Vec<u64>,
-    /// The runs of each report key, ascending.
-    by_key: HashMap<u64, Vec<u32>>,
+    /// (report key, run) of every run, ascending: the runs of a few hundred keys are found
+    /// by searching forward in it, in cache-friendly steps (a hash map of the keys was a
+    /// cache miss or two per key, per segment and level).
+    by_key: Vec<(u64, u32)>,
     max_doc: DocId,
 }
 
@@ -40,21 +41,26 @@ impl ReportRuns {
     pub fn build(segment: &SegmentReader) -> ReportRuns {
         let column = KeyColumn::open(segment);
         let max_doc = segment.max_doc();
+        ReportRuns::of_keys(
+            max_doc,
+            (0..max_doc).map(|doc| report_key_of(column.get(doc))),
+        )
+    }
+
+    /// The runs of documents `0..max_doc` whose report keys are `keys`, in document order.
+    fn of_keys(max_doc: DocId, keys: impl Iterator<Item = u64>) -> ReportRuns {
         let mut runs = ReportRuns {
             max_doc,
             ..ReportRuns::default()
         };
-        for doc in 0..max_doc {
-            let key = report_key_of(column.get(doc));
+        for (doc, key) in keys.enumerate() {
             if runs.keys.last() != Some(&key) {
-                runs.by_key
-                    .entry(key)
-                    .or_default()
-                    .push(runs.starts.len() as u32);
-                runs.starts.push(doc);
+                runs.by_key.push((key, runs.starts.len() as u32));
+                runs.starts.push(doc as DocId);
                 runs.keys.push(key);
             }
         }
+        runs.by_key.sort_unstable();
         runs
     }
 
@@ -93,12 +99,20 @@ impl ReportRuns {
 
     /// The documents of the reports `keys`, as ascending disjoint ranges.
     pub fn ranges(&self, keys: &[u64]) -> Ranges {
-        let mut ranges: Vec<(DocId, DocId)> = keys
-            .iter()
-            .filter_map(|key| self.by_key.get(key))
-            .flatten()
-            .map(|&run| (self.starts[run as usize], self.end(run as usize)))
-            .collect();
+        let mut ranges: Vec<(DocId, DocId)> = Vec::new();
+        // Keys come sorted (a plan's title keys): each is searched for after the previous.
+        let mut from = 0;
+        let mut previous = None;
+        for &key in keys {
+            if previous.is_some_and(|p| key < p) {
+                from = 0;
+            }
+            previous = Some(key);
+            from += first_at_least(&self.by_key[from..], key);
+            for &(_, run) in self.by_key[from..].iter().take_while(|&&(k, _)| k == key) {
+                ranges.push((self.starts[run as usize], self.end(run as usize)));
+            }
+        }
         ranges.sort_unstable();
         // Runs never overlap; adjacent ones (two titled reports in a row) merge.
         ranges.dedup_by(|later, kept| {
@@ -108,14 +122,36 @@ impl ReportRuns {
             }
             joined
         });
-        Ranges { ranges, cursor: 0 }
+        Ranges {
+            ranges: ranges.into(),
+            cursor: 0,
+        }
+    }
+}
+
+/// The index of the first entry of `sorted` whose key is `key` or more (`sorted.len()`:
+/// none). Probes 1, 2, 4, … entries ahead before a binary search of the last span: the next
+/// title key is usually a few entries on, and a binary search of the whole array from there
+/// was a chain of a dozen dependent loads per key (three times the hash map it replaced).
+fn first_at_least(sorted: &[(u64, u32)], key: u64) -> usize {
+    let mut low = 0;
+    let mut step = 1;
+    loop {
+        let probe = low + step - 1;
+        if probe >= sorted.len() || sorted[probe].0 >= key {
+            let end = probe.min(sorted.len());
+            return low + sorted[low..end].partition_point(|&(k, _)| k < key);
+        }
+        low = probe + 1;
+        step *= 2;
     }
 }
 
 /// Ascending disjoint ranges `[start, end)` of documents, read forward.
 #[derive(Debug, Clone, Default)]
 pub struct Ranges {
-    ranges: Vec<(DocId, DocId)>,
+    /// Shared by the copies a scorer reads at its own pace (leapfrog and match level).
+    ranges: Arc<[(DocId, DocId)]>,
     /// No range before this one ends after the documents asked so far.
     cursor: usize,
 }
@@ -202,21 +238,7 @@ mod tests {
     use super::*;
 
     fn runs(keys: &[u64]) -> ReportRuns {
-        let mut runs = ReportRuns {
-            max_doc: keys.len() as DocId,
-            ..ReportRuns::default()
-        };
-        for (doc, &key) in keys.iter().enumerate() {
-            if runs.keys.last() != Some(&key) {
-                runs.by_key
-                    .entry(key)
-                    .or_default()
-                    .push(runs.starts.len() as u32);
-                runs.starts.push(doc as DocId);
-                runs.keys.push(key);
-            }
-        }
-        runs
+        ReportRuns::of_keys(keys.len() as DocId, keys.iter().copied())
     }
 
     #[test]
@@ -240,12 +262,26 @@ mod tests {
     }
 
     #[test]
+    fn the_first_key_at_least_is_found_from_anywhere() {
+        let sorted: Vec<(u64, u32)> = (0..40).map(|i| (i / 3 * 2, i as u32)).collect();
+        for key in 0..30 {
+            let expected = sorted.partition_point(|&(k, _)| k < key);
+            assert_eq!(first_at_least(&sorted, key), expected, "key {key}");
+        }
+        assert_eq!(first_at_least(&[], 5), 0);
+    }
+
+    #[test]
     fn ranges_cover_the_documents_of_the_keys_asked() {
         let keys = [5, 5, 7, 7, 7, 5, 9, 9, 3, 3, 3, 3, 1];
         let runs = runs(&keys);
         let mut ranges = runs.ranges(&[5, 9, 4]);
         let held: Vec<DocId> = (0..14).filter(|&doc| ranges.contains(doc)).collect();
         assert_eq!(held, [0, 1, 5, 6, 7]);
+        // Sorted keys as a plan gives them, and keys of no run between them.
+        let mut ranges = runs.ranges(&[0, 1, 2, 3, 6, 7, 8, 9, 10]);
+        let held: Vec<DocId> = (0..14).filter(|&doc| ranges.contains(doc)).collect();
+        assert_eq!(held, [2, 3, 4, 6, 7, 8, 9, 10, 11, 12]);
         let mut ranges = runs.ranges(&[5, 9]);
         assert_eq!(ranges.next_from(2), 5);
         assert_eq!(ranges.next_from(6), 6);

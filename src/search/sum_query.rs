@@ -158,7 +158,7 @@ impl Query for SumQuery {
             required: filter(&self.required)?,
             excluded: filter(&self.excluded)?,
             required_words: self.required_words.clone(),
-            title_keys: self.title_keys.clone(),
+            title_keys: self.title_keys.clone().into(),
             report_bonuses: self.report_bonuses.clone(),
             place_bonuses: self.place_bonuses.clone(),
         }))
@@ -186,7 +186,8 @@ struct SumWeight {
     required: Option<Box<dyn Weight>>,
     excluded: Option<Box<dyn Weight>>,
     required_words: Vec<usize>,
-    title_keys: Vec<Vec<u64>>,
+    /// Shared with each segment's scorer.
+    title_keys: Arc<[Vec<u64>]>,
     report_bonuses: Vec<(u64, Score)>,
     place_bonuses: Vec<Score>,
 }
@@ -368,7 +369,7 @@ struct SumScorer {
     /// The clauses holding each word.
     all_words: Vec<Vec<usize>>,
     /// See [`SumQuery::title_keys`].
-    title_keys: Vec<Vec<u64>>,
+    title_keys: Arc<[Vec<u64>]>,
     /// Clauses any of which makes a candidate, unless `every_word`.
     generators: Vec<usize>,
     required: Option<Box<dyn Scorer>>,

@@ -9,8 +9,8 @@ use tantivy::schema::IndexRecordOption;
 
 use super::{Opening, Plan};
 use crate::analysis::analyzer::{Folded, is_significant};
-use crate::search::Searching;
 use crate::search::sum_query::ReportKeys;
+use crate::search::{Searching, report_titles};
 
 // RANKING.md: the report's title
 /// Bonus for each query word found in the title of the passage's report, per unit of the
@@ -55,18 +55,11 @@ impl Searching<'_> {
         let mut keys = Vec::new();
         let mut openings: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for address in found {
-            let Ok(doc) = self.searcher.doc::<tantivy::TantivyDocument>(address) else {
+            // Read from the doc store once per segment, then kept (see `report_titles`).
+            let Some(info) = report_titles::of(self.store, self.searcher, address) else {
                 continue;
             };
-            let Ok(info) = self.store.payload::<crate::index::ReportInfo>(&doc) else {
-                continue;
-            };
-            let title: String = Folded::new(&info.title)
-                .chars
-                .into_iter()
-                .filter(|c| is_significant(*c))
-                .collect();
-            if title != key {
+            if info.key != key {
                 continue;
             }
             keys.push(crate::index::report_key(&info.id));
