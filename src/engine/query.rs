@@ -13,7 +13,9 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 
 use crate::export::preanalyzed;
-use crate::search::plan::outline::{Matched, Outline, OutlineWord, Token, tokens};
+use crate::search::plan::outline::{
+    Holding, LevelRule, Matched, Outline, OutlineWord, Token, tokens,
+};
 use crate::search::plan::{StatField, Statistics};
 use crate::search::{Level, Request};
 
@@ -148,12 +150,6 @@ impl EnginePlan {
             .filter_map(|w| Some((w.word.text.as_str(), w.held()?)))
             .collect()
     }
-}
-
-/// Which passages a query finds (as `clauses::Scope`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    Level(Level),
 }
 
 /// Filters of a request, as engine clauses; `None` when one can match nothing.
@@ -403,8 +399,10 @@ impl EngineWord {
     }
 }
 
-/// The engine query of one scope; `None` when it can match nothing.
-pub fn build(request: &Request, plan: &EnginePlan, scope: Scope) -> Option<Value> {
+/// The engine query of one match level (its conditions: [`LevelRule`]); `None` when it can
+/// match nothing.
+pub fn build(request: &Request, plan: &EnginePlan, level: Level) -> Option<Value> {
+    let rule = LevelRule::of(level);
     let mut filter: Vec<Value> = filters(request)?;
     let mut must_not: Vec<Value> = Vec::new();
     let mut scoring: Vec<Value> = Vec::new();
@@ -423,7 +421,7 @@ pub fn build(request: &Request, plan: &EnginePlan, scope: Scope) -> Option<Value
                 held.extend(openings.as_ref().map(|(first, _)| first.clone()));
                 filter.push(any_of(held));
             }
-            None if word.word.required || scope == Scope::Level(Level::All) => return None,
+            None if word.word.required || rule.every.is_some() => return None,
             _ => {}
         }
         word.scoring(&mut scoring);
@@ -462,28 +460,24 @@ pub fn build(request: &Request, plan: &EnginePlan, scope: Scope) -> Option<Value
             .iter()
             .map(|link| json!({"term": {BODY_GRAMS: {"value": link}}})),
     );
-    match scope {
-        Scope::Level(Level::All) => {
-            if held.is_empty() {
-                return None;
-            }
-            filter.push(any_of(held));
-            filter.extend(held_for_level);
-        }
-        Scope::Level(Level::Some) => {
-            if held.is_empty() {
-                return None;
-            }
-            filter.push(any_of(held));
-            must_not.push(json!({"bool": {"filter": held_for_level}}));
-        }
-        Scope::Level(Level::Partial) => {
-            if pieces.is_empty() {
-                return None;
-            }
-            filter.push(any_of(pieces));
-            must_not.extend(held);
-        }
+    let holding = |h: Holding| match h {
+        Holding::Whole => &held,
+        Holding::ForLevel => &held_for_level,
+        Holding::Piece => &pieces,
+    };
+    let some = holding(rule.some);
+    if some.is_empty() {
+        return None;
+    }
+    filter.push(any_of(some.clone()));
+    if let Some(every) = rule.every {
+        filter.extend(holding(every).iter().cloned());
+    }
+    if let Some(not_every) = rule.not_every {
+        must_not.push(json!({"bool": {"filter": holding(not_every)}}));
+    }
+    if let Some(none) = rule.none {
+        must_not.extend(holding(none).iter().cloned());
     }
     let boolean = json!({"bool": {
         "filter": filter,
@@ -540,7 +534,7 @@ mod tests {
         let plan = plan(vec![word("雙城論壇")], &s);
         let w = &plan.words[0];
         assert_eq!(w.typed.as_deref(), Some("双城 城论 论坛"));
-        let query = build(&Request::default(), &plan, Scope::Level(Level::All)).unwrap();
+        let query = build(&Request::default(), &plan, Level::All).unwrap();
         let text = query.to_string();
         assert!(text.contains("match_phrase"), "{text}");
         let bonus =
@@ -567,7 +561,7 @@ mod tests {
         );
         let plan = plan(vec![word("雙城論壇")], &s);
         assert_eq!(plan.words[0].word.matched, Matched::AllTerms);
-        let query = build(&Request::default(), &plan, Scope::Level(Level::All))
+        let query = build(&Request::default(), &plan, Level::All)
             .unwrap()
             .to_string();
         assert!(!query.contains("match_phrase"), "{query}");
@@ -586,14 +580,14 @@ mod tests {
         words[2].excluded = true;
         let plan = plan(words, &s);
         assert_eq!(plan.levels(), &[Level::All, Level::Some, Level::Partial]);
-        let some = build(&Request::default(), &plan, Scope::Level(Level::Some)).unwrap();
+        let some = build(&Request::default(), &plan, Level::Some).unwrap();
         let must_not = &some["function_score"]["query"]["bool"]["must_not"];
         // The excluded word, and passages holding every word (the `all` level).
         assert_eq!(must_not.as_array().unwrap().len(), 2, "{must_not}");
         assert!(must_not.to_string().contains("北京"), "{must_not}");
         // A word with nothing to match empties the `all` level.
         let blank = super::tests::plan(vec![word("臺北"), word("，")], &stats(10, &[]));
-        assert!(build(&Request::default(), &blank, Scope::Level(Level::All)).is_none());
+        assert!(build(&Request::default(), &blank, Level::All).is_none());
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::search::{Facets, Hit, Level, Outcome, Request, parse_query};
 
 use super::Engine;
 use super::push::encode;
-use super::query::{EnginePlan, Scope, Stats, build, held_whole, phrase_text, stat_field};
+use super::query::{EnginePlan, Stats, build, held_whole, phrase_text, stat_field};
 
 /// Most buckets of one facet (reports at national scale are many; the rest are few).
 const FACET_BUCKETS: usize = 65_536;
@@ -235,7 +235,7 @@ impl Engine {
             if read.matched >= budget {
                 return Ok(read);
             }
-            let Some(query) = build(request, plan, Scope::Level(level)) else {
+            let Some(query) = build(request, plan, level) else {
                 continue;
             };
             let mut body = json!({

@@ -293,6 +293,57 @@ impl OutlineWord {
     }
 }
 
+/// How a word is held, as a level's conditions read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holding {
+    /// Whole, in the passage's text (any spelling) or context.
+    Whole,
+    /// Whole, or by the passage's report title where the word is [`OutlineWord::titled`].
+    ForLevel,
+    /// By a dictionary part that is a partial match ([`Part::partial`]).
+    Piece,
+}
+
+// RANKING.md: match level first
+/// The passages of one match level, as conditions on how the positive words are held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LevelRule {
+    /// Some word is held so (no word can be: the level is empty).
+    pub some: Holding,
+    /// Every word is held so (a word with nothing to match empties the level).
+    pub every: Option<Holding>,
+    /// Not every word is held so.
+    pub not_every: Option<Holding>,
+    /// No word is held so.
+    pub none: Option<Holding>,
+}
+
+impl LevelRule {
+    pub fn of(level: Level) -> Self {
+        let rule = LevelRule {
+            some: Holding::Whole,
+            every: None,
+            not_every: None,
+            none: None,
+        };
+        match level {
+            Level::All => LevelRule {
+                every: Some(Holding::ForLevel),
+                ..rule
+            },
+            Level::Some => LevelRule {
+                not_every: Some(Holding::ForLevel),
+                ..rule
+            },
+            Level::Partial => LevelRule {
+                some: Holding::Piece,
+                none: Some(Holding::Whole),
+                ..rule
+            },
+        }
+    }
+}
+
 /// Everything one search needs to know about its query, for any executor.
 #[derive(Debug, Clone)]
 pub struct Outline {
