@@ -10,10 +10,11 @@
 //!         corpus/ ◀──── corpus (update, add, remove) ────▶ index/ (tantivy)
 //!
 //! read:   query ─ search::query ─▶ words ─ search::plan (cut, rules, weights, levels) ─┬▶
-//!           local:  analysed words ─ clauses ─▶ one tantivy query per match level ─ run ─▶
-//!                   ranked hits (sum_query scores, top orders)
+//!           local:  analysed words ─ clauses ─▶ one tantivy query per match level
+//!                   (sum_query scores, top orders)
 //!           engine: plan::outline (neutral) ─ engine::query ─▶ one OpenSearch query per
-//!                   level ─ engine::search ─▶ ranked hits
+//!                   match level (engine::search runs it)
+//!         ─ search::levels (one loop: levels in order, page, repeats) ─▶ ranked hits
 //!         ─ snippet ─▶ Outcome ─ cli::output ─▶ stdout (plain or JSON Lines)
 //! ```
 //!

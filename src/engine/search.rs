@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 
 use crate::report::parse::Kind;
 use crate::report::passage::{Passage, same_text_key};
+use crate::search::levels::{Read, read_levels, read_page};
 use crate::search::plan::StatField;
 use crate::search::plan::outline::{
     TitleProbe, Token, cut, is_question, needed, outline, question_statistics,
@@ -43,7 +44,7 @@ const DISPLAY_FIELDS: &[&str] = &[
 ];
 
 /// A match: its level, its score and the passage.
-type Ranked = (Level, f32, Passage);
+type Ranked = crate::search::levels::Ranked<Passage>;
 
 impl Engine {
     /// `_search` on the index with global term statistics (as one local index has).
@@ -225,27 +226,21 @@ impl Engine {
         plan: &EnginePlan,
         routing: Option<&str>,
         budget: usize,
-    ) -> Result<Read> {
-        let mut read = Read {
-            facets: request.facets.then(Facets::default),
-            ..Read::default()
-        };
+    ) -> Result<Read<Passage, Facets>> {
         let terms = |field: &str| json!({"terms": {"field": field, "size": FACET_BUCKETS}});
-        for &level in plan.levels() {
-            if read.matched >= budget {
-                return Ok(read);
-            }
+        let facets = request.facets.then(Facets::default);
+        read_levels(plan.levels(), budget, facets, |level, wanted, facets| {
             let Some(query) = build(request, plan, level) else {
-                continue;
+                return Ok(None);
             };
             let mut body = json!({
                 "query": query,
-                "size": budget - read.matched,
+                "size": wanted,
                 "track_total_hits": true,
                 "sort": [{"_score": "desc"}, {"key": "asc"}],
                 "_source": DISPLAY_FIELDS,
             });
-            if read.facets.is_some() {
+            if facets.is_some() {
                 body["aggs"] = json!({
                     "kind": terms("kind"),
                     "report": terms("report"),
@@ -260,17 +255,16 @@ impl Engine {
                 .and_then(Value::as_array)
                 .cloned()
                 .unwrap_or_default();
+            let mut top = Vec::with_capacity(hits.len());
             for hit in hits {
                 let score = hit.get("_score").and_then(Value::as_f64).unwrap_or(0.0) as f32;
-                read.ranked.push((level, score, passage(&hit)?));
+                top.push((score, passage(&hit)?));
             }
-            read.matched += total(&answer) as usize;
-            if let Some(facets) = read.facets.as_mut() {
+            if let Some(facets) = facets {
                 add_buckets(facets, &answer);
             }
-        }
-        read.complete = read.ranked.len() == read.matched;
-        Ok(read)
+            Ok(Some((top, total(&answer) as usize)))
+        })
     }
 
     // RANKING.md: partial hits name what they miss
@@ -353,20 +347,18 @@ impl Engine {
         };
         // Repeats of a passage already ranked are folded into it, as local search does
         // (there by the `same_text` column, here by the same key of the returned text).
-        let mut budget = wanted;
-        let (ranked, total, facets) = loop {
-            let read = self.ranked(request, &plan, routing, budget)?;
-            let mut seen = std::collections::HashSet::new();
-            let kept: Vec<Ranked> = read
-                .ranked
-                .into_iter()
-                .filter(|(_, _, p)| seen.insert((p.report.clone(), same_text_key(&p.text))))
-                .collect();
-            if kept.len() >= wanted || read.complete {
-                break (kept, read.matched, read.facets);
-            }
-            budget = budget.saturating_mul(2);
-        };
+        let (ranked, total, facets) = read_page(
+            wanted,
+            wanted,
+            |budget| self.ranked(request, &plan, routing, budget),
+            |ranked| {
+                let mut seen = std::collections::HashSet::new();
+                ranked
+                    .into_iter()
+                    .filter(|(_, _, p)| seen.insert((p.report.clone(), same_text_key(&p.text))))
+                    .collect()
+            },
+        )?;
         let marked = plan.marked();
         let best = ranked.first().map(|(level, _, _)| *level);
         let page: Vec<Ranked> = ranked.into_iter().skip(offset).take(limit).collect();
@@ -399,16 +391,6 @@ impl Engine {
             suggestion,
         })
     }
-}
-
-/// What [`Engine::ranked`] read: the matches kept, how many the levels read hold, whether
-/// that is all of them, and the facets of those levels when asked.
-#[derive(Default)]
-struct Read {
-    ranked: Vec<Ranked>,
-    matched: usize,
-    complete: bool,
-    facets: Option<Facets>,
 }
 
 /// Adds one level's terms-aggregation buckets to the facets counted so far.
