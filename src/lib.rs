@@ -9,9 +9,13 @@
 //!                                                                ▼ jieba words, bigrams)
 //!         corpus/ ◀──── corpus (update, add, remove) ────▶ index/ (tantivy)
 //!
-//! read:   query ─ search::query ─▶ words ─ plan ─▶ analysed words ─ clauses ─▶ one query
-//!         per match level ─ run ─▶ ranked hits (sum_query scores, top orders) ─ snippet ─▶
-//!         Outcome ─ cli::output ─▶ stdout (plain or JSON Lines)
+//! read:   query ─ search::query ─▶ words ─ search::plan (cut, rules, weights, levels) ─┬▶
+//!           local:  analysed words ─ clauses ─▶ one tantivy query per match level
+//!                   (sum_query scores, top orders)
+//!           engine: plan::outline (neutral) ─ engine::query ─▶ one OpenSearch query per
+//!                   match level (engine::search runs it)
+//!         ─ search::levels (one loop: levels in order, page, repeats) ─▶ ranked hits
+//!         ─ snippet ─▶ Outcome ─ cli::output ─▶ stdout (plain or JSON Lines)
 //! ```
 //!
 //! [`ingest`] bytes → text, [`report`] text → report model and passages, [`analysis`] text →
@@ -23,7 +27,8 @@
 //!
 //! Scaling out: [`export`] turns the corpus into an OpenSearch index definition and `_bulk`
 //! documents whose text fields carry baogao's analysis pre-analysed; [`engine`] pushes them
-//! and searches the engine with the local ranking rules.
+//! and runs the search plan's [`search::plan::outline::Outline`] on the engine: the
+//! rules and weights are the plan's, the engine only writes them as OpenSearch JSON.
 
 pub mod analysis;
 pub mod cli;

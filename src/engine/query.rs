@@ -1,32 +1,23 @@
-//! The engine's query plan: query words and document frequencies asked of the engine → one
-//! OpenSearch query per match level, following local search's rules (see `src/search/`):
-//! a word held whole earns 4 × its idf in the text, 3.5 × in the context, plus BM25; its
-//! dictionary parts their BM25; its other spellings (numbers, calendars, synonyms, variants,
-//! chosen by local search's `searched_spellings`) 0.9 of the typed one's bonus; a report
-//! title holding it 2 × its idf; the kind's prior
-//! multiplies the sum; levels all, some, partial.
+//! The engine's queries: the backend-neutral plan ([`Outline`], made by `src/search/plan/`
+//! with the engine's frequencies) → one OpenSearch query per match level. Every rule and
+//! weight is the outline's; here each of its clauses is written as JSON: a word's tokens as
+//! a pre-analysed phrase (or all terms present, or a constant-score pattern of the terms
+//! holding one character), its bonuses as `constant_score` clauses, BM25 factors as boosts,
+//! and the kind's prior multiplying the sum.
 //!
 //! Everything here is pure: [`Stats`] holds what was asked of the engine, so the queries
 //! are tested without one.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use crate::analysis::analyzer::{Folded, gram_terms, is_significant, query_pieces};
-use crate::analysis::numerals::spellings;
-use crate::analysis::synonyms::Synonyms;
 use crate::export::preanalyzed;
-use crate::search::clauses::{
-    CONTEXT_WEIGHT, TOGETHER_PER_IDF, WHOLE_WORD_BODY_PER_IDF, WHOLE_WORD_CONTEXT_PER_IDF,
+use crate::search::plan::outline::{
+    Holding, LevelRule, Matched, Outline, OutlineWord, Token, tokens,
 };
-use crate::search::plan::{
-    MAX_TITLED_REPORTS, MAX_WORD_CHARS, OTHER_SPELLING, TITLE_QUERY_BONUS, TITLE_WORD_PER_IDF,
-    alternatives, dictionary_parts, idf, is_one_han_char, matched_without_positions,
-    one_per_position, searched_spellings,
-};
-use crate::search::plan::{StatField, Statistics, levels};
-use crate::search::{Level, QueryWord, Request};
+use crate::search::plan::{StatField, Statistics};
+use crate::search::{Level, Request};
 
 /// Field names of the exported documents.
 const BODY_WORDS: &str = "body_words";
@@ -35,211 +26,92 @@ const CONTEXT_GRAMS: &str = "context_grams";
 const FRAME_GRAMS: &str = "frame_grams";
 const TITLE_GRAMS: &str = "title_grams";
 
+/// The engine field holding a field whose frequencies the plan reads.
+pub fn stat_field(field: StatField) -> &'static str {
+    match field {
+        StatField::BodyWords => BODY_WORDS,
+        StatField::BodyGrams => BODY_GRAMS,
+    }
+}
+
 /// Document frequencies the plan needs, as counted by the engine.
 #[derive(Debug, Default, Clone)]
 pub struct Stats {
     /// Documents, counted as the local index counts them (passages plus one per report).
     pub docs: u64,
     /// (field, term) → documents holding it.
-    pub doc_freqs: HashMap<(String, String), u64>,
-    /// Query word (folded, significant chars) → reports whose title holds it.
+    pub doc_freqs: HashMap<(StatField, String), u64>,
+    /// Query word key → reports whose title holds it.
     pub titled_reports: HashMap<String, u64>,
-}
-
-impl Stats {
-    pub fn doc_freq(&self, field: &str, term: &str) -> u64 {
-        self.doc_freqs
-            .get(&(field.to_string(), term.to_string()))
-            .copied()
-            .unwrap_or(0)
-    }
 }
 
 /// The plan's rules read the engine's frequencies as they read the local index's. Asking
 /// the engine is where an error can happen, and it propagates there (`EngineSearch::stats`);
-/// the terms asked are every term the rules read (see [`needed`]), so a term missing from
-/// the answer is one no document holds.
+/// the terms asked are every term the rules read (`plan::outline::needed`), so a term
+/// missing from the answer is one no document holds.
 impl Statistics for Stats {
     fn docs(&self) -> u64 {
         self.docs
     }
 
     fn doc_freq(&self, field: StatField, term: &str) -> anyhow::Result<u64> {
-        let field = match field {
-            StatField::BodyWords => BODY_WORDS,
-            StatField::BodyGrams => BODY_GRAMS,
-        };
-        Ok(Stats::doc_freq(self, field, term))
+        Ok(self
+            .doc_freqs
+            .get(&(field, term.to_string()))
+            .copied()
+            .unwrap_or(0))
     }
 }
 
-/// The significant chars of a folded word: how the word field would hold it as one term.
-fn key_of(folded: &Folded) -> String {
-    folded
-        .chars
-        .iter()
-        .filter(|c| is_significant(**c))
-        .collect()
+/// A pre-analysed phrase of tokens, as the engine's fields take it.
+pub fn phrase_text(tokens: &[Token]) -> String {
+    preanalyzed(tokens)
 }
 
-/// Terms whose frequencies the plan of `words` needs (field, term), and the words whose
-/// titled reports it needs (word key → its pre-analysed phrase).
-pub fn needed(
-    words: &[QueryWord],
-    synonyms: &Synonyms,
-) -> (BTreeSet<(String, String)>, BTreeMap<String, String>) {
-    let mut terms = BTreeSet::new();
-    let mut titles = BTreeMap::new();
-    let mut add = |field: &str, term: String| {
-        terms.insert((field.to_string(), term));
-    };
-    for word in words {
-        let folded = Folded::new(&word.text);
-        let key = key_of(&folded);
-        if key.is_empty() {
-            continue;
-        }
-        add(BODY_WORDS, key.clone());
-        for t in one_per_position(gram_terms(&folded)) {
-            add(BODY_GRAMS, t.text);
-        }
-        let others = spellings(&folded.chars);
-        for spelling in others.iter().chain(&alternatives(&word.text, synonyms)) {
-            for t in one_per_position(gram_terms(&Folded::new(spelling))) {
-                add(BODY_GRAMS, t.text);
-            }
-        }
-        for text in part_candidates(&folded) {
-            add(BODY_WORDS, text);
-        }
-        let grams = one_per_position(gram_terms(&folded));
-        if !grams.is_empty() {
-            titles.insert(key, preanalyzed(&grams));
-        }
-    }
-    (terms, titles)
-}
-
-/// Every piece of a word that may be a dictionary word: substrings of its Han runs of two to
-/// eight chars, its single chars, and its alphanumeric terms.
-fn part_candidates(folded: &Folded) -> Vec<String> {
-    let mut out = han_pieces(folded);
-    out.extend(query_pieces(folded).1.into_iter().map(|t| t.text));
-    out
-}
-
-/// Substrings of a sentence's Han runs, up to eight chars, whose frequencies its cut into
-/// content words needs.
-pub fn sentence_pieces(text: &str) -> Vec<String> {
-    han_pieces(&Folded::new(text))
-}
-
-/// Substrings of a word's Han runs, of one to eight chars.
-fn han_pieces(folded: &Folded) -> Vec<String> {
-    let (han_runs, _) = query_pieces(folded);
-    let mut out = Vec::new();
-    for (start, end) in han_runs {
-        let chars = &folded.chars[start..end];
-        for len in 1..=chars.len().min(MAX_WORD_CHARS) {
-            for i in 0..=chars.len() - len {
-                out.push(chars[i..i + len].iter().collect());
-            }
-        }
-    }
-    out
-}
-
-/// A query word, planned.
+/// A query word of the outline, with its tokens written as the engine reads them.
 #[derive(Debug, Clone)]
 pub struct EngineWord {
-    pub text: String,
-    pub required: bool,
-    pub excluded: bool,
+    pub word: OutlineWord,
     /// Pre-analysed phrase of the word as typed; `None` when it has nothing to match.
     typed: Option<String>,
-    /// Matched as all terms present rather than a phrase (every bigram is common).
-    common: bool,
-    /// The one Han character of a one-character word: held wherever it stands (see
-    /// `Searching::one_char`), as a constant-score pattern of the terms holding it.
-    one_char: Option<char>,
-    /// Other spellings it is searched as (numbers, calendars, synonyms, variants: see
-    /// `searched_spellings`), each with its BM25 factor.
+    /// Its other spellings, pre-analysed, each with its BM25 factor.
     others: Vec<(String, f32)>,
-    rarity: f32,
-    run_factor: f32,
-    /// Dictionary parts: term, whether holding it is a partial match.
-    parts: Vec<(String, bool)>,
-    /// Report titles holding it count for the match level.
-    titled: bool,
-    /// Marked in snippets.
-    pub marked: Vec<String>,
 }
 
-/// A text's significant folded chars (how a query is compared with a report's title), and
-/// its pre-analysed bigrams; `None` under two chars.
-pub fn title_key(text: &str) -> Option<(String, String)> {
-    let key = key_of(&Folded::new(text));
-    if key.chars().count() < 2 {
-        return None;
-    }
-    let grams = one_per_position(gram_terms(&Folded::new(&key)));
-    Some((key, preanalyzed(&grams)))
-}
-
-/// A planned query.
+/// A planned query, as the engine runs it.
 #[derive(Debug, Clone)]
 pub struct EnginePlan {
     pub words: Vec<EngineWord>,
     /// Reports whose title the whole query equals: their opening passages come first, as
     /// full matches (RANKING.md: a title typed whole).
     pub opening: Vec<String>,
-    /// Title bonuses apply (more than one positive word).
-    title_bonus: bool,
-    /// A question's linking bigrams, scored by their BM25 (see `search::plan::question_words`).
-    pub links: Vec<String>,
-    /// Neighbouring words of a question held together: their run (pre-analysed), whether it
-    /// is matched without positions, and its bonus per unit (see [`together`]).
-    pub together: Vec<(String, bool, f32)>,
-}
-
-/// Two neighbouring words of a question and the two as typed together.
-pub type Pair = (String, String, String);
-
-/// The text-field terms whose frequencies [`together`] needs.
-pub fn together_terms(neighbours: &[Pair]) -> Vec<(String, String)> {
-    neighbours
-        .iter()
-        .flat_map(|(_, _, both)| one_per_position(gram_terms(&Folded::new(both))))
-        .map(|t| (BODY_GRAMS.to_string(), t.text))
-        .collect()
-}
-
-/// Neighbouring words of a question found next to each other, as locally
-/// (`Searching::together`): the bigrams the two make together, beyond those each makes alone,
-/// earn a bonus in proportion to their idf.
-pub fn together(neighbours: &[Pair], stats: &Stats) -> anyhow::Result<Vec<(String, bool, f32)>> {
-    let weight = |text: &str| -> f32 {
-        one_per_position(gram_terms(&Folded::new(text)))
-            .iter()
-            .map(|t| idf(stats.doc_freq(BODY_GRAMS, &t.text), stats.docs))
-            .sum()
-    };
-    let mut out = Vec::new();
-    for (first, second, both) in neighbours {
-        let extra = weight(both) - weight(first) - weight(second);
-        let grams = one_per_position(gram_terms(&Folded::new(both)));
-        if grams.is_empty() || extra <= 0.0 {
-            continue;
-        }
-        let common = grams.len() > 1 && matched_without_positions(&grams, stats)?;
-        out.push((preanalyzed(&grams), common, extra));
-    }
-    Ok(out)
+    pub outline: Outline,
 }
 
 impl EnginePlan {
+    pub fn new(outline: Outline, opening: Vec<String>) -> Self {
+        let words = outline
+            .words
+            .iter()
+            .map(|w| EngineWord {
+                typed: w.matchable().then(|| preanalyzed(&w.tokens)),
+                others: w
+                    .others
+                    .iter()
+                    .map(|(t, fair)| (preanalyzed(t), *fair))
+                    .collect(),
+                word: w.clone(),
+            })
+            .collect();
+        Self {
+            words,
+            opening,
+            outline,
+        }
+    }
+
     pub fn positive(&self) -> impl Iterator<Item = &EngineWord> {
-        self.words.iter().filter(|w| !w.excluded)
+        self.words.iter().filter(|w| !w.word.excluded)
     }
 
     /// The opening passages of [`Self::opening`], and the reports' passages.
@@ -253,23 +125,13 @@ impl EnginePlan {
     }
 
     /// What snippets mark.
-    pub fn marked(&self) -> Vec<String> {
-        self.positive().flat_map(|w| w.marked.clone()).collect()
-    }
-
-    /// Common one-character words cut from a question (`asked`) are held where the index
-    /// holds the character alone, as locally (`Searching::alone`), not wherever it stands.
-    pub fn held_alone(&mut self, asked: &[String]) {
-        for word in &mut self.words {
-            if asked.contains(&word.text) {
-                word.one_char = None;
-            }
-        }
+    pub fn marked(&self) -> &[String] {
+        &self.outline.marked
     }
 
     /// The levels to read, in order.
     pub fn levels(&self) -> &'static [Level] {
-        levels(self.positive().count())
+        self.outline.levels()
     }
 
     /// Each positive word with something to match, and the query of documents holding it
@@ -277,7 +139,7 @@ impl EnginePlan {
     /// does not match misses the word, as locally (`Searching::missing`).
     pub fn held_by_word(&self) -> Vec<(&str, Value)> {
         self.positive()
-            .filter_map(|w| Some((w.text.as_str(), w.held_for_level()?)))
+            .filter_map(|w| Some((w.word.text.as_str(), w.held_for_level()?)))
             .collect()
     }
 
@@ -285,110 +147,9 @@ impl EnginePlan {
     /// whole in their text or context (locally `clauses::anywhere`), which did-you-mean asks.
     pub fn anywhere_by_word(&self) -> Vec<(&str, Value)> {
         self.positive()
-            .filter_map(|w| Some((w.text.as_str(), w.held()?)))
+            .filter_map(|w| Some((w.word.text.as_str(), w.held()?)))
             .collect()
     }
-}
-
-/// Plans `words` with the engine's `stats`, as `src/search/plan/` plans them locally, by
-/// the same rules (read through [`Statistics`]).
-pub fn plan(
-    words: Vec<QueryWord>,
-    stats: &Stats,
-    synonyms: &Synonyms,
-) -> anyhow::Result<EnginePlan> {
-    let docs = stats.docs;
-    let sum_idf = |terms: &[crate::analysis::analyzer::Term]| -> f32 {
-        terms
-            .iter()
-            .map(|t| idf(stats.doc_freq(BODY_GRAMS, &t.text), docs))
-            .sum()
-    };
-    let positive = words.iter().filter(|w| !w.excluded).count();
-    let planned = words
-        .into_iter()
-        .map(|w| {
-            let folded = Folded::new(&w.text);
-            let key = key_of(&folded);
-            let grams = one_per_position(gram_terms(&folded));
-            let typed = (!grams.is_empty()).then(|| preanalyzed(&grams));
-            let as_word = stats.doc_freq(BODY_WORDS, &key);
-            let df = if as_word > 0 {
-                as_word
-            } else {
-                grams
-                    .iter()
-                    .map(|t| stats.doc_freq(BODY_GRAMS, &t.text))
-                    .min()
-                    .unwrap_or(0)
-            };
-            let rarity = idf(df, docs);
-            let common = grams.len() > 1 && matched_without_positions(&grams, stats)?;
-            let typed_weight = sum_idf(&grams);
-            let run_factor = if typed_weight > 0.0 {
-                rarity / typed_weight
-            } else {
-                1.0
-            };
-            let others = searched_spellings(&w.text, &folded, synonyms, stats)?
-                .iter()
-                .filter_map(|s| {
-                    let terms = one_per_position(gram_terms(&Folded::new(s)));
-                    if terms.is_empty() {
-                        return None;
-                    }
-                    let weight = sum_idf(&terms);
-                    let fair = OTHER_SPELLING * typed_weight / weight.max(typed_weight);
-                    Some((preanalyzed(&terms), fair))
-                })
-                .collect();
-            let parts = if w.excluded {
-                Vec::new()
-            } else {
-                dictionary_parts(&folded, &key, stats)?
-            };
-            let titled = stats
-                .titled_reports
-                .get(&key)
-                .is_some_and(|&n| n > 0 && n as usize <= MAX_TITLED_REPORTS);
-            // Marked as locally: every spelling, searched or not, and every alternative.
-            let marked = std::iter::once(w.text.clone())
-                .chain(spellings(&folded.chars))
-                .chain(alternatives(&w.text, synonyms))
-                .collect();
-            let one_char = match grams.as_slice() {
-                [only] if is_one_han_char(&only.text) => only.text.chars().next(),
-                _ => None,
-            };
-            Ok(EngineWord {
-                text: w.text,
-                required: w.required,
-                excluded: w.excluded,
-                typed,
-                common,
-                one_char,
-                others,
-                rarity,
-                run_factor,
-                parts,
-                titled: titled && positive > 1,
-                marked,
-            })
-        })
-        .collect::<anyhow::Result<_>>()?;
-    Ok(EnginePlan {
-        words: planned,
-        opening: Vec::new(),
-        title_bonus: positive > 1,
-        links: Vec::new(),
-        together: Vec::new(),
-    })
-}
-
-/// Which passages a query finds (as `clauses::Scope`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    Level(Level),
 }
 
 /// Filters of a request, as engine clauses; `None` when one can match nothing.
@@ -448,7 +209,7 @@ fn all_terms(field: &str, text: &str, boost: f32) -> Value {
 /// Documents holding `text` whole: in a passage's text (as a phrase) or a report's title;
 /// `None` when it has nothing to match. See `Searching::is_held_whole`.
 pub fn held_whole(text: &str) -> Option<Value> {
-    let grams = one_per_position(gram_terms(&Folded::new(text)));
+    let grams = tokens(text);
     if grams.is_empty() {
         return None;
     }
@@ -462,37 +223,30 @@ pub fn held_whole(text: &str) -> Option<Value> {
 /// Passages whose text holds `text` (folded) as a phrase of its bigrams; `None` when it
 /// has nothing to match.
 pub fn in_text(text: &str) -> Option<Value> {
-    let grams = one_per_position(gram_terms(&Folded::new(text)));
+    let grams = tokens(text);
     (!grams.is_empty()).then(|| phrase(BODY_GRAMS, &preanalyzed(&grams), 1.0))
-}
-
-/// A term of the text field (a folded bigram).
-pub fn text_term(gram: &str) -> (String, String) {
-    (BODY_GRAMS.to_string(), gram.to_string())
 }
 
 /// The bonus of a passage whose place names every word, as locally (`SumQuery::place_bonuses`):
 /// its report's title holds some words (titled ones), its headings the others.
 fn place(plan: &EnginePlan) -> Option<Value> {
+    let bonus = plan.outline.place_bonus?;
     let words: Vec<&EngineWord> = plan.positive().filter(|w| w.typed.is_some()).collect();
-    if words.len() < 2 {
-        return None;
-    }
     let titles: Vec<Value> = words
         .iter()
-        .filter(|w| w.titled)
+        .filter(|w| w.word.titled)
         .filter_map(|w| w.title())
         .collect();
     if titles.is_empty() {
         return None;
     }
     // The headings must hold a word the title does not: a title holding every word names a
-    // report, not a place in it (RANKING.md: own text first).
+    // report, not a place in it.
     let placed: Vec<Value> = words
         .iter()
         .filter_map(|w| {
             let context = w.context(1.0)?;
-            Some(match (w.titled, w.title()) {
+            Some(match (w.word.titled, w.title()) {
                 (true, Some(title)) => json!({"bool": {"filter": [context], "must_not": [title]}}),
                 _ => context,
             })
@@ -501,15 +255,11 @@ fn place(plan: &EnginePlan) -> Option<Value> {
     let mut must = vec![any_of(titles), any_of(placed)];
     for word in &words {
         let mut held: Vec<Value> = word.context(1.0).into_iter().collect();
-        if word.titled {
+        if word.word.titled {
             held.extend(word.title());
         }
         must.push(any_of(held));
     }
-    let bonus: f32 = words
-        .iter()
-        .map(|w| WHOLE_WORD_BODY_PER_IDF * w.rarity)
-        .sum();
     Some(constant(json!({"bool": {"filter": must}}), bonus))
 }
 
@@ -530,12 +280,10 @@ impl EngineWord {
     /// The word's whole run in the text as typed (`boost` scales its BM25).
     fn body_typed(&self, boost: f32) -> Option<Value> {
         let typed = self.typed.as_deref()?;
-        if let Some(c) = self.one_char {
-            return Some(holding_char(BODY_GRAMS, c));
-        }
-        Some(match self.common {
-            true => all_terms(BODY_GRAMS, typed, boost),
-            false => phrase(BODY_GRAMS, typed, boost),
+        Some(match self.word.matched {
+            Matched::Char(c) => holding_char(BODY_GRAMS, c),
+            Matched::AllTerms => all_terms(BODY_GRAMS, typed, boost),
+            Matched::Phrase => phrase(BODY_GRAMS, typed, boost),
         })
     }
 
@@ -555,7 +303,7 @@ impl EngineWord {
     /// In the context, in any spelling.
     fn context(&self, boost: f32) -> Option<Value> {
         let typed = self.typed.as_deref()?;
-        if let Some(c) = self.one_char {
+        if let Matched::Char(c) = self.word.matched {
             return Some(holding_char(CONTEXT_GRAMS, c));
         }
         let mut clauses = vec![all_terms(CONTEXT_GRAMS, typed, boost)];
@@ -569,7 +317,7 @@ impl EngineWord {
 
     /// In the title of the passage's report.
     fn title(&self) -> Option<Value> {
-        if let Some(c) = self.one_char {
+        if let Matched::Char(c) = self.word.matched {
             return Some(holding_char(TITLE_GRAMS, c));
         }
         Some(all_terms(TITLE_GRAMS, self.typed.as_deref()?, 1.0))
@@ -586,7 +334,7 @@ impl EngineWord {
     /// Held for the level: by a clause, or by its report's title.
     fn held_for_level(&self) -> Option<Value> {
         let held = self.held()?;
-        match (self.titled, self.title()) {
+        match (self.word.titled, self.title()) {
             (true, Some(title)) => Some(any_of(vec![held, title])),
             _ => Some(held),
         }
@@ -604,7 +352,7 @@ impl EngineWord {
     /// In a table row's caption or column headers, in any spelling.
     fn frame(&self) -> Option<Value> {
         let typed = self.typed.as_deref()?;
-        if let Some(c) = self.one_char {
+        if let Matched::Char(c) = self.word.matched {
             return Some(holding_char(FRAME_GRAMS, c));
         }
         let mut clauses = vec![all_terms(FRAME_GRAMS, typed, 1.0)];
@@ -618,43 +366,43 @@ impl EngineWord {
 
     /// The scoring clauses of the word.
     fn scoring(&self, out: &mut Vec<Value>) {
+        let word = &self.word;
         // A one-character word's whole match has no BM25 of its own (its dictionary word,
         // a part, gives it), as locally.
-        let bm25 = self.run_factor;
-        if let Some(body) = self.body_typed(bm25) {
+        let bm25 = !matches!(word.matched, Matched::Char(_));
+        if let Some(body) = self.body_typed(word.bm25) {
             out.push(constant(
                 self.body_typed(1.0).unwrap_or(Value::Null),
-                WHOLE_WORD_BODY_PER_IDF * self.rarity,
+                word.body_bonus,
             ));
-            if self.one_char.is_none() {
+            if bm25 {
                 out.push(body);
             }
         }
         // Another spelling earns its share of the bonus and no BM25, as locally
         // (RANKING.md: typed spelling first).
         if let Some(others) = self.body_others(1.0) {
-            out.push(constant(
-                others,
-                WHOLE_WORD_BODY_PER_IDF * self.rarity * OTHER_SPELLING,
-            ));
+            out.push(constant(others, word.other_bonus));
         }
-        if let Some(context) = self.context(bm25 * (CONTEXT_WEIGHT + 1.0)) {
+        if let Some(context) = self.context(word.context_bm25) {
             out.push(constant(
                 self.context(1.0).unwrap_or(Value::Null),
-                WHOLE_WORD_CONTEXT_PER_IDF * self.rarity,
+                word.context_bonus,
             ));
-            if self.one_char.is_none() {
+            if bm25 {
                 out.push(context);
             }
         }
-        for (part, _) in &self.parts {
-            out.push(json!({"term": {BODY_WORDS: {"value": part}}}));
+        for part in &word.parts {
+            out.push(json!({"term": {BODY_WORDS: {"value": part.term}}}));
         }
     }
 }
 
-/// The engine query of one scope; `None` when it can match nothing.
-pub fn build(request: &Request, plan: &EnginePlan, scope: Scope) -> Option<Value> {
+/// The engine query of one match level (its conditions: [`LevelRule`]); `None` when it can
+/// match nothing.
+pub fn build(request: &Request, plan: &EnginePlan, level: Level) -> Option<Value> {
+    let rule = LevelRule::of(level);
     let mut filter: Vec<Value> = filters(request)?;
     let mut must_not: Vec<Value> = Vec::new();
     let mut scoring: Vec<Value> = Vec::new();
@@ -662,18 +410,18 @@ pub fn build(request: &Request, plan: &EnginePlan, scope: Scope) -> Option<Value
     let mut held_for_level: Vec<Value> = Vec::new();
     let mut pieces: Vec<Value> = Vec::new();
     for word in &plan.words {
-        if word.excluded {
+        if word.word.excluded {
             must_not.extend(word.held());
             continue;
         }
         let openings = plan.openings();
         match word.held() {
-            Some(_) if word.required => {
+            Some(_) if word.word.required => {
                 let mut held = vec![word.in_passage()?];
                 held.extend(openings.as_ref().map(|(first, _)| first.clone()));
                 filter.push(any_of(held));
             }
-            None if word.required || scope == Scope::Level(Level::All) => return None,
+            None if word.word.required || rule.every.is_some() => return None,
             _ => {}
         }
         word.scoring(&mut scoring);
@@ -692,55 +440,52 @@ pub fn build(request: &Request, plan: &EnginePlan, scope: Scope) -> Option<Value
             }
         }
         pieces.extend(
-            word.parts
+            word.word
+                .parts
                 .iter()
-                .filter(|(_, piece)| *piece)
-                .map(|(t, _)| json!({"term": {BODY_WORDS: t}})),
+                .filter(|part| part.partial)
+                .map(|part| json!({"term": {BODY_WORDS: part.term}})),
         );
-        if plan.title_bonus
-            && let Some(title) = word.title()
-        {
-            scoring.push(constant(title, TITLE_WORD_PER_IDF * word.rarity));
+        if let (Some(bonus), Some(title)) = (word.word.title_bonus, word.title()) {
+            scoring.push(constant(title, bonus));
         }
     }
     scoring.extend(place(plan));
     if let Some((first, _)) = plan.openings() {
-        scoring.push(constant(first, TITLE_QUERY_BONUS));
+        scoring.push(constant(first, plan.outline.opening_bonus));
     }
-    scoring.extend(plan.together.iter().map(|(run, common, extra)| {
-        let held = match common {
-            true => all_terms(BODY_GRAMS, run, 1.0),
-            false => phrase(BODY_GRAMS, run, 1.0),
+    scoring.extend(plan.outline.together.iter().map(|t| {
+        let run = preanalyzed(&t.tokens);
+        let held = match t.matched {
+            Matched::AllTerms => all_terms(BODY_GRAMS, &run, 1.0),
+            _ => phrase(BODY_GRAMS, &run, 1.0),
         };
-        constant(held, TOGETHER_PER_IDF * extra)
+        constant(held, t.bonus)
     }));
     scoring.extend(
-        plan.links
+        plan.outline
+            .links
             .iter()
             .map(|link| json!({"term": {BODY_GRAMS: {"value": link}}})),
     );
-    match scope {
-        Scope::Level(Level::All) => {
-            if held.is_empty() {
-                return None;
-            }
-            filter.push(any_of(held));
-            filter.extend(held_for_level);
-        }
-        Scope::Level(Level::Some) => {
-            if held.is_empty() {
-                return None;
-            }
-            filter.push(any_of(held));
-            must_not.push(json!({"bool": {"filter": held_for_level}}));
-        }
-        Scope::Level(Level::Partial) => {
-            if pieces.is_empty() {
-                return None;
-            }
-            filter.push(any_of(pieces));
-            must_not.extend(held);
-        }
+    let holding = |h: Holding| match h {
+        Holding::Whole => &held,
+        Holding::ForLevel => &held_for_level,
+        Holding::Piece => &pieces,
+    };
+    let some = holding(rule.some);
+    if some.is_empty() {
+        return None;
+    }
+    filter.push(any_of(some.clone()));
+    if let Some(every) = rule.every {
+        filter.extend(holding(every).iter().cloned());
+    }
+    if let Some(not_every) = rule.not_every {
+        must_not.push(json!({"bool": {"filter": holding(not_every)}}));
+    }
+    if let Some(none) = rule.none {
+        must_not.extend(holding(none).iter().cloned());
     }
     let boolean = json!({"bool": {
         "filter": filter,
@@ -757,123 +502,74 @@ pub fn build(request: &Request, plan: &EnginePlan, scope: Scope) -> Option<Value
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::synonyms::Synonyms;
+    use crate::search::QueryWord;
+    use crate::search::plan::outline::tests::word;
+    use crate::search::plan::outline::{Cut, outline};
 
-    fn word(text: &str) -> QueryWord {
-        QueryWord {
-            text: text.into(),
-            required: false,
-            excluded: false,
-        }
-    }
-
-    fn stats(docs: u64, dfs: &[(&str, &str, u64)]) -> Stats {
+    fn stats(docs: u64, dfs: &[(StatField, &str, u64)]) -> Stats {
         Stats {
             docs,
             doc_freqs: dfs
                 .iter()
-                .map(|(f, t, n)| ((f.to_string(), t.to_string()), *n))
+                .map(|(f, t, n)| ((*f, t.to_string()), *n))
                 .collect(),
             titled_reports: HashMap::new(),
         }
     }
 
-    #[test]
-    fn needed_terms_cover_the_word_its_bigrams_and_parts() {
-        let (terms, titles) = needed(&[word("雙城論壇")], Synonyms::builtin());
-        for (field, term) in [
-            ("body_words", "双城论坛"),
-            ("body_words", "论坛"),
-            ("body_words", "双"),
-            ("body_grams", "双城"),
-            ("body_grams", "论坛"),
-        ] {
-            assert!(
-                terms.contains(&(field.into(), term.into())),
-                "{field}:{term}"
-            );
-        }
-        assert_eq!(
-            titles.get("双城论坛").map(String::as_str),
-            Some("双城 城论 论坛")
-        );
+    fn plan(words: Vec<QueryWord>, stats: &Stats) -> EnginePlan {
+        let cut = Cut {
+            words,
+            ..Cut::default()
+        };
+        let outline = outline(cut, stats, Synonyms::builtin(), |_| 0).unwrap();
+        EnginePlan::new(outline, Vec::new())
     }
 
     #[test]
-    fn rare_word_is_a_phrase_with_idf_bonus() {
+    fn a_phrase_earns_the_outlines_bonus_as_a_constant() {
         let s = stats(
             10_000,
             &[
-                ("body_words", "双城论坛", 5),
-                ("body_words", "论坛", 50),
-                ("body_grams", "双城", 10),
-                ("body_grams", "城论", 6),
-                ("body_grams", "论坛", 60),
+                (StatField::BodyWords, "双城论坛", 5),
+                (StatField::BodyWords, "论坛", 50),
+                (StatField::BodyGrams, "双城", 10),
+                (StatField::BodyGrams, "城论", 6),
+                (StatField::BodyGrams, "论坛", 60),
             ],
         );
-        let plan = plan(vec![word("雙城論壇")], &s, Synonyms::builtin()).unwrap();
+        let plan = plan(vec![word("雙城論壇")], &s);
         let w = &plan.words[0];
-        assert!(!w.common);
         assert_eq!(w.typed.as_deref(), Some("双城 城论 论坛"));
-        assert!((w.rarity - idf(5, 10_000)).abs() < 1e-6);
-        // 论坛 is a dictionary word inside it; 双城论坛 itself is the whole run's.
-        assert_eq!(w.parts, vec![("论坛".to_string(), true)]);
-        let query = build(&Request::default(), &plan, Scope::Level(Level::All)).unwrap();
+        let query = build(&Request::default(), &plan, Level::All).unwrap();
         let text = query.to_string();
         assert!(text.contains("match_phrase"), "{text}");
         let bonus =
             query["function_score"]["query"]["bool"]["should"][0]["constant_score"]["boost"]
                 .as_f64()
                 .unwrap();
-        let expected = f64::from(WHOLE_WORD_BODY_PER_IDF * w.rarity);
-        assert!((bonus - expected).abs() < 1e-4, "{text}");
-        // One word: no `some` level, and nothing to title-bonus.
-        assert_eq!(plan.levels(), &[Level::All, Level::Partial]);
+        assert!(
+            (bonus - f64::from(w.word.body_bonus)).abs() < 1e-4,
+            "{text}"
+        );
+        // One word: nothing to title-bonus.
         assert!(!text.contains("title_grams"), "{text}");
     }
 
     #[test]
-    fn a_word_is_also_searched_in_its_alternatives_typed_first() {
-        // 北市府's agency names and 106年's other calendar, whatever their frequency, each
-        // asked of the engine, searched and marked, at most 0.9 of the typed spelling.
-        let words = vec![word("北市府"), word("106年")];
-        let (terms, _) = needed(&words, Synonyms::builtin());
-        for gram in ["政府", "2017"] {
-            assert!(
-                terms.contains(&("body_grams".into(), gram.into())),
-                "{gram}"
-            );
-        }
-        let plan = plan(words, &stats(10, &[]), Synonyms::builtin()).unwrap();
-        let others =
-            |w: &EngineWord| -> Vec<String> { w.others.iter().map(|(s, _)| s.clone()).collect() };
-        assert!(others(&plan.words[0]).iter().any(|s| s.contains("政府")));
-        assert!(others(&plan.words[1]).iter().any(|s| s.contains("2017")));
-        assert!(plan.words.iter().all(|w| {
-            w.others
-                .iter()
-                .all(|(_, fair)| *fair <= OTHER_SPELLING + 1e-6)
-        }));
-        let marked = plan.marked();
-        for m in ["北市府", "臺北市政府", "106年", "2017年"] {
-            assert!(marked.iter().any(|x| x == m), "{m}: {marked:?}");
-        }
-    }
-
-    #[test]
     fn common_bigrams_match_without_positions() {
-        // Common as the local rule counts it: in more than 1/50 of the passages, and in more
-        // than 1,000 (a small index reads positions).
         let s = stats(
             100_000,
             &[
-                ("body_grams", "双城", 5_000),
-                ("body_grams", "城论", 5_000),
-                ("body_grams", "论坛", 5_000),
+                (StatField::BodyGrams, "双城", 5_000),
+                (StatField::BodyGrams, "城论", 5_000),
+                (StatField::BodyGrams, "论坛", 5_000),
             ],
         );
-        let plan = plan(vec![word("雙城論壇")], &s, Synonyms::builtin()).unwrap();
-        assert!(plan.words[0].common);
-        let query = build(&Request::default(), &plan, Scope::Level(Level::All))
+        let plan = plan(vec![word("雙城論壇")], &s);
+        assert_eq!(plan.words[0].word.matched, Matched::AllTerms);
+        let query = build(&Request::default(), &plan, Level::All)
             .unwrap()
             .to_string();
         assert!(!query.contains("match_phrase"), "{query}");
@@ -883,29 +579,23 @@ mod tests {
     fn levels_and_exclusions() {
         let s = stats(
             1000,
-            &[("body_words", "台北", 10), ("body_words", "上海", 10)],
+            &[
+                (StatField::BodyWords, "台北", 10),
+                (StatField::BodyWords, "上海", 10),
+            ],
         );
         let mut words = vec![word("臺北"), word("上海"), word("北京")];
         words[2].excluded = true;
-        let plan = plan(words, &s, Synonyms::builtin()).unwrap();
+        let plan = plan(words, &s);
         assert_eq!(plan.levels(), &[Level::All, Level::Some, Level::Partial]);
-        let some = build(&Request::default(), &plan, Scope::Level(Level::Some)).unwrap();
+        let some = build(&Request::default(), &plan, Level::Some).unwrap();
         let must_not = &some["function_score"]["query"]["bool"]["must_not"];
         // The excluded word, and passages holding every word (the `all` level).
         assert_eq!(must_not.as_array().unwrap().len(), 2, "{must_not}");
         assert!(must_not.to_string().contains("北京"), "{must_not}");
         // A word with nothing to match empties the `all` level.
-        let empty = plan_with_blank();
-        assert!(build(&Request::default(), &empty, Scope::Level(Level::All)).is_none());
-    }
-
-    fn plan_with_blank() -> EnginePlan {
-        plan(
-            vec![word("臺北"), word("，")],
-            &stats(10, &[]),
-            Synonyms::builtin(),
-        )
-        .unwrap()
+        let blank = super::tests::plan(vec![word("臺北"), word("，")], &stats(10, &[]));
+        assert!(build(&Request::default(), &blank, Level::All).is_none());
     }
 
     #[test]

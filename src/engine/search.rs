@@ -10,18 +10,17 @@ use serde_json::{Map, Value, json};
 
 use crate::report::parse::Kind;
 use crate::report::passage::{Passage, same_text_key};
-use crate::search::plan::{asks, is_sentence, lone_char_is_rare, question_words};
-use crate::search::query::MAX_QUERY_WORDS;
+use crate::search::levels::{Read, read_levels, read_page};
+use crate::search::plan::StatField;
+use crate::search::plan::outline::{
+    TitleProbe, Token, cut, is_question, needed, outline, question_statistics,
+};
 use crate::search::snippet::{Snippet, make_snippet};
-use crate::search::{Facets, Hit, Level, Outcome, QueryWord, Request, parse_query};
+use crate::search::{Facets, Hit, Level, Outcome, Request, parse_query};
 
 use super::Engine;
 use super::push::encode;
-use super::query::{
-    EnginePlan, Pair, Scope, Stats, build, held_whole, needed, plan, sentence_pieces, title_key,
-    together, together_terms,
-};
-use crate::search::plan::MAX_TITLE_CANDIDATES;
+use super::query::{EnginePlan, Stats, build, held_whole, phrase_text, stat_field};
 
 /// Most buckets of one facet (reports at national scale are many; the rest are few).
 const FACET_BUCKETS: usize = 65_536;
@@ -45,7 +44,7 @@ const DISPLAY_FIELDS: &[&str] = &[
 ];
 
 /// A match: its level, its score and the passage.
-type Ranked = (Level, f32, Passage);
+type Ranked = crate::search::levels::Ranked<Passage>;
 
 impl Engine {
     /// `_search` on the index with global term statistics (as one local index has).
@@ -113,23 +112,23 @@ impl Engine {
     /// one request; documents counted as the local index counts them.
     pub(super) fn stats(
         &self,
-        terms: &BTreeSet<(String, String)>,
-        titles: &BTreeMap<String, String>,
+        terms: &BTreeSet<(StatField, String)>,
+        titles: &BTreeMap<String, Vec<Token>>,
     ) -> Result<Stats> {
         let mut filters = Map::new();
-        let list: Vec<&(String, String)> = terms.iter().collect();
+        let list: Vec<&(StatField, String)> = terms.iter().collect();
         for (i, (field, term)) in list.iter().enumerate() {
-            filters.insert(format!("t{i}"), json!({"term": {field.as_str(): term}}));
+            filters.insert(format!("t{i}"), json!({"term": {stat_field(*field): term}}));
         }
         let mut aggs = Map::new();
         if !filters.is_empty() {
             aggs.insert("df".into(), json!({"filters": {"filters": filters}}));
         }
-        let title_list: Vec<(&String, &String)> = titles.iter().collect();
+        let title_list: Vec<(&String, &Vec<Token>)> = titles.iter().collect();
         for (i, (_, grams)) in title_list.iter().enumerate() {
             aggs.insert(
                 format!("title{i}"),
-                json!({"filter": {"match": {"title_grams": {"query": grams, "operator": "and"}}},
+                json!({"filter": {"match": {"title_grams": {"query": phrase_text(grams), "operator": "and"}}},
                        "aggs": {"reports": {"cardinality": {"field": "report", "precision_threshold": 2000}}}}),
             );
         }
@@ -143,7 +142,7 @@ impl Engine {
         };
         for (i, (field, term)) in list.iter().enumerate() {
             let n = count(answer.pointer(&format!("/aggregations/df/buckets/t{i}/doc_count")));
-            stats.doc_freqs.insert((field.clone(), term.clone()), n);
+            stats.doc_freqs.insert((*field, term.clone()), n);
         }
         for (i, (key, _)) in title_list.iter().enumerate() {
             let n = count(answer.pointer(&format!("/aggregations/title{i}/reports/value")));
@@ -152,116 +151,46 @@ impl Engine {
         Ok(stats)
     }
 
-    /// The query's words, a sentence cut into its content words.
-    /// With them, a question's linking bigrams, and the words cut from a question that are
-    /// held only where the index holds them alone (common single characters).
-    #[allow(clippy::type_complexity)]
-    fn words(&self, query: &str) -> Result<(Vec<QueryWord>, Vec<String>, Vec<String>, Vec<Pair>)> {
+    /// Plans the query against the engine's statistics: its words (a sentence cut into its
+    /// content words, as locally) and the frequencies the outline reads, each asked in one
+    /// request.
+    pub fn plan(&self, query: &str) -> Result<EnginePlan> {
         let typed = parse_query(query);
-        // A long word some passage or report title holds whole is a name, not a sentence.
-        let mut names = BTreeSet::new();
+        let mut questions = Vec::with_capacity(typed.len());
         for word in &typed {
-            if !word.excluded
-                && !word.required
-                && is_sentence(&word.text)
-                && !asks(&word.text)
-                && self.is_held_whole(&word.text)?
-            {
-                names.insert(word.text.clone());
-            }
+            questions.push(is_question(word, |text| self.is_held_whole(text))?);
         }
-        let is_question = |w: &QueryWord| {
-            !w.excluded && !w.required && is_sentence(&w.text) && !names.contains(&w.text)
-        };
-        let sentences: Vec<&QueryWord> = typed.iter().filter(|w| is_question(w)).collect();
         // Only the sentences' pieces are asked for: the rules read nothing else of them.
         let mut stats = Stats::default();
-        if !sentences.is_empty() {
-            let terms: BTreeSet<(String, String)> = sentences
-                .iter()
-                .flat_map(|w| sentence_pieces(&w.text))
-                .map(|p| ("body_words".to_string(), p))
-                .collect();
-            stats = self.stats(&terms, &BTreeMap::new())?;
+        let pieces = question_statistics(&typed, &questions);
+        if !pieces.is_empty() {
+            stats = self.stats(&pieces, &BTreeMap::new())?;
         }
-        let mut words = Vec::new();
-        let mut links = Vec::new();
-        let mut asked = Vec::new();
-        let mut neighbours = Vec::new();
-        for word in typed {
-            if !is_question(&word) {
-                words.push(word);
-                continue;
-            }
-            let (parts, word_links) = question_words(&word.text, &stats)?;
-            links.extend(word_links);
-            // Content words next to each other in the question, as locally (`Searching::plan`).
-            for pair in parts.windows(2) {
-                if pair[0].2 == pair[1].1 {
-                    neighbours.push((
-                        word.text[pair[0].1..pair[0].2].to_string(),
-                        word.text[pair[1].1..pair[1].2].to_string(),
-                        word.text[pair[0].1..pair[1].2].to_string(),
-                    ));
-                }
-            }
-            if parts.is_empty() {
-                words.push(word);
-                continue;
-            }
-            for (text, _, _) in &parts {
-                if !lone_char_is_rare(text, &stats)? {
-                    asked.push(text.clone());
-                }
-            }
-            let mut seen = std::collections::HashSet::new();
-            let parts = parts
-                .into_iter()
-                .map(|(text, _, _)| text)
-                .filter(|text| seen.insert(crate::analysis::analyzer::Folded::new(text).chars));
-            words.extend(parts.map(|text| QueryWord {
-                text,
-                required: false,
-                excluded: false,
-            }));
-        }
-        words.truncate(MAX_QUERY_WORDS);
-        links.sort();
-        links.dedup();
-        Ok((words, links, asked, neighbours))
-    }
-
-    /// Plans the query against the engine's statistics.
-    pub fn plan(&self, query: &str) -> Result<EnginePlan> {
-        let (words, links, asked, neighbours) = self.words(query)?;
-        let (mut terms, titles) = needed(&words, &self.synonyms);
-        terms.extend(together_terms(&neighbours));
-        let stats = self.stats(&terms, &titles)?;
-        let mut plan = plan(words, &stats, &self.synonyms)?;
-        plan.together = together(&neighbours, &stats)?;
-        plan.links = links;
-        plan.held_alone(&asked);
-        plan.opening = self.titled_openings(query)?;
-        Ok(plan)
+        let cut = cut(typed, &questions, &stats)?;
+        let needed = needed(&cut, &self.synonyms);
+        let stats = self.stats(&needed.terms, &needed.titles)?;
+        let titled = |key: &str| stats.titled_reports.get(key).copied().unwrap_or(0);
+        let outline = outline(cut, &stats, &self.synonyms, titled)?;
+        Ok(EnginePlan::new(outline, self.titled_openings(query)?))
     }
 
     /// The reports whose title the whole query equals, punctuation and spaces aside, as
     /// locally (`Searching::titled_opening`): read from their opening passages.
     fn titled_openings(&self, query: &str) -> Result<Vec<String>> {
-        let Some((key, grams)) = title_key(query) else {
+        let Some(probe) = TitleProbe::new(query) else {
             return Ok(Vec::new());
         };
         let body = json!({
-            "size": MAX_TITLE_CANDIDATES,
+            "size": probe.max_candidates,
             "track_total_hits": true,
             "_source": ["report", "title"],
             "query": {"bool": {"filter": [
                 {"term": {"seq": 0}},
-                {"match": {"title_grams": {"query": grams, "operator": "and"}}},
+                {"match": {"title_grams": {"query": phrase_text(&probe.tokens), "operator": "and"}}},
             ]}},
         });
         let answer = self.search_body(&body, None)?;
-        if total(&answer) > MAX_TITLE_CANDIDATES as u64 {
+        if total(&answer) > probe.max_candidates as u64 {
             return Ok(Vec::new());
         }
         let hits = answer
@@ -275,7 +204,7 @@ impl Engine {
                 let source = hit.get("_source")?;
                 let title = source.get("title")?.as_str()?;
                 let report = source.get("report")?.as_str()?;
-                (title_key(title)?.0 == key).then(|| report.to_string())
+                probe.matches(title).then(|| report.to_string())
             })
             .collect();
         reports.sort();
@@ -293,27 +222,21 @@ impl Engine {
         plan: &EnginePlan,
         routing: Option<&str>,
         budget: usize,
-    ) -> Result<Read> {
-        let mut read = Read {
-            facets: request.facets.then(Facets::default),
-            ..Read::default()
-        };
+    ) -> Result<Read<Passage, Facets>> {
         let terms = |field: &str| json!({"terms": {"field": field, "size": FACET_BUCKETS}});
-        for &level in plan.levels() {
-            if read.matched >= budget {
-                return Ok(read);
-            }
-            let Some(query) = build(request, plan, Scope::Level(level)) else {
-                continue;
+        let facets = request.facets.then(Facets::default);
+        read_levels(plan.levels(), budget, facets, |level, wanted, facets| {
+            let Some(query) = build(request, plan, level) else {
+                return Ok(None);
             };
             let mut body = json!({
                 "query": query,
-                "size": budget - read.matched,
+                "size": wanted,
                 "track_total_hits": true,
                 "sort": [{"_score": "desc"}, {"key": "asc"}],
                 "_source": DISPLAY_FIELDS,
             });
-            if read.facets.is_some() {
+            if facets.is_some() {
                 body["aggs"] = json!({
                     "kind": terms("kind"),
                     "report": terms("report"),
@@ -328,17 +251,16 @@ impl Engine {
                 .and_then(Value::as_array)
                 .cloned()
                 .unwrap_or_default();
+            let mut top = Vec::with_capacity(hits.len());
             for hit in hits {
                 let score = hit.get("_score").and_then(Value::as_f64).unwrap_or(0.0) as f32;
-                read.ranked.push((level, score, passage(&hit)?));
+                top.push((score, passage(&hit)?));
             }
-            read.matched += total(&answer) as usize;
-            if let Some(facets) = read.facets.as_mut() {
+            if let Some(facets) = facets {
                 add_buckets(facets, &answer);
             }
-        }
-        read.complete = read.ranked.len() == read.matched;
-        Ok(read)
+            Ok(Some((top, total(&answer) as usize)))
+        })
     }
 
     // RANKING.md: partial hits name what they miss
@@ -421,20 +343,18 @@ impl Engine {
         };
         // Repeats of a passage already ranked are folded into it, as local search does
         // (there by the `same_text` column, here by the same key of the returned text).
-        let mut budget = wanted;
-        let (ranked, total, facets) = loop {
-            let read = self.ranked(request, &plan, routing, budget)?;
-            let mut seen = std::collections::HashSet::new();
-            let kept: Vec<Ranked> = read
-                .ranked
-                .into_iter()
-                .filter(|(_, _, p)| seen.insert((p.report.clone(), same_text_key(&p.text))))
-                .collect();
-            if kept.len() >= wanted || read.complete {
-                break (kept, read.matched, read.facets);
-            }
-            budget = budget.saturating_mul(2);
-        };
+        let (ranked, total, facets) = read_page(
+            wanted,
+            wanted,
+            |budget| self.ranked(request, &plan, routing, budget),
+            |ranked| {
+                let mut seen = std::collections::HashSet::new();
+                ranked
+                    .into_iter()
+                    .filter(|(_, _, p)| seen.insert((p.report.clone(), same_text_key(&p.text))))
+                    .collect()
+            },
+        )?;
         let marked = plan.marked();
         let best = ranked.first().map(|(level, _, _)| *level);
         let page: Vec<Ranked> = ranked.into_iter().skip(offset).take(limit).collect();
@@ -442,7 +362,7 @@ impl Engine {
         let hits = page
             .into_iter()
             .map(|(level, score, passage)| {
-                let Snippet { text, highlights } = make_snippet(&passage.text, &marked);
+                let Snippet { text, highlights } = make_snippet(&passage.text, marked);
                 Hit {
                     passage,
                     snippet: text,
@@ -467,16 +387,6 @@ impl Engine {
             suggestion,
         })
     }
-}
-
-/// What [`Engine::ranked`] read: the matches kept, how many the levels read hold, whether
-/// that is all of them, and the facets of those levels when asked.
-#[derive(Default)]
-struct Read {
-    ranked: Vec<Ranked>,
-    matched: usize,
-    complete: bool,
-    facets: Option<Facets>,
 }
 
 /// Adds one level's terms-aggregation buckets to the facets counted so far.

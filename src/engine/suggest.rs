@@ -11,8 +11,9 @@ use serde_json::{Map, Value, json};
 use crate::search::suggest::{Spellings, respelled, written_in};
 
 use super::Engine;
-use super::query::{EnginePlan, in_text, text_term};
+use super::query::{EnginePlan, in_text};
 use super::search::total;
+use crate::search::plan::{StatField, Statistics};
 
 /// Most bigrams one suggester call returns (the most frequent first, as the suggester sorts
 /// by frequency): bounds the answer where a neighbour is a common character. Locally every
@@ -131,16 +132,16 @@ impl Spellings for Engine {
         if grams.is_empty() {
             return Vec::new();
         }
-        let terms: BTreeSet<(String, String)> = grams.iter().map(|g| text_term(g)).collect();
+        let terms: BTreeSet<(StatField, String)> = grams
+            .iter()
+            .map(|g| (StatField::BodyGrams, g.clone()))
+            .collect();
         let Ok(stats) = self.stats(&terms, &Default::default()) else {
             return vec![0; grams.len()];
         };
         grams
             .iter()
-            .map(|g| {
-                let (field, term) = text_term(g);
-                stats.doc_freq(&field, &term)
-            })
+            .map(|g| stats.doc_freq(StatField::BodyGrams, g).unwrap_or(0))
             .collect()
     }
 

@@ -23,6 +23,7 @@
 pub mod char_docs;
 pub mod clauses;
 pub mod counts;
+pub mod levels;
 pub mod locate;
 pub mod plan;
 pub mod query;

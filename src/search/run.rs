@@ -22,12 +22,13 @@ use tantivy::collector::Count;
 use tantivy::columnar::Column;
 use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Score, Searcher};
+use tantivy::{DocAddress, Searcher};
 use tantivy::{DocSet, TERMINATED};
 
 use crate::index::{KeyColumn, SAME_TEXT_FIELD, report_key_of};
 use crate::search::clauses::{Scope, anywhere};
 use crate::search::counts::{self, FacetCounter, LabelCounts};
+use crate::search::levels::{Read, read_levels, read_page};
 use crate::search::plan::{Plan, levels};
 use crate::search::snippet::{Snippet, make_snippet};
 use crate::search::top::TopHits;
@@ -37,7 +38,7 @@ use crate::search::{Hit, Level, Outcome, Request, Searching};
 const REPEAT_MARGIN: usize = 10;
 
 /// A match: its level, its score and where it is.
-type Ranked = (Level, Score, DocAddress);
+type Ranked = crate::search::levels::Ranked<DocAddress>;
 
 /// The [`SAME_TEXT_FIELD`] column of each segment, opened when first asked for during one
 /// search: opening a column reads its header, and every hit of a page asks every segment.
@@ -64,18 +65,6 @@ impl<'s> SameText<'s> {
     }
 }
 
-/// What reading the levels of a search found.
-struct Read {
-    /// The best matches, level by level.
-    ranked: Vec<Ranked>,
-    /// Matches of the levels read.
-    matched: usize,
-    /// Whether `ranked` holds every match of every level.
-    complete: bool,
-    /// Facet counts of the matches of the levels read, when asked for.
-    counts: Option<LabelCounts>,
-}
-
 impl Searching<'_> {
     /// Runs a search (see the module documentation).
     pub fn run(&self, request: &Request) -> Result<Outcome> {
@@ -93,15 +82,13 @@ impl Searching<'_> {
         // short, more is read. Folding follows the one order, so every page agrees on it.
         // A page's worth more is read at once, so that a few repeats on the page do not
         // cost a second search.
-        let mut budget = wanted.saturating_mul(2).max(wanted + REPEAT_MARGIN);
-        let (ranked, total, counts) = loop {
-            let read = self.ranked(request, &plan, levels, budget)?;
-            let kept = self.without_repeats(read.ranked);
-            if kept.len() >= wanted || read.complete {
-                break (kept, read.matched, read.counts);
-            }
-            budget = budget.saturating_mul(2);
-        };
+        let budget = wanted.saturating_mul(2).max(wanted + REPEAT_MARGIN);
+        let (ranked, total, counts) = read_page(
+            wanted,
+            budget,
+            |budget| self.ranked(request, &plan, levels, budget),
+            |ranked| self.without_repeats(ranked),
+        )?;
         let facets = counts.map(FacetCounter::facets);
         // The best level is that of the first match, whatever the page.
         let suggestion = match ranked.first() {
@@ -188,41 +175,24 @@ impl Searching<'_> {
         plan: &super::plan::Plan,
         levels: &[Level],
         budget: usize,
-    ) -> Result<Read> {
+    ) -> Result<Read<DocAddress, LabelCounts>> {
         if request.facets {
             counts::forget_other_segments(self.searcher);
         }
-        let mut read = Read {
-            ranked: Vec::new(),
-            matched: 0,
-            complete: true,
-            counts: request.facets.then(LabelCounts::default),
-        };
-        for (n, &level) in levels.iter().enumerate() {
-            if read.matched >= budget {
-                read.complete = false;
-                return Ok(read);
-            }
+        let counts = request.facets.then(LabelCounts::default);
+        read_levels(levels, budget, counts, |level, wanted, counts| {
             let query = self.build(request, plan, Scope::Level(level));
-            let counter = request.facets.then_some(FacetCounter);
-            let (top, count, counts) = self.searcher.search_with_statistics_provider(
+            let counter = counts.is_some().then_some(FacetCounter);
+            let (top, count, level_counts) = self.searcher.search_with_statistics_provider(
                 &query,
-                &(TopHits::new(budget - read.matched, 0), Count, counter),
+                &(TopHits::new(wanted, 0), Count, counter),
                 self,
             )?;
-            read.ranked.extend(
-                top.into_iter()
-                    .map(|(score, address)| (level, score, address)),
-            );
-            read.matched += count;
-            if let (Some(into), Some(counts)) = (&mut read.counts, counts) {
-                FacetCounter::add(into, counts);
+            if let (Some(into), Some(level_counts)) = (counts, level_counts) {
+                FacetCounter::add(into, level_counts);
             }
-            if n + 1 == levels.len() {
-                read.complete = read.ranked.len() == read.matched;
-            }
-        }
-        Ok(read)
+            Ok(Some((top, count)))
+        })
     }
 
     /// `ranked` without the passages whose text (list markers and spaces aside) a passage of

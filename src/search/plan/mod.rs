@@ -11,11 +11,10 @@
 
 mod names;
 mod numbers;
+pub mod outline;
 mod questions;
 pub(crate) mod statistics;
 mod terms;
-
-use std::collections::HashSet;
 
 use anyhow::Result;
 use tantivy::Term;
@@ -26,8 +25,9 @@ use tantivy::schema::{Field, IndexRecordOption};
 use crate::analysis::analyzer::{Folded, gram_terms, is_han, is_significant};
 use crate::analysis::numerals::spellings;
 use crate::search::char_docs::CharDocs;
-use crate::search::query::{QueryWord, parse_query};
+use crate::search::query::parse_query;
 use crate::search::{Level, Searching};
+use outline::{Cut, cut, is_question};
 pub(crate) use statistics::{StatField, Statistics};
 
 pub(crate) use names::{
@@ -129,55 +129,17 @@ impl Plan {
 impl Searching<'_> {
     /// Analyses the query once for all the queries of one search.
     pub(super) fn plan(&self, query: &str) -> Result<Plan> {
-        let mut typed: Vec<QueryWord> = Vec::new();
-        // (first word, second word, the two as typed together) for neighbouring words of a
-        // question.
-        let mut neighbours: Vec<(String, String, String)> = Vec::new();
-        let mut link_texts: Vec<String> = Vec::new();
-        // Words cut from a question (folded).
-        let mut asked: HashSet<Vec<char>> = HashSet::new();
-        for word in parse_query(query) {
-            if word.excluded
-                || word.required
-                || !is_sentence(&word.text)
-                || !asks(&word.text) && self.is_held_whole(&word.text)?
-            {
-                typed.push(word);
-                continue;
-            }
-            let (parts, links) = question_words(&word.text, self)?;
-            if parts.is_empty() {
-                typed.push(word);
-                continue;
-            }
-            link_texts.extend(links);
-            asked.extend(parts.iter().map(|(text, _, _)| Folded::new(text).chars));
-            // Content words next to each other in the question.
-            for pair in parts.windows(2) {
-                let Some(gap) = word.text.get(pair[0].2..pair[1].1) else {
-                    continue;
-                };
-                if gap.is_empty() {
-                    neighbours.push((
-                        word.text[pair[0].1..pair[0].2].to_string(),
-                        word.text[pair[1].1..pair[1].2].to_string(),
-                        word.text[pair[0].1..pair[1].2].to_string(),
-                    ));
-                }
-            }
-            let mut seen = HashSet::new();
-            typed.extend(
-                parts
-                    .into_iter()
-                    .filter(|(text, _, _)| seen.insert(Folded::new(text).chars))
-                    .map(|(text, _, _)| QueryWord {
-                        text,
-                        required: false,
-                        excluded: false,
-                    }),
-            );
+        let typed = parse_query(query);
+        let mut questions = Vec::with_capacity(typed.len());
+        for word in &typed {
+            questions.push(is_question(word, |text| self.is_held_whole(text))?);
         }
-        typed.truncate(crate::search::query::MAX_QUERY_WORDS);
+        let Cut {
+            words: typed,
+            links: link_texts,
+            asked,
+            neighbours,
+        } = cut(typed, &questions, self)?;
         let num_docs = self.searcher.num_docs();
         let words: Vec<PlannedWord> = typed
             .into_iter()

@@ -6,7 +6,7 @@
 use anyhow::Result;
 
 /// The fields whose term frequencies the rules read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StatField {
     /// Dictionary words of the passage text (jieba's cut, folded).
     BodyWords,
