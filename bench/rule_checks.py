@@ -19,7 +19,7 @@ a dev set, after the rules and not used to tune any: the other spellings were fo
 the reports' text and each expected passage read; the hits of main (a1fddab) were looked at
 only to see that each marker picks out the passage meant. The set was written to show what each
 rule changes, so with every rule on it scores near 1 by construction: the figures that say
-something are those of a build with a rule switched off (docs/RANKING.md, branch s12-rules-off:
+something are those of a build with a rule switched off (docs/RANKING.md; bench/rules-off.patch applied to a1fddab:
 `BAOGAO_OFF=numbers python3 bench/rule_checks.py target/release/baogao`).
 Only Python 3's standard library.
 """
