@@ -23,7 +23,7 @@ use jieba_rs::Jieba;
 use super::numbers::{alnum_terms, is_number_unit, numeral_values};
 pub use super::terms::{Term, Terms};
 pub use super::tokenizer::{GramTokenizer, TermTokenStream, WordTokenizer};
-pub use super::units::{Folded, Unit, UnitKey, is_han, is_significant, units};
+pub use super::units::{Folded, Unit, UnitKey, is_han, is_significant, significant_text, units};
 use super::units::{RunKind, runs};
 
 /// Name under which the word analyzer is registered in tantivy.

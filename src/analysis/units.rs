@@ -11,6 +11,16 @@ pub fn is_significant(c: char) -> bool {
     c.is_ascii_alphanumeric() || is_han(c) || !c.is_ascii() && c.is_alphanumeric()
 }
 
+/// Folded letters, digits and ideographs of `text`, punctuation and spaces dropped: how a
+/// title or a heading is compared with what was typed.
+pub fn significant_text(text: &str) -> String {
+    Folded::new(text)
+        .chars
+        .into_iter()
+        .filter(|c| is_significant(*c))
+        .collect()
+}
+
 pub fn is_han(c: char) -> bool {
     matches!(c,
         '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}'

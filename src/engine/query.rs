@@ -185,7 +185,7 @@ pub fn filters(request: &Request) -> Option<Vec<Value>> {
         out.push(json!({"term": {"year": year}}));
     }
     if let Some(section) = &request.section {
-        let key = crate::export::document::significant_text(section);
+        let key = crate::analysis::analyzer::significant_text(section);
         if key.is_empty() {
             return None;
         }

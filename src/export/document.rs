@@ -5,7 +5,7 @@ use jieba_rs::Jieba;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::analysis::analyzer::{Folded, gram_terms, is_significant, word_terms};
+use crate::analysis::analyzer::{Folded, gram_terms, significant_text, word_terms};
 use crate::index::{kind_prior, passage_key};
 use crate::report::parse::Kind;
 use crate::report::passage::Passage;
@@ -67,15 +67,6 @@ pub struct Document {
 /// [`passage_key`] as the engine's signed 64-bit order.
 pub fn engine_key(report: &str, seq: u64) -> i64 {
     (passage_key(report, seq) ^ (1 << 63)) as i64
-}
-
-/// Folded text without punctuation or spaces (how `--section` compares headings).
-pub fn significant_text(text: &str) -> String {
-    Folded::new(text)
-        .chars
-        .into_iter()
-        .filter(|c| is_significant(*c))
-        .collect()
 }
 
 /// A scored field's pre-analysed text, [`EMPTY_FIELD`] when it holds no term.

@@ -45,7 +45,7 @@ use tantivy::query::Bm25StatisticsProvider;
 use tantivy::schema::Field;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use crate::analysis::analyzer::{Folded, is_significant};
+use crate::analysis::analyzer::significant_text;
 use crate::analysis::synonyms::Synonyms;
 use crate::index::{Shared, Store};
 use crate::report::parse::Kind;
@@ -264,15 +264,6 @@ impl Searching<'_> {
             Ok(shared)
         })
     }
-}
-
-/// Folded letters, digits and ideographs of `text`.
-fn significant_text(text: &str) -> String {
-    Folded::new(text)
-        .chars
-        .into_iter()
-        .filter(|c| is_significant(*c))
-        .collect()
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use tantivy::index::SegmentId;
 use tantivy::{DocAddress, DocId, Searcher};
 
-use crate::analysis::analyzer::{Folded, is_significant};
+use crate::analysis::analyzer::significant_text;
 use crate::index::{ReportInfo, Store};
 
 /// Most titles kept: a few MiB at most. Past it they are all forgotten and read again as
@@ -62,18 +62,9 @@ fn read(store: &Store, searcher: &Searcher, address: DocAddress) -> Option<Repor
     let doc = searcher.doc::<tantivy::TantivyDocument>(address).ok()?;
     let info = store.payload::<ReportInfo>(&doc).ok()?;
     Some(ReportTitle {
-        key: significant(&info.title),
+        key: significant_text(&info.title),
         id: info.id,
     })
-}
-
-/// The folded letters, digits and ideographs of `text`.
-pub fn significant(text: &str) -> String {
-    Folded::new(text)
-        .chars
-        .into_iter()
-        .filter(|c| is_significant(*c))
-        .collect()
 }
 
 #[cfg(test)]

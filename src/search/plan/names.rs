@@ -8,7 +8,7 @@ use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
 use super::{Opening, Plan};
-use crate::analysis::analyzer::{Folded, is_significant};
+use crate::analysis::analyzer::{Folded, significant_text};
 use crate::search::sum_query::ReportKeys;
 use crate::search::{Searching, report_titles};
 
@@ -33,12 +33,7 @@ impl Searching<'_> {
     /// title typed as the query, its quotation marks and all), and their opening passages
     /// (RANKING.md: a title typed whole).
     pub(super) fn titled_opening(&self, query: &str) -> Result<Option<Opening>> {
-        let folded = Folded::new(query);
-        let key: String = folded
-            .chars
-            .iter()
-            .filter(|c| is_significant(**c))
-            .collect();
+        let key = significant_text(query);
         if key.chars().count() < 2 {
             return Ok(None);
         }

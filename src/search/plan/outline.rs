@@ -613,6 +613,43 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn neighbouring_question_words_held_together_earn_the_idf_they_add() {
+        // 南寧 會議 next to each other in a question: 寧會 is the bigram the two make only
+        // together, so the pair earns its idf; a pair adding no rarer bigram earns nothing.
+        let stats = Fixed {
+            docs: 10_000,
+            df: |field, term| match (field, term) {
+                (StatField::BodyGrams, "宁会") => 10,
+                (StatField::BodyGrams, _) => 100,
+                (StatField::BodyWords, _) => 0,
+            },
+        };
+        let cut = Cut {
+            words: vec![word("南寧"), word("會議")],
+            neighbours: vec![("南寧".into(), "會議".into(), "南寧會議".into())],
+            ..Cut::default()
+        };
+        let needed = needed(&cut, Synonyms::builtin());
+        assert!(
+            needed
+                .terms
+                .contains(&(StatField::BodyGrams, "宁会".into()))
+        );
+        let outline = outline(cut, &stats, Synonyms::builtin(), |_| 0).unwrap();
+        let [together] = outline.together.as_slice() else {
+            panic!("one pair held together: {:?}", outline.together);
+        };
+        assert_eq!(together.tokens.len(), 3);
+        assert_eq!(together.matched, Matched::Phrase);
+        let expected = TOGETHER_PER_IDF * idf(10, 10_000);
+        assert!(
+            (together.bonus - expected).abs() < 1e-4,
+            "{}",
+            together.bonus
+        );
+    }
+
+    #[test]
     fn common_bigrams_match_without_positions() {
         // Common as the local rule counts it: in more than 1/50 of the passages, and in more
         // than 1,000 (a small index reads positions).
