@@ -38,8 +38,8 @@ pub use record::{IndexRecord, KnownFailure, OtherCorpus};
 /// Memory the writer may buffer before flushing a segment, across all its threads. Peak
 /// memory while indexing is this, jieba, and the pages of the segments a merge reads: the
 /// smaller the flushed segments, the smaller the merges, but the more segments a search
-/// visits (docs/DEVELOPMENT.md has the figures of 64, 96 and 128 MiB).
-const WRITER_MEMORY: usize = 96 * 1024 * 1024;
+/// visits (docs/DEVELOPMENT.md has the figures of 64, 88, 96 and 128 MiB).
+const WRITER_MEMORY: usize = 88 * 1024 * 1024;
 
 /// How long a writer waits for another baogao process to finish writing.
 const LOCK_WAIT: Duration = Duration::from_secs(60);
