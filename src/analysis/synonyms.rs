@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
-use crate::analysis::analyzer::{Folded, is_significant};
+use crate::analysis::analyzer::significant_text;
 
 /// The user's synonyms file, at the top of the corpus folder (not a report).
 pub const FILE_NAME: &str = "synonyms.txt";
@@ -47,11 +47,7 @@ impl std::error::Error for BadLine {}
 
 /// A word's key: its folded letters, digits and ideographs.
 pub fn key(word: &str) -> String {
-    Folded::new(word)
-        .chars
-        .into_iter()
-        .filter(|c| is_significant(*c))
-        .collect()
+    significant_text(word)
 }
 
 impl Synonyms {

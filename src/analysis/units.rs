@@ -14,11 +14,7 @@ pub fn is_significant(c: char) -> bool {
 /// Folded letters, digits and ideographs of `text`, punctuation and spaces dropped: how a
 /// title or a heading is compared with what was typed.
 pub fn significant_text(text: &str) -> String {
-    Folded::new(text)
-        .chars
-        .into_iter()
-        .filter(|c| is_significant(*c))
-        .collect()
+    Folded::new(text).significant()
 }
 
 pub fn is_han(c: char) -> bool {
@@ -40,6 +36,12 @@ pub struct Folded {
 }
 
 impl Folded {
+    /// The folded letters, digits and ideographs, punctuation and spaces dropped (see
+    /// [`significant_text`]).
+    pub fn significant(&self) -> String {
+        self.chars.iter().filter(|c| is_significant(**c)).collect()
+    }
+
     pub fn new(original: &str) -> Folded {
         let mut folded = Folded {
             chars: Vec::with_capacity(original.len() / 2),

@@ -22,7 +22,7 @@ use tantivy::query::Occur;
 use tantivy::query::{Bm25StatisticsProvider, BooleanQuery, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 
-use crate::analysis::analyzer::{Folded, gram_terms, is_han, is_significant};
+use crate::analysis::analyzer::{Folded, gram_terms, is_han};
 use crate::analysis::numerals::spellings;
 use crate::search::char_docs::CharDocs;
 use crate::search::query::parse_query;
@@ -247,11 +247,7 @@ impl Searching<'_> {
     /// itself when the dictionary has it).
     fn whole_doc_freq(&self, folded: &Folded) -> Result<u64> {
         let f = &self.store.fields;
-        let key: String = folded
-            .chars
-            .iter()
-            .filter(|c| is_significant(**c))
-            .collect();
+        let key = folded.significant();
         let as_word = self.doc_freq(f.body_words, &key)?;
         if as_word > 0 {
             return Ok(as_word);
@@ -422,11 +418,7 @@ impl Searching<'_> {
         field: Field,
         folded: &Folded,
     ) -> Result<Vec<(Box<dyn Query>, bool)>> {
-        let key: String = folded
-            .chars
-            .iter()
-            .filter(|c| is_significant(**c))
-            .collect();
+        let key = folded.significant();
         Ok(dictionary_parts(folded, &key, self)?
             .into_iter()
             .map(|(t, piece)| {

@@ -7,8 +7,9 @@ use tantivy::Term;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
+use super::outline::TitleProbe;
 use super::{Opening, Plan};
-use crate::analysis::analyzer::{Folded, significant_text};
+use crate::analysis::analyzer::Folded;
 use crate::search::sum_query::ReportKeys;
 use crate::search::{Searching, report_titles};
 
@@ -33,18 +34,17 @@ impl Searching<'_> {
     /// title typed as the query, its quotation marks and all), and their opening passages
     /// (RANKING.md: a title typed whole).
     pub(super) fn titled_opening(&self, query: &str) -> Result<Option<Opening>> {
-        let key = significant_text(query);
-        if key.chars().count() < 2 {
+        let Some(probe) = TitleProbe::new(query) else {
             return Ok(None);
-        }
+        };
         let f = &self.store.fields;
-        let Some((title_query, _)) = self.phrase(f.title_grams, &Folded::new(&key))? else {
+        let Some((title_query, _)) = self.phrase(f.title_grams, &Folded::new(&probe.key))? else {
             return Ok(None);
         };
         let found = self
             .searcher
             .search(&title_query, &tantivy::collector::DocSetCollector)?;
-        if found.len() > MAX_TITLE_CANDIDATES {
+        if found.len() > probe.max_candidates {
             return Ok(None);
         }
         let mut keys = Vec::new();
@@ -54,7 +54,7 @@ impl Searching<'_> {
             let Some(info) = report_titles::of(self.store, self.searcher, address) else {
                 continue;
             };
-            if info.key != key {
+            if info.key != probe.key {
                 continue;
             }
             keys.push(crate::index::report_key(&info.id));

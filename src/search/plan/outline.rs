@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use anyhow::Result;
 
-use crate::analysis::analyzer::{Folded, gram_terms, is_significant, query_pieces};
+use crate::analysis::analyzer::{Folded, gram_terms, query_pieces, significant_text};
 use crate::analysis::numerals::spellings;
 use crate::analysis::synonyms::Synonyms;
 use crate::search::Level;
@@ -114,16 +114,6 @@ pub(crate) fn cut(
     Ok(out)
 }
 
-/// The significant chars of a folded word: how the word field would hold it as one term,
-/// and how a query is compared with a report's title.
-fn key_of(folded: &Folded) -> String {
-    folded
-        .chars
-        .iter()
-        .filter(|c| is_significant(**c))
-        .collect()
-}
-
 /// The frequencies [`cut`] reads of `questions`: every piece of their Han runs that may be
 /// a dictionary word.
 pub fn question_statistics(
@@ -158,7 +148,7 @@ pub fn needed(cut: &Cut, synonyms: &Synonyms) -> Needed {
     }
     for word in &cut.words {
         let folded = Folded::new(&word.text);
-        let key = key_of(&folded);
+        let key = folded.significant();
         if key.is_empty() {
             continue;
         }
@@ -211,7 +201,8 @@ fn han_pieces(folded: &Folded) -> Vec<String> {
 /// look among and the test each must pass (RANKING.md: a title typed whole).
 #[derive(Debug, Clone)]
 pub struct TitleProbe {
-    key: String,
+    /// The query's significant chars, as a title equal to it has them.
+    pub(crate) key: String,
     /// Tokens a title equal to the query holds, all of them.
     pub tokens: Vec<Token>,
     /// More titles than this holding the tokens: the query names no report.
@@ -221,7 +212,7 @@ pub struct TitleProbe {
 impl TitleProbe {
     /// `None` under two significant chars.
     pub fn new(query: &str) -> Option<Self> {
-        let key = key_of(&Folded::new(query));
+        let key = significant_text(query);
         if key.chars().count() < 2 {
             return None;
         }
@@ -235,7 +226,7 @@ impl TitleProbe {
 
     /// Whether `title` is the one the query typed.
     pub fn matches(&self, title: &str) -> bool {
-        key_of(&Folded::new(title)) == self.key
+        significant_text(title) == self.key
     }
 }
 
@@ -411,7 +402,7 @@ pub fn outline(
     let mut marked = Vec::new();
     for w in cut.words {
         let folded = Folded::new(&w.text);
-        let key = key_of(&folded);
+        let key = folded.significant();
         let grams = one_per_position(gram_terms(&folded));
         let as_word = stats.doc_freq(StatField::BodyWords, &key)?;
         let df = if as_word > 0 {
