@@ -159,7 +159,7 @@ impl Query for SumQuery {
             excluded: filter(&self.excluded)?,
             required_words: self.required_words.clone(),
             title_keys: self.title_keys.clone().into(),
-            report_bonuses: self.report_bonuses.clone(),
+            report_bonuses: self.report_bonuses.as_slice().into(),
             place_bonuses: self.place_bonuses.clone(),
         }))
     }
@@ -188,7 +188,9 @@ struct SumWeight {
     required_words: Vec<usize>,
     /// Shared with each segment's scorer.
     title_keys: Arc<[Vec<u64>]>,
-    report_bonuses: Vec<(u64, Score)>,
+    /// Shared with each segment's scorer: a word in thousands of report titles (行政院) has
+    /// a bonus for each report, copied per segment before.
+    report_bonuses: Arc<[(u64, Score)]>,
     place_bonuses: Vec<Score>,
 }
 
@@ -226,11 +228,7 @@ impl Weight for SumWeight {
             });
         }
         let titled = self.title_keys.iter().any(|keys| !keys.is_empty());
-        let report_keys =
-            (!self.report_bonuses.is_empty() || titled).then(|| match report_runs::of(reader) {
-                Some(runs) => ReportOf::Runs(runs, 0),
-                None => ReportOf::Column(KeyColumn::open(reader)),
-            });
+        let report_keys = (!self.report_bonuses.is_empty() || titled).then(|| ReportOf::of(reader));
         // With the segment's report runs, the passages of the reports whose title holds a
         // word are ranges, and a word held by a passage or its report's title is one more
         // docset to leapfrog over.
@@ -312,11 +310,8 @@ impl Weight for SumWeight {
             title_ranges,
             place_bonuses: self.place_bonuses.iter().map(|b| b * boost).collect(),
             title_keys: self.title_keys.clone(),
-            report_bonuses: self
-                .report_bonuses
-                .iter()
-                .map(|&(key, bonus)| (key, bonus * boost))
-                .collect(),
+            report_bonuses: self.report_bonuses.clone(),
+            boost,
             doc: 0,
         };
         scorer.doc = scorer.find(0);
@@ -382,7 +377,10 @@ struct SumScorer {
     must_hold_ranges: Vec<Option<Ranges>>,
     /// With report runs, the documents of the reports whose title holds each word.
     title_ranges: Vec<Option<Ranges>>,
-    report_bonuses: Vec<(u64, Score)>,
+    /// (report key, bonus) before `boost`.
+    report_bonuses: Arc<[(u64, Score)]>,
+    /// The boost the scorer was made with, applied to a report bonus when it is found.
+    boost: Score,
     /// See [`SumQuery::place_bonuses`].
     place_bonuses: Vec<Score>,
     doc: DocId,
@@ -397,6 +395,14 @@ enum ReportOf {
 }
 
 impl ReportOf {
+    /// The segment's runs if it was warmed, else its key column.
+    fn of(segment: &SegmentReader) -> ReportOf {
+        match report_runs::of(segment) {
+            Some(runs) => ReportOf::Runs(runs, 0),
+            None => ReportOf::Column(KeyColumn::open(segment)),
+        }
+    }
+
     fn key(&mut self, doc: DocId) -> u64 {
         match self {
             ReportOf::Runs(runs, cursor) => runs.key_at(cursor, doc),
@@ -632,7 +638,7 @@ impl Scorer for SumScorer {
             && let Some(key) = *report.get_or_insert_with(|| self.report_of(doc))
             && let Ok(i) = self.report_bonuses.binary_search_by_key(&key, |&(k, _)| k)
         {
-            sum += self.report_bonuses[i].1;
+            sum += self.report_bonuses[i].1 * self.boost;
         }
         if placed && !self.place_bonuses.is_empty() && {
             let report = match report {
@@ -654,7 +660,10 @@ impl Scorer for SumScorer {
 pub struct ReportKeys;
 
 pub struct SegmentReportKeys {
-    column: KeyColumn,
+    /// Matches come in document order: with the segment's runs, each key is a step of the
+    /// runs' cursor instead of a read of the key column (the report documents a title word
+    /// matches are 1 in 55 documents, each read a likely cache miss; 行政院 matches thousands).
+    report: ReportOf,
     found: Vec<u64>,
 }
 
@@ -668,7 +677,7 @@ impl Collector for ReportKeys {
         segment: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
         Ok(SegmentReportKeys {
-            column: KeyColumn::open(segment),
+            report: ReportOf::of(segment),
             found: Vec::new(),
         })
     }
@@ -686,7 +695,7 @@ impl SegmentCollector for SegmentReportKeys {
     type Fruit = Vec<u64>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        self.found.push(report_key_of(self.column.get(doc)));
+        self.found.push(self.report.key(doc));
     }
 
     fn harvest(self) -> Vec<u64> {
