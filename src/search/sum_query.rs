@@ -313,6 +313,7 @@ impl Weight for SumWeight {
             title_keys: self.title_keys.clone(),
             report_bonuses: self.report_bonuses.clone(),
             boost,
+            last_bonus: (0, None),
             doc: 0,
         };
         scorer.doc = scorer.find(0);
@@ -396,6 +397,8 @@ struct SumScorer {
     report_bonuses: Arc<[(u64, Score)]>,
     /// The boost the scorer was made with, applied to a report bonus when it is found.
     boost: Score,
+    /// The report key last asked for a bonus, and its bonus (see `report_bonus`).
+    last_bonus: (u64, Option<Score>),
     /// See [`SumQuery::place_bonuses`].
     place_bonuses: Vec<Score>,
     doc: DocId,
@@ -536,6 +539,21 @@ impl SumScorer {
         held
     }
 
+    /// The bonus of the passages of report `key`, if it has one. Candidates come in document
+    /// order and a report's passages are consecutive, so the last report's answer is kept:
+    /// a binary search of thousands of bonuses per candidate (a sentence's words are in many
+    /// titles) was a third of scoring a question typed as a sentence.
+    fn report_bonus(&mut self, key: u64) -> Option<Score> {
+        if self.last_bonus.0 != key {
+            let found = self.report_bonuses.binary_search_by_key(&key, |&(k, _)| k);
+            self.last_bonus = (
+                key,
+                found.ok().map(|i| self.report_bonuses[i].1 * self.boost),
+            );
+        }
+        self.last_bonus.1
+    }
+
     /// The report key of `doc`, when some bonus or title needs it.
     fn report_of(&mut self, doc: DocId) -> Option<u64> {
         self.report_keys.as_mut().map(|keys| keys.key(doc))
@@ -648,9 +666,9 @@ impl Scorer for SumScorer {
         let mut report = None;
         if !self.report_bonuses.is_empty()
             && let Some(key) = *report.get_or_insert_with(|| self.report_of(doc))
-            && let Ok(i) = self.report_bonuses.binary_search_by_key(&key, |&(k, _)| k)
+            && let Some(bonus) = self.report_bonus(key)
         {
-            sum += self.report_bonuses[i].1 * self.boost;
+            sum += bonus;
         }
         if placed && !self.place_bonuses.is_empty() && {
             let report = match report {
