@@ -314,6 +314,7 @@ impl Weight for SumWeight {
             report_bonuses: self.report_bonuses.clone(),
             boost,
             last_bonus: (0, None),
+            last_titled: (None, Vec::new()),
             doc: 0,
         };
         scorer.doc = scorer.find(0);
@@ -399,6 +400,8 @@ struct SumScorer {
     boost: Score,
     /// The report key last asked for a bonus, and its bonus (see `report_bonus`).
     last_bonus: (u64, Option<Score>),
+    /// The report last asked whether it names a place, and which words its title holds.
+    last_titled: (Option<Option<u64>>, Vec<bool>),
     /// See [`SumQuery::place_bonuses`].
     place_bonuses: Vec<Score>,
     doc: DocId,
@@ -564,13 +567,18 @@ impl SumScorer {
     /// report's title at least one, a place clause each of the others, and there are others.
     /// A title holding every word names a report, not a place in it: its passages inherit
     /// the words alike, so none earns the place's bonus (RANKING.md: own text first).
-    fn placed(&self, doc: DocId, report: Option<u64>) -> bool {
-        let titled = |n: usize| title_holds(&self.title_keys, n, report);
-        let words = 0..self.all_words.len();
-        words.clone().any(titled)
-            && words.clone().any(|n| !titled(n))
-            && self.all_words.iter().enumerate().all(|(n, word)| {
-                titled(n)
+    fn placed(&mut self, doc: DocId, report: Option<u64>) -> bool {
+        // Which words the title holds, asked once per report met (see `report_bonus`): each
+        // was a binary search of the word's title keys, up to three times per candidate.
+        if self.last_titled.0 != Some(report) {
+            let holds = (0..self.all_words.len()).map(|n| title_holds(&self.title_keys, n, report));
+            self.last_titled = (Some(report), holds.collect());
+        }
+        let titled = &self.last_titled.1;
+        titled.iter().any(|&t| t)
+            && titled.iter().any(|&t| !t)
+            && self.all_words.iter().zip(titled).all(|(word, &titled)| {
+                titled
                     || word.iter().any(|&i| {
                         let clause = &self.clauses[i];
                         clause.place && clause.doc == doc
