@@ -159,7 +159,7 @@ impl Query for SumQuery {
             excluded: filter(&self.excluded)?,
             required_words: self.required_words.clone(),
             title_keys: self.title_keys.clone().into(),
-            report_bonuses: self.report_bonuses.clone(),
+            report_bonuses: self.report_bonuses.as_slice().into(),
             place_bonuses: self.place_bonuses.clone(),
         }))
     }
@@ -188,7 +188,9 @@ struct SumWeight {
     required_words: Vec<usize>,
     /// Shared with each segment's scorer.
     title_keys: Arc<[Vec<u64>]>,
-    report_bonuses: Vec<(u64, Score)>,
+    /// Shared with each segment's scorer: a word in thousands of report titles (行政院) has
+    /// a bonus for each report, copied per segment before.
+    report_bonuses: Arc<[(u64, Score)]>,
     place_bonuses: Vec<Score>,
 }
 
@@ -219,6 +221,7 @@ impl Weight for SumWeight {
                 _ => {}
             }
             clauses.push(ClauseScorer {
+                doc: scorer.doc(),
                 scorer,
                 bonus: clause.bonus * boost,
                 factor: clause.factor,
@@ -226,11 +229,7 @@ impl Weight for SumWeight {
             });
         }
         let titled = self.title_keys.iter().any(|keys| !keys.is_empty());
-        let report_keys =
-            (!self.report_bonuses.is_empty() || titled).then(|| match report_runs::of(reader) {
-                Some(runs) => ReportOf::Runs(runs, 0),
-                None => ReportOf::Column(KeyColumn::open(reader)),
-            });
+        let report_keys = (!self.report_bonuses.is_empty() || titled).then(|| ReportOf::of(reader));
         // With the segment's report runs, the passages of the reports whose title holds a
         // word are ranges, and a word held by a passage or its report's title is one more
         // docset to leapfrog over.
@@ -312,11 +311,10 @@ impl Weight for SumWeight {
             title_ranges,
             place_bonuses: self.place_bonuses.iter().map(|b| b * boost).collect(),
             title_keys: self.title_keys.clone(),
-            report_bonuses: self
-                .report_bonuses
-                .iter()
-                .map(|&(key, bonus)| (key, bonus * boost))
-                .collect(),
+            report_bonuses: self.report_bonuses.clone(),
+            boost,
+            last_bonus: (0, None),
+            last_titled: (None, Vec::new()),
             doc: 0,
         };
         scorer.doc = scorer.find(0);
@@ -351,9 +349,23 @@ enum LevelCheck {
 
 struct ClauseScorer {
     scorer: Box<dyn Scorer>,
+    /// The scorer's document, kept beside it: every candidate asks every clause where it
+    /// is, and a question typed as a sentence has dozens of clauses and 10⁵ candidates; a
+    /// virtual call each was a fifth of its time.
+    doc: DocId,
     bonus: Score,
     factor: Score,
     place: bool,
+}
+
+impl ClauseScorer {
+    /// The clause's first document at or after `target` (clauses only move forward).
+    fn reach(&mut self, target: DocId) -> DocId {
+        if self.doc < target {
+            self.doc = self.scorer.seek(target);
+        }
+        self.doc
+    }
 }
 
 struct SumScorer {
@@ -382,7 +394,14 @@ struct SumScorer {
     must_hold_ranges: Vec<Option<Ranges>>,
     /// With report runs, the documents of the reports whose title holds each word.
     title_ranges: Vec<Option<Ranges>>,
-    report_bonuses: Vec<(u64, Score)>,
+    /// (report key, bonus) before `boost`.
+    report_bonuses: Arc<[(u64, Score)]>,
+    /// The boost the scorer was made with, applied to a report bonus when it is found.
+    boost: Score,
+    /// The report key last asked for a bonus, and its bonus (see `report_bonus`).
+    last_bonus: (u64, Option<Score>),
+    /// The report last asked whether it names a place, and which words its title holds.
+    last_titled: (Option<Option<u64>>, Vec<bool>),
     /// See [`SumQuery::place_bonuses`].
     place_bonuses: Vec<Score>,
     doc: DocId,
@@ -397,6 +416,14 @@ enum ReportOf {
 }
 
 impl ReportOf {
+    /// The segment's runs if it was warmed, else its key column.
+    fn of(segment: &SegmentReader) -> ReportOf {
+        match report_runs::of(segment) {
+            Some(runs) => ReportOf::Runs(runs, 0),
+            None => ReportOf::Column(KeyColumn::open(segment)),
+        }
+    }
+
     fn key(&mut self, doc: DocId) -> u64 {
         match self {
             ReportOf::Runs(runs, cursor) => runs.key_at(cursor, doc),
@@ -495,10 +522,7 @@ impl SumScorer {
         let mut keys = keys;
         let mut held = 0;
         for (n, word) in self.all_words.iter().enumerate() {
-            if word
-                .iter()
-                .any(|&i| reach(clauses[i].scorer.as_mut(), doc) == doc)
-            {
+            if word.iter().any(|&i| clauses[i].reach(doc) == doc) {
                 held += 1;
                 continue;
             }
@@ -518,6 +542,21 @@ impl SumScorer {
         held
     }
 
+    /// The bonus of the passages of report `key`, if it has one. Candidates come in document
+    /// order and a report's passages are consecutive, so the last report's answer is kept:
+    /// a binary search of thousands of bonuses per candidate (a sentence's words are in many
+    /// titles) was a third of scoring a question typed as a sentence.
+    fn report_bonus(&mut self, key: u64) -> Option<Score> {
+        if self.last_bonus.0 != key {
+            let found = self.report_bonuses.binary_search_by_key(&key, |&(k, _)| k);
+            self.last_bonus = (
+                key,
+                found.ok().map(|i| self.report_bonuses[i].1 * self.boost),
+            );
+        }
+        self.last_bonus.1
+    }
+
     /// The report key of `doc`, when some bonus or title needs it.
     fn report_of(&mut self, doc: DocId) -> Option<u64> {
         self.report_keys.as_mut().map(|keys| keys.key(doc))
@@ -528,16 +567,21 @@ impl SumScorer {
     /// report's title at least one, a place clause each of the others, and there are others.
     /// A title holding every word names a report, not a place in it: its passages inherit
     /// the words alike, so none earns the place's bonus (RANKING.md: own text first).
-    fn placed(&self, doc: DocId, report: Option<u64>) -> bool {
-        let titled = |n: usize| title_holds(&self.title_keys, n, report);
-        let words = 0..self.all_words.len();
-        words.clone().any(titled)
-            && words.clone().any(|n| !titled(n))
-            && self.all_words.iter().enumerate().all(|(n, word)| {
-                titled(n)
+    fn placed(&mut self, doc: DocId, report: Option<u64>) -> bool {
+        // Which words the title holds, asked once per report met (see `report_bonus`): each
+        // was a binary search of the word's title keys, up to three times per candidate.
+        if self.last_titled.0 != Some(report) {
+            let holds = (0..self.all_words.len()).map(|n| title_holds(&self.title_keys, n, report));
+            self.last_titled = (Some(report), holds.collect());
+        }
+        let titled = &self.last_titled.1;
+        titled.iter().any(|&t| t)
+            && titled.iter().any(|&t| !t)
+            && self.all_words.iter().zip(titled).all(|(word, &titled)| {
+                titled
                     || word.iter().any(|&i| {
                         let clause = &self.clauses[i];
-                        clause.place && clause.scorer.doc() == doc
+                        clause.place && clause.doc == doc
                     })
             })
     }
@@ -545,7 +589,7 @@ impl SumScorer {
     fn first_generated(&mut self, target: DocId) -> DocId {
         let mut first = TERMINATED;
         for &i in &self.generators {
-            first = first.min(reach(self.clauses[i].scorer.as_mut(), target));
+            first = first.min(self.clauses[i].reach(target));
         }
         first
     }
@@ -560,7 +604,7 @@ impl SumScorer {
                     _ => TERMINATED,
                 };
                 for &i in word {
-                    next = next.min(reach(self.clauses[i].scorer.as_mut(), target));
+                    next = next.min(self.clauses[i].reach(target));
                 }
                 if next != target {
                     if next == TERMINATED {
@@ -618,7 +662,7 @@ impl Scorer for SumScorer {
         let mut placed = false;
         for &i in &self.live {
             let clause = &mut self.clauses[i];
-            if reach(clause.scorer.as_mut(), doc) == doc {
+            if clause.reach(doc) == doc {
                 sum += clause.bonus;
                 placed |= clause.place;
                 if clause.factor != 0.0 {
@@ -630,9 +674,9 @@ impl Scorer for SumScorer {
         let mut report = None;
         if !self.report_bonuses.is_empty()
             && let Some(key) = *report.get_or_insert_with(|| self.report_of(doc))
-            && let Ok(i) = self.report_bonuses.binary_search_by_key(&key, |&(k, _)| k)
+            && let Some(bonus) = self.report_bonus(key)
         {
-            sum += self.report_bonuses[i].1;
+            sum += bonus;
         }
         if placed && !self.place_bonuses.is_empty() && {
             let report = match report {
@@ -654,7 +698,10 @@ impl Scorer for SumScorer {
 pub struct ReportKeys;
 
 pub struct SegmentReportKeys {
-    column: KeyColumn,
+    /// Matches come in document order: with the segment's runs, each key is a step of the
+    /// runs' cursor instead of a read of the key column (the report documents a title word
+    /// matches are 1 in 55 documents, each read a likely cache miss; 行政院 matches thousands).
+    report: ReportOf,
     found: Vec<u64>,
 }
 
@@ -668,7 +715,7 @@ impl Collector for ReportKeys {
         segment: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
         Ok(SegmentReportKeys {
-            column: KeyColumn::open(segment),
+            report: ReportOf::of(segment),
             found: Vec::new(),
         })
     }
@@ -686,7 +733,7 @@ impl SegmentCollector for SegmentReportKeys {
     type Fruit = Vec<u64>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        self.found.push(report_key_of(self.column.get(doc)));
+        self.found.push(self.report.key(doc));
     }
 
     fn harvest(self) -> Vec<u64> {
