@@ -175,6 +175,16 @@ impl Fields {
                 .set_tokenizer(analyzer::GRAMS)
                 .set_index_option(IndexRecordOption::WithFreqs),
         );
+        // A table row's caption and column headers, and a report's title, are only matched
+        // (a quoted phrase held in the frame, the reports whose title holds a word), never
+        // scored: no norms and no term frequencies (1.8 MiB of norms and the frequencies of
+        // the frame postings on the benchmark corpus, docs/DEVELOPMENT.md).
+        let matched_grams = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analyzer::GRAMS)
+                .set_fieldnorms(false)
+                .set_index_option(IndexRecordOption::Basic),
+        );
         // Fields only filtered on keep no length norms: a norm is a byte per document per
         // field, and no score reads them (BM25 runs on the text fields).
         let filter = TextOptions::default().set_indexing_options(
@@ -196,19 +206,9 @@ impl Fields {
             seq: b.add_u64_field("seq", number),
             body_words: b.add_text_field("body_words", words),
             body_grams: b.add_text_field("body_grams", body_grams),
-            context_grams: b.add_text_field("context_grams", grams.clone()),
-            frame_grams: b.add_text_field("frame_grams", grams),
-            // Titles are only matched (the reports whose title holds a word), never scored:
-            // no norms (a byte for every document, where one in 55 has a title).
-            title_grams: b.add_text_field(
-                "title_grams",
-                TextOptions::default().set_indexing_options(
-                    TextFieldIndexing::default()
-                        .set_tokenizer(analyzer::GRAMS)
-                        .set_fieldnorms(false)
-                        .set_index_option(IndexRecordOption::WithFreqs),
-                ),
-            ),
+            context_grams: b.add_text_field("context_grams", grams),
+            frame_grams: b.add_text_field("frame_grams", matched_grams.clone()),
+            title_grams: b.add_text_field("title_grams", matched_grams),
             // Named `payload` while passages were stored as whole `Passage` JSON, `stored`
             // while they held their report's title, date and file: an index in either format
             // fails the schema check and is told to rebuild.
@@ -938,6 +938,27 @@ mod tests {
         assert_eq!(repeated.len(), 2, "{list:?}");
         let first = repeated[0];
         assert!(repeated.iter().all(|&i| groups[i] == Some(first as u64)));
+    }
+
+    #[test]
+    fn an_index_whose_frame_keeps_frequencies_is_told_to_rebuild() {
+        // The frame and title fields kept frequencies and norms before the thirteenth
+        // session: the same fields with other options are another format.
+        let (schema, _) = Fields::schema();
+        let mut json = serde_json::to_value(&schema).unwrap();
+        let frame = json
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|f| f["name"] == "frame_grams")
+            .unwrap();
+        frame["options"]["indexing"]["record"] = "freq".into();
+        frame["options"]["indexing"]["fieldnorms"] = true.into();
+        let older: Schema = serde_json::from_value(json).unwrap();
+        let dir = tempfile::TempDir::new().unwrap();
+        Index::create_in_dir(dir.path(), older).unwrap();
+        let err = Store::open_for_write(dir.path()).err().unwrap();
+        assert!(format!("{err:#}").contains("index --rebuild"), "{err:#}");
     }
 
     #[test]
