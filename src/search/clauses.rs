@@ -14,28 +14,9 @@ use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, RangeQuery, TermQue
 use tantivy::schema::IndexRecordOption;
 
 use crate::report::roc::day_number;
-use crate::search::plan::{Plan, PlannedWord, TITLE_QUERY_BONUS, WholeWord};
+use crate::search::compile::{Plan, PlannedWord, WholeWord};
 use crate::search::sum_query::{Anchor, Candidates, Clause, SumQuery};
 use crate::search::{Level, Request, Searching};
-
-// RANKING.md: rare words decide
-/// Bonus for a word found whole in the passage text, per unit of the word's idf: holding a
-/// word counts for more than how often or in how short a passage it is held (BM25's part),
-/// and a rare word for more than a common one.
-pub(crate) const WHOLE_WORD_BODY_PER_IDF: f32 = 4.0;
-// RANKING.md: own text first
-/// The same for a word found whole in the passage's context (the heading above it, a table
-/// row's caption and headers): a quarter of the text's, so that what a passage inherits
-/// breaks ties between passages whose own text holds the same words and never makes up for
-/// a word the text lacks (RANKING.md: own text first).
-pub(crate) const WHOLE_WORD_CONTEXT_PER_IDF: f32 = 1.0;
-// RANKING.md: questions
-/// Bonus for neighbouring words of a question held together, per unit of the idf of the
-/// bigrams they make together: those bigrams count as BM25 would count them in a passage
-/// holding them once or twice, not as a word held whole.
-pub(crate) const TOGETHER_PER_IDF: f32 = 2.0;
-/// Weight of BM25 on the passage's context relative to its text.
-pub(crate) const CONTEXT_WEIGHT: f32 = 0.2;
 
 /// Which passages a built query finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,14 +36,14 @@ impl Searching<'_> {
         let mut title_keys = Vec::new();
         for word in &plan.words {
             let whole = word.whole.as_ref();
-            if word.excluded {
+            if word.word.excluded {
                 if let Some(whole) = whole {
                     excluded.push((Occur::Should, anywhere(whole)));
                 }
                 continue;
             }
             match whole {
-                Some(whole) if word.required => {
+                Some(whole) if word.word.required => {
                     required_words.push(whole_words);
                     let mut held = vec![(Occur::Should, self.in_passage(whole))];
                     // A title typed whole may quote what its report names (「湖山水庫運用要點」):
@@ -72,7 +53,7 @@ impl Searching<'_> {
                     }
                     required.push((Occur::Must, Box::new(BooleanQuery::new(held))));
                 }
-                None if word.required || scope == Scope::Level(Level::All) => {
+                None if word.word.required || scope == Scope::Level(Level::All) => {
                     // No passage holds this word whole.
                     return Box::new(EmptyQuery);
                 }
@@ -91,7 +72,7 @@ impl Searching<'_> {
                     clauses.push(Clause {
                         query: opening.box_clone(),
                         bonus: if whole_words == 0 {
-                            TITLE_QUERY_BONUS
+                            plan.opening_bonus
                         } else {
                             0.0
                         },
@@ -104,9 +85,9 @@ impl Searching<'_> {
                 title_keys.push(keys);
             }
         }
-        clauses.extend(plan.together.iter().map(|(query, extra)| Clause {
+        clauses.extend(plan.together.iter().map(|(query, bonus)| Clause {
             query: query.box_clone(),
-            bonus: TOGETHER_PER_IDF * extra,
+            bonus: *bonus,
             weight: 0.0,
             anchor: Anchor::Never,
             place: false,
@@ -145,7 +126,7 @@ impl Searching<'_> {
             true => plan
                 .positive()
                 .filter(|w| w.whole.is_some())
-                .map(|w| WHOLE_WORD_BODY_PER_IDF * w.rarity)
+                .map(|w| w.word.body_bonus)
                 .collect(),
             false => Vec::new(),
         };
@@ -243,7 +224,7 @@ pub(super) fn anywhere(whole: &WholeWord) -> Box<dyn Query> {
 fn in_text(whole: &WholeWord) -> Vec<(Occur, Box<dyn Query>)> {
     whole
         .bodies()
-        .map(|(query, _, _)| (Occur::Should, query.box_clone()))
+        .map(|query| (Occur::Should, query.box_clone()))
         .collect()
 }
 
@@ -251,35 +232,40 @@ fn in_text(whole: &WholeWord) -> Vec<(Occur, Box<dyn Query>)> {
 /// matches. Holding the whole run earns the bonus plus its BM25 (as a phrase in the text, its
 /// bigrams in the context): a passage holding it more often, or holding a rarer word, ranks
 /// higher.
-fn word_clauses(word: &PlannedWord, n: usize) -> Vec<Clause> {
+fn word_clauses(planned: &PlannedWord, n: usize) -> Vec<Clause> {
     let mut clauses = Vec::new();
-    if let Some(whole) = &word.whole {
-        for (body, scale, share) in whole.bodies() {
+    let word = &planned.word;
+    if let Some(whole) = &planned.whole {
+        let (body, scale) = &whole.body;
+        clauses.push(Clause {
+            query: body.box_clone(),
+            bonus: word.body_bonus,
+            weight: scale * word.bm25,
+            anchor: Anchor::Word(n),
+            place: false,
+        });
+        // RANKING.md: typed spelling first. Another spelling earns its bonus and no BM25:
+        // how often or in how short a passage it is held only orders the passages holding
+        // the spelling typed.
+        if let Some(others) = &whole.other_spellings {
             clauses.push(Clause {
-                query: body.box_clone(),
-                bonus: WHOLE_WORD_BODY_PER_IDF * word.rarity * share,
-                // RANKING.md: typed spelling first. Another spelling earns its share of the
-                // bonus and no BM25: how often or in how short a passage it is held only
-                // orders the passages holding the spelling typed.
-                weight: if share < 1.0 {
-                    0.0
-                } else {
-                    scale * word.run_factor
-                },
+                query: others.box_clone(),
+                bonus: word.other_bonus,
+                weight: 0.0,
                 anchor: Anchor::Word(n),
                 place: false,
             });
         }
         clauses.push(Clause {
             query: whole.context.box_clone(),
-            bonus: WHOLE_WORD_CONTEXT_PER_IDF * word.rarity,
-            weight: (CONTEXT_WEIGHT + 1.0) * word.run_factor,
+            bonus: word.context_bonus,
+            weight: word.context_bm25,
             anchor: Anchor::Word(n),
             place: true,
         });
     }
     // RANKING.md: dictionary words inside a word
-    clauses.extend(word.parts.iter().map(|(query, piece)| {
+    clauses.extend(planned.parts.iter().map(|(query, piece)| {
         let anchor = if *piece { Anchor::Part } else { Anchor::Never };
         Clause::scored(query.box_clone(), anchor)
     }));

@@ -22,6 +22,7 @@
 
 pub mod char_docs;
 pub mod clauses;
+pub mod compile;
 pub mod counts;
 pub mod levels;
 pub mod locate;
