@@ -1,11 +1,12 @@
-//! Clause building: a query plan, the filters of a request and a match level → one
-//! [`SumQuery`] whose candidates are the passages of that level and whose clauses score them.
+//! Clause building: a compiled plan (see [`crate::search::compile`]), the filters of a
+//! request and a match level → one [`SumQuery`] whose candidates are the passages of that
+//! level (the conditions of its [`LevelRule`]) and whose clauses score them.
 //!
 //! The clauses are the same for every level, so a passage earns the same score whichever
-//! level's query finds it: a word held whole earns a bonus proportional to its idf (how
-//! rare it is in the index) plus the BM25 of its run, in the text and, weighted less, in the
-//! context (heading, or a table row's caption and headers); the dictionary words inside it earn
-//! their BM25.
+//! level's query finds it. Every bonus and BM25 factor is the outline's
+//! ([`crate::search::plan::outline::OutlineWord`]): a word held whole earns its bonus plus the
+//! BM25 of its run, in the text and in the context (heading, or a table row's caption and
+//! headers); the dictionary words inside it earn their BM25.
 
 use std::ops::Bound;
 use tantivy::Term;
@@ -15,6 +16,7 @@ use tantivy::schema::IndexRecordOption;
 
 use crate::report::roc::day_number;
 use crate::search::compile::{Plan, PlannedWord, WholeWord};
+use crate::search::plan::outline::{Holding, LevelRule};
 use crate::search::sum_query::{Anchor, Candidates, Clause, SumQuery};
 use crate::search::{Level, Request, Searching};
 
@@ -34,6 +36,9 @@ impl Searching<'_> {
         let mut required_words = Vec::new();
         let mut whole_words = 0;
         let mut title_keys = Vec::new();
+        let rule = match scope {
+            Scope::Level(level) => LevelRule::of(level),
+        };
         for word in &plan.words {
             let whole = word.whole.as_ref();
             if word.word.excluded {
@@ -53,7 +58,7 @@ impl Searching<'_> {
                     }
                     required.push((Occur::Must, Box::new(BooleanQuery::new(held))));
                 }
-                None if word.word.required || scope == Scope::Level(Level::All) => {
+                None if word.word.required || rule.every.is_some() => {
                     // No passage holds this word whole.
                     return Box::new(EmptyQuery);
                 }
@@ -98,9 +103,9 @@ impl Searching<'_> {
                 .map(|query| Clause::scored(query.box_clone(), Anchor::Never)),
         );
         let has_parts = clauses.iter().any(|c| c.anchor == Anchor::Part);
-        let anchored = match scope {
-            Scope::Level(Level::Partial) => has_parts,
-            _ => whole_words > 0,
+        let anchored = match rule.some {
+            Holding::Piece => has_parts,
+            Holding::Whole | Holding::ForLevel => whole_words > 0,
         };
         if !anchored {
             return Box::new(EmptyQuery);
@@ -112,11 +117,14 @@ impl Searching<'_> {
             (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
         };
         // RANKING.md: match level first
-        let (candidates, exclusive) = match scope {
-            Scope::Level(Level::All) => (Candidates::EveryWord, false),
-            Scope::Level(Level::Some) => (Candidates::SomeWord, true),
-            Scope::Level(Level::Partial) => (Candidates::AnyPart, true),
+        // The level's conditions: which passages are candidates, and whether those of the
+        // levels above are left out.
+        let candidates = match (rule.every, rule.some) {
+            (Some(_), _) => Candidates::EveryWord,
+            (None, Holding::Piece) => Candidates::AnyPart,
+            (None, _) => Candidates::SomeWord,
         };
+        let exclusive = rule.not_every.is_some() || rule.none.is_some();
         // A query of several words that names a passage's place — its report's title holds
         // some words, its headings the others — points at it: each word counts there as if
         // its text held it too (科學技術基本法 第17條 ranks the article above passages
