@@ -3,7 +3,7 @@
 //! with).
 //!
 //! A query that a few report titles hold whole (at most
-//! [`MAX_TITLE_CANDIDATES`](crate::search::plan::MAX_TITLE_CANDIDATES) of them) has each of
+//! [`max_candidates`](crate::search::plan::outline::TitleProbe::max_candidates) of them) has each of
 //! those reports' stored record read to see whether its title is the query: one doc store
 //! block decompressed per report, the largest share of building a search's plan. A title
 //! never changes within a segment (segment files are immutable), so it is read once and

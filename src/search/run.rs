@@ -27,9 +27,9 @@ use tantivy::{DocSet, TERMINATED};
 
 use crate::index::{KeyColumn, SAME_TEXT_FIELD, report_key_of};
 use crate::search::clauses::{Scope, anywhere};
+use crate::search::compile::Plan;
 use crate::search::counts::{self, FacetCounter, LabelCounts};
 use crate::search::levels::{Read, read_levels, read_page};
-use crate::search::plan::Plan;
 use crate::search::snippet::{Snippet, make_snippet};
 use crate::search::top::TopHits;
 use crate::search::{Hit, Level, Outcome, Request, Searching};
@@ -172,7 +172,7 @@ impl Searching<'_> {
     fn ranked(
         &self,
         request: &Request,
-        plan: &super::plan::Plan,
+        plan: &Plan,
         levels: &[Level],
         budget: usize,
     ) -> Result<Read<DocAddress, LabelCounts>> {

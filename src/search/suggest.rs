@@ -24,7 +24,7 @@ use crate::analysis::analyzer::{Folded, is_han};
 use crate::analysis::fold::fold_char;
 use crate::search::Searching;
 use crate::search::clauses::anywhere;
-use crate::search::plan::Plan;
+use crate::search::compile::Plan;
 
 /// Shortest word a spelling is offered for: one character has no neighbour to judge by.
 const MIN_CHARS: usize = 2;

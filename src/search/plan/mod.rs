@@ -25,17 +25,16 @@ use tantivy::query::Query;
 use tantivy::schema::Field;
 
 use crate::analysis::analyzer::{Folded, gram_terms};
-use crate::search::compile::report_set;
+use crate::search::compile::{Plan, report_set};
 use crate::search::query::parse_query;
 use crate::search::{Level, Searching};
 use outline::{TitleProbe, cut, is_question, matched, tokens};
 pub(crate) use statistics::{StatField, Statistics};
 
-pub(crate) use names::{
-    MAX_TITLE_CANDIDATES, MAX_TITLED_REPORTS, TITLE_QUERY_BONUS, TITLE_WORD_PER_IDF,
-};
+#[cfg(test)]
+pub(crate) use names::TITLE_QUERY_BONUS;
 pub use numbers::alternatives;
-pub(crate) use numbers::{OTHER_SPELLING, searched_spellings};
+pub(crate) use numbers::searched_spellings;
 pub(crate) use questions::{asks, is_sentence, lone_char_is_rare, question_words};
 pub(crate) use terms::{
     MAX_WORD_CHARS, dictionary_parts, idf, is_one_han_char, matched_without_positions,
@@ -52,9 +51,6 @@ pub(crate) fn levels(positive: usize) -> &'static [Level] {
         &[Level::All, Level::Partial]
     }
 }
-
-/// A local search's plan: its outline's queries (see [`crate::search::compile`]).
-pub(super) use crate::search::compile::Plan;
 
 impl Searching<'_> {
     /// Analyses the query once for all the queries of one search.

@@ -19,12 +19,15 @@ use crate::analysis::synonyms::Synonyms;
 use crate::search::Level;
 use crate::search::query::{MAX_QUERY_WORDS, QueryWord};
 
+use super::names::{
+    MAX_TITLE_CANDIDATES, MAX_TITLED_REPORTS, TITLE_QUERY_BONUS, TITLE_WORD_PER_IDF,
+};
+use super::numbers::OTHER_SPELLING;
 use super::weights::{
     CONTEXT_WEIGHT, TOGETHER_PER_IDF, WHOLE_WORD_BODY_PER_IDF, WHOLE_WORD_CONTEXT_PER_IDF,
 };
 use super::{
-    MAX_TITLE_CANDIDATES, MAX_TITLED_REPORTS, MAX_WORD_CHARS, OTHER_SPELLING, StatField,
-    Statistics, TITLE_QUERY_BONUS, TITLE_WORD_PER_IDF, alternatives, asks, dictionary_parts, idf,
+    MAX_WORD_CHARS, StatField, Statistics, alternatives, asks, dictionary_parts, idf,
     is_one_han_char, is_sentence, levels, lone_char_is_rare, matched_without_positions,
     one_per_position, question_words, searched_spellings,
 };
