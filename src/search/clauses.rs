@@ -126,18 +126,10 @@ impl Searching<'_> {
         };
         let exclusive = rule.not_every.is_some() || rule.none.is_some();
         // A query of several words that names a passage's place — its report's title holds
-        // some words, its headings the others — points at it: each word counts there as if
-        // its text held it too (科學技術基本法 第17條 ranks the article above passages
-        // quoting 依科學技術基本法第十七條).
-        // RANKING.md: a title and a heading name a place
-        let place_bonuses = match whole_words > 1 {
-            true => plan
-                .positive()
-                .filter(|w| w.whole.is_some())
-                .map(|w| w.word.body_bonus)
-                .collect(),
-            false => Vec::new(),
-        };
+        // some words, its headings the others — points at it (科學技術基本法 第17條 ranks the
+        // article above passages quoting 依科學技術基本法第十七條): the outline's bonus, added
+        // where the scorer finds the place.
+        let place_bonuses = plan.place_bonus.into_iter().collect();
         Box::new(SumQuery {
             candidates,
             exclusive,

@@ -73,6 +73,8 @@ pub(super) struct Plan {
     pub opening: Option<Opening>,
     /// What their opening passage earns.
     pub opening_bonus: f32,
+    /// What a passage whose place names every word earns (see [`Outline::place_bonus`]).
+    pub place_bonus: Option<f32>,
     /// The match levels to read, in order.
     pub levels: &'static [Level],
     /// What snippets mark.
@@ -156,6 +158,7 @@ impl Searching<'_> {
             report_bonuses: bonuses,
             opening,
             opening_bonus: outline.opening_bonus,
+            place_bonus: outline.place_bonus,
             levels,
             marked: outline.marked,
         })
