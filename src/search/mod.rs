@@ -1,9 +1,11 @@
 //! Search: a query string and filters → ranked passages with snippets and facet counts.
 //!
 //! Read flow: [`query`] parses what was typed into words; [`plan`] analyses each word once
-//! (folding, whole-run queries, rarity, dictionary parts; a question is cut into its content
-//! words); [`clauses`] builds the query of one match level from the plan; [`run`] runs the
-//! levels in order and cuts the page, scored by [`sum_query`] and ordered by [`top`];
+//! by the ranking rules (folding, rarity, spellings, dictionary parts, weights; a question
+//! is cut into its content words) into a backend-neutral [`plan::outline::Outline`];
+//! [`compile`] turns it into tantivy queries and [`clauses`] into the query of one match
+//! level; [`run`] runs the levels in order ([`levels`]) and cuts the page, scored by
+//! [`sum_query`] and ordered by [`top`];
 //! [`snippet`] marks the words found; [`suggest`] offers a spelling when no passage holds a
 //! word. [`locate`] finds the source of a quotation.
 //!
