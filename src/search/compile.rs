@@ -395,3 +395,51 @@ pub(super) fn report_set(found: &[u64]) -> Vec<u64> {
     keys.retain(|&key| key != 0);
     keys
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::index::Store;
+    use crate::search::Searching;
+
+    #[test]
+    fn the_local_plan_runs_the_outline_weights_spellings_parts_and_titles() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let corpus = dir.path().join("corpus");
+        std::fs::create_dir(&corpus).unwrap();
+        std::fs::write(
+            corpus.join("a.txt"),
+            "標題：湖山水庫運用要點\n\n民國106年湖山水庫的運用說明。\n\n第二段談水庫。\n",
+        )
+        .unwrap();
+        std::fs::write(corpus.join("b.txt"), "標題：其他報告\n\n2017年的預算。\n").unwrap();
+        let index = dir.path().join("index");
+        crate::corpus::update(&index, &corpus, false, &crate::corpus::Quiet).unwrap();
+        let store = Store::open_for_search(&index).unwrap();
+        let searcher = store.reader().unwrap().searcher();
+        let searching = Searching::new(&store, &searcher);
+        let plan = searching.plan("106年 湖山水庫 -預算").unwrap();
+        let [year, dam, excluded] = plan.words.as_slice() else {
+            panic!("three words");
+        };
+        // Another calendar is searched because the outline lists it.
+        assert!(!year.word.others.is_empty());
+        assert!(year.whole.as_ref().unwrap().other_spellings.is_some());
+        assert!(dam.word.others.is_empty());
+        assert!(dam.whole.as_ref().unwrap().other_spellings.is_none());
+        // One term query per dictionary part of the outline; none for an excluded word.
+        assert_eq!(dam.parts.len(), dam.word.parts.len());
+        assert!(excluded.word.excluded && excluded.parts.is_empty());
+        // 湖山水庫 is in one report's title: counted for the level, and that report earns
+        // the outline's title bonus.
+        assert!(dam.word.titled && dam.title_keys.len() == 1);
+        let key = dam.title_keys[0];
+        let bonus = plan
+            .report_bonuses
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, b)| *b);
+        assert_eq!(bonus, dam.word.title_bonus);
+        assert!(!year.word.titled && year.title_keys.is_empty());
+        assert_eq!(plan.levels.len(), 3);
+    }
+}
