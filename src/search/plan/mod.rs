@@ -61,8 +61,9 @@ impl Searching<'_> {
             questions.push(is_question(word, |text| self.is_held_whole(text))?);
         }
         let cut = cut(typed, &questions, self)?;
-        // The reports whose title holds each word: a bonus, and a say in the match level, for
-        // a query of several words only.
+        // The reports whose title holds each word, which the outline counts (a say in the
+        // match level) and compile() gives its title bonus: not looked for where the outline
+        // gives none (a query of one word).
         let several = cut.words.iter().filter(|w| !w.excluded).count() > 1;
         let mut titles: Vec<Option<Vec<u64>>> = Vec::with_capacity(cut.words.len());
         let mut titled: HashMap<String, u64> = HashMap::new();
