@@ -398,23 +398,18 @@ pub(super) fn report_set(found: &[u64]) -> Vec<u64> {
 
 #[cfg(test)]
 mod tests {
-    use crate::index::Store;
     use crate::search::Searching;
+    use crate::search::tests::titled_index;
 
     #[test]
     fn the_local_plan_runs_the_outline_weights_spellings_parts_and_titles() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let corpus = dir.path().join("corpus");
-        std::fs::create_dir(&corpus).unwrap();
-        std::fs::write(
-            corpus.join("a.txt"),
-            "標題：湖山水庫運用要點\n\n民國106年湖山水庫的運用說明。\n\n第二段談水庫。\n",
-        )
-        .unwrap();
-        std::fs::write(corpus.join("b.txt"), "標題：其他報告\n\n2017年的預算。\n").unwrap();
-        let index = dir.path().join("index");
-        crate::corpus::update(&index, &corpus, false, &crate::corpus::Quiet).unwrap();
-        let store = Store::open_for_search(&index).unwrap();
+        let (_dir, store) = titled_index(&[
+            (
+                "湖山水庫運用要點",
+                "民國106年湖山水庫的運用說明。\n\n第二段談水庫。",
+            ),
+            ("其他報告", "2017年的預算。"),
+        ]);
         let searcher = store.reader().unwrap().searcher();
         let searching = Searching::new(&store, &searcher);
         let plan = searching.plan("106年 湖山水庫 -預算").unwrap();

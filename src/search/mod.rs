@@ -270,18 +270,29 @@ impl Searching<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A small index on disk in a temporary folder with one report per text.
     fn index_of(texts: &[&str]) -> (tempfile::TempDir, Store) {
+        let titles: Vec<String> = (0..texts.len()).map(|i| format!("報告{i}")).collect();
+        let reports: Vec<(&str, &str)> = titles
+            .iter()
+            .map(String::as_str)
+            .zip(texts.iter().copied())
+            .collect();
+        titled_index(&reports)
+    }
+
+    /// A small index on disk in a temporary folder with one report per (title, text).
+    pub(crate) fn titled_index(reports: &[(&str, &str)]) -> (tempfile::TempDir, Store) {
         let dir = tempfile::TempDir::new().unwrap();
         let corpus = dir.path().join("corpus");
         std::fs::create_dir(&corpus).unwrap();
-        for (i, text) in texts.iter().enumerate() {
+        for (i, (title, text)) in reports.iter().enumerate() {
             std::fs::write(
                 corpus.join(format!("r{i}.txt")),
-                format!("標題：報告{i}\n\n{text}\n"),
+                format!("標題：{title}\n\n{text}\n"),
             )
             .unwrap();
         }

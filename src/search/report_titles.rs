@@ -69,28 +69,19 @@ fn read(store: &Store, searcher: &Searcher, address: DocAddress) -> Option<Repor
 
 #[cfg(test)]
 mod tests {
-    use crate::index::Store;
     use crate::search::plan::TITLE_QUERY_BONUS;
+    use crate::search::tests::titled_index;
     use crate::search::{Request, Searching};
 
     #[test]
     fn a_title_typed_whole_finds_its_opening_passage_again_from_the_kept_title() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let corpus = dir.path().join("corpus");
-        std::fs::create_dir(&corpus).unwrap();
-        std::fs::write(
-            corpus.join("a.txt"),
-            "標題：湖山水庫運用要點\n\n第一段說明湖山水庫。\n\n第二段談運用要點。\n",
-        )
-        .unwrap();
-        std::fs::write(
-            corpus.join("b.txt"),
-            "標題：其他報告\n\n引述湖山水庫運用要點的段落。\n",
-        )
-        .unwrap();
-        let index = dir.path().join("index");
-        crate::corpus::update(&index, &corpus, false, &crate::corpus::Quiet).unwrap();
-        let store = Store::open_for_search(&index).unwrap();
+        let (_dir, store) = titled_index(&[
+            (
+                "湖山水庫運用要點",
+                "第一段說明湖山水庫。\n\n第二段談運用要點。",
+            ),
+            ("其他報告", "引述湖山水庫運用要點的段落。"),
+        ]);
         let searcher = store.reader().unwrap().searcher();
         let searching = Searching::new(&store, &searcher);
         let first = |query: &str| {
