@@ -9,11 +9,12 @@
 //!                                                                ▼ jieba words, bigrams)
 //!         corpus/ ◀──── corpus (update, add, remove) ────▶ index/ (tantivy)
 //!
-//! read:   query ─ search::query ─▶ words ─ search::plan (cut, rules, weights, levels) ─┬▶
-//!           local:  analysed words ─ clauses ─▶ one tantivy query per match level
-//!                   (sum_query scores, top orders)
-//!           engine: plan::outline (neutral) ─ engine::query ─▶ one OpenSearch query per
-//!                   match level (engine::search runs it)
+//! read:   query ─ search::query ─▶ words ─ search::plan (cut, every rule and weight)
+//!         ─▶ plan::outline::Outline (backend-neutral: tokens, match kinds, weights, levels) ─┬▶
+//!           local:  search::compile ─▶ tantivy queries ─ clauses ─▶ one query per match
+//!                   level (sum_query scores, top orders; search::run runs it)
+//!           engine: engine::query ─▶ one OpenSearch query per match level (engine::search
+//!                   runs it)
 //!         ─ search::levels (one loop: levels in order, page, repeats) ─▶ ranked hits
 //!         ─ snippet ─▶ Outcome ─ cli::output ─▶ stdout (plain or JSON Lines)
 //! ```
@@ -27,8 +28,9 @@
 //!
 //! Scaling out: [`export`] turns the corpus into an OpenSearch index definition and `_bulk`
 //! documents whose text fields carry baogao's analysis pre-analysed; [`engine`] pushes them
-//! and runs the search plan's [`search::plan::outline::Outline`] on the engine: the
-//! rules and weights are the plan's, the engine only writes them as OpenSearch JSON.
+//! and runs the search plan's [`search::plan::outline::Outline`] on the engine, as local
+//! search runs it on tantivy ([`search::compile`]): the rules and weights are the plan's,
+//! written once; each executor only writes them as its own queries.
 
 pub mod analysis;
 pub mod cli;

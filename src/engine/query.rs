@@ -98,7 +98,7 @@ impl EnginePlan {
                 others: w
                     .others
                     .iter()
-                    .map(|(t, fair)| (preanalyzed(t), *fair))
+                    .map(|s| (preanalyzed(&s.tokens), s.fair))
                     .collect(),
                 word: w.clone(),
             })

@@ -1,11 +1,12 @@
-//! Clause building: a query plan, the filters of a request and a match level → one
-//! [`SumQuery`] whose candidates are the passages of that level and whose clauses score them.
+//! Clause building: a compiled plan (see [`crate::search::compile`]), the filters of a
+//! request and a match level → one [`SumQuery`] whose candidates are the passages of that
+//! level (the conditions of its [`LevelRule`]) and whose clauses score them.
 //!
 //! The clauses are the same for every level, so a passage earns the same score whichever
-//! level's query finds it: a word held whole earns a bonus proportional to its idf (how
-//! rare it is in the index) plus the BM25 of its run, in the text and, weighted less, in the
-//! context (heading, or a table row's caption and headers); the dictionary words inside it earn
-//! their BM25.
+//! level's query finds it. Every bonus and BM25 factor is the outline's
+//! ([`crate::search::plan::outline::OutlineWord`]): a word held whole earns its bonus plus the
+//! BM25 of its run, in the text and in the context (heading, or a table row's caption and
+//! headers); the dictionary words inside it earn their BM25.
 
 use std::ops::Bound;
 use tantivy::Term;
@@ -14,28 +15,10 @@ use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, RangeQuery, TermQue
 use tantivy::schema::IndexRecordOption;
 
 use crate::report::roc::day_number;
-use crate::search::plan::{Plan, PlannedWord, TITLE_QUERY_BONUS, WholeWord};
+use crate::search::compile::{Plan, PlannedWord, WholeWord};
+use crate::search::plan::outline::{Holding, LevelRule};
 use crate::search::sum_query::{Anchor, Candidates, Clause, SumQuery};
 use crate::search::{Level, Request, Searching};
-
-// RANKING.md: rare words decide
-/// Bonus for a word found whole in the passage text, per unit of the word's idf: holding a
-/// word counts for more than how often or in how short a passage it is held (BM25's part),
-/// and a rare word for more than a common one.
-pub(crate) const WHOLE_WORD_BODY_PER_IDF: f32 = 4.0;
-// RANKING.md: own text first
-/// The same for a word found whole in the passage's context (the heading above it, a table
-/// row's caption and headers): a quarter of the text's, so that what a passage inherits
-/// breaks ties between passages whose own text holds the same words and never makes up for
-/// a word the text lacks (RANKING.md: own text first).
-pub(crate) const WHOLE_WORD_CONTEXT_PER_IDF: f32 = 1.0;
-// RANKING.md: questions
-/// Bonus for neighbouring words of a question held together, per unit of the idf of the
-/// bigrams they make together: those bigrams count as BM25 would count them in a passage
-/// holding them once or twice, not as a word held whole.
-pub(crate) const TOGETHER_PER_IDF: f32 = 2.0;
-/// Weight of BM25 on the passage's context relative to its text.
-pub(crate) const CONTEXT_WEIGHT: f32 = 0.2;
 
 /// Which passages a built query finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,16 +36,19 @@ impl Searching<'_> {
         let mut required_words = Vec::new();
         let mut whole_words = 0;
         let mut title_keys = Vec::new();
+        let rule = match scope {
+            Scope::Level(level) => LevelRule::of(level),
+        };
         for word in &plan.words {
             let whole = word.whole.as_ref();
-            if word.excluded {
+            if word.word.excluded {
                 if let Some(whole) = whole {
                     excluded.push((Occur::Should, anywhere(whole)));
                 }
                 continue;
             }
             match whole {
-                Some(whole) if word.required => {
+                Some(whole) if word.word.required => {
                     required_words.push(whole_words);
                     let mut held = vec![(Occur::Should, self.in_passage(whole))];
                     // A title typed whole may quote what its report names (「湖山水庫運用要點」):
@@ -72,7 +58,7 @@ impl Searching<'_> {
                     }
                     required.push((Occur::Must, Box::new(BooleanQuery::new(held))));
                 }
-                None if word.required || scope == Scope::Level(Level::All) => {
+                None if word.word.required || rule.every.is_some() => {
                     // No passage holds this word whole.
                     return Box::new(EmptyQuery);
                 }
@@ -91,7 +77,7 @@ impl Searching<'_> {
                     clauses.push(Clause {
                         query: opening.box_clone(),
                         bonus: if whole_words == 0 {
-                            TITLE_QUERY_BONUS
+                            plan.opening_bonus
                         } else {
                             0.0
                         },
@@ -104,9 +90,9 @@ impl Searching<'_> {
                 title_keys.push(keys);
             }
         }
-        clauses.extend(plan.together.iter().map(|(query, extra)| Clause {
+        clauses.extend(plan.together.iter().map(|(query, bonus)| Clause {
             query: query.box_clone(),
-            bonus: TOGETHER_PER_IDF * extra,
+            bonus: *bonus,
             weight: 0.0,
             anchor: Anchor::Never,
             place: false,
@@ -117,9 +103,9 @@ impl Searching<'_> {
                 .map(|query| Clause::scored(query.box_clone(), Anchor::Never)),
         );
         let has_parts = clauses.iter().any(|c| c.anchor == Anchor::Part);
-        let anchored = match scope {
-            Scope::Level(Level::Partial) => has_parts,
-            _ => whole_words > 0,
+        let anchored = match rule.some {
+            Holding::Piece => has_parts,
+            Holding::Whole | Holding::ForLevel => whole_words > 0,
         };
         if !anchored {
             return Box::new(EmptyQuery);
@@ -131,24 +117,19 @@ impl Searching<'_> {
             (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
         };
         // RANKING.md: match level first
-        let (candidates, exclusive) = match scope {
-            Scope::Level(Level::All) => (Candidates::EveryWord, false),
-            Scope::Level(Level::Some) => (Candidates::SomeWord, true),
-            Scope::Level(Level::Partial) => (Candidates::AnyPart, true),
+        // The level's conditions: which passages are candidates, and whether those of the
+        // levels above are left out.
+        let candidates = match (rule.every, rule.some) {
+            (Some(_), _) => Candidates::EveryWord,
+            (None, Holding::Piece) => Candidates::AnyPart,
+            (None, _) => Candidates::SomeWord,
         };
+        let exclusive = rule.not_every.is_some() || rule.none.is_some();
         // A query of several words that names a passage's place — its report's title holds
-        // some words, its headings the others — points at it: each word counts there as if
-        // its text held it too (科學技術基本法 第17條 ranks the article above passages
-        // quoting 依科學技術基本法第十七條).
-        // RANKING.md: a title and a heading name a place
-        let place_bonuses = match whole_words > 1 {
-            true => plan
-                .positive()
-                .filter(|w| w.whole.is_some())
-                .map(|w| WHOLE_WORD_BODY_PER_IDF * w.rarity)
-                .collect(),
-            false => Vec::new(),
-        };
+        // some words, its headings the others — points at it (科學技術基本法 第17條 ranks the
+        // article above passages quoting 依科學技術基本法第十七條): the outline's bonus, added
+        // where the scorer finds the place.
+        let place_bonuses = plan.place_bonus.into_iter().collect();
         Box::new(SumQuery {
             candidates,
             exclusive,
@@ -243,7 +224,7 @@ pub(super) fn anywhere(whole: &WholeWord) -> Box<dyn Query> {
 fn in_text(whole: &WholeWord) -> Vec<(Occur, Box<dyn Query>)> {
     whole
         .bodies()
-        .map(|(query, _, _)| (Occur::Should, query.box_clone()))
+        .map(|query| (Occur::Should, query.box_clone()))
         .collect()
 }
 
@@ -251,35 +232,40 @@ fn in_text(whole: &WholeWord) -> Vec<(Occur, Box<dyn Query>)> {
 /// matches. Holding the whole run earns the bonus plus its BM25 (as a phrase in the text, its
 /// bigrams in the context): a passage holding it more often, or holding a rarer word, ranks
 /// higher.
-fn word_clauses(word: &PlannedWord, n: usize) -> Vec<Clause> {
+fn word_clauses(planned: &PlannedWord, n: usize) -> Vec<Clause> {
     let mut clauses = Vec::new();
-    if let Some(whole) = &word.whole {
-        for (body, scale, share) in whole.bodies() {
+    let word = &planned.word;
+    if let Some(whole) = &planned.whole {
+        let (body, scale) = &whole.body;
+        clauses.push(Clause {
+            query: body.box_clone(),
+            bonus: word.body_bonus,
+            weight: scale * word.bm25,
+            anchor: Anchor::Word(n),
+            place: false,
+        });
+        // RANKING.md: typed spelling first. Another spelling earns its bonus and no BM25:
+        // how often or in how short a passage it is held only orders the passages holding
+        // the spelling typed.
+        if let Some(others) = &whole.other_spellings {
             clauses.push(Clause {
-                query: body.box_clone(),
-                bonus: WHOLE_WORD_BODY_PER_IDF * word.rarity * share,
-                // RANKING.md: typed spelling first. Another spelling earns its share of the
-                // bonus and no BM25: how often or in how short a passage it is held only
-                // orders the passages holding the spelling typed.
-                weight: if share < 1.0 {
-                    0.0
-                } else {
-                    scale * word.run_factor
-                },
+                query: others.box_clone(),
+                bonus: word.other_bonus,
+                weight: 0.0,
                 anchor: Anchor::Word(n),
                 place: false,
             });
         }
         clauses.push(Clause {
             query: whole.context.box_clone(),
-            bonus: WHOLE_WORD_CONTEXT_PER_IDF * word.rarity,
-            weight: (CONTEXT_WEIGHT + 1.0) * word.run_factor,
+            bonus: word.context_bonus,
+            weight: word.context_bm25,
             anchor: Anchor::Word(n),
             place: true,
         });
     }
     // RANKING.md: dictionary words inside a word
-    clauses.extend(word.parts.iter().map(|(query, piece)| {
+    clauses.extend(planned.parts.iter().map(|(query, piece)| {
         let anchor = if *piece { Anchor::Part } else { Anchor::Never };
         Clause::scored(query.box_clone(), anchor)
     }));

@@ -1,9 +1,11 @@
 //! Search: a query string and filters → ranked passages with snippets and facet counts.
 //!
 //! Read flow: [`query`] parses what was typed into words; [`plan`] analyses each word once
-//! (folding, whole-run queries, rarity, dictionary parts; a question is cut into its content
-//! words); [`clauses`] builds the query of one match level from the plan; [`run`] runs the
-//! levels in order and cuts the page, scored by [`sum_query`] and ordered by [`top`];
+//! by the ranking rules (folding, rarity, spellings, dictionary parts, weights; a question
+//! is cut into its content words) into a backend-neutral [`plan::outline::Outline`];
+//! [`compile`] turns it into tantivy queries and [`clauses`] into the query of one match
+//! level; [`run`] runs the levels in order ([`levels`]) and cuts the page, scored by
+//! [`sum_query`] and ordered by [`top`];
 //! [`snippet`] marks the words found; [`suggest`] offers a spelling when no passage holds a
 //! word. [`locate`] finds the source of a quotation.
 //!
@@ -22,6 +24,7 @@
 
 pub mod char_docs;
 pub mod clauses;
+pub mod compile;
 pub mod counts;
 pub mod levels;
 pub mod locate;
@@ -267,18 +270,29 @@ impl Searching<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A small index on disk in a temporary folder with one report per text.
     fn index_of(texts: &[&str]) -> (tempfile::TempDir, Store) {
+        let titles: Vec<String> = (0..texts.len()).map(|i| format!("報告{i}")).collect();
+        let reports: Vec<(&str, &str)> = titles
+            .iter()
+            .map(String::as_str)
+            .zip(texts.iter().copied())
+            .collect();
+        titled_index(&reports)
+    }
+
+    /// A small index on disk in a temporary folder with one report per (title, text).
+    pub(crate) fn titled_index(reports: &[(&str, &str)]) -> (tempfile::TempDir, Store) {
         let dir = tempfile::TempDir::new().unwrap();
         let corpus = dir.path().join("corpus");
         std::fs::create_dir(&corpus).unwrap();
-        for (i, text) in texts.iter().enumerate() {
+        for (i, (title, text)) in reports.iter().enumerate() {
             std::fs::write(
                 corpus.join(format!("r{i}.txt")),
-                format!("標題：報告{i}\n\n{text}\n"),
+                format!("標題：{title}\n\n{text}\n"),
             )
             .unwrap();
         }

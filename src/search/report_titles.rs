@@ -3,7 +3,7 @@
 //! with).
 //!
 //! A query that a few report titles hold whole (at most
-//! [`MAX_TITLE_CANDIDATES`](crate::search::plan::MAX_TITLE_CANDIDATES) of them) has each of
+//! [`max_candidates`](crate::search::plan::outline::TitleProbe::max_candidates) of them) has each of
 //! those reports' stored record read to see whether its title is the query: one doc store
 //! block decompressed per report, the largest share of building a search's plan. A title
 //! never changes within a segment (segment files are immutable), so it is read once and
@@ -69,28 +69,19 @@ fn read(store: &Store, searcher: &Searcher, address: DocAddress) -> Option<Repor
 
 #[cfg(test)]
 mod tests {
-    use crate::index::Store;
     use crate::search::plan::TITLE_QUERY_BONUS;
+    use crate::search::tests::titled_index;
     use crate::search::{Request, Searching};
 
     #[test]
     fn a_title_typed_whole_finds_its_opening_passage_again_from_the_kept_title() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let corpus = dir.path().join("corpus");
-        std::fs::create_dir(&corpus).unwrap();
-        std::fs::write(
-            corpus.join("a.txt"),
-            "標題：湖山水庫運用要點\n\n第一段說明湖山水庫。\n\n第二段談運用要點。\n",
-        )
-        .unwrap();
-        std::fs::write(
-            corpus.join("b.txt"),
-            "標題：其他報告\n\n引述湖山水庫運用要點的段落。\n",
-        )
-        .unwrap();
-        let index = dir.path().join("index");
-        crate::corpus::update(&index, &corpus, false, &crate::corpus::Quiet).unwrap();
-        let store = Store::open_for_search(&index).unwrap();
+        let (_dir, store) = titled_index(&[
+            (
+                "湖山水庫運用要點",
+                "第一段說明湖山水庫。\n\n第二段談運用要點。",
+            ),
+            ("其他報告", "引述湖山水庫運用要點的段落。"),
+        ]);
         let searcher = store.reader().unwrap().searcher();
         let searching = Searching::new(&store, &searcher);
         let first = |query: &str| {

@@ -27,9 +27,9 @@ use tantivy::{DocSet, TERMINATED};
 
 use crate::index::{KeyColumn, SAME_TEXT_FIELD, report_key_of};
 use crate::search::clauses::{Scope, anywhere};
+use crate::search::compile::Plan;
 use crate::search::counts::{self, FacetCounter, LabelCounts};
 use crate::search::levels::{Read, read_levels, read_page};
-use crate::search::plan::{Plan, levels};
 use crate::search::snippet::{Snippet, make_snippet};
 use crate::search::top::TopHits;
 use crate::search::{Hit, Level, Outcome, Request, Searching};
@@ -77,7 +77,7 @@ impl Searching<'_> {
         let plan = self.plan(&request.query)?;
         let (offset, limit) = request.page();
         let wanted = offset + limit;
-        let levels = levels(plan.positive().count());
+        let levels = plan.levels;
         // Repeats of a passage already ranked are folded into it; while they leave the page
         // short, more is read. Folding follows the one order, so every page agrees on it.
         // A page's worth more is read at once, so that a few repeats on the page do not
@@ -158,7 +158,7 @@ impl Searching<'_> {
                         .is_ok();
                     let held = scorer.doc() == doc || scorer.doc() < doc && scorer.seek(doc) == doc;
                     if !titled && !held {
-                        missing[i].push(word.text.clone());
+                        missing[i].push(word.word.text.clone());
                     }
                 }
             }
@@ -172,7 +172,7 @@ impl Searching<'_> {
     fn ranked(
         &self,
         request: &Request,
-        plan: &super::plan::Plan,
+        plan: &Plan,
         levels: &[Level],
         budget: usize,
     ) -> Result<Read<DocAddress, LabelCounts>> {

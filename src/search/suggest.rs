@@ -24,7 +24,7 @@ use crate::analysis::analyzer::{Folded, is_han};
 use crate::analysis::fold::fold_char;
 use crate::search::Searching;
 use crate::search::clauses::anywhere;
-use crate::search::plan::Plan;
+use crate::search::compile::Plan;
 
 /// Shortest word a spelling is offered for: one character has no neighbour to judge by.
 const MIN_CHARS: usize = 2;
@@ -171,7 +171,7 @@ impl Searching<'_> {
                 .as_ref()
                 .is_some_and(|whole| self.count(anywhere(whole).as_ref()) == 0)
         });
-        respelled(self, query, unheld.map(|word| word.text.as_str()))
+        respelled(self, query, unheld.map(|word| word.word.text.as_str()))
     }
 
     /// Passages `query` matches (0 on an error: a suggestion is only a hint).
@@ -182,7 +182,7 @@ impl Searching<'_> {
     /// The phrase query of a folded spelling in the text.
     fn spelled(&self, spelling: &str) -> Option<Box<dyn Query>> {
         let field = self.store.fields.body_grams;
-        Some(self.phrase(field, &Folded::new(spelling)).ok()??.0)
+        self.phrase(field, &Folded::new(spelling)).ok()?
     }
 
     /// Two-character terms of the text field, each segment's dictionary walked by `walk`.

@@ -3,9 +3,7 @@
 //! that find them, each earning less than the spelling typed.
 
 use anyhow::Result;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query};
 
-use super::WholeWord;
 use super::statistics::{StatField, Statistics};
 use super::terms::one_per_position;
 use crate::analysis::analyzer::{Folded, gram_terms};
@@ -13,7 +11,6 @@ use crate::analysis::numerals::spellings;
 use crate::analysis::synonyms::{self, Synonyms};
 use crate::analysis::variants::variants;
 use crate::report::roc::{date_spellings, year_spellings};
-use crate::search::Searching;
 
 // RANKING.md: typed spelling first
 /// BM25 of a word found in another spelling of its numbers (第十二條 for 第12條), relative
@@ -25,68 +22,6 @@ pub(crate) const RARE_SPELLING_SHARE: u64 = 200;
 /// ... and a spelling some term of which is in at most this many passages: in a small
 /// index every spelling is searched.
 const MIN_RARE_SPELLING_DOCS: u64 = 1000;
-
-impl Searching<'_> {
-    /// The word's whole-run matches in the passage text and in its context, built once and
-    /// shared by its scoring clauses and, for `-word`, the exclusion.
-    /// A word with numbers is held whole in any of its spellings (第12條, 第十二條), unless
-    /// the spelling typed is common: it then fills the page on its own, and every other
-    /// spelling would double the cost of the search.
-    /// A year word is also held in its other calendar, and a word of a synonym group as any
-    /// other word of it (see [`alternatives`]), whatever their frequency: they name the same
-    /// thing, and the spelling typed still ranks first.
-    pub(super) fn whole_word(&self, typed: &str, folded: &Folded) -> Result<Option<WholeWord>> {
-        let f = &self.store.fields;
-        let others = searched_spellings(typed, folded, self.synonyms, self)?;
-        let Some(body) = self.phrase(f.body_grams, folded)? else {
-            return Ok(None);
-        };
-        let Some((context, _)) = self.phrase(f.context_grams, folded)? else {
-            return Ok(None);
-        };
-        let Some((frame, _)) = self.phrase(f.frame_grams, folded)? else {
-            return Ok(None);
-        };
-        if others.is_empty() {
-            return Ok(Some(WholeWord {
-                body,
-                other_spellings: None,
-                context,
-                frame,
-            }));
-        }
-        let others: Vec<Folded> = others.iter().map(|s| Folded::new(s)).collect();
-        let mut bodies: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut contexts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, context)];
-        let mut frames: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, frame)];
-        // Another spelling earns less BM25 than the one typed: 二百三十五万 has more and
-        // rarer bigrams than 235万, which would otherwise outrank the spelling asked for.
-        let typed = self.phrase_weight(f.body_grams, folded)?;
-        for spelling in &others {
-            if let Some((query, scale)) = self.phrase(f.body_grams, spelling)? {
-                let weight = self.phrase_weight(f.body_grams, spelling)?;
-                let fair = OTHER_SPELLING * typed / weight.max(typed);
-                bodies.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(query, scale * fair)),
-                ));
-            }
-            if let Some((query, _)) = self.phrase(f.context_grams, spelling)? {
-                contexts.push((Occur::Should, query));
-            }
-            if let Some((query, _)) = self.phrase(f.frame_grams, spelling)? {
-                frames.push((Occur::Should, query));
-            }
-        }
-        Ok(Some(WholeWord {
-            body,
-            other_spellings: (!bodies.is_empty())
-                .then(|| Box::new(BooleanQuery::new(bodies)) as Box<dyn Query>),
-            context: Box::new(BooleanQuery::new(contexts)),
-            frame: Box::new(BooleanQuery::new(frames)),
-        }))
-    }
-}
 
 /// Every other spelling a query word is searched as, locally and on the engine: its number
 /// spellings when the spelling typed is rare (see [`spelling_is_rare`]), then its

@@ -17,14 +17,17 @@ use crate::analysis::analyzer::{Folded, gram_terms, query_pieces, significant_te
 use crate::analysis::numerals::spellings;
 use crate::analysis::synonyms::Synonyms;
 use crate::search::Level;
-use crate::search::clauses::{
-    CONTEXT_WEIGHT, TOGETHER_PER_IDF, WHOLE_WORD_BODY_PER_IDF, WHOLE_WORD_CONTEXT_PER_IDF,
-};
 use crate::search::query::{MAX_QUERY_WORDS, QueryWord};
 
+use super::names::{
+    MAX_TITLE_CANDIDATES, MAX_TITLED_REPORTS, TITLE_QUERY_BONUS, TITLE_WORD_PER_IDF,
+};
+use super::numbers::OTHER_SPELLING;
+use super::weights::{
+    CONTEXT_WEIGHT, TOGETHER_PER_IDF, WHOLE_WORD_BODY_PER_IDF, WHOLE_WORD_CONTEXT_PER_IDF,
+};
 use super::{
-    MAX_TITLE_CANDIDATES, MAX_TITLED_REPORTS, MAX_WORD_CHARS, OTHER_SPELLING, StatField,
-    Statistics, TITLE_QUERY_BONUS, TITLE_WORD_PER_IDF, alternatives, asks, dictionary_parts, idf,
+    MAX_WORD_CHARS, StatField, Statistics, alternatives, asks, dictionary_parts, idf,
     is_one_han_char, is_sentence, levels, lone_char_is_rare, matched_without_positions,
     one_per_position, question_words, searched_spellings,
 };
@@ -252,6 +255,30 @@ pub struct Part {
     pub partial: bool,
 }
 
+/// Another spelling a word is searched as.
+#[derive(Debug, Clone)]
+pub struct Spelling {
+    pub tokens: Vec<Token>,
+    pub matched: Matched,
+    /// Factor bringing its BM25 to the typed spelling's (RANKING.md: typed spelling first).
+    pub fair: f32,
+}
+
+/// How `tokens` (a word's, one per position) are matched: one Han character anywhere
+/// (unless `alone`: a common character cut from a question, held where the index holds it
+/// alone), all terms present when every bigram is common, else a phrase.
+pub(crate) fn matched(tokens: &[Token], alone: bool, stats: &dyn Statistics) -> Result<Matched> {
+    Ok(match tokens {
+        [only] if !alone && is_one_han_char(&only.text) => only
+            .text
+            .chars()
+            .next()
+            .map_or(Matched::Phrase, Matched::Char),
+        _ if tokens.len() > 1 && matched_without_positions(tokens, stats)? => Matched::AllTerms,
+        _ => Matched::Phrase,
+    })
+}
+
 /// A query word, planned: what to match and what each match earns.
 #[derive(Debug, Clone)]
 pub struct OutlineWord {
@@ -262,8 +289,8 @@ pub struct OutlineWord {
     pub tokens: Vec<Token>,
     pub matched: Matched,
     /// Other spellings it is searched as (numbers, calendars, synonyms, variants: see
-    /// [`searched_spellings`]), each with the factor bringing its BM25 to the typed one's.
-    pub others: Vec<(Vec<Token>, f32)>,
+    /// [`searched_spellings`]); none for a common character held alone.
+    pub others: Vec<Spelling>,
     /// Factor of the BM25 of its run in the text (a word counts as one term, however many
     /// bigrams spell it).
     pub bm25: f32,
@@ -422,17 +449,26 @@ pub fn outline(
         } else {
             1.0
         };
+        // A common character cut from a question is held where the index holds it alone.
+        let alone = cut.asked.contains(&folded.chars)
+            && is_one_han_char(&w.text)
+            && !lone_char_is_rare(&w.text, stats)?;
         let mut others = Vec::new();
-        for s in searched_spellings(&w.text, &folded, synonyms, stats)? {
+        let spelled = match alone {
+            true => Vec::new(),
+            false => searched_spellings(&w.text, &folded, synonyms, stats)?,
+        };
+        for s in spelled {
             let terms = tokens(&s);
             if terms.is_empty() {
                 continue;
             }
             let weight = sum_idf(&terms)?;
-            others.push((
-                terms,
-                OTHER_SPELLING * typed_weight / weight.max(typed_weight),
-            ));
+            others.push(Spelling {
+                matched: matched(&terms, false, stats)?,
+                tokens: terms,
+                fair: OTHER_SPELLING * typed_weight / weight.max(typed_weight),
+            });
         }
         let parts = match w.excluded {
             true => Vec::new(),
@@ -441,19 +477,7 @@ pub fn outline(
                 .map(|(term, partial)| Part { term, partial })
                 .collect(),
         };
-        // A common character cut from a question is held where the index holds it alone.
-        let alone = cut.asked.contains(&folded.chars)
-            && is_one_han_char(&w.text)
-            && !lone_char_is_rare(&w.text, stats)?;
-        let matched = match grams.as_slice() {
-            [only] if !alone && is_one_han_char(&only.text) => only
-                .text
-                .chars()
-                .next()
-                .map_or(Matched::Phrase, Matched::Char),
-            _ if grams.len() > 1 && matched_without_positions(&grams, stats)? => Matched::AllTerms,
-            _ => Matched::Phrase,
-        };
+        let matched = matched(&grams, alone, stats)?;
         let titled_reports = titled(&key);
         let several = positive > 1;
         if !w.excluded {
@@ -501,13 +525,9 @@ pub fn outline(
         if grams.is_empty() || extra <= 0.0 {
             continue;
         }
-        let matched = match grams.len() > 1 && matched_without_positions(&grams, stats)? {
-            true => Matched::AllTerms,
-            false => Matched::Phrase,
-        };
         together.push(Together {
+            matched: matched(&grams, false, stats)?,
             tokens: grams,
-            matched,
             bonus: TOGETHER_PER_IDF * extra,
         });
     }
@@ -681,16 +701,17 @@ pub(crate) mod tests {
         let others = |w: &OutlineWord| -> Vec<String> {
             w.others
                 .iter()
-                .map(|(t, _)| t.iter().map(|t| t.text.as_str()).collect())
+                .map(|s| s.tokens.iter().map(|t| t.text.as_str()).collect())
                 .collect()
         };
         assert!(others(&outline.words[0]).iter().any(|s| s.contains("政府")));
         assert!(others(&outline.words[1]).iter().any(|s| s.contains("2017")));
-        assert!(outline.words.iter().all(|w| {
-            w.others
+        assert!(
+            outline
+                .words
                 .iter()
-                .all(|(_, fair)| *fair <= OTHER_SPELLING + 1e-6)
-        }));
+                .all(|w| { w.others.iter().all(|s| s.fair <= OTHER_SPELLING + 1e-6) })
+        );
         for m in ["北市府", "臺北市政府", "106年", "2017年"] {
             assert!(
                 outline.marked.iter().any(|x| x == m),
