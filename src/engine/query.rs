@@ -227,7 +227,7 @@ pub fn in_text(text: &str) -> Option<Value> {
     (!grams.is_empty()).then(|| phrase(BODY_GRAMS, &preanalyzed(&grams), 1.0))
 }
 
-/// The bonus of a passage whose place names every word, as locally (`SumQuery::place_bonuses`):
+/// The bonus of a passage whose place names every word, as locally (`SumQuery::place_bonus`):
 /// its report's title holds some words (titled ones), its headings the others.
 fn place(plan: &EnginePlan) -> Option<Value> {
     let bonus = plan.outline.place_bonus?;

@@ -129,7 +129,6 @@ impl Searching<'_> {
         // some words, its headings the others — points at it (科學技術基本法 第17條 ranks the
         // article above passages quoting 依科學技術基本法第十七條): the outline's bonus, added
         // where the scorer finds the place.
-        let place_bonuses = plan.place_bonus.into_iter().collect();
         Box::new(SumQuery {
             candidates,
             exclusive,
@@ -139,7 +138,7 @@ impl Searching<'_> {
             required_words,
             title_keys,
             report_bonuses: plan.report_bonuses.clone(),
-            place_bonuses,
+            place_bonus: plan.place_bonus,
         })
     }
 

@@ -56,7 +56,7 @@ pub struct Clause {
     pub weight: Score,
     pub anchor: Anchor,
     /// The clause finds the word in the passage's place (the headings above it, a table
-    /// row's caption and headers), not in its text: see [`SumQuery::place_bonuses`].
+    /// row's caption and headers), not in its text: see [`SumQuery::place_bonus`].
     pub place: bool,
 }
 
@@ -105,11 +105,11 @@ pub struct SumQuery {
     pub title_keys: Vec<Vec<u64>>,
     /// (report key, bonus), sorted by key (see [`crate::index::report_key`]).
     pub report_bonuses: Vec<(u64, Score)>,
-    /// For each word, its bonus when the passage's place holds every word, its report's
-    /// title some and its context clauses (headings) the others: the query names where the
-    /// passage is (`科學技術基本法 第17條`: the law's report, the article's heading). Empty: no
-    /// such bonus.
-    pub place_bonuses: Vec<Score>,
+    /// The bonus of a passage whose place holds every word, its report's title some and its
+    /// context clauses (headings) the others: the query names where the passage is
+    /// (`科學技術基本法 第17條`: the law's report, the article's heading); the outline's
+    /// [`crate::search::plan::outline::Outline::place_bonus`]. None: no such bonus.
+    pub place_bonus: Option<Score>,
 }
 
 impl Clone for SumQuery {
@@ -123,7 +123,7 @@ impl Clone for SumQuery {
             required_words: self.required_words.clone(),
             title_keys: self.title_keys.clone(),
             report_bonuses: self.report_bonuses.clone(),
-            place_bonuses: self.place_bonuses.clone(),
+            place_bonus: self.place_bonus,
         }
     }
 }
@@ -160,7 +160,7 @@ impl Query for SumQuery {
             required_words: self.required_words.clone(),
             title_keys: self.title_keys.clone().into(),
             report_bonuses: self.report_bonuses.as_slice().into(),
-            place_bonuses: self.place_bonuses.clone(),
+            place_bonus: self.place_bonus,
         }))
     }
 
@@ -191,7 +191,7 @@ struct SumWeight {
     /// Shared with each segment's scorer: a word in thousands of report titles (行政院) has
     /// a bonus for each report, copied per segment before.
     report_bonuses: Arc<[(u64, Score)]>,
-    place_bonuses: Vec<Score>,
+    place_bonus: Option<Score>,
 }
 
 impl Weight for SumWeight {
@@ -309,7 +309,7 @@ impl Weight for SumWeight {
             report_keys,
             must_hold_ranges,
             title_ranges,
-            place_bonuses: self.place_bonuses.iter().map(|b| b * boost).collect(),
+            place_bonus: self.place_bonus.map(|b| b * boost),
             title_keys: self.title_keys.clone(),
             report_bonuses: self.report_bonuses.clone(),
             boost,
@@ -402,8 +402,8 @@ struct SumScorer {
     last_bonus: (u64, Option<Score>),
     /// The report last asked whether it names a place, and which words its title holds.
     last_titled: (Option<Option<u64>>, Vec<bool>),
-    /// See [`SumQuery::place_bonuses`].
-    place_bonuses: Vec<Score>,
+    /// See [`SumQuery::place_bonus`].
+    place_bonus: Option<Score>,
     doc: DocId,
 }
 
@@ -678,14 +678,16 @@ impl Scorer for SumScorer {
         {
             sum += bonus;
         }
-        if placed && !self.place_bonuses.is_empty() && {
-            let report = match report {
-                Some(report) => report,
-                None => self.report_of(doc),
-            };
-            self.placed(doc, report)
-        } {
-            sum += self.place_bonuses.iter().sum::<Score>();
+        if let Some(place_bonus) = self.place_bonus.filter(|_| placed)
+            && {
+                let report = match report {
+                    Some(report) => report,
+                    None => self.report_of(doc),
+                };
+                self.placed(doc, report)
+            }
+        {
+            sum += place_bonus;
         }
         match &self.prior {
             Some(prior) => sum * prior.get_val(doc) as Score / 100.0,
@@ -815,7 +817,7 @@ mod tests {
             required_words: Vec::new(),
             title_keys: Vec::new(),
             report_bonuses: Vec::new(),
-            place_bonuses: Vec::new(),
+            place_bonus: None,
         }
     }
 
