@@ -16,7 +16,7 @@ use crate::export::preanalyzed;
 use crate::search::plan::outline::{
     Holding, LevelRule, Matched, Outline, OutlineWord, Token, tokens,
 };
-use crate::search::plan::{StatField, Statistics};
+use crate::search::plan::{StatField, Statistics, is_one_han_char};
 use crate::search::{Level, Request};
 
 /// Field names of the exported documents.
@@ -227,6 +227,22 @@ pub fn in_text(text: &str) -> Option<Value> {
     (!grams.is_empty()).then(|| phrase(BODY_GRAMS, &preanalyzed(&grams), 1.0))
 }
 
+/// Documents whose report title holds a word of these tokens; `None` when it has none. A
+/// one-character word is held by any title term holding the character, whether or not the
+/// word is matched alone in the text (a question's common character): local search finds
+/// titles the same way (`Searching::phrase`, its `one_char`).
+pub fn in_title(tokens: &[Token]) -> Option<Value> {
+    match tokens {
+        [] => None,
+        [only] if is_one_han_char(&only.text) => only
+            .text
+            .chars()
+            .next()
+            .map(|c| holding_char(TITLE_GRAMS, c)),
+        _ => Some(all_terms(TITLE_GRAMS, &preanalyzed(tokens), 1.0)),
+    }
+}
+
 /// The bonus of a passage whose place names every word, as locally (`SumQuery::place_bonuses`):
 /// its report's title holds some words (titled ones), its headings the others.
 fn place(plan: &EnginePlan) -> Option<Value> {
@@ -317,10 +333,7 @@ impl EngineWord {
 
     /// In the title of the passage's report.
     fn title(&self) -> Option<Value> {
-        if let Matched::Char(c) = self.word.matched {
-            return Some(holding_char(TITLE_GRAMS, c));
-        }
-        Some(all_terms(TITLE_GRAMS, self.typed.as_deref()?, 1.0))
+        in_title(&self.word.tokens)
     }
 
     /// Held whole by a clause: in the text (any spelling) or the context.

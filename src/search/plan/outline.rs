@@ -422,8 +422,17 @@ pub fn outline(
         } else {
             1.0
         };
+        // A common character cut from a question is held where the index holds it alone.
+        let alone = cut.asked.contains(&folded.chars)
+            && is_one_han_char(&w.text)
+            && !lone_char_is_rare(&w.text, stats)?;
         let mut others = Vec::new();
-        for s in searched_spellings(&w.text, &folded, synonyms, stats)? {
+        // Held alone, it is held in no other spelling (二 of 原因有二 is not the 2 of 4-6-2).
+        let searched = match alone {
+            true => Vec::new(),
+            false => searched_spellings(&w.text, &folded, synonyms, stats)?,
+        };
+        for s in searched {
             let terms = tokens(&s);
             if terms.is_empty() {
                 continue;
@@ -441,10 +450,6 @@ pub fn outline(
                 .map(|(term, partial)| Part { term, partial })
                 .collect(),
         };
-        // A common character cut from a question is held where the index holds it alone.
-        let alone = cut.asked.contains(&folded.chars)
-            && is_one_han_char(&w.text)
-            && !lone_char_is_rare(&w.text, stats)?;
         let matched = match grams.as_slice() {
             [only] if !alone && is_one_han_char(&only.text) => only
                 .text
