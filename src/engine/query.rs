@@ -281,7 +281,23 @@ fn place(plan: &EnginePlan) -> Option<Value> {
 
 /// Terms of `field` holding the character `c` (alone or in a bigram), constant score 1.
 fn holding_char(field: &str, c: char) -> Value {
-    json!({"constant_score": {"filter": {"regexp": {field: {"value": format!("{c}.?|.{c}")}}}, "boost": 1.0}})
+    char_scored(field, c, 1.0)
+}
+
+/// The same, constant score `boost`.
+fn char_scored(field: &str, c: char, boost: f32) -> Value {
+    json!({"constant_score": {"filter": {"regexp": {field: {"value": format!("{c}.?|.{c}")}}}, "boost": boost}})
+}
+
+/// Another spelling of a word (pre-analysed) in `field`: a phrase (`in_text`) or all its
+/// terms, scaled by `boost`. A one-character spelling (三 of 3) is held by any term holding
+/// the character, scored `boost`, as local search finds it (`Searching::phrase`).
+fn other_spelling(field: &str, text: &str, boost: f32, in_text: bool) -> Value {
+    match text.chars().next() {
+        Some(c) if is_one_han_char(text) => char_scored(field, c, boost),
+        _ if in_text => phrase(field, text, boost),
+        _ => all_terms(field, text, boost),
+    }
 }
 
 fn any_of(clauses: Vec<Value>) -> Value {
@@ -311,7 +327,7 @@ impl EngineWord {
         Some(any_of(
             self.others
                 .iter()
-                .map(|(s, fair)| phrase(BODY_GRAMS, s, boost * fair))
+                .map(|(s, fair)| other_spelling(BODY_GRAMS, s, boost * fair, true))
                 .collect(),
         ))
     }
@@ -326,7 +342,7 @@ impl EngineWord {
         clauses.extend(
             self.others
                 .iter()
-                .map(|(s, _)| all_terms(CONTEXT_GRAMS, s, boost)),
+                .map(|(s, _)| other_spelling(CONTEXT_GRAMS, s, boost, false)),
         );
         Some(any_of(clauses))
     }
@@ -372,7 +388,7 @@ impl EngineWord {
         clauses.extend(
             self.others
                 .iter()
-                .map(|(s, _)| all_terms(FRAME_GRAMS, s, 1.0)),
+                .map(|(s, _)| other_spelling(FRAME_GRAMS, s, 1.0, false)),
         );
         Some(any_of(clauses))
     }
