@@ -627,6 +627,43 @@ mod tests {
         assert!(build(&Request::default(), &blank, Level::All).is_none());
     }
 
+    /// A question's common character (人, 二: in more than 1/200 of the passages as a word)
+    /// is matched alone in the text, but found in titles through any term holding it, and
+    /// searched in no other spelling; a one-character other spelling (三 of 3) is held by
+    /// any term holding the character, as locally.
+    #[test]
+    fn one_character_words_and_spellings_are_held_as_locally() {
+        let s = stats(
+            1000,
+            &[
+                (StatField::BodyWords, "人", 500),
+                (StatField::BodyWords, "二", 500),
+                (StatField::BodyWords, "原因", 10),
+            ],
+        );
+        let cut = Cut {
+            words: vec![word("原因"), word("人"), word("二"), word("3")],
+            asked: ["人", "二"].iter().map(|c| c.chars().collect()).collect(),
+            ..Cut::default()
+        };
+        let outline = outline(cut, &s, Synonyms::builtin(), |_| 0).unwrap();
+        let plan = EnginePlan::new(outline, Vec::new());
+        let [_, person, two, three] = &plan.words[..] else {
+            panic!("{:?}", plan.words)
+        };
+        assert_eq!(person.word.matched, Matched::Phrase);
+        assert_eq!(
+            person.title().unwrap().to_string(),
+            holding_char(TITLE_GRAMS, '人').to_string()
+        );
+        assert!(two.others.is_empty(), "{:?}", two.others);
+        assert_eq!(three.others.len(), 1, "{:?}", three.others);
+        let held = three.held().unwrap().to_string();
+        assert!(held.contains(r#""value":"三.?|.三""#), "{held}");
+        // The titled-report count asks titles the same way.
+        assert_eq!(in_title(&person.word.tokens), person.title());
+    }
+
     #[test]
     fn filters_become_terms_and_a_section_wildcard() {
         let request = Request {
