@@ -552,6 +552,10 @@ mod tests {
             words,
             ..Cut::default()
         };
+        plan_of(cut, stats)
+    }
+
+    fn plan_of(cut: Cut, stats: &Stats) -> EnginePlan {
         let outline = outline(cut, stats, Synonyms::builtin(), |_| 0).unwrap();
         EnginePlan::new(outline, Vec::new())
     }
@@ -646,8 +650,7 @@ mod tests {
             asked: ["人", "二"].iter().map(|c| c.chars().collect()).collect(),
             ..Cut::default()
         };
-        let outline = outline(cut, &s, Synonyms::builtin(), |_| 0).unwrap();
-        let plan = EnginePlan::new(outline, Vec::new());
+        let plan = plan_of(cut, &s);
         let [_, person, two, three] = &plan.words[..] else {
             panic!("{:?}", plan.words)
         };
