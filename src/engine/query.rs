@@ -16,7 +16,7 @@ use crate::export::preanalyzed;
 use crate::search::plan::outline::{
     Holding, LevelRule, Matched, Outline, OutlineWord, Token, tokens,
 };
-use crate::search::plan::{StatField, Statistics};
+use crate::search::plan::{StatField, Statistics, is_one_han_char};
 use crate::search::{Level, Request};
 
 /// Field names of the exported documents.
@@ -74,8 +74,9 @@ pub struct EngineWord {
     pub word: OutlineWord,
     /// Pre-analysed phrase of the word as typed; `None` when it has nothing to match.
     typed: Option<String>,
-    /// Its other spellings, pre-analysed, each with its BM25 factor.
-    others: Vec<(String, f32)>,
+    /// Its other spellings, pre-analysed, each with how the outline matches it and its BM25
+    /// factor.
+    others: Vec<(String, Matched, f32)>,
 }
 
 /// A planned query, as the engine runs it.
@@ -98,7 +99,7 @@ impl EnginePlan {
                 others: w
                     .others
                     .iter()
-                    .map(|s| (preanalyzed(&s.tokens), s.fair))
+                    .map(|s| (preanalyzed(&s.tokens), s.matched, s.fair))
                     .collect(),
                 word: w.clone(),
             })
@@ -227,6 +228,22 @@ pub fn in_text(text: &str) -> Option<Value> {
     (!grams.is_empty()).then(|| phrase(BODY_GRAMS, &preanalyzed(&grams), 1.0))
 }
 
+/// Documents whose report title holds a word of these tokens; `None` when it has none. A
+/// one-character word is held by any title term holding the character, whether or not the
+/// word is matched alone in the text (a question's common character): local search finds
+/// titles the same way (`Searching::phrase`, its `one_char`).
+pub fn in_title(tokens: &[Token]) -> Option<Value> {
+    match tokens {
+        [] => None,
+        [only] if is_one_han_char(&only.text) => only
+            .text
+            .chars()
+            .next()
+            .map(|c| holding_char(TITLE_GRAMS, c)),
+        _ => Some(all_terms(TITLE_GRAMS, &preanalyzed(tokens), 1.0)),
+    }
+}
+
 /// The bonus of a passage whose place names every word, as locally (`SumQuery::place_bonus`):
 /// its report's title holds some words (titled ones), its headings the others.
 fn place(plan: &EnginePlan) -> Option<Value> {
@@ -265,7 +282,23 @@ fn place(plan: &EnginePlan) -> Option<Value> {
 
 /// Terms of `field` holding the character `c` (alone or in a bigram), constant score 1.
 fn holding_char(field: &str, c: char) -> Value {
-    json!({"constant_score": {"filter": {"regexp": {field: {"value": format!("{c}.?|.{c}")}}}, "boost": 1.0}})
+    char_scored(field, c, 1.0)
+}
+
+/// The same, constant score `boost`.
+fn char_scored(field: &str, c: char, boost: f32) -> Value {
+    json!({"constant_score": {"filter": {"regexp": {field: {"value": format!("{c}.?|.{c}")}}}, "boost": boost}})
+}
+
+/// Another spelling of a word (pre-analysed) in `field`: a phrase (`in_text`) or all its
+/// terms, scaled by `boost`; one the outline matches by its character (三 of 3) is held by
+/// any term holding it, scored `boost`.
+fn other_spelling(field: &str, text: &str, matched: Matched, boost: f32, in_text: bool) -> Value {
+    match matched {
+        Matched::Char(c) => char_scored(field, c, boost),
+        _ if in_text => phrase(field, text, boost),
+        _ => all_terms(field, text, boost),
+    }
 }
 
 fn any_of(clauses: Vec<Value>) -> Value {
@@ -295,7 +328,9 @@ impl EngineWord {
         Some(any_of(
             self.others
                 .iter()
-                .map(|(s, fair)| phrase(BODY_GRAMS, s, boost * fair))
+                .map(|(s, matched, fair)| {
+                    other_spelling(BODY_GRAMS, s, *matched, boost * fair, true)
+                })
                 .collect(),
         ))
     }
@@ -310,17 +345,14 @@ impl EngineWord {
         clauses.extend(
             self.others
                 .iter()
-                .map(|(s, _)| all_terms(CONTEXT_GRAMS, s, boost)),
+                .map(|(s, matched, _)| other_spelling(CONTEXT_GRAMS, s, *matched, boost, false)),
         );
         Some(any_of(clauses))
     }
 
     /// In the title of the passage's report.
     fn title(&self) -> Option<Value> {
-        if let Matched::Char(c) = self.word.matched {
-            return Some(holding_char(TITLE_GRAMS, c));
-        }
-        Some(all_terms(TITLE_GRAMS, self.typed.as_deref()?, 1.0))
+        in_title(&self.word.tokens)
     }
 
     /// Held whole by a clause: in the text (any spelling) or the context.
@@ -359,7 +391,7 @@ impl EngineWord {
         clauses.extend(
             self.others
                 .iter()
-                .map(|(s, _)| all_terms(FRAME_GRAMS, s, 1.0)),
+                .map(|(s, matched, _)| other_spelling(FRAME_GRAMS, s, *matched, 1.0, false)),
         );
         Some(any_of(clauses))
     }
@@ -523,6 +555,10 @@ mod tests {
             words,
             ..Cut::default()
         };
+        plan_of(cut, stats)
+    }
+
+    fn plan_of(cut: Cut, stats: &Stats) -> EnginePlan {
         let outline = outline(cut, stats, Synonyms::builtin(), |_| 0).unwrap();
         EnginePlan::new(outline, Vec::new())
     }
@@ -596,6 +632,42 @@ mod tests {
         // A word with nothing to match empties the `all` level.
         let blank = super::tests::plan(vec![word("臺北"), word("，")], &stats(10, &[]));
         assert!(build(&Request::default(), &blank, Level::All).is_none());
+    }
+
+    /// A question's common character (人, 二: in more than 1/200 of the passages as a word)
+    /// is matched alone in the text, but found in titles through any term holding it, and
+    /// searched in no other spelling; a one-character other spelling (三 of 3) is held by
+    /// any term holding the character, as locally.
+    #[test]
+    fn one_character_words_and_spellings_are_held_as_locally() {
+        let s = stats(
+            1000,
+            &[
+                (StatField::BodyWords, "人", 500),
+                (StatField::BodyWords, "二", 500),
+                (StatField::BodyWords, "原因", 10),
+            ],
+        );
+        let cut = Cut {
+            words: vec![word("原因"), word("人"), word("二"), word("3")],
+            asked: ["人", "二"].iter().map(|c| c.chars().collect()).collect(),
+            ..Cut::default()
+        };
+        let plan = plan_of(cut, &s);
+        let [_, person, two, three] = &plan.words[..] else {
+            panic!("{:?}", plan.words)
+        };
+        assert_eq!(person.word.matched, Matched::Phrase);
+        assert_eq!(
+            person.title().unwrap().to_string(),
+            holding_char(TITLE_GRAMS, '人').to_string()
+        );
+        assert!(two.others.is_empty(), "{:?}", two.others);
+        assert_eq!(three.others.len(), 1, "{:?}", three.others);
+        let held = three.held().unwrap().to_string();
+        assert!(held.contains(r#""value":"三.?|.三""#), "{held}");
+        // The titled-report count asks titles the same way.
+        assert_eq!(in_title(&person.word.tokens), person.title());
     }
 
     #[test]

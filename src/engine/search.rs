@@ -20,7 +20,7 @@ use crate::search::{Facets, Hit, Level, Outcome, Request, parse_query};
 
 use super::Engine;
 use super::push::encode;
-use super::query::{EnginePlan, Stats, build, held_whole, phrase_text, stat_field};
+use super::query::{EnginePlan, Stats, build, held_whole, in_title, phrase_text, stat_field};
 
 /// Most buckets of one facet (reports at national scale are many; the rest are few).
 const FACET_BUCKETS: usize = 65_536;
@@ -128,7 +128,7 @@ impl Engine {
         for (i, (_, grams)) in title_list.iter().enumerate() {
             aggs.insert(
                 format!("title{i}"),
-                json!({"filter": {"match": {"title_grams": {"query": phrase_text(grams), "operator": "and"}}},
+                json!({"filter": in_title(grams),
                        "aggs": {"reports": {"cardinality": {"field": "report", "precision_threshold": 2000}}}}),
             );
         }

@@ -454,6 +454,7 @@ pub fn outline(
             && is_one_han_char(&w.text)
             && !lone_char_is_rare(&w.text, stats)?;
         let mut others = Vec::new();
+        // Held alone, it is held in no other spelling (二 of 原因有二 is not the 2 of 4-6-2).
         let spelled = match alone {
             true => Vec::new(),
             false => searched_spellings(&w.text, &folded, synonyms, stats)?,
