@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::export::preanalyzed;
 use crate::search::plan::outline::{
-    Holding, LevelRule, Matched, Outline, OutlineWord, Token, tokens,
+    Condition, Holding, LevelRule, Matched, Outline, OutlineWord, Place, Token, tokens,
 };
 use crate::search::plan::{StatField, Statistics, is_one_han_char};
 use crate::search::{Level, Request};
@@ -372,13 +372,17 @@ impl EngineWord {
         }
     }
 
-    /// A quoted phrase: in the text, or for a table row in its caption or headers (its
-    /// frame), as locally (RANKING.md: quoted phrases).
-    fn in_passage(&self) -> Option<Value> {
-        let mut clauses: Vec<Value> = self.body_typed(1.0).into_iter().collect();
-        clauses.extend(self.body_others(1.0));
-        clauses.push(self.frame()?);
-        Some(any_of(clauses))
+    /// Held whole in `place` (see [`Place`]).
+    fn held_in(&self, place: Place) -> Option<Value> {
+        match place {
+            Place::TextOrFrame => {
+                let mut clauses: Vec<Value> = self.body_typed(1.0).into_iter().collect();
+                clauses.extend(self.body_others(1.0));
+                clauses.push(self.frame()?);
+                Some(any_of(clauses))
+            }
+            Place::Anywhere => self.held(),
+        }
     }
 
     /// In a table row's caption or column headers, in any spelling.
@@ -442,19 +446,23 @@ pub fn build(request: &Request, plan: &EnginePlan, level: Level) -> Option<Value
     let mut held_for_level: Vec<Value> = Vec::new();
     let mut pieces: Vec<Value> = Vec::new();
     for word in &plan.words {
-        if word.word.excluded {
-            must_not.extend(word.held());
-            continue;
-        }
         let openings = plan.openings();
-        match word.held() {
-            Some(_) if word.word.required => {
-                let mut held = vec![word.in_passage()?];
-                held.extend(openings.as_ref().map(|(first, _)| first.clone()));
+        // The outline's condition on the word, translated.
+        match (word.word.condition, word.held()) {
+            (Condition::Lack(place), _) => {
+                must_not.extend(word.held_in(place));
+                continue;
+            }
+            (Condition::Hold { place, or_opening }, Some(_)) => {
+                let mut held = vec![word.held_in(place)?];
+                if or_opening {
+                    held.extend(openings.as_ref().map(|(first, _)| first.clone()));
+                }
                 filter.push(any_of(held));
             }
-            None if word.word.required || rule.every.is_some() => return None,
-            _ => {}
+            (Condition::Hold { .. }, None) => return None,
+            (Condition::Free, None) if rule.every.is_some() => return None,
+            (Condition::Free, _) => {}
         }
         word.scoring(&mut scoring);
         if let (Some(h), Some(l)) = (word.held(), word.held_for_level()) {

@@ -16,7 +16,7 @@ use tantivy::schema::IndexRecordOption;
 
 use crate::report::roc::day_number;
 use crate::search::compile::{Plan, PlannedWord, WholeWord};
-use crate::search::plan::outline::{Holding, LevelRule};
+use crate::search::plan::outline::{Condition, Holding, LevelRule, Place};
 use crate::search::sum_query::{Anchor, Candidates, Clause, SumQuery};
 use crate::search::{Level, Request, Searching};
 
@@ -41,28 +41,28 @@ impl Searching<'_> {
         };
         for word in &plan.words {
             let whole = word.whole.as_ref();
-            if word.word.excluded {
-                if let Some(whole) = whole {
-                    excluded.push((Occur::Should, anywhere(whole)));
+            // The outline's condition on the word, translated.
+            match (word.word.condition, whole) {
+                (Condition::Lack(place), whole) => {
+                    if let Some(whole) = whole {
+                        excluded.push((Occur::Should, held_in(whole, place)));
+                    }
+                    continue;
                 }
-                continue;
-            }
-            match whole {
-                Some(whole) if word.word.required => {
+                (Condition::Hold { place, or_opening }, Some(whole)) => {
                     required_words.push(whole_words);
-                    let mut held = vec![(Occur::Should, self.in_passage(whole))];
-                    // A title typed whole may quote what its report names (「湖山水庫運用要點」):
-                    // its opening passage holds the query whatever it quotes.
-                    if let Some((_, opening)) = &plan.opening {
+                    let mut held = vec![(Occur::Should, held_in(whole, place))];
+                    if let (true, Some((_, opening))) = (or_opening, &plan.opening) {
                         held.push((Occur::Should, opening.box_clone()));
                     }
                     required.push((Occur::Must, Box::new(BooleanQuery::new(held))));
                 }
-                None if word.word.required || rule.every.is_some() => {
+                (Condition::Hold { .. }, None) => return Box::new(EmptyQuery),
+                (Condition::Free, None) if rule.every.is_some() => {
                     // No passage holds this word whole.
                     return Box::new(EmptyQuery);
                 }
-                _ => {}
+                (Condition::Free, _) => {}
             }
             clauses.extend(word_clauses(word, whole_words));
             if whole.is_some() {
@@ -201,14 +201,17 @@ impl Searching<'_> {
         }
         true
     }
+}
 
-    /// A quoted phrase's match: in the passage's own text, or for a table row in its caption
-    /// or column headers (its frame), never in a heading above the passage alone.
-    // RANKING.md: quoted phrases
-    fn in_passage(&self, whole: &WholeWord) -> Box<dyn Query> {
-        let mut clauses = in_text(whole);
-        clauses.push((Occur::Should, whole.frame.box_clone()));
-        Box::new(BooleanQuery::new(clauses))
+/// A word's whole run in `place` (see [`Place`]).
+fn held_in(whole: &WholeWord, place: Place) -> Box<dyn Query> {
+    match place {
+        Place::TextOrFrame => {
+            let mut clauses = in_text(whole);
+            clauses.push((Occur::Should, whole.frame.box_clone()));
+            Box::new(BooleanQuery::new(clauses))
+        }
+        Place::Anywhere => anywhere(whole),
     }
 }
 

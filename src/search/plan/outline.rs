@@ -309,6 +309,49 @@ pub struct OutlineWord {
     pub titled: bool,
     /// Constant earned when the passage's report title holds it (several words only).
     pub title_bonus: Option<f32>,
+    /// What a passage must do with it to be found at any level.
+    pub condition: Condition,
+}
+
+/// Where a word is held whole, as a [`Condition`] reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// In the passage's own text (any spelling), or for a table row in its frame (caption or
+    /// column headers); never in a heading above the passage alone.
+    TextOrFrame,
+    /// In the text (any spelling) or the context (heading, or a table row's caption and
+    /// headers).
+    Anywhere,
+}
+
+/// What a passage must do with a word to be found at all, whatever its level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Condition {
+    /// Nothing: the word scores, and counts for the level.
+    Free,
+    /// Hold it whole in `place`; with `or_opening`, the opening passage of a report whose
+    /// title the query equals holds it whatever it is (a title typed whole may quote what
+    /// its report names: 「湖山水庫運用要點」).
+    Hold { place: Place, or_opening: bool },
+    /// Hold it nowhere in `place`.
+    Lack(Place),
+}
+
+impl Condition {
+    // RANKING.md: quoted phrases
+    /// The condition of a word typed required (quoted, `+word`) or excluded (`-word`): a
+    /// quoted phrase is held in the passage's own text or a table row's frame, an excluded
+    /// word is held nowhere.
+    fn of(required: bool, excluded: bool) -> Self {
+        match (excluded, required) {
+            (true, _) => Condition::Lack(Place::Anywhere),
+            (false, true) => Condition::Hold {
+                place: Place::TextOrFrame,
+                or_opening: true,
+            },
+            (false, false) => Condition::Free,
+        }
+    }
 }
 
 impl OutlineWord {
@@ -506,6 +549,7 @@ pub fn outline(
             parts,
             titled: several && titled_reports > 0 && titled_reports as usize <= MAX_TITLED_REPORTS,
             title_bonus: several.then_some(TITLE_WORD_PER_IDF * rarity),
+            condition: Condition::of(w.required, w.excluded),
         });
     }
     // RANKING.md: a title and a heading name a place
@@ -583,6 +627,33 @@ pub(crate) mod tests {
             .map(|t| t.text.as_str())
             .collect();
         assert_eq!(title, ["双城", "城论", "论坛"]);
+    }
+
+    /// The outline, not the executors, says where a typed word must be held: a quoted or
+    /// `+` word in the text or a table row's frame (or by a title typed whole's opening
+    /// passage), a `-` word nowhere, a plain word under no condition.
+    #[test]
+    fn required_and_excluded_words_carry_where_they_are_held() {
+        let mut words = vec![word("雙城論壇"), word("交流"), word("上海")];
+        words[0].required = true;
+        words[2].excluded = true;
+        let stats = Fixed {
+            docs: 100,
+            df: |_, _| 1,
+        };
+        let outline = outline(plain(words), &stats, Synonyms::builtin(), |_| 0).unwrap();
+        let conditions: Vec<Condition> = outline.words.iter().map(|w| w.condition).collect();
+        assert_eq!(
+            conditions,
+            [
+                Condition::Hold {
+                    place: Place::TextOrFrame,
+                    or_opening: true
+                },
+                Condition::Free,
+                Condition::Lack(Place::Anywhere),
+            ]
+        );
     }
 
     #[test]
