@@ -453,27 +453,27 @@ pub fn build(request: &Request, plan: &EnginePlan, level: Level) -> Option<Value
                 must_not.extend(word.held_in(place));
                 continue;
             }
-            (Condition::Hold { place, or_opening }, Some(_)) => {
+            (Condition::Hold(place), Some(_)) => {
                 let mut held = vec![word.held_in(place)?];
-                if or_opening {
+                if word.word.by_opening {
                     held.extend(openings.as_ref().map(|(first, _)| first.clone()));
                 }
                 filter.push(any_of(held));
             }
-            (Condition::Hold { .. }, None) => return None,
+            (Condition::Hold(_), None) => return None,
             (Condition::Free, None) if rule.every.is_some() => return None,
             (Condition::Free, _) => {}
         }
         word.scoring(&mut scoring);
         if let (Some(h), Some(l)) = (word.held(), word.held_for_level()) {
             // A title typed whole: its report's title holds every word, its opening
-            // passage each (as locally).
-            match &openings {
-                Some((first, reports)) => {
+            // passage each the outline says it holds (as locally).
+            match (&openings, word.word.by_opening) {
+                (Some((first, reports)), true) => {
                     held.push(any_of(vec![h, first.clone()]));
                     held_for_level.push(any_of(vec![l, first.clone(), reports.clone()]));
                 }
-                None => {
+                _ => {
                     held.push(h);
                     held_for_level.push(l);
                 }

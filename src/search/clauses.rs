@@ -49,15 +49,15 @@ impl Searching<'_> {
                     }
                     continue;
                 }
-                (Condition::Hold { place, or_opening }, Some(whole)) => {
+                (Condition::Hold(place), Some(whole)) => {
                     required_words.push(whole_words);
                     let mut held = vec![(Occur::Should, held_in(whole, place))];
-                    if let (true, Some((_, opening))) = (or_opening, &plan.opening) {
+                    if let (true, Some((_, opening))) = (word.word.by_opening, &plan.opening) {
                         held.push((Occur::Should, opening.box_clone()));
                     }
                     required.push((Occur::Must, Box::new(BooleanQuery::new(held))));
                 }
-                (Condition::Hold { .. }, None) => return Box::new(EmptyQuery),
+                (Condition::Hold(_), None) => return Box::new(EmptyQuery),
                 (Condition::Free, None) if rule.every.is_some() => {
                     // No passage holds this word whole.
                     return Box::new(EmptyQuery);
@@ -67,10 +67,10 @@ impl Searching<'_> {
             clauses.extend(word_clauses(word, whole_words));
             if whole.is_some() {
                 // RANKING.md: a title typed whole. The report whose title the query is holds
-                // every word in its title, and its opening passage holds each: that passage
-                // is a full match, and first.
+                // every word in its title, and its opening passage holds each the outline
+                // says it holds: that passage is a full match, and first.
                 let mut keys = word.title_keys.clone();
-                if let Some((reports, opening)) = &plan.opening {
+                if let (true, Some((reports, opening))) = (word.word.by_opening, &plan.opening) {
                     keys.extend(reports);
                     keys.sort_unstable();
                     keys.dedup();

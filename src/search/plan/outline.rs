@@ -311,6 +311,11 @@ pub struct OutlineWord {
     pub title_bonus: Option<f32>,
     /// What a passage must do with it to be found at any level.
     pub condition: Condition,
+    // RANKING.md: a title typed whole
+    /// The opening passage of a report whose title the query equals holds it, for its
+    /// condition and its level, whatever it is (a title typed whole may quote what its report
+    /// names: 「湖山水庫運用要點」).
+    pub by_opening: bool,
 }
 
 /// Where a word is held whole, as a [`Condition`] reads it.
@@ -329,10 +334,9 @@ pub enum Place {
 pub enum Condition {
     /// Nothing: the word scores, and counts for the level.
     Free,
-    /// Hold it whole in `place`; with `or_opening`, the opening passage of a report whose
-    /// title the query equals holds it whatever it is (a title typed whole may quote what
-    /// its report names: 「湖山水庫運用要點」).
-    Hold { place: Place, or_opening: bool },
+    /// Hold it whole in `place` (or, where [`OutlineWord::by_opening`], be the opening
+    /// passage of a report whose title the query equals).
+    Hold(Place),
     /// Hold it nowhere in `place`.
     Lack(Place),
 }
@@ -345,10 +349,7 @@ impl Condition {
     fn of(required: bool, excluded: bool) -> Self {
         match (excluded, required) {
             (true, _) => Condition::Lack(Place::Anywhere),
-            (false, true) => Condition::Hold {
-                place: Place::TextOrFrame,
-                or_opening: true,
-            },
+            (false, true) => Condition::Hold(Place::TextOrFrame),
             (false, false) => Condition::Free,
         }
     }
@@ -550,6 +551,7 @@ pub fn outline(
             titled: several && titled_reports > 0 && titled_reports as usize <= MAX_TITLED_REPORTS,
             title_bonus: several.then_some(TITLE_WORD_PER_IDF * rarity),
             condition: Condition::of(w.required, w.excluded),
+            by_opening: !w.excluded,
         });
     }
     // RANKING.md: a title and a heading name a place
@@ -630,8 +632,8 @@ pub(crate) mod tests {
     }
 
     /// The outline, not the executors, says where a typed word must be held: a quoted or
-    /// `+` word in the text or a table row's frame (or by a title typed whole's opening
-    /// passage), a `-` word nowhere, a plain word under no condition.
+    /// `+` word in the text or a table row's frame, a `-` word nowhere, a plain word under no
+    /// condition; a title typed whole's opening passage holds every word but a `-` one.
     #[test]
     fn required_and_excluded_words_carry_where_they_are_held() {
         let mut words = vec![word("雙城論壇"), word("交流"), word("上海")];
@@ -642,16 +644,17 @@ pub(crate) mod tests {
             df: |_, _| 1,
         };
         let outline = outline(plain(words), &stats, Synonyms::builtin(), |_| 0).unwrap();
-        let conditions: Vec<Condition> = outline.words.iter().map(|w| w.condition).collect();
+        let conditions: Vec<(Condition, bool)> = outline
+            .words
+            .iter()
+            .map(|w| (w.condition, w.by_opening))
+            .collect();
         assert_eq!(
             conditions,
             [
-                Condition::Hold {
-                    place: Place::TextOrFrame,
-                    or_opening: true
-                },
-                Condition::Free,
-                Condition::Lack(Place::Anywhere),
+                (Condition::Hold(Place::TextOrFrame), true),
+                (Condition::Free, true),
+                (Condition::Lack(Place::Anywhere), false),
             ]
         );
     }
