@@ -163,39 +163,33 @@ impl ReportRuns {
     }
 }
 
-/// The index of the first entry of `sorted` whose key is `key` or more (`sorted.len()`:
-/// none). Probes 1, 2, 4, … entries ahead before a binary search of the last span: the next
-/// title key is usually a few entries on, and a binary search of the whole array from there
-/// was a chain of a dozen dependent loads per key (three times the hash map it replaced).
+/// The index of the first entry of `sorted` that is `key` or more (`sorted.len()`: none).
+/// The next title key is usually a few entries on (see [`gallop`]).
 fn first_at_least(sorted: &[u64], key: u64) -> usize {
+    gallop(sorted, |&k| k < key)
+}
+
+/// The index of the last entry of `sorted` that is `doc` or less, given that the first is: a
+/// candidate's run is mostly the cursor's or a few on, and the matches of a title word (report
+/// documents, 1 in 55) skip a few runs each (see [`gallop`]).
+fn last_at_most(sorted: &[DocId], doc: DocId) -> usize {
+    gallop(sorted, |&s| s <= doc) - 1
+}
+
+/// `sorted.partition_point(before)`, found by probing 1, 2, 4, … entries ahead before a
+/// binary search of the last span: the point is usually near the start, where a binary
+/// search of the whole slice was a chain of a dozen dependent loads per call (three times
+/// the hash map of keys it replaced).
+fn gallop<T>(sorted: &[T], before: impl Fn(&T) -> bool) -> usize {
     let mut low = 0;
     let mut step = 1;
     loop {
         let probe = low + step - 1;
-        if probe >= sorted.len() || sorted[probe] >= key {
+        if probe >= sorted.len() || !before(&sorted[probe]) {
             let end = probe.min(sorted.len());
-            return low + sorted[low..end].partition_point(|&k| k < key);
+            return low + sorted[low..end].partition_point(&before);
         }
         low = probe + 1;
-        step *= 2;
-    }
-}
-
-/// The index of the last entry of `sorted` that is `doc` or less, given that the first is.
-/// Probes 1, 2, 4, … entries ahead before a binary search of the last span: a candidate's run
-/// is mostly the cursor's or a few on, and the matches of a title word (report documents,
-/// 1 in 55) skip a few runs each, where a binary search of the rest of the segment was a
-/// chain of a dozen dependent loads per document.
-fn last_at_most(sorted: &[DocId], doc: DocId) -> usize {
-    let mut low = 0;
-    let mut step = 1;
-    loop {
-        let probe = low + step;
-        if probe >= sorted.len() || sorted[probe] > doc {
-            let end = probe.min(sorted.len());
-            return low + sorted[low..end].partition_point(|&s| s <= doc) - 1;
-        }
-        low = probe;
         step *= 2;
     }
 }

@@ -313,7 +313,7 @@ impl Weight for SumWeight {
             title_keys: self.title_keys.clone(),
             report_bonuses: self.report_bonuses.clone(),
             boost,
-            last_bonus: (0, None),
+            last_bonus: None,
             last_titled: (None, Vec::new()),
             doc: 0,
         };
@@ -399,7 +399,7 @@ struct SumScorer {
     /// The boost the scorer was made with, applied to a report bonus when it is found.
     boost: Score,
     /// The report key last asked for a bonus, and its bonus (see `report_bonus`).
-    last_bonus: (u64, Option<Score>),
+    last_bonus: Option<(u64, Option<Score>)>,
     /// The report last asked whether it names a place, and which words its title holds.
     last_titled: (Option<Option<u64>>, Vec<bool>),
     /// See [`SumQuery::place_bonus`].
@@ -547,14 +547,15 @@ impl SumScorer {
     /// a binary search of thousands of bonuses per candidate (a sentence's words are in many
     /// titles) was a third of scoring a question typed as a sentence.
     fn report_bonus(&mut self, key: u64) -> Option<Score> {
-        if self.last_bonus.0 != key {
-            let found = self.report_bonuses.binary_search_by_key(&key, |&(k, _)| k);
-            self.last_bonus = (
-                key,
-                found.ok().map(|i| self.report_bonuses[i].1 * self.boost),
-            );
+        match self.last_bonus {
+            Some((last, bonus)) if last == key => bonus,
+            _ => {
+                let found = self.report_bonuses.binary_search_by_key(&key, |&(k, _)| k);
+                let bonus = found.ok().map(|i| self.report_bonuses[i].1 * self.boost);
+                self.last_bonus = Some((key, bonus));
+                bonus
+            }
         }
-        self.last_bonus.1
     }
 
     /// The report key of `doc`, when some bonus or title needs it.
