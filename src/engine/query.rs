@@ -14,9 +14,9 @@ use serde_json::{Value, json};
 
 use crate::export::preanalyzed;
 use crate::search::plan::outline::{
-    Condition, Holding, LevelRule, Matched, Outline, OutlineWord, Place, Token, tokens,
+    Condition, Holding, LevelRule, Matched, Outline, OutlineWord, Place, Token, in_titles, tokens,
 };
-use crate::search::plan::{StatField, Statistics, is_one_han_char};
+use crate::search::plan::{StatField, Statistics};
 use crate::search::{Level, Request};
 
 /// Field names of the exported documents.
@@ -228,20 +228,16 @@ pub fn in_text(text: &str) -> Option<Value> {
     (!grams.is_empty()).then(|| phrase(BODY_GRAMS, &preanalyzed(&grams), 1.0))
 }
 
-/// Documents whose report title holds a word of these tokens; `None` when it has none. A
-/// one-character word is held by any title term holding the character, whether or not the
-/// word is matched alone in the text (a question's common character): local search finds
-/// titles the same way (`Searching::phrase`, its `one_char`).
+/// Documents whose report title holds a word of these tokens, matched as the outline says
+/// titles are ([`in_titles`]); `None` when it has none.
 pub fn in_title(tokens: &[Token]) -> Option<Value> {
-    match tokens {
-        [] => None,
-        [only] if is_one_han_char(&only.text) => only
-            .text
-            .chars()
-            .next()
-            .map(|c| holding_char(TITLE_GRAMS, c)),
-        _ => Some(all_terms(TITLE_GRAMS, &preanalyzed(tokens), 1.0)),
+    if tokens.is_empty() {
+        return None;
     }
+    Some(match in_titles(tokens) {
+        Matched::Char(c) => holding_char(TITLE_GRAMS, c),
+        _ => all_terms(TITLE_GRAMS, &preanalyzed(tokens), 1.0),
+    })
 }
 
 /// The bonus of a passage whose place names every word, as locally (`SumQuery::place_bonus`):

@@ -73,7 +73,7 @@ impl Searching<'_> {
                 titles.push(None);
                 continue;
             }
-            let found = self.titled_reports(&grams, matched(&grams, false, self)?)?;
+            let found = self.titled_reports(&grams, outline::in_titles(&grams))?;
             let key = Folded::new(&word.text).significant();
             titled.insert(key, report_set(&found).len() as u64);
             titles.push(Some(found));

@@ -279,6 +279,20 @@ pub(crate) fn matched(tokens: &[Token], alone: bool, stats: &dyn Statistics) -> 
     })
 }
 
+/// How `tokens` are matched in report titles, which keep no positions: a Han character by
+/// any title term holding it, whether or not the text holds it alone (a question's common
+/// character: RANKING.md, the report's title), else every term present.
+pub fn in_titles(tokens: &[Token]) -> Matched {
+    match tokens {
+        [only] if is_one_han_char(&only.text) => only
+            .text
+            .chars()
+            .next()
+            .map_or(Matched::AllTerms, Matched::Char),
+        _ => Matched::AllTerms,
+    }
+}
+
 /// A query word, planned: what to match and what each match earns.
 #[derive(Debug, Clone)]
 pub struct OutlineWord {
