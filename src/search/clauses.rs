@@ -20,25 +20,16 @@ use crate::search::plan::outline::{Condition, Holding, LevelRule, Place};
 use crate::search::sum_query::{Anchor, Candidates, Clause, SumQuery};
 use crate::search::{Level, Request, Searching};
 
-/// Which passages a built query finds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Scope {
-    /// The passages of one match level.
-    Level(Level),
-}
-
 impl Searching<'_> {
-    /// The query for `scope`: words, phrases, exclusions and filters.
-    pub(super) fn build(&self, request: &Request, plan: &Plan, scope: Scope) -> Box<dyn Query> {
+    /// The query for the passages of match `level`: words, phrases, exclusions and filters.
+    pub(super) fn build(&self, request: &Request, plan: &Plan, level: Level) -> Box<dyn Query> {
         let mut required: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut excluded: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut clauses: Vec<Clause> = Vec::new();
         let mut required_words = Vec::new();
         let mut whole_words = 0;
         let mut title_keys = Vec::new();
-        let rule = match scope {
-            Scope::Level(level) => LevelRule::of(level),
-        };
+        let rule = LevelRule::of(level);
         for word in &plan.words {
             let whole = word.whole.as_ref();
             // The outline's condition on the word, translated.

@@ -26,7 +26,7 @@ use tantivy::{DocAddress, Searcher};
 use tantivy::{DocSet, TERMINATED};
 
 use crate::index::{KeyColumn, SAME_TEXT_FIELD, report_key_of};
-use crate::search::clauses::{Scope, anywhere};
+use crate::search::clauses::anywhere;
 use crate::search::compile::Plan;
 use crate::search::counts::{self, FacetCounter, LabelCounts};
 use crate::search::levels::{Read, read_levels, read_page};
@@ -181,7 +181,7 @@ impl Searching<'_> {
         }
         let counts = request.facets.then(LabelCounts::default);
         read_levels(levels, budget, counts, |level, wanted, counts| {
-            let query = self.build(request, plan, Scope::Level(level));
+            let query = self.build(request, plan, level);
             let counter = counts.is_some().then_some(FacetCounter);
             let (top, count, level_counts) = self.searcher.search_with_statistics_provider(
                 &query,
