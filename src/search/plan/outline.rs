@@ -268,29 +268,26 @@ pub struct Spelling {
 /// (unless `alone`: a common character cut from a question, held where the index holds it
 /// alone), all terms present when every bigram is common, else a phrase.
 pub(crate) fn matched(tokens: &[Token], alone: bool, stats: &dyn Statistics) -> Result<Matched> {
-    Ok(match tokens {
-        [only] if !alone && is_one_han_char(&only.text) => only
-            .text
-            .chars()
-            .next()
-            .map_or(Matched::Phrase, Matched::Char),
+    Ok(match lone_han_char(tokens) {
+        Some(c) if !alone => Matched::Char(c),
         _ if tokens.len() > 1 && matched_without_positions(tokens, stats)? => Matched::AllTerms,
         _ => Matched::Phrase,
     })
+}
+
+/// The character of `tokens` when they are one Han character.
+fn lone_han_char(tokens: &[Token]) -> Option<char> {
+    match tokens {
+        [only] if is_one_han_char(&only.text) => only.text.chars().next(),
+        _ => None,
+    }
 }
 
 /// How `tokens` are matched in report titles, which keep no positions: a Han character by
 /// any title term holding it, whether or not the text holds it alone (a question's common
 /// character: RANKING.md, the report's title), else every term present.
 pub fn in_titles(tokens: &[Token]) -> Matched {
-    match tokens {
-        [only] if is_one_han_char(&only.text) => only
-            .text
-            .chars()
-            .next()
-            .map_or(Matched::AllTerms, Matched::Char),
-        _ => Matched::AllTerms,
-    }
+    lone_han_char(tokens).map_or(Matched::AllTerms, Matched::Char)
 }
 
 /// A query word, planned: what to match and what each match earns.
