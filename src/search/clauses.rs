@@ -15,6 +15,7 @@ use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, RangeQuery, TermQue
 use tantivy::schema::IndexRecordOption;
 
 use crate::report::roc::day_number;
+use crate::search::any_of::AnyOf;
 use crate::search::compile::{Plan, PlannedWord, WholeWord};
 use crate::search::plan::outline::{Condition, Holding, LevelRule, Place};
 use crate::search::sum_query::{Anchor, Candidates, Clause, SumQuery};
@@ -24,7 +25,7 @@ impl Searching<'_> {
     /// The query for the passages of match `level`: words, phrases, exclusions and filters.
     pub(super) fn build(&self, request: &Request, plan: &Plan, level: Level) -> Box<dyn Query> {
         let mut required: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut excluded: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut excluded: Vec<Box<dyn Query>> = Vec::new();
         let mut clauses: Vec<Clause> = Vec::new();
         let mut required_words = Vec::new();
         let mut whole_words = 0;
@@ -36,17 +37,17 @@ impl Searching<'_> {
             match (word.word.condition, whole) {
                 (Condition::Lack(place), whole) => {
                     if let Some(whole) = whole {
-                        excluded.push((Occur::Should, held_in(whole, place)));
+                        excluded.push(held_in(whole, place));
                     }
                     continue;
                 }
                 (Condition::Hold(place), Some(whole)) => {
                     required_words.push(whole_words);
-                    let mut held = vec![(Occur::Should, held_in(whole, place))];
+                    let mut held = vec![held_in(whole, place)];
                     if let (true, Some((_, opening))) = (word.word.by_opening, &plan.opening) {
-                        held.push((Occur::Should, opening.box_clone()));
+                        held.push(opening.box_clone());
                     }
-                    required.push((Occur::Must, Box::new(BooleanQuery::new(held))));
+                    required.push((Occur::Must, Box::new(AnyOf::new(held))));
                 }
                 (Condition::Hold(_), None) => return Box::new(EmptyQuery),
                 (Condition::Free, None) if rule.every.is_some() => {
@@ -125,7 +126,8 @@ impl Searching<'_> {
             exclusive,
             clauses,
             required: boolean(required),
-            excluded: boolean(excluded),
+            excluded: (!excluded.is_empty())
+                .then(|| Box::new(AnyOf::new(excluded)) as Box<dyn Query>),
             required_words,
             title_keys,
             report_bonuses: plan.report_bonuses.clone(),
@@ -198,9 +200,9 @@ impl Searching<'_> {
 fn held_in(whole: &WholeWord, place: Place) -> Box<dyn Query> {
     match place {
         Place::TextOrFrame => {
-            let mut clauses = in_text(whole);
-            clauses.push((Occur::Should, whole.frame.box_clone()));
-            Box::new(BooleanQuery::new(clauses))
+            let mut queries = in_text(whole);
+            queries.push(whole.frame.box_clone());
+            Box::new(AnyOf::new(queries))
         }
         Place::Anywhere => anywhere(whole),
     }
@@ -208,17 +210,14 @@ fn held_in(whole: &WholeWord, place: Place) -> Box<dyn Query> {
 
 /// A word's whole run in the text or the context.
 pub(super) fn anywhere(whole: &WholeWord) -> Box<dyn Query> {
-    let mut clauses = in_text(whole);
-    clauses.push((Occur::Should, whole.context.box_clone()));
-    Box::new(BooleanQuery::new(clauses))
+    let mut queries = in_text(whole);
+    queries.push(whole.context.box_clone());
+    Box::new(AnyOf::new(queries))
 }
 
 /// A word's whole run in the text, in any spelling.
-fn in_text(whole: &WholeWord) -> Vec<(Occur, Box<dyn Query>)> {
-    whole
-        .bodies()
-        .map(|query| (Occur::Should, query.box_clone()))
-        .collect()
+fn in_text(whole: &WholeWord) -> Vec<Box<dyn Query>> {
+    whole.bodies().map(|query| query.box_clone()).collect()
 }
 
 /// The scoring clauses of one word (whole-word number `n`); a passage's score sums those it

@@ -15,6 +15,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 
 use crate::analysis::analyzer::is_han;
+use crate::search::any_of::AnyOf;
 use crate::search::char_docs::CharDocs;
 use crate::search::plan::outline::{Matched, Outline, OutlineWord, TitleProbe, Token};
 use crate::search::plan::{idf, is_one_han_char};
@@ -199,30 +200,27 @@ impl Searching<'_> {
                 frame,
             }));
         }
-        let mut bodies: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut contexts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, context)];
-        let mut frames: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, frame)];
+        let mut bodies: Vec<Box<dyn Query>> = Vec::new();
+        let mut contexts: Vec<Box<dyn Query>> = vec![context];
+        let mut frames: Vec<Box<dyn Query>> = vec![frame];
         for spelling in &word.others {
             let matching = |field: Field| self.matching(field, &spelling.tokens, spelling.matched);
             if let Some((query, scale)) = matching(f.body_grams)? {
-                bodies.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(query, scale * spelling.fair)),
-                ));
+                bodies.push(Box::new(BoostQuery::new(query, scale * spelling.fair)));
             }
             if let Some((query, _)) = matching(f.context_grams)? {
-                contexts.push((Occur::Should, query));
+                contexts.push(query);
             }
             if let Some((query, _)) = matching(f.frame_grams)? {
-                frames.push((Occur::Should, query));
+                frames.push(query);
             }
         }
         Ok(Some(WholeWord {
             body,
             other_spellings: (!bodies.is_empty())
-                .then(|| Box::new(BooleanQuery::new(bodies)) as Box<dyn Query>),
-            context: Box::new(BooleanQuery::new(contexts)),
-            frame: Box::new(BooleanQuery::new(frames)),
+                .then(|| Box::new(AnyOf::new(bodies)) as Box<dyn Query>),
+            context: Box::new(AnyOf::new(contexts)),
+            frame: Box::new(AnyOf::new(frames)),
         }))
     }
 

@@ -22,6 +22,7 @@
 //!    earns; headings weigh half, captions and notes 85%.
 //! 4. Equal scores: report, then place in the report.
 
+pub mod any_of;
 pub mod char_docs;
 pub mod clauses;
 pub mod compile;
