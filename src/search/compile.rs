@@ -89,8 +89,8 @@ impl Plan {
 }
 
 impl Searching<'_> {
-    /// The queries of `outline`; `titles[i]`: the report keys word `i`'s title query found
-    /// (see [`Self::titled_reports`]), where the query has several words.
+    /// The queries of `outline`; `titles[i]`: the keys of the reports word `i`'s title query
+    /// found (see [`Self::titled_reports`]), sorted, where the query has several words.
     pub(super) fn compile(
         &self,
         outline: Outline,
@@ -106,7 +106,7 @@ impl Searching<'_> {
             if let (Some(Some(found)), Some(bonus)) = (titles.get(i), word.title_bonus) {
                 bonuses.extend(found.iter().map(|&key| (key, bonus)));
                 if word.titled {
-                    title_keys = report_set(found);
+                    title_keys = found.clone();
                 }
             }
             let parts = word
@@ -127,6 +127,7 @@ impl Searching<'_> {
                 parts,
             });
         }
+        // Each word's keys are sorted already: the stable sort merges their runs.
         bonuses.sort_by_key(|&(key, _)| key);
         bonuses.dedup_by(|later, kept| {
             let same = later.0 == kept.0;
@@ -386,8 +387,7 @@ impl Searching<'_> {
 }
 
 /// The distinct reports of keys found (0: a passage of no report).
-pub(super) fn report_set(found: &[u64]) -> Vec<u64> {
-    let mut keys = found.to_vec();
+pub(super) fn report_set(mut keys: Vec<u64>) -> Vec<u64> {
     keys.sort_unstable();
     keys.dedup();
     keys.retain(|&key| key != 0);

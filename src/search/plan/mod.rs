@@ -73,9 +73,9 @@ impl Searching<'_> {
                 titles.push(None);
                 continue;
             }
-            let found = self.titled_reports(&grams, outline::in_titles(&grams))?;
+            let found = report_set(self.titled_reports(&grams, outline::in_titles(&grams))?);
             let key = Folded::new(&word.text).significant();
-            titled.insert(key, report_set(&found).len() as u64);
+            titled.insert(key, found.len() as u64);
             titles.push(Some(found));
         }
         let titled = |key: &str| titled.get(key).copied().unwrap_or(0);
