@@ -567,6 +567,9 @@ impl Store {
         doc.add_text(f.doctype, "report");
         self.add_counted_facet(&mut doc, Counted::Report, Store::facet(&info.id));
         doc.add_u64(f.key, KeyColumn::encode(report_key(&info.id) << 16));
+        // Never scored; with it every document has a prior, and a passage's is a direct
+        // read of the column (see `SumWeight::scorer`).
+        doc.add_u64(f.prior, REPORT_PRIOR);
         doc.add_text(f.title_grams, &info.title);
         doc.add_text(f.stored, serde_json::to_string(info)?);
         Ok(doc)
@@ -752,6 +755,9 @@ const COUNTED_SECTION_FIELD: &str = "counted_section";
 
 /// Name of the [`Fields::prior`] column.
 pub const PRIOR_FIELD: &str = "prior";
+
+/// The prior of a report document, which no search scores: [`kind_prior`]'s neutral value.
+const REPORT_PRIOR: u64 = 100;
 
 /// Name of the [`Fields::key`] column.
 pub const KEY_FIELD: &str = "key";

@@ -15,7 +15,7 @@
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::ColumnValues;
+use tantivy::columnar::{Cardinality, ColumnValues};
 use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
 
@@ -290,11 +290,17 @@ impl Weight for SumWeight {
         }
         let filter =
             |w: &Option<Box<dyn Weight>>| w.as_ref().map(|w| w.scorer(reader, 1.0)).transpose();
+        // Every document of an index written since the report documents have a prior too:
+        // its values are then read directly, not through the column's index of which
+        // documents have one (a twentieth of a question's time).
         let prior = reader
             .fast_fields()
             .u64(PRIOR_FIELD)
             .ok()
-            .map(|c| c.first_or_default_col(DEFAULT_PRIOR));
+            .map(|c| match c.get_cardinality() {
+                Cardinality::Full => c.values,
+                _ => c.first_or_default_col(DEFAULT_PRIOR),
+            });
         let mut scorer = SumScorer {
             clauses,
             live,
