@@ -226,6 +226,10 @@ impl Weight for SumWeight {
                 bonus: clause.bonus * boost,
                 factor: clause.factor,
                 place: clause.place,
+                word: match clause.anchor {
+                    Anchor::Word(n) => Some(n),
+                    _ => None,
+                },
             });
         }
         let titled = self.title_keys.iter().any(|keys| !keys.is_empty());
@@ -321,6 +325,12 @@ impl Weight for SumWeight {
             boost,
             last_bonus: None,
             last_titled: (None, Vec::new()),
+            evaluated: Evaluated {
+                doc: TERMINATED,
+                sum: 0.0,
+                placed: false,
+                held: 0,
+            },
             doc: 0,
         };
         scorer.doc = scorer.find(0);
@@ -353,6 +363,21 @@ enum LevelCheck {
     NoWord,
 }
 
+/// What the live clauses say of one document (see [`SumScorer::evaluate`]).
+#[derive(Debug, Clone, Copy)]
+struct Evaluated {
+    doc: DocId,
+    /// The bonuses and weighted scores of the clauses matching it, added in clause order.
+    sum: Score,
+    /// Whether one of them finds a word in the passage's place.
+    placed: bool,
+    /// Bit `n`: the passage itself holds word `n` whole.
+    held: u64,
+}
+
+/// Words a document's [`Evaluated::held`] can tell (a query has at most 32).
+const MAX_MASKED_WORDS: usize = 64;
+
 struct ClauseScorer {
     scorer: Box<dyn Scorer>,
     /// The scorer's document, kept beside it: every candidate asks every clause where it
@@ -362,6 +387,8 @@ struct ClauseScorer {
     bonus: Score,
     factor: Score,
     place: bool,
+    /// The word the clause holds whole (`n` of [`Anchor::Word`]).
+    word: Option<usize>,
 }
 
 impl ClauseScorer {
@@ -410,6 +437,8 @@ struct SumScorer {
     last_titled: (Option<Option<u64>>, Vec<bool>),
     /// See [`SumQuery::place_bonus`].
     place_bonus: Option<Score>,
+    /// The last document evaluated.
+    evaluated: Evaluated,
     doc: DocId,
 }
 
@@ -487,16 +516,7 @@ impl SumScorer {
                     continue;
                 }
             }
-            let in_level = match self.level_check {
-                LevelCheck::None => true,
-                LevelCheck::EveryWord => self.words_held(doc, true) == self.all_words.len(),
-                LevelCheck::NotEveryWord => self.words_held(doc, true) < self.all_words.len(),
-                LevelCheck::NoWord => self.words_held(doc, false) == 0,
-            };
-            if !in_level {
-                target = doc + 1;
-                continue;
-            }
+            // Filters before the level: the level reads every clause (see `evaluate`).
             if let Some(required) = &mut self.required {
                 let next = reach(required.as_mut(), doc);
                 if next != doc {
@@ -510,6 +530,16 @@ impl SumScorer {
                 target = doc + 1;
                 continue;
             }
+            let in_level = match self.level_check {
+                LevelCheck::None => true,
+                LevelCheck::EveryWord => self.words_held(doc, true) == self.all_words.len(),
+                LevelCheck::NotEveryWord => self.words_held(doc, true) < self.all_words.len(),
+                LevelCheck::NoWord => self.words_held(doc, false) == 0,
+            };
+            if !in_level {
+                target = doc + 1;
+                continue;
+            }
             return doc;
         }
     }
@@ -517,18 +547,23 @@ impl SumScorer {
     /// How many words `doc` holds whole, counting those its report's title holds when
     /// `with_title`.
     fn words_held(&mut self, doc: DocId, with_title: bool) -> usize {
+        let own = (self.all_words.len() <= MAX_MASKED_WORDS).then(|| self.evaluate(doc).held);
         let keys = self.report_keys.as_mut().filter(|_| with_title);
         // The report's key is read only for a word the passage does not hold itself and
         // some title holds: without runs each read is a likely cache miss into a column of a
         // key per passage, and most candidates hold their words themselves.
         let mut report: Option<Option<u64>> = None;
-        let clauses = &mut self.clauses;
         let title_keys = &self.title_keys;
         let title_ranges = &mut self.title_ranges;
         let mut keys = keys;
         let mut held = 0;
+        let clauses = &mut self.clauses;
         for (n, word) in self.all_words.iter().enumerate() {
-            if word.iter().any(|&i| clauses[i].reach(doc) == doc) {
+            let holds = match own {
+                Some(own) => own & (1 << n) != 0,
+                None => word.iter().any(|&i| clauses[i].reach(doc) == doc),
+            };
+            if holds {
                 held += 1;
                 continue;
             }
@@ -591,6 +626,37 @@ impl SumScorer {
                         clause.place && clause.doc == doc
                     })
             })
+    }
+
+    /// Reaches every live clause to `doc` once and adds up what the matching ones earn
+    /// (see [`Evaluated`]): the level and the score of a candidate read the same clauses,
+    /// and a question typed as a sentence has dozens.
+    fn evaluate(&mut self, doc: DocId) -> Evaluated {
+        if self.evaluated.doc != doc {
+            let mut sum = 0.0;
+            let mut placed = false;
+            let mut held = 0u64;
+            for &i in &self.live {
+                let clause = &mut self.clauses[i];
+                if clause.reach(doc) == doc {
+                    sum += clause.bonus;
+                    placed |= clause.place;
+                    if clause.factor != 0.0 {
+                        sum += clause.factor * clause.scorer.score();
+                    }
+                    if let Some(n) = clause.word.filter(|&n| n < MAX_MASKED_WORDS) {
+                        held |= 1 << n;
+                    }
+                }
+            }
+            self.evaluated = Evaluated {
+                doc,
+                sum,
+                placed,
+                held,
+            };
+        }
+        self.evaluated
     }
 
     fn first_generated(&mut self, target: DocId) -> DocId {
@@ -665,18 +731,9 @@ impl Scorer for SumScorer {
         if doc == TERMINATED {
             return 0.0;
         }
-        let mut sum = 0.0;
-        let mut placed = false;
-        for &i in &self.live {
-            let clause = &mut self.clauses[i];
-            if clause.reach(doc) == doc {
-                sum += clause.bonus;
-                placed |= clause.place;
-                if clause.factor != 0.0 {
-                    sum += clause.factor * clause.scorer.score();
-                }
-            }
-        }
+        let Evaluated {
+            mut sum, placed, ..
+        } = self.evaluate(doc);
         // The report's key, read only when a bonus depends on it (see `words_held`).
         let mut report = None;
         if !self.report_bonuses.is_empty()
