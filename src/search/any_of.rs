@@ -16,6 +16,8 @@
 use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED};
 
+use crate::search::sum_query::explained;
+
 /// The documents any of `queries` matches (see the module documentation).
 #[derive(Debug)]
 pub struct AnyOf {
@@ -74,16 +76,7 @@ impl Weight for AnyOfWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
-            return Err(tantivy::TantivyError::InvalidArgument(format!(
-                "document {doc} does not match"
-            )));
-        }
-        Ok(Explanation::new(
-            "sum of the matching queries",
-            scorer.score(),
-        ))
+        explained(self, reader, doc, "sum of the matching queries")
     }
 }
 
@@ -166,17 +159,29 @@ impl Scorer for AnyOfScorer {
 mod tests {
     use super::*;
     use tantivy::query::{BooleanQuery, BoostQuery, Occur, TermQuery};
-    use tantivy::schema::{IndexRecordOption, Schema, TEXT};
+    use tantivy::schema::{Field, IndexRecordOption, Schema, TEXT};
     use tantivy::{Index, TantivyDocument, Term};
 
-    /// The (doc, score bits) of every match of `query`, read through its scorer as the sum
-    /// scorer reads its clauses.
-    fn matches(index: &Index, query: &dyn Query) -> Vec<(DocId, u32)> {
+    fn term(field: Field, text: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, text),
+            IndexRecordOption::WithFreqs,
+        ))
+    }
+
+    /// `query`'s scorer on the index's one segment, scoring.
+    fn scorer(index: &Index, query: &dyn Query) -> Box<dyn Scorer> {
         let searcher = index.reader().unwrap().searcher();
         let weight = query
             .weight(EnableScoring::enabled_from_searcher(&searcher))
             .unwrap();
-        let mut scorer = weight.scorer(searcher.segment_reader(0), 1.0).unwrap();
+        weight.scorer(searcher.segment_reader(0), 1.0).unwrap()
+    }
+
+    /// The (doc, score bits) of every match of `query`, read through its scorer as the sum
+    /// scorer reads its clauses.
+    fn matches(index: &Index, query: &dyn Query) -> Vec<(DocId, u32)> {
+        let mut scorer = scorer(index, query);
         let mut found = Vec::new();
         while scorer.doc() != TERMINATED {
             found.push((scorer.doc(), scorer.score().to_bits()));
@@ -187,11 +192,7 @@ mod tests {
 
     /// (doc, score bits) after seeking `query`'s scorer to every 7th document.
     fn sought(index: &Index, query: &dyn Query) -> Vec<(DocId, u32)> {
-        let searcher = index.reader().unwrap().searcher();
-        let weight = query
-            .weight(EnableScoring::enabled_from_searcher(&searcher))
-            .unwrap();
-        let mut scorer = weight.scorer(searcher.segment_reader(0), 1.0).unwrap();
+        let mut scorer = scorer(index, query);
         let mut found = Vec::new();
         for target in (0..5_100).step_by(7) {
             if scorer.doc() < target {
@@ -229,12 +230,7 @@ mod tests {
             writer.add_document(doc).unwrap();
         }
         writer.commit().unwrap();
-        let term = |w: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_text(text, w),
-                IndexRecordOption::WithFreqs,
-            ))
-        };
+        let term = |w: &str| term(text, w);
         let sets: Vec<Vec<Box<dyn Query>>> = vec![
             vec![term("apple")],
             vec![term("apple"), term("pear")],
@@ -261,7 +257,7 @@ mod tests {
     }
 
     #[test]
-    fn seeks_past_the_clauses_behind_the_target_only() {
+    fn seeks_and_advances_to_the_next_match_of_any_query() {
         let mut builder = Schema::builder();
         let text = builder.add_text_field("text", TEXT);
         let index = Index::create_in_ram(builder.build());
@@ -272,18 +268,8 @@ mod tests {
             writer.add_document(doc).unwrap();
         }
         writer.commit().unwrap();
-        let searcher = index.reader().unwrap().searcher();
-        let term = |w: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_text(text, w),
-                IndexRecordOption::WithFreqs,
-            ))
-        };
-        let query = AnyOf::new(vec![term("rare"), term("common")]);
-        let weight = query
-            .weight(EnableScoring::enabled_from_searcher(&searcher))
-            .unwrap();
-        let mut scorer = weight.scorer(searcher.segment_reader(0), 1.0).unwrap();
+        let query = AnyOf::new(vec![term(text, "rare"), term(text, "common")]);
+        let mut scorer = scorer(&index, &query);
         assert_eq!(scorer.doc(), 0);
         assert_eq!(scorer.seek(15), 15);
         assert_eq!(scorer.advance(), 16);

@@ -338,17 +338,25 @@ impl Weight for SumWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
-            return Err(tantivy::TantivyError::InvalidArgument(format!(
-                "document {doc} does not match"
-            )));
-        }
-        Ok(Explanation::new(
-            "sum of matching clauses × prior",
-            scorer.score(),
-        ))
+        explained(self, reader, doc, "sum of matching clauses × prior")
     }
+}
+
+/// `weight`'s score of `doc` as one explanation (no details), or an error when `doc` does
+/// not match.
+pub(crate) fn explained(
+    weight: &dyn Weight,
+    reader: &SegmentReader,
+    doc: DocId,
+    what: &'static str,
+) -> tantivy::Result<Explanation> {
+    let mut scorer = weight.scorer(reader, 1.0)?;
+    if scorer.seek(doc) != doc {
+        return Err(tantivy::TantivyError::InvalidArgument(format!(
+            "document {doc} does not match"
+        )));
+    }
+    Ok(Explanation::new(what, scorer.score()))
 }
 
 /// Which candidates a scorer keeps.
