@@ -6,8 +6,8 @@
 //! union reads its clauses in windows of 4,096 documents and scores every document in the
 //! window: right for reading a union from end to end, wasteful for the sum scorer, which seeks
 //! a word's clauses to one candidate after another. With a common word (行政院 in the context
-//! of most passages of a gazette) each seek past the window refilled it, a quarter of a
-//! two-word search. Here each seek moves only the clauses behind the target.
+//! of most passages of a gazette) each seek past the window refilled it. Here each seek moves
+//! only the clauses behind the target.
 //!
 //! Scores are the same as the boolean query's to the bit: the boolean query with one clause
 //! is that clause; with more it adds the scores of the matching clauses from zero, in clause

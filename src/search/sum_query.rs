@@ -296,7 +296,7 @@ impl Weight for SumWeight {
             |w: &Option<Box<dyn Weight>>| w.as_ref().map(|w| w.scorer(reader, 1.0)).transpose();
         // Every document of an index written since the report documents have a prior too:
         // its values are then read directly, not through the column's index of which
-        // documents have one (a twentieth of a question's time).
+        // documents have one, once per candidate.
         let prior = reader
             .fast_fields()
             .u64(PRIOR_FIELD)
