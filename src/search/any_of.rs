@@ -162,6 +162,21 @@ mod tests {
     use tantivy::schema::{Field, IndexRecordOption, Schema, TEXT};
     use tantivy::{Index, TantivyDocument, Term};
 
+    /// An index of one segment whose documents have these texts.
+    fn text_index(texts: impl Iterator<Item = String>) -> (Index, Field) {
+        let mut builder = Schema::builder();
+        let text = builder.add_text_field("text", TEXT);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for body in texts {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(text, &body);
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        (index, text)
+    }
+
     fn term(field: Field, text: &str) -> Box<dyn Query> {
         Box::new(TermQuery::new(
             Term::from_field_text(field, text),
@@ -208,28 +223,20 @@ mod tests {
 
     #[test]
     fn matches_and_scores_as_the_boolean_union_of_its_queries() {
-        let mut builder = Schema::builder();
-        let text = builder.add_text_field("text", TEXT);
-        let index = Index::create_in_ram(builder.build());
-        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
         let words = ["apple", "pear", "plum", "fig"];
-        for i in 0..5_000u32 {
+        let (index, text) = text_index((0..5_000usize).map(|i| {
             let mut body = String::new();
             for (w, word) in words.iter().enumerate() {
                 // Each word in a different, overlapping share of the documents, repeated.
-                if (i as usize * (w + 3)).is_multiple_of(w + 2) {
-                    for _ in 0..=(i as usize % (w + 1)) {
+                if (i * (w + 3)).is_multiple_of(w + 2) {
+                    for _ in 0..=(i % (w + 1)) {
                         body.push_str(word);
                         body.push(' ');
                     }
                 }
             }
-            body.push_str("filler");
-            let mut doc = TantivyDocument::default();
-            doc.add_text(text, &body);
-            writer.add_document(doc).unwrap();
-        }
-        writer.commit().unwrap();
+            body + "filler"
+        }));
         let term = |w: &str| term(text, w);
         let sets: Vec<Vec<Box<dyn Query>>> = vec![
             vec![term("apple")],
@@ -258,16 +265,9 @@ mod tests {
 
     #[test]
     fn seeks_and_advances_to_the_next_match_of_any_query() {
-        let mut builder = Schema::builder();
-        let text = builder.add_text_field("text", TEXT);
-        let index = Index::create_in_ram(builder.build());
-        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        for i in 0..100u32 {
-            let mut doc = TantivyDocument::default();
-            doc.add_text(text, if i % 10 == 0 { "rare common" } else { "common" });
-            writer.add_document(doc).unwrap();
-        }
-        writer.commit().unwrap();
+        let (index, text) = text_index(
+            (0..100).map(|i| if i % 10 == 0 { "rare common" } else { "common" }.to_string()),
+        );
         let query = AnyOf::new(vec![term(text, "rare"), term(text, "common")]);
         let mut scorer = scorer(&index, &query);
         assert_eq!(scorer.doc(), 0);
