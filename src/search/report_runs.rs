@@ -36,12 +36,9 @@ pub struct ReportRuns {
     sorted_keys: Vec<u64>,
     /// The run of each of `sorted_keys`.
     sorted_runs: Vec<u32>,
-    /// A bit per slot of hashed report keys, set for the keys of some run: a key of another
-    /// segment (most of a word's title keys, with several segments) is passed over with one
-    /// load instead of a search of `sorted_keys` (about 1 in 8 is searched for nothing).
-    some_run: Vec<u64>,
-    /// `some_run`'s slot of a key is its hash's top bits: 64 − this many.
-    slot_shift: u32,
+    /// The keys of some run: a key of another segment (most of a word's title keys, with
+    /// several segments) is passed over with one load instead of a search of `sorted_keys`.
+    some_run: KeyFilter,
     max_doc: DocId,
 }
 
@@ -73,13 +70,7 @@ impl ReportRuns {
             .collect();
         by_key.sort_unstable();
         (runs.sorted_keys, runs.sorted_runs) = by_key.into_iter().unzip();
-        let slots = (runs.keys.len() * 8).next_power_of_two().max(64);
-        runs.slot_shift = 64 - slots.trailing_zeros();
-        runs.some_run = vec![0; slots / 64];
-        for i in 0..runs.keys.len() {
-            let slot = runs.slot(runs.keys[i]);
-            runs.some_run[slot / 64] |= 1 << (slot % 64);
-        }
+        runs.some_run = KeyFilter::new(&runs.keys);
         runs
     }
 
@@ -90,20 +81,6 @@ impl ReportRuns {
 
     pub fn is_empty(&self) -> bool {
         self.starts.is_empty()
-    }
-
-    /// The slot of `key` in `some_run` (Fibonacci hashing: keys are hashes already, but
-    /// the bits taken then do not depend on how they were made).
-    fn slot(&self, key: u64) -> usize {
-        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.slot_shift) as usize
-    }
-
-    /// Whether some run may be of report `key` (false: none is).
-    fn may_hold(&self, key: u64) -> bool {
-        let slot = self.slot(key);
-        self.some_run
-            .get(slot / 64)
-            .is_some_and(|bits| bits & 1 << (slot % 64) != 0)
     }
 
     fn end(&self, run: usize) -> DocId {
@@ -134,7 +111,7 @@ impl ReportRuns {
         let mut previous = None;
         for &key in keys {
             // Keys passed over leave `from` below the next key, which is searched from there.
-            if !self.may_hold(key) {
+            if !self.some_run.may_hold(key) {
                 continue;
             }
             if previous.is_some_and(|p| key < p) {
@@ -191,6 +168,44 @@ fn gallop<T>(sorted: &[T], before: impl Fn(&T) -> bool) -> usize {
         }
         low = probe + 1;
         step *= 2;
+    }
+}
+
+/// A set of report keys that answers "not in it" with one load, mostly: a bit per slot of
+/// hashed keys, eight slots per key, so about 1 in 8 keys outside is taken for one inside.
+#[derive(Debug, Default)]
+pub struct KeyFilter {
+    bits: Vec<u64>,
+    /// A key's slot is its hash's top bits: 64 − this many.
+    shift: u32,
+}
+
+impl KeyFilter {
+    pub fn new(keys: &[u64]) -> KeyFilter {
+        let slots = (keys.len() * 8).next_power_of_two().max(64);
+        let mut filter = KeyFilter {
+            bits: vec![0; slots / 64],
+            shift: 64 - slots.trailing_zeros(),
+        };
+        for &key in keys {
+            let slot = filter.slot(key);
+            filter.bits[slot / 64] |= 1 << (slot % 64);
+        }
+        filter
+    }
+
+    /// Fibonacci hashing: keys are hashes already, but the bits taken then do not depend on
+    /// how they were made.
+    fn slot(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    /// Whether `key` may be in the set (false: it is not).
+    pub fn may_hold(&self, key: u64) -> bool {
+        let slot = self.slot(key);
+        self.bits
+            .get(slot / 64)
+            .is_some_and(|bits| bits & 1 << (slot % 64) != 0)
     }
 }
 
@@ -364,7 +379,10 @@ mod tests {
             .collect();
         assert_eq!(held, expected);
         assert_eq!(held.len(), 2 * 1500usize.div_ceil(7));
-        let passed_over = asked.iter().filter(|&&key| !runs.may_hold(key)).count();
+        let passed_over = asked
+            .iter()
+            .filter(|&&key| !runs.some_run.may_hold(key))
+            .count();
         assert!(passed_over > 2000, "{passed_over} of 3000 passed over");
     }
 }

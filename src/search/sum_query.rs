@@ -20,7 +20,7 @@ use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Wei
 use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
 
 use crate::index::{KeyColumn, PRIOR_FIELD, report_key_of};
-use crate::search::report_runs::{self, Ranges, ReportRuns};
+use crate::search::report_runs::{self, KeyFilter, Ranges, ReportRuns};
 
 /// Prior of a document without one.
 const DEFAULT_PRIOR: u64 = 100;
@@ -160,6 +160,13 @@ impl Query for SumQuery {
             required_words: self.required_words.clone(),
             title_keys: self.title_keys.clone().into(),
             report_bonuses: self.report_bonuses.as_slice().into(),
+            bonus_filter: Arc::new(KeyFilter::new(
+                &self
+                    .report_bonuses
+                    .iter()
+                    .map(|&(key, _)| key)
+                    .collect::<Vec<_>>(),
+            )),
             place_bonus: self.place_bonus,
         }))
     }
@@ -191,6 +198,8 @@ struct SumWeight {
     /// Shared with each segment's scorer: a word in thousands of report titles (行政院) has
     /// a bonus for each report, copied per segment before.
     report_bonuses: Arc<[(u64, Score)]>,
+    /// The keys of `report_bonuses`.
+    bonus_filter: Arc<KeyFilter>,
     place_bonus: Option<Score>,
 }
 
@@ -320,6 +329,7 @@ impl Weight for SumWeight {
             place_bonus: self.place_bonus.map(|b| b * boost),
             title_keys: self.title_keys.clone(),
             report_bonuses: self.report_bonuses.clone(),
+            bonus_filter: self.bonus_filter.clone(),
             boost,
             last_bonus: None,
             last_titled: (None, Vec::new()),
@@ -451,6 +461,8 @@ struct SumScorer {
     title_ranges: Vec<Option<Ranges>>,
     /// (report key, bonus) before `boost`.
     report_bonuses: Arc<[(u64, Score)]>,
+    /// The keys of `report_bonuses`: most candidates' reports have no bonus.
+    bonus_filter: Arc<KeyFilter>,
     /// The boost the scorer was made with, applied to a report bonus when it is found.
     boost: Score,
     /// The report key last asked for a bonus, and its bonus (see `report_bonus`).
@@ -622,6 +634,10 @@ impl SumScorer {
     fn report_bonus(&mut self, key: u64) -> Option<Score> {
         match self.last_bonus {
             Some((last, bonus)) if last == key => bonus,
+            _ if !self.bonus_filter.may_hold(key) => {
+                self.last_bonus = Some((key, None));
+                None
+            }
             _ => {
                 let found = self.report_bonuses.binary_search_by_key(&key, |&(k, _)| k);
                 let bonus = found.ok().map(|i| self.report_bonuses[i].1 * self.boost);
