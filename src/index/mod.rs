@@ -786,7 +786,16 @@ pub fn report_key_of(key: u64) -> u64 {
 }
 
 /// A segment's column of [`Fields::key`].
+#[derive(Clone)]
 pub struct KeyColumn(Arc<dyn ColumnValues<u64>>);
+
+impl std::fmt::Debug for KeyColumn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyColumn")
+            .field("docs", &self.0.num_vals())
+            .finish()
+    }
+}
 
 impl KeyColumn {
     /// The column (0 for documents without a key).

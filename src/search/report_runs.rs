@@ -17,10 +17,11 @@
 
 use std::sync::{Arc, Mutex};
 
+use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
 use tantivy::{DocId, Searcher, SearcherGeneration, SegmentReader, TERMINATED, Warmer};
 
-use crate::index::{KeyColumn, report_key_of};
+use crate::index::{KeyColumn, SAME_TEXT_FIELD, report_key_of};
 
 /// Runs of consecutive documents of one report in a segment.
 #[derive(Debug, Default)]
@@ -40,6 +41,11 @@ pub struct ReportRuns {
     /// several segments) is passed over with one load instead of a search of `sorted_keys`.
     some_run: KeyFilter,
     max_doc: DocId,
+    /// The segment's [`SAME_TEXT_FIELD`] column and its key column, opened with the runs:
+    /// opening a column reads its header, and every search asks them of the segments of its
+    /// hits.
+    same_text: Option<Column<u64>>,
+    key_column: Option<KeyColumn>,
 }
 
 impl ReportRuns {
@@ -47,10 +53,19 @@ impl ReportRuns {
     pub fn build(segment: &SegmentReader) -> ReportRuns {
         let column = KeyColumn::open(segment);
         let max_doc = segment.max_doc();
-        ReportRuns::of_keys(
-            max_doc,
-            (0..max_doc).map(|doc| report_key_of(column.get(doc))),
-        )
+        ReportRuns {
+            same_text: segment.fast_fields().u64(SAME_TEXT_FIELD).ok(),
+            key_column: Some(column.clone()),
+            ..ReportRuns::of_keys(
+                max_doc,
+                (0..max_doc).map(|doc| report_key_of(column.get(doc))),
+            )
+        }
+    }
+
+    /// The segment's same-text column (see [`crate::index::Fields::same_text`]), if it has one.
+    pub fn same_text(&self) -> Option<&Column<u64>> {
+        self.same_text.as_ref()
     }
 
     /// The runs of documents `0..max_doc` whose report keys are `keys`, in document order.
@@ -242,6 +257,13 @@ impl Ranges {
     pub fn is_empty(&self) -> bool {
         self.ranges.is_empty()
     }
+}
+
+/// The key column of `segment`: opened with its runs if it was warmed, else now.
+pub fn key_column(segment: &SegmentReader) -> KeyColumn {
+    of(segment)
+        .and_then(|runs| runs.key_column.clone())
+        .unwrap_or_else(|| KeyColumn::open(segment))
 }
 
 /// The runs of the segments warmed lately.

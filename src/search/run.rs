@@ -30,6 +30,7 @@ use crate::search::clauses::anywhere;
 use crate::search::compile::Plan;
 use crate::search::counts::{self, FacetCounter, LabelCounts};
 use crate::search::levels::{Read, read_levels, read_page};
+use crate::search::report_runs;
 use crate::search::snippet::{Snippet, make_snippet};
 use crate::search::top::TopHits;
 use crate::search::{Hit, Level, Outcome, Request, Searching};
@@ -41,7 +42,8 @@ const REPEAT_MARGIN: usize = 10;
 type Ranked = crate::search::levels::Ranked<DocAddress>;
 
 /// The [`SAME_TEXT_FIELD`] column of each segment, opened when first asked for during one
-/// search: opening a column reads its header, and every hit of a page asks every segment.
+/// search (or once with the segment's report runs): opening a column reads its header, and
+/// every hit of a page asks every segment.
 struct SameText<'s> {
     searcher: &'s Searcher,
     columns: Vec<OnceCell<Option<Column<u64>>>>,
@@ -59,7 +61,10 @@ impl<'s> SameText<'s> {
         self.columns[segment_ord as usize]
             .get_or_init(|| {
                 let segment = self.searcher.segment_reader(segment_ord);
-                segment.fast_fields().u64(SAME_TEXT_FIELD).ok()
+                match report_runs::of(segment) {
+                    Some(runs) => runs.same_text().cloned(),
+                    None => segment.fast_fields().u64(SAME_TEXT_FIELD).ok(),
+                }
             })
             .as_ref()
     }
@@ -83,11 +88,12 @@ impl Searching<'_> {
         // A page's worth more is read at once, so that a few repeats on the page do not
         // cost a second search.
         let budget = wanted.saturating_mul(2).max(wanted + REPEAT_MARGIN);
+        let same_text = SameText::new(self.searcher);
         let (ranked, total, counts) = read_page(
             wanted,
             budget,
             |budget| self.ranked(request, &plan, levels, budget),
-            |ranked| self.without_repeats(ranked),
+            |ranked| self.without_repeats(ranked, &same_text),
         )?;
         let facets = counts.map(FacetCounter::facets);
         // The best level is that of the first match, whatever the page.
@@ -97,7 +103,6 @@ impl Searching<'_> {
         };
         let page: Vec<Ranked> = ranked.into_iter().skip(offset).take(limit).collect();
         let mut missing = self.missing(&plan, &page)?.into_iter();
-        let same_text = SameText::new(self.searcher);
         let mut hits = Vec::with_capacity(page.len());
         for (level, score, address) in page {
             let passage = self.passage(address)?;
@@ -149,7 +154,7 @@ impl Searching<'_> {
                     .searcher
                     .segment_reader(page[segment_hits[0]].2.segment_ord);
                 let mut scorer = weight.scorer(segment, 1.0)?;
-                let keys = KeyColumn::open(segment);
+                let keys = report_runs::key_column(segment);
                 for &i in segment_hits {
                     let doc = page[i].2.doc_id;
                     let titled = word
@@ -197,20 +202,21 @@ impl Searching<'_> {
 
     /// `ranked` without the passages whose text (list markers and spaces aside) a passage of
     /// the same report ranked above them has.
-    fn without_repeats(&self, ranked: Vec<Ranked>) -> Vec<Ranked> {
-        let mut columns: HashMap<u32, (KeyColumn, Option<Column<u64>>)> = HashMap::new();
+    fn without_repeats(&self, ranked: Vec<Ranked>, same_text: &SameText) -> Vec<Ranked> {
+        let mut keys: HashMap<u32, KeyColumn> = HashMap::new();
         let mut seen: HashSet<(u64, u64)> = HashSet::new();
         ranked
             .into_iter()
             .filter(|&(_, _, address)| {
-                let (keys, same) = columns.entry(address.segment_ord).or_insert_with(|| {
-                    let segment = self.searcher.segment_reader(address.segment_ord);
-                    let same = segment.fast_fields().u64(SAME_TEXT_FIELD).ok();
-                    (KeyColumn::open(segment), same)
-                });
-                let Some(text_key) = same.as_ref().and_then(|c| c.first(address.doc_id)) else {
+                let Some(text_key) = same_text
+                    .of(address.segment_ord)
+                    .and_then(|c| c.first(address.doc_id))
+                else {
                     return true;
                 };
+                let keys = keys.entry(address.segment_ord).or_insert_with(|| {
+                    report_runs::key_column(self.searcher.segment_reader(address.segment_ord))
+                });
                 seen.insert((report_key_of(keys.get(address.doc_id)), text_key))
             })
             .collect()

@@ -15,6 +15,7 @@ use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 use crate::index::KeyColumn;
 #[cfg(doc)]
 use crate::index::passage_key;
+use crate::search::report_runs;
 
 /// Collects the hits `offset..offset + limit` in the order described above.
 pub struct TopHits {
@@ -125,7 +126,7 @@ impl Collector for TopHits {
             // A page deep in the results is rare: the buffer grows only as hits arrive.
             buffer: Vec::with_capacity(capacity.min(1024) * 2),
             threshold: Score::NEG_INFINITY,
-            keys: KeyColumn::open(reader),
+            keys: report_runs::key_column(reader),
         })
     }
 
@@ -201,7 +202,7 @@ mod tests {
         hits.into_iter()
             .map(|(_, address)| {
                 let segment = searcher.segment_reader(address.segment_ord);
-                KeyColumn::open(segment).get(address.doc_id)
+                report_runs::key_column(segment).get(address.doc_id)
             })
             .collect()
     }
