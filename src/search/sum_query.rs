@@ -12,6 +12,9 @@
 //! held), and a clause that does not make candidates only skips forward to the next one, so
 //! a search reads what it scores, once.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::collections::binary_heap::PeekMut;
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
@@ -312,6 +315,15 @@ impl Weight for SumWeight {
                 Cardinality::Full => c.values,
                 _ => c.first_or_default_col(DEFAULT_PRIOR),
             });
+        // Only these modes ask the generators (see `find`), and a few are asked faster in turn.
+        let asked = !every_word || !must_hold_ranges.is_empty();
+        let generated = (asked && generators.len() > MAX_GENERATORS_IN_TURN).then(|| {
+            generators
+                .iter()
+                .filter(|&&i| docs[i] != TERMINATED)
+                .map(|&i| Reverse((docs[i], i)))
+                .collect()
+        });
         let mut scorer = SumScorer {
             clauses,
             docs,
@@ -319,6 +331,7 @@ impl Weight for SumWeight {
             must_hold,
             level_check,
             all_words,
+            generated,
             generators,
             required: filter(&self.required)?,
             excluded: filter(&self.excluded)?,
@@ -404,6 +417,9 @@ fn due_mask(docs: &[DocId; DUE_BLOCK], doc: DocId) -> u32 {
     mask
 }
 
+/// Generators up to this many are asked in turn for their next document; more are a heap.
+const MAX_GENERATORS_IN_TURN: usize = 8;
+
 /// Words a document's [`Evaluated::held`] can tell (a query has at most 32).
 const MAX_MASKED_WORDS: usize = 64;
 
@@ -449,6 +465,9 @@ struct SumScorer {
     title_keys: Arc<[Vec<u64>]>,
     /// Clauses any of which makes a candidate, unless `every_word`.
     generators: Vec<usize>,
+    /// With more than [`MAX_GENERATORS_IN_TURN`], the generators with documents left, by
+    /// the document each was last seen at (see `first_generated`).
+    generated: Option<BinaryHeap<Reverse<(DocId, usize)>>>,
     required: Option<Box<dyn Scorer>>,
     excluded: Option<Box<dyn Scorer>>,
     prior: Option<Arc<dyn ColumnValues<u64>>>,
@@ -715,12 +734,33 @@ impl SumScorer {
         self.evaluated
     }
 
+    /// The first document at or after `target` that some generator holds. Many generators
+    /// (a question typed as a sentence) are a heap by document: a candidate moves the few at
+    /// the one before, not all of them. Other steps move clauses too, so a heap entry may be
+    /// behind its clause; the top is brought up to date before it is taken.
     fn first_generated(&mut self, target: DocId) -> DocId {
-        let mut first = TERMINATED;
-        for &i in &self.generators {
-            first = first.min(reach_clause(&mut self.clauses, &mut self.docs, i, target));
+        let Some(generated) = &mut self.generated else {
+            let mut first = TERMINATED;
+            for &i in &self.generators {
+                first = first.min(reach_clause(&mut self.clauses, &mut self.docs, i, target));
+            }
+            return first;
+        };
+        loop {
+            let Some(mut top) = generated.peek_mut() else {
+                return TERMINATED;
+            };
+            let Reverse((queued, i)) = *top;
+            let doc = reach_clause(&mut self.clauses, &mut self.docs, i, target);
+            if doc == queued {
+                return doc;
+            }
+            if doc == TERMINATED {
+                PeekMut::pop(top);
+            } else {
+                *top = Reverse((doc, i));
+            }
         }
-        first
     }
 
     /// Leapfrog over the words that must be held: a word's next document is the first of
