@@ -13,7 +13,9 @@
 //! Runs are built once per segment by a long-lived searcher (`baogao serve`, through
 //! [`RunsWarmer`], or [`warm`]): reading a whole key column costs a few milliseconds, more
 //! than a one-off search from the command line gains. A search over a segment without runs
-//! reads the key column as before, with the same results.
+//! reads the key column as before, with the same results. The warmed segment also keeps its
+//! key and same-text columns open ([`key_column`], [`ReportRuns::same_text`]), which every
+//! search reads for its hits.
 
 use std::sync::{Arc, Mutex};
 
