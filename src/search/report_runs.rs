@@ -87,7 +87,7 @@ impl ReportRuns {
             .collect();
         by_key.sort_unstable();
         (runs.sorted_keys, runs.sorted_runs) = by_key.into_iter().unzip();
-        runs.some_run = KeyFilter::new(&runs.keys);
+        runs.some_run = KeyFilter::new(runs.keys.iter().copied());
         runs
     }
 
@@ -198,13 +198,13 @@ pub struct KeyFilter {
 }
 
 impl KeyFilter {
-    pub fn new(keys: &[u64]) -> KeyFilter {
+    pub fn new(keys: impl ExactSizeIterator<Item = u64>) -> KeyFilter {
         let slots = (keys.len() * 8).next_power_of_two().max(64);
         let mut filter = KeyFilter {
             bits: vec![0; slots / 64],
             shift: 64 - slots.trailing_zeros(),
         };
-        for &key in keys {
+        for key in keys {
             let slot = filter.slot(key);
             filter.bits[slot / 64] |= 1 << (slot % 64);
         }

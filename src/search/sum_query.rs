@@ -164,11 +164,7 @@ impl Query for SumQuery {
             title_keys: self.title_keys.clone().into(),
             report_bonuses: self.report_bonuses.as_slice().into(),
             bonus_filter: Arc::new(KeyFilter::new(
-                &self
-                    .report_bonuses
-                    .iter()
-                    .map(|&(key, _)| key)
-                    .collect::<Vec<_>>(),
+                self.report_bonuses.iter().map(|&(key, _)| key),
             )),
             place_bonus: self.place_bonus,
         }))
@@ -392,7 +388,7 @@ enum LevelCheck {
     NoWord,
 }
 
-/// What the live clauses say of one document (see [`SumScorer::evaluate`]).
+/// What the clauses say of one document (see [`SumScorer::evaluate`]).
 #[derive(Debug, Clone, Copy)]
 struct Evaluated {
     doc: DocId,
